@@ -1,0 +1,433 @@
+/// @file
+/// kimflow::Engine: instances of one lifecycle, fired by typed event or by name.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <boost/mpl/has_key.hpp>
+
+#include "kimflow/core/actor.hpp"
+#include "kimflow/core/clock.hpp"
+#include "kimflow/core/error.hpp"
+#include "kimflow/core/field_archive.hpp"
+#include "kimflow/core/lifecycle.hpp"
+#include "kimflow/core/transition.hpp"
+
+namespace kimflow {
+
+template <class Lifecycle>
+class Engine;
+
+/// One instance of a lifecycle: its state, version, data and history. Hosts read it through
+/// Engine::visit and Engine::for_each, which hold the instance's lock meanwhile.
+template <class Lifecycle>
+class Instance {
+public:
+    using Traits = LifecycleTraits<Lifecycle>;
+    using Data = typename Traits::Data;
+
+    /// The instance id (e.g. a paper's reference `14/1923`).
+    const std::string& id() const noexcept { return id_; }
+    /// Current state of region @p region (stable id).
+    std::string_view state(int region = 0) const { return Traits::state_id(machine_.current_state()[region]); }
+    /// Current state of every region.
+    std::vector<std::string_view> states() const
+    {
+        std::vector<std::string_view> out;
+        for (int r = 0; r < Traits::regions; ++r) out.push_back(state(r));
+        return out;
+    }
+    /// Number of transitions applied so far.
+    std::uint64_t version() const noexcept { return version_; }
+    /// The instance data.
+    const Data& data() const noexcept { return machine_.data; }
+    /// Every applied transition, oldest first.
+    const std::vector<TransitionRecord>& history() const noexcept { return history_; }
+    /// When and by whom the instance was created.
+    Timestamp created_at() const noexcept { return created_at_; }
+    const Actor& created_by() const noexcept { return created_by_; }
+
+private:
+    friend class Engine<Lifecycle>;
+    std::string id_;
+    typename Traits::Machine machine_;
+    std::uint64_t version_ = 0;
+    Timestamp created_at_{};
+    Actor created_by_;
+    std::vector<TransitionRecord> history_;
+};
+
+/// A copy of an instance's current state, for callers that want a value.
+template <class Data>
+struct InstanceView {
+    std::string lifecycle;
+    std::string id;
+    /// Current state per region (region 0 first).
+    std::vector<std::string_view> states;
+    std::uint64_t version = 0;
+    Data data;
+    /// Events allowed now (guards that need no payload evaluated).
+    std::vector<std::string_view> allowed_events;
+    Timestamp created_at{};
+    Actor created_by;
+};
+
+/// What an observer sees of an applied transition. The references are valid during the call.
+template <class Data>
+struct TransitionNotice {
+    std::string_view lifecycle;
+    const std::string& instance;
+    const TransitionRecord& record;
+    /// The instance data after the transition.
+    const Data& data;
+};
+
+/// Runs the instances of one lifecycle in memory.
+///
+/// Thread safety: every member function may be called from several threads at once.
+/// Fires on different instances run in parallel; fires on the same instance are serialised
+/// by a lock per instance, so its versions and history stay gap-free. Observers run on the
+/// firing thread while that instance's lock is held: they see transitions of one instance in
+/// order, must not fire on the same instance, and should return quickly.
+template <class Lifecycle>
+class Engine {
+public:
+    using Traits = LifecycleTraits<Lifecycle>;
+    using Data = typename Traits::Data;
+    using Config = typename Traits::Config;
+    using Machine = typename Traits::Machine;
+    using View = InstanceView<Data>;
+    using Notice = TransitionNotice<Data>;
+    using Observer = std::function<void(const Notice&)>;
+
+    /// @param config  the lifecycle's configuration (e.g. the rules of procedure)
+    /// @param clock   where "now" comes from; the system clock by default
+    explicit Engine(Config config = Config{}, std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>())
+        : config_(std::move(config)), clock_(std::move(clock))
+    {
+        if (!clock_) throw Error("Engine needs a clock; pass a SystemClock or a ManualClock");
+    }
+
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    /// The lifecycle's stable id, e.g. "paper".
+    static constexpr std::string_view lifecycle() { return Lifecycle::id; }
+
+    /// Creates an instance in the initial state(s), version 0.
+    /// @throws InvalidData if the id is empty or the lifecycle's validate() refuses the data
+    /// @throws DuplicateInstance if the id is taken
+    void create(const std::string& id, Data data, const Actor& actor)
+    {
+        if (id.empty()) throw InvalidData("an instance needs a non-empty id");
+        if constexpr (has_validate<Lifecycle>::value) Lifecycle::validate(data);
+        auto slot = std::make_shared<Slot>();
+        Instance<Lifecycle>& in = slot->instance;
+        in.id_ = id;
+        in.created_at_ = clock_->now();
+        in.created_by_ = actor;
+        in.machine_.data = std::move(data);
+        FireContext<Config> context{in.created_at_, &actor, &config_, {}};
+        in.machine_.context = &context;
+        in.machine_.start();
+        in.machine_.context = nullptr;
+        std::unique_lock<std::shared_mutex> lock(map_mutex_);
+        if (!slots_.emplace(id, std::move(slot)).second) throw DuplicateInstance(std::string(Lifecycle::id), id);
+    }
+
+    /// Fires a typed event on instance @p id.
+    /// @param expected_version  if given, the fire applies only when the instance is at that version
+    /// @throws InstanceNotFound, VersionConflict,
+    ///         EventNotAllowed (no transition from the current state),
+    ///         GuardRejected (a guard said no; the reason says what is needed),
+    ///         ObserverError (the transition was applied; an observer failed)
+    template <class Event>
+    Fired fire(const std::string& id, const Event& event, const Actor& actor,
+               std::optional<std::uint64_t> expected_version = std::nullopt)
+    {
+        static_assert(boost::mpl::has_key<typename Traits::EventSet, Event>::value,
+                      "this event type does not appear in the lifecycle's transition table");
+        auto slot = find(id);
+        std::lock_guard<std::mutex> lock(slot->mutex);
+        Instance<Lifecycle>& in = slot->instance;
+        if (expected_version && *expected_version != in.version_)
+            throw VersionConflict(id, *expected_version, in.version_);
+
+        Machine& machine = in.machine_;
+        std::array<int, Traits::regions> before{};
+        std::copy_n(machine.current_state(), Traits::regions, before.begin());
+        // Everything that may allocate happens before the machine moves, so that a
+        // transition, once applied, is always recorded.
+        TransitionRecord record{in.version_ + 1, Event::id, {}, {}, actor, clock_->now(), summarize_fields(event)};
+        if (in.history_.size() == in.history_.capacity())
+            in.history_.reserve(std::max<std::size_t>(4, in.history_.capacity() * 2));
+
+        FireContext<Config> context{record.at, &actor, &config_, {}};
+        machine.context = &context;
+        const auto handled = machine.process_event(event);
+        if (handled != boost::msm::back::HANDLED_TRUE) reject(in, Event::id, handled, std::move(context.refusal));
+        machine.context = nullptr;
+
+        int region = 0;
+        while (region + 1 < Traits::regions && before[region] == machine.current_state()[region]) ++region;
+        if (before[region] == machine.current_state()[region]) region = 0;
+        record.from = Traits::state_id(before[region]);
+        record.to = Traits::state_id(machine.current_state()[region]);
+        in.version_ = record.version;
+        in.history_.push_back(std::move(record));
+        const TransitionRecord& applied = in.history_.back();
+        notify(in, applied);
+        return {applied.from, applied.to, applied.version};
+    }
+
+    /// Fires an event by its stable id with a payload of strings, for hosts and tools that only
+    /// have text (a command line, a form, another language).
+    /// @throws UnknownEvent, InvalidPayload, and everything the typed fire throws
+    Fired fire(const std::string& id, std::string_view event, const Fields& payload, const Actor& actor,
+               std::optional<std::uint64_t> expected_version = std::nullopt)
+    {
+        for (const auto& named : named_events())
+            if (named.id == event) return (this->*named.fire)(id, payload, actor, expected_version);
+        std::string known;
+        for (const auto& e : Traits::events()) known += (known.empty() ? "" : ", ") + std::string(e.id);
+        throw UnknownEvent(std::string(Lifecycle::id), std::string(event), known);
+    }
+
+    /// Whether instance @p id exists.
+    bool contains(const std::string& id) const
+    {
+        std::shared_lock<std::shared_mutex> lock(map_mutex_);
+        return slots_.count(id) != 0;
+    }
+
+    /// Number of instances.
+    std::size_t size() const
+    {
+        std::shared_lock<std::shared_mutex> lock(map_mutex_);
+        return slots_.size();
+    }
+
+    /// Calls @p f with the instance (const) while holding its lock; returns what @p f returns.
+    template <class F>
+    decltype(auto) visit(const std::string& id, F&& f) const
+    {
+        auto slot = find(id);
+        std::lock_guard<std::mutex> lock(slot->mutex);
+        return std::forward<F>(f)(static_cast<const Instance<Lifecycle>&>(slot->instance));
+    }
+
+    /// Calls @p f for every instance (const), each while holding its lock. Order is unspecified.
+    template <class F>
+    void for_each(F&& f) const
+    {
+        std::vector<std::shared_ptr<Slot>> all;
+        {
+            std::shared_lock<std::shared_mutex> lock(map_mutex_);
+            all.reserve(slots_.size());
+            for (const auto& entry : slots_) all.push_back(entry.second);
+        }
+        for (const auto& slot : all) {
+            std::lock_guard<std::mutex> lock(slot->mutex);
+            f(static_cast<const Instance<Lifecycle>&>(slot->instance));
+        }
+    }
+
+    /// Current state of region 0 (the lifecycle's main state).
+    std::string_view state(const std::string& id) const
+    {
+        return visit(id, [](const Instance<Lifecycle>& in) { return in.state(); });
+    }
+
+    /// Number of transitions applied to instance @p id.
+    std::uint64_t version(const std::string& id) const
+    {
+        return visit(id, [](const Instance<Lifecycle>& in) { return in.version(); });
+    }
+
+    /// A copy of the instance data.
+    Data data(const std::string& id) const
+    {
+        return visit(id, [](const Instance<Lifecycle>& in) { return in.data(); });
+    }
+
+    /// A copy of the instance's history, oldest first.
+    std::vector<TransitionRecord> history(const std::string& id) const
+    {
+        return visit(id, [](const Instance<Lifecycle>& in) { return in.history(); });
+    }
+
+    /// Events instance @p id may take now, in table order. Guards that depend only on the
+    /// instance are evaluated; guards that need a payload (e.g. a deadline against a
+    /// meeting date) are checked when the event is fired.
+    std::vector<std::string_view> allowed_events(const std::string& id) const
+    {
+        auto slot = find(id);
+        std::lock_guard<std::mutex> lock(slot->mutex);
+        return allowed_now(slot->instance);
+    }
+
+    /// A copy of everything about instance @p id but its history.
+    View view(const std::string& id) const
+    {
+        auto slot = find(id);
+        std::lock_guard<std::mutex> lock(slot->mutex);
+        const Instance<Lifecycle>& in = slot->instance;
+        return View{std::string(Lifecycle::id), in.id(),         in.states(),      in.version(),
+                    in.data(),                  allowed_now(in), in.created_at(), in.created_by()};
+    }
+
+    /// Registers @p observer for every transition applied from now on; returns a handle for unobserve().
+    std::size_t observe(Observer observer)
+    {
+        std::lock_guard<std::mutex> lock(observers_mutex_);
+        auto next = std::make_shared<std::vector<std::pair<std::size_t, Observer>>>(*observers_);
+        next->emplace_back(++last_observer_, std::move(observer));
+        observers_ = std::move(next);
+        observer_count_.store(observers_->size(), std::memory_order_release);
+        return last_observer_;
+    }
+
+    /// Removes the observer registered under @p handle (no effect for an unknown handle).
+    void unobserve(std::size_t handle)
+    {
+        std::lock_guard<std::mutex> lock(observers_mutex_);
+        auto next = std::make_shared<std::vector<std::pair<std::size_t, Observer>>>(*observers_);
+        next->erase(std::remove_if(next->begin(), next->end(), [&](const auto& o) { return o.first == handle; }),
+                    next->end());
+        observers_ = std::move(next);
+        observer_count_.store(observers_->size(), std::memory_order_release);
+    }
+
+    /// The lifecycle configuration the engine was made with.
+    const Config& config() const noexcept { return config_; }
+
+    /// The clock the engine reads.
+    const Clock& clock() const noexcept { return *clock_; }
+
+    /// Every event with its payload fields and the states it may fire in.
+    static std::vector<EventInfo> events() { return Traits::events(); }
+
+private:
+    struct Slot {
+        std::mutex mutex;
+        Instance<Lifecycle> instance;
+    };
+
+    template <class L, class = void>
+    struct has_validate : std::false_type {};
+    template <class L>
+    struct has_validate<L, std::void_t<decltype(L::validate(std::declval<const Data&>()))>> : std::true_type {};
+
+    using NamedFire = Fired (Engine::*)(const std::string&, const Fields&, const Actor&, std::optional<std::uint64_t>);
+    struct NamedEvent {
+        std::string_view id;
+        NamedFire fire;
+    };
+
+    template <class Event>
+    Fired fire_from_fields(const std::string& id, const Fields& payload, const Actor& actor,
+                           std::optional<std::uint64_t> expected_version)
+    {
+        return fire(id, read_fields<Event>(Event::id, payload), actor, expected_version);
+    }
+
+    static const std::vector<NamedEvent>& named_events()
+    {
+        static const std::vector<NamedEvent> table = [] {
+            std::vector<NamedEvent> out;
+            Traits::for_each_event([&out](auto wrapped) {
+                using E = typename decltype(wrapped)::of;
+                out.push_back({E::id, &Engine::template fire_from_fields<E>});
+            });
+            return out;
+        }();
+        return table;
+    }
+
+    std::shared_ptr<Slot> find(const std::string& id) const
+    {
+        std::shared_lock<std::shared_mutex> lock(map_mutex_);
+        auto it = slots_.find(id);
+        if (it == slots_.end()) throw InstanceNotFound(std::string(Lifecycle::id), id);
+        return it->second;
+    }
+
+    std::vector<std::string_view> allowed_now(const Instance<Lifecycle>& in) const
+    {
+        // Guards read the configuration through the fire context.
+        FireContext<Config> context{clock_->now(), &in.created_by_, &config_, {}};
+        auto& machine = const_cast<Machine&>(in.machine_);
+        FireContext<Config>* previous = machine.context;
+        machine.context = &context;
+        auto out = Traits::allowed_events(machine);
+        machine.context = previous;
+        return out;
+    }
+
+    [[noreturn]] void reject(Instance<Lifecycle>& in, std::string_view event, boost::msm::back::HandledEnum handled,
+                             std::string refusal) const
+    {
+        in.machine_.context = nullptr;
+        const std::string state(in.state());
+        std::string allowed;
+        for (auto e : allowed_now(in)) allowed += (allowed.empty() ? "" : ", ") + std::string(e);
+        const std::string subject = std::string(Lifecycle::id) + " '" + in.id() + "' in state '" + state + "'";
+        if (handled == boost::msm::back::HANDLED_GUARD_REJECT) {
+            if (refusal.empty()) refusal = "a guard refused it";
+            throw GuardRejected(in.id(), state, std::string(event), refusal,
+                                subject + " rejected '" + std::string(event) + "': " + refusal);
+        }
+        std::string reason = "not allowed in state '" + state + "'; allowed now: " + (allowed.empty() ? "none" : allowed);
+        throw EventNotAllowed(in.id(), state, std::string(event), reason,
+                              subject + " cannot take '" + std::string(event) + "': " + reason);
+    }
+
+    void notify(const Instance<Lifecycle>& in, const TransitionRecord& record) const
+    {
+        if (observer_count_.load(std::memory_order_acquire) == 0) return;
+        std::shared_ptr<const std::vector<std::pair<std::size_t, Observer>>> observers;
+        {
+            std::lock_guard<std::mutex> lock(observers_mutex_);
+            observers = observers_;
+        }
+        const Notice notice{Lifecycle::id, in.id(), record, in.data()};
+        std::string failures;
+        for (const auto& entry : *observers) {
+            try {
+                entry.second(notice);
+            } catch (const std::exception& e) {
+                failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+            }
+        }
+        if (!failures.empty())
+            throw ObserverError(std::string(Lifecycle::id) + " '" + in.id() + "': '" + std::string(record.event) +
+                                "' was applied as version " + std::to_string(record.version) +
+                                ", but an observer failed: " + failures);
+    }
+
+    const Config config_;
+    const std::shared_ptr<const Clock> clock_;
+    mutable std::shared_mutex map_mutex_;
+    std::unordered_map<std::string, std::shared_ptr<Slot>> slots_;
+    mutable std::mutex observers_mutex_;
+    std::shared_ptr<const std::vector<std::pair<std::size_t, Observer>>> observers_ =
+        std::make_shared<const std::vector<std::pair<std::size_t, Observer>>>();
+    std::atomic<std::size_t> observer_count_{0};
+    std::size_t last_observer_ = 0;
+};
+
+}  // namespace kimflow

@@ -1,0 +1,141 @@
+/// @file
+/// The errors kimflow throws. Each is its own type so that a host can catch and tell them
+/// apart (e.g. map them to exit codes or HTTP statuses); all derive from kimflow::Error.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace kimflow {
+
+/// Base of every kimflow error. what() is a sentence meant for the person at the terminal.
+class Error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// No instance with that id exists in the engine.
+class InstanceNotFound : public Error {
+public:
+    InstanceNotFound(std::string lifecycle, std::string instance)
+        : Error("no " + lifecycle + " '" + instance + "' exists; check the id or create it first"),
+          lifecycle_(std::move(lifecycle)), instance_(std::move(instance))
+    {
+    }
+    const std::string& lifecycle() const noexcept { return lifecycle_; }
+    const std::string& instance() const noexcept { return instance_; }
+
+private:
+    std::string lifecycle_, instance_;
+};
+
+/// An instance with that id exists already; ids are unique per lifecycle.
+class DuplicateInstance : public Error {
+public:
+    DuplicateInstance(std::string lifecycle, std::string instance)
+        : Error("a " + lifecycle + " '" + instance + "' exists already; choose another id"),
+          lifecycle_(std::move(lifecycle)), instance_(std::move(instance))
+    {
+    }
+    const std::string& lifecycle() const noexcept { return lifecycle_; }
+    const std::string& instance() const noexcept { return instance_; }
+
+private:
+    std::string lifecycle_, instance_;
+};
+
+/// The data given to create an instance is incomplete or contradictory.
+class InvalidData : public Error {
+public:
+    using Error::Error;
+};
+
+/// The event name is not one of the lifecycle's events.
+class UnknownEvent : public Error {
+public:
+    UnknownEvent(std::string lifecycle, std::string event, const std::string& known)
+        : Error("'" + event + "' is not an event of the " + lifecycle + " lifecycle; its events are: " + known),
+          lifecycle_(std::move(lifecycle)), event_(std::move(event))
+    {
+    }
+    const std::string& lifecycle() const noexcept { return lifecycle_; }
+    const std::string& event() const noexcept { return event_; }
+
+private:
+    std::string lifecycle_, event_;
+};
+
+/// A payload field is missing, unknown or not of its type.
+class InvalidPayload : public Error {
+public:
+    InvalidPayload(std::string event, std::string field, const std::string& problem)
+        : Error("event '" + event + "', field '" + field + "': " + problem), event_(std::move(event)),
+          field_(std::move(field))
+    {
+    }
+    const std::string& event() const noexcept { return event_; }
+    const std::string& field() const noexcept { return field_; }
+
+private:
+    std::string event_, field_;
+};
+
+/// The instance did not take the event; it is exactly as it was before.
+class EventRejected : public Error {
+public:
+    EventRejected(std::string instance, std::string state, std::string event, std::string reason,
+                  const std::string& message)
+        : Error(message), instance_(std::move(instance)), state_(std::move(state)), event_(std::move(event)),
+          reason_(std::move(reason))
+    {
+    }
+    /// Id of the instance that rejected the event.
+    const std::string& instance() const noexcept { return instance_; }
+    /// Its state (stable id) when the event came.
+    const std::string& state() const noexcept { return state_; }
+    /// The event's stable id.
+    const std::string& event() const noexcept { return event_; }
+    /// Why, in a sentence (which events are allowed, or what the guard needs).
+    const std::string& reason() const noexcept { return reason_; }
+
+private:
+    std::string instance_, state_, event_, reason_;
+};
+
+/// The current state has no transition for the event.
+class EventNotAllowed : public EventRejected {
+public:
+    using EventRejected::EventRejected;
+};
+
+/// A transition exists, but its guard said no (e.g. a deadline missed, a precondition unmet).
+class GuardRejected : public EventRejected {
+public:
+    using EventRejected::EventRejected;
+};
+
+/// The fire named the version it expected, and the instance has moved on since.
+class VersionConflict : public Error {
+public:
+    VersionConflict(const std::string& instance, std::uint64_t expected, std::uint64_t actual)
+        : Error("'" + instance + "' is at version " + std::to_string(actual) + ", not " + std::to_string(expected) +
+                " as expected: someone changed it meanwhile; reload it and decide again"),
+          expected_(expected), actual_(actual)
+    {
+    }
+    std::uint64_t expected() const noexcept { return expected_; }
+    std::uint64_t actual() const noexcept { return actual_; }
+
+private:
+    std::uint64_t expected_, actual_;
+};
+
+/// An observer threw. The transition itself was applied; only the notification failed.
+class ObserverError : public Error {
+public:
+    using Error::Error;
+};
+
+}  // namespace kimflow

@@ -1,0 +1,185 @@
+/// @file
+/// Archives over a payload's field list (see fields.hpp): read a typed payload from
+/// `name=value` strings, write it back as strings, and describe its fields. They follow
+/// cereal's calling convention (`ar(field(...), ...)`, member `serialize(Archive&)` with an
+/// optional version argument), so one member list serves them and cereal's own archives.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "kimflow/core/error.hpp"
+#include "kimflow/core/fields.hpp"
+
+namespace kimflow {
+namespace detail {
+
+template <class T, class A, class = void>
+struct has_versioned_serialize : std::false_type {};
+template <class T, class A>
+struct has_versioned_serialize<T, A, std::void_t<decltype(std::declval<T&>().serialize(std::declval<A&>(), 0u))>>
+    : std::true_type {};
+
+/// Calls the payload's member list with @p ar, whichever serialize signature it has.
+template <class Archive, class T>
+void walk(Archive& ar, T& payload)
+{
+    if constexpr (has_versioned_serialize<T, Archive>::value)
+        payload.serialize(ar, cereal::detail::Version<T>::version);
+    else
+        payload.serialize(ar);
+}
+
+/// Base of the field archives: dispatches each argument to the derived archive's on_field,
+/// and walks nested structs member by member.
+template <class Derived>
+class FieldArchiveBase {
+public:
+    template <class... Args>
+    Derived& operator()(Args&&... args)
+    {
+        (visit(std::forward<Args>(args)), ...);
+        return static_cast<Derived&>(*this);
+    }
+
+private:
+    template <class T>
+    void visit(Field<T> f)
+    {
+        static_cast<Derived&>(*this).on_field(f);
+    }
+    template <class T>
+    void visit(cereal::NameValuePair<T> nvp)
+    {
+        using V = std::remove_reference_t<T>;
+        static_cast<Derived&>(*this).on_field(
+            Field<V>{nvp.name, const_cast<V&>(static_cast<const V&>(nvp.value)), Presence::required});
+    }
+};
+
+}  // namespace detail
+
+/// Reads a payload struct from Fields. Every required field must be there, no unknown field
+/// may be, and each value must parse; otherwise InvalidPayload names the field and the fix.
+class FieldsReader : public detail::FieldArchiveBase<FieldsReader> {
+public:
+    /// @param event  the event's id, used in error messages
+    FieldsReader(std::string_view event, const Fields& fields) : event_(event), fields_(fields) {}
+
+    template <class T>
+    void on_field(Field<T> f)
+    {
+        auto it = fields_.find(std::string_view(f.name));
+        if (it == fields_.end()) {
+            if (f.presence == Presence::required)
+                throw InvalidPayload(std::string(event_), f.name,
+                                     "missing; give it as " + std::string(f.name) + "=<" + FieldCodec<T>::kind() + ">");
+            return;
+        }
+        used_.insert(it->first);
+        try {
+            f.value = FieldCodec<T>::parse(it->second);
+        } catch (const std::invalid_argument& e) {
+            throw InvalidPayload(std::string(event_), f.name, e.what());
+        }
+    }
+
+    /// After reading: throws for any field the payload gave that the event does not have.
+    /// @param known  the event's field names, for the message
+    void reject_unknown(const std::vector<FieldInfo>& known) const
+    {
+        for (const auto& [name, value] : fields_) {
+            if (used_.count(name)) continue;
+            std::string names;
+            for (const auto& k : known) names += (names.empty() ? "" : ", ") + k.name;
+            throw InvalidPayload(std::string(event_), name,
+                                 "not a field of this event; " +
+                                     (names.empty() ? std::string("it takes no fields") : "its fields are: " + names));
+        }
+    }
+
+    /// How many of the given fields were read.
+    std::size_t fields_used() const noexcept { return used_.size(); }
+
+private:
+    std::string_view event_;
+    const Fields& fields_;
+    std::set<std::string, std::less<>> used_;
+};
+
+/// Writes a payload struct as (name, text) pairs, leaving out optional fields at their default.
+class FieldsWriter : public detail::FieldArchiveBase<FieldsWriter> {
+public:
+    template <class T>
+    void on_field(Field<T> f)
+    {
+        if (f.presence == Presence::optional && FieldCodec<T>::is_default(f.value)) return;
+        pairs.emplace_back(f.name, FieldCodec<T>::format(f.value));
+    }
+    std::vector<std::pair<std::string, std::string>> pairs;
+};
+
+/// Describes a payload struct's fields (name, kind, required).
+class FieldDescriber : public detail::FieldArchiveBase<FieldDescriber> {
+public:
+    template <class T>
+    void on_field(Field<T> f)
+    {
+        fields.push_back({f.name, FieldCodec<T>::kind(), f.presence == Presence::required});
+    }
+    std::vector<FieldInfo> fields;
+};
+
+/// The fields of payload type @p T.
+template <class T>
+std::vector<FieldInfo> describe_fields()
+{
+    T sample{};
+    FieldDescriber d;
+    detail::walk(d, sample);
+    return std::move(d.fields);
+}
+
+/// Reads a @p T from @p fields; @p event names it in errors.
+/// @throws InvalidPayload for a missing, unknown or malformed field.
+template <class T>
+T read_fields(std::string_view event, const Fields& fields)
+{
+    T value{};
+    FieldsReader reader(event, fields);
+    detail::walk(reader, value);
+    if (reader.fields_used() != fields.size()) reader.reject_unknown(describe_fields<T>());
+    return value;
+}
+
+/// The payload as Fields (optional fields at their default left out).
+template <class T>
+Fields write_fields(const T& value)
+{
+    FieldsWriter w;
+    detail::walk(w, const_cast<T&>(value));
+    return Fields(std::make_move_iterator(w.pairs.begin()), std::make_move_iterator(w.pairs.end()));
+}
+
+/// One line for a history: `answer_reference=14/1923-1, urgent=true`; empty for no fields.
+template <class T>
+std::string summarize_fields(const T& value)
+{
+    FieldsWriter w;
+    detail::walk(w, const_cast<T&>(value));
+    std::string out;
+    for (const auto& [name, text] : w.pairs) {
+        if (!out.empty()) out += ", ";
+        out += name;
+        out += '=';
+        out += text;
+    }
+    return out;
+}
+
+}  // namespace kimflow

@@ -1,0 +1,239 @@
+/// @file
+/// Payload fields: how an event's typed members are named, read from strings and shown.
+///
+/// An event (or any payload struct) lists its members once, in cereal's style:
+/// @code
+/// struct Answer {
+///     static constexpr std::string_view id = "answer";
+///     std::string answer_reference;
+///     template <class Archive> void serialize(Archive& ar) { ar(kimflow::field("answer_reference", answer_reference)); }
+/// };
+/// @endcode
+/// That one list serves cereal's archives (storage) and the field archives of
+/// field_archive.hpp (fire by name from `name=value` pairs, payload summaries, field
+/// descriptions), so names never drift apart.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <cereal/cereal.hpp>
+
+#include "kimflow/core/time.hpp"
+
+namespace kimflow {
+
+/// A payload as strings: field name to value, as a command line or a form gives it.
+/// Lists are comma-separated (`recipients=Jobcenter,Jugendamt`).
+using Fields = std::map<std::string, std::string, std::less<>>;
+
+/// Whether a payload must name a field.
+enum class Presence { required, optional };
+
+/// A named member of a payload struct; see field().
+template <class T>
+struct Field {
+    const char* name;
+    T& value;
+    Presence presence;
+};
+
+/// Names a required member: the payload must give it.
+template <class T>
+Field<T> field(const char* name, T& value)
+{
+    return {name, value, Presence::required};
+}
+
+/// Names an optional member: left at its default value when the payload omits it.
+template <class T>
+Field<T> optional_field(const char* name, T& value)
+{
+    return {name, value, Presence::optional};
+}
+
+/// cereal sees a Field as an ordinary name-value pair.
+template <class Archive, class T>
+void CEREAL_SERIALIZE_FUNCTION_NAME(Archive& ar, Field<T>& f)
+{
+    ar(cereal::make_nvp(f.name, f.value));
+}
+
+/// Enumerations are read and shown by name. Declare, in the enum's namespace,
+/// `constexpr auto enum_names(MyEnum) { return std::array{std::pair{MyEnum::a, std::string_view{"a"}}, …}; }`.
+template <class E, class = void>
+struct has_enum_names : std::false_type {};
+template <class E>
+struct has_enum_names<E, std::void_t<decltype(enum_names(E{}))>> : std::true_type {};
+
+/// The name of an enumerator (empty if it has none).
+template <class E, std::enable_if_t<has_enum_names<E>::value, int> = 0>
+std::string_view to_string(E value)
+{
+    for (const auto& [v, name] : enum_names(E{}))
+        if (v == value) return name;
+    return {};
+}
+
+namespace detail {
+inline bool ascii_iequal(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+        if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+}
+}  // namespace detail
+
+/// "A, B, C": the names an enumeration accepts.
+template <class E>
+std::string enum_choices()
+{
+    std::string out;
+    for (const auto& entry : enum_names(E{})) {
+        if (!out.empty()) out += ", ";
+        out += entry.second;
+    }
+    return out;
+}
+
+/// Reads an enumerator by name (ASCII letters in any case).
+/// @throws std::invalid_argument listing the accepted names.
+template <class E, std::enable_if_t<has_enum_names<E>::value, int> = 0>
+E parse_enum(std::string_view text)
+{
+    for (const auto& [v, name] : enum_names(E{}))
+        if (detail::ascii_iequal(name, text)) return v;
+    throw std::invalid_argument("'" + std::string(text) + "' is not one of: " + enum_choices<E>());
+}
+
+/// How one value type is written as text and read back. Specialise it for a type of your own.
+template <class T, class = void>
+struct FieldCodec;
+
+template <>
+struct FieldCodec<std::string> {
+    static std::string kind() { return "text"; }
+    static std::string format(const std::string& v) { return v; }
+    static std::string parse(std::string_view s) { return std::string(s); }
+    static bool is_default(const std::string& v) { return v.empty(); }
+};
+
+template <>
+struct FieldCodec<bool> {
+    static std::string kind() { return "yes/no"; }
+    static std::string format(bool v) { return v ? "true" : "false"; }
+    static bool parse(std::string_view s)
+    {
+        for (const char* t : {"true", "yes", "ja", "1"})
+            if (detail::ascii_iequal(s, t)) return true;
+        for (const char* f : {"false", "no", "nein", "0"})
+            if (detail::ascii_iequal(s, f)) return false;
+        throw std::invalid_argument("'" + std::string(s) + "' is not yes/no; write true or false");
+    }
+    static bool is_default(bool v) { return !v; }
+};
+
+template <class T>
+struct FieldCodec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>>> {
+    static std::string kind() { return "number"; }
+    static std::string format(T v) { return std::to_string(v); }
+    static T parse(std::string_view s)
+    {
+        std::string text(s);
+        std::size_t used = 0;
+        long long v = 0;
+        try {
+            v = std::stoll(text, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used == 0 || used != text.size() || v < static_cast<long long>(std::numeric_limits<T>::min()) ||
+            static_cast<unsigned long long>(v) > static_cast<unsigned long long>(std::numeric_limits<T>::max()))
+            throw std::invalid_argument("'" + text + "' is not a whole number in range");
+        return static_cast<T>(v);
+    }
+    static bool is_default(T v) { return v == T{}; }
+};
+
+template <>
+struct FieldCodec<Date> {
+    static std::string kind() { return "date"; }
+    static std::string format(Date v) { return format_date(v); }
+    static Date parse(std::string_view s) { return parse_date(s); }
+    static bool is_default(Date v) { return v == Date{}; }
+};
+
+template <>
+struct FieldCodec<Timestamp> {
+    static std::string kind() { return "time"; }
+    static std::string format(Timestamp v) { return format_timestamp(v); }
+    static Timestamp parse(std::string_view s) { return parse_timestamp(s); }
+    static bool is_default(Timestamp v) { return v == Timestamp{}; }
+};
+
+template <class E>
+struct FieldCodec<E, std::enable_if_t<has_enum_names<E>::value>> {
+    static std::string kind() { return "one of: " + enum_choices<E>(); }
+    static std::string format(E v) { return std::string(to_string(v)); }
+    static E parse(std::string_view s) { return parse_enum<E>(s); }
+    static bool is_default(E) { return false; }
+};
+
+template <class T>
+struct FieldCodec<std::optional<T>> {
+    static std::string kind() { return FieldCodec<T>::kind(); }
+    static std::string format(const std::optional<T>& v) { return v ? FieldCodec<T>::format(*v) : std::string(); }
+    static std::optional<T> parse(std::string_view s) { return FieldCodec<T>::parse(s); }
+    static bool is_default(const std::optional<T>& v) { return !v.has_value(); }
+};
+
+/// Lists are comma-separated; items are trimmed of surrounding blanks; empty items are dropped.
+template <class T>
+struct FieldCodec<std::vector<T>> {
+    static std::string kind() { return "list of " + FieldCodec<T>::kind() + ", comma-separated"; }
+    static std::string format(const std::vector<T>& v)
+    {
+        std::string out;
+        for (const auto& item : v) {
+            if (!out.empty()) out += ',';
+            out += FieldCodec<T>::format(item);
+        }
+        return out;
+    }
+    static std::vector<T> parse(std::string_view s)
+    {
+        std::vector<T> out;
+        while (!s.empty()) {
+            auto comma = s.find(',');
+            auto item = s.substr(0, comma);
+            while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+            while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+            if (!item.empty()) out.push_back(FieldCodec<T>::parse(item));
+            if (comma == std::string_view::npos) break;
+            s.remove_prefix(comma + 1);
+        }
+        return out;
+    }
+    static bool is_default(const std::vector<T>& v) { return v.empty(); }
+};
+
+/// One field of a payload as a tool shows it (`kimctl events`).
+struct FieldInfo {
+    std::string name;
+    std::string kind;  ///< e.g. "text", "date", "one of: Kenntnisnahme, Vorberatung, …"
+    bool required;
+};
+
+}  // namespace kimflow

@@ -1,0 +1,181 @@
+/// @file
+/// What the engine knows of a lifecycle, read from its MSM transition table.
+///
+/// A Lifecycle is a small description struct:
+/// @code
+/// struct ComplaintLifecycle {
+///     static constexpr std::string_view id = "complaint";  // stable, stored
+///     using Definition = ComplaintMachine;                 // MSM functor front-end, derived from MachineDef
+///     using Data = Complaint;                              // instance data (Definition::data_type)
+///     using Config = NoConfig;                             // configuration (Definition::config_type)
+///     static void validate(const Complaint&);              // optional: throw InvalidData for bad data
+/// };
+/// @endcode
+/// States and events are the types in `Definition::transition_table`, each with a stable
+/// `static constexpr std::string_view id`. Everything below is derived from that table,
+/// never kept by hand beside it.
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <boost/mpl/for_each.hpp>
+#include <boost/mpl/size.hpp>
+#include <boost/msm/back/metafunctions.hpp>
+#include <boost/msm/back/state_machine.hpp>
+
+#include "kimflow/core/field_archive.hpp"
+#include "kimflow/core/machine.hpp"
+
+namespace kimflow {
+
+namespace detail {
+/// Carries a type through boost::mpl::for_each without constructing it. (Its member is not
+/// called `type`, which MPL's lambda would unwrap.)
+template <class T>
+struct TypeTag {
+    using of = T;
+};
+}  // namespace detail
+
+/// One row of a lifecycle's transition table, by stable ids.
+struct TransitionInfo {
+    std::string_view from;
+    std::string_view event;
+    /// Target state; equal to `from` for an internal transition.
+    std::string_view to;
+    /// True for an internal transition (no state change; MSM `Row<S, E, none, …>`).
+    bool internal = false;
+    /// The guard's label ("" when unguarded), e.g. "Anfrage" or "waited in submitted".
+    std::string guard{};
+};
+
+/// An event of a lifecycle: its id, its payload fields, and the states it may fire in.
+struct EventInfo {
+    std::string_view id;
+    std::vector<FieldInfo> fields;
+    std::vector<std::string_view> from;
+};
+
+/// Everything the engine derives from a Lifecycle's MSM definition.
+template <class Lifecycle>
+struct LifecycleTraits {
+    using Definition = typename Lifecycle::Definition;
+    /// MSM's back-end machine: the live state of one instance.
+    using Machine = boost::msm::back::state_machine<Definition>;
+    using Data = typename Definition::data_type;
+    using Config = typename Definition::config_type;
+    using Table = typename Definition::transition_table;
+    using BackTable = typename Machine::stt;
+    using EventSet = typename boost::msm::back::generate_event_set<BackTable>::type;
+    using InitialStates = typename boost::msm::back::get_initial_states<typename Definition::initial_state>::type;
+    static constexpr int regions = boost::mpl::size<InitialStates>::value;
+
+    static_assert(std::is_same_v<Data, typename Lifecycle::Data>, "Lifecycle::Data must be the machine's data_type");
+
+    /// Stable state id for each of MSM's integer state ids (index = MSM id).
+    static const std::vector<std::string_view>& state_ids()
+    {
+        static const std::vector<std::string_view> ids = [] {
+            std::vector<std::string_view> out;
+            auto add = [&out](auto wrapped) {
+                using S = typename decltype(wrapped)::of;
+                if constexpr (!std::is_same_v<S, boost::msm::front::none>) {
+                    const std::size_t msm_id = boost::msm::back::get_state_id<BackTable, S>::value;
+                    if (out.size() <= msm_id) out.resize(msm_id + 1);
+                    out[msm_id] = S::id;
+                }
+            };
+            boost::mpl::for_each<Table, detail::TypeTag<boost::mpl::placeholders::_1>>([&](auto row) {
+                using R = typename decltype(row)::of;
+                add(detail::TypeTag<typename R::Source>{});
+                add(detail::TypeTag<typename R::Target>{});
+            });
+            boost::mpl::for_each<InitialStates, detail::TypeTag<boost::mpl::placeholders::_1>>(add);
+            return out;
+        }();
+        return ids;
+    }
+
+    /// The stable id of MSM state @p msm_id.
+    static std::string_view state_id(int msm_id) { return state_ids()[static_cast<std::size_t>(msm_id)]; }
+
+    /// Initial state id per region.
+    static std::vector<std::string_view> initial_states()
+    {
+        std::vector<std::string_view> out;
+        boost::mpl::for_each<InitialStates, detail::TypeTag<boost::mpl::placeholders::_1>>(
+            [&](auto s) { out.push_back(decltype(s)::of::id); });
+        return out;
+    }
+
+    /// Every state id, in the order the table first names them.
+    static std::vector<std::string_view> states()
+    {
+        std::vector<std::string_view> out = initial_states();
+        for (const auto& t : transitions())
+            for (auto id : {t.from, t.to})
+                if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+        return out;
+    }
+
+    /// The transition table, row by row, as written.
+    static std::vector<TransitionInfo> transitions()
+    {
+        std::vector<TransitionInfo> out;
+        boost::mpl::for_each<Table, detail::TypeTag<boost::mpl::placeholders::_1>>([&](auto row) {
+            using R = typename decltype(row)::of;
+            constexpr bool internal = std::is_same_v<typename R::Target, boost::msm::front::none>;
+            std::string_view to;
+            if constexpr (internal)
+                to = R::Source::id;
+            else
+                to = R::Target::id;
+            out.push_back({R::Source::id, R::Evt::id, to, internal, guard_label<typename R::Guard>()});
+        });
+        return out;
+    }
+
+    /// Every event with its payload fields and the states it may fire in, in table order.
+    static std::vector<EventInfo> events()
+    {
+        std::vector<EventInfo> out;
+        boost::mpl::for_each<Table, detail::TypeTag<boost::mpl::placeholders::_1>>([&](auto row) {
+            using R = typename decltype(row)::of;
+            using E = typename R::Evt;
+            auto it = std::find_if(out.begin(), out.end(), [](const EventInfo& e) { return e.id == E::id; });
+            if (it == out.end()) it = out.insert(out.end(), EventInfo{E::id, describe_fields<E>(), {}});
+            if (std::find(it->from.begin(), it->from.end(), R::Source::id) == it->from.end())
+                it->from.push_back(R::Source::id);
+        });
+        return out;
+    }
+
+    /// Calls @p f with a `detail::TypeTag<E>` for each event type E of the lifecycle.
+    template <class F>
+    static void for_each_event(F&& f)
+    {
+        boost::mpl::for_each<EventSet, detail::TypeTag<boost::mpl::placeholders::_1>>(f);
+    }
+
+    /// Events allowed now in @p machine: a row leaves a current state and its guard allows
+    /// it as far as the instance alone can tell (payload guards are assumed to pass).
+    static std::vector<std::string_view> allowed_events(const Machine& machine)
+    {
+        std::vector<std::string_view> out;
+        const int* current = machine.current_state();
+        boost::mpl::for_each<Table, detail::TypeTag<boost::mpl::placeholders::_1>>([&](auto row) {
+            using R = typename decltype(row)::of;
+            const int source = boost::msm::back::get_state_id<BackTable, typename R::Source>::value;
+            if (std::find(current, current + regions, source) == current + regions) return;
+            if (std::find(out.begin(), out.end(), R::Evt::id) != out.end()) return;
+            if (guard_allows<typename R::Guard>(machine)) out.push_back(R::Evt::id);
+        });
+        return out;
+    }
+};
+
+}  // namespace kimflow

@@ -1,0 +1,174 @@
+/// @file
+/// Building blocks for a lifecycle's Boost.MSM front-end: the machine base that carries the
+/// instance data, the context of one fire, and guards that can say why they refuse.
+///
+/// A lifecycle's transition table is written with MSM's functor front-end
+/// (`boost::msm::front::Row<Source, Event, Target, Action, Guard>`). Each state and each
+/// event type carries a stable `static constexpr std::string_view id`: that id, never MSM's
+/// integer state id, is what kimflow stores and shows.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include <boost/msm/front/completion_event.hpp>
+#include <boost/msm/front/functor_row.hpp>
+#include <boost/msm/front/state_machine_def.hpp>
+
+#include "kimflow/core/actor.hpp"
+#include "kimflow/core/time.hpp"
+
+namespace kimflow {
+
+/// Configuration of a lifecycle that needs none.
+struct NoConfig {};
+
+/// What one fire knows besides the event: when, who, under which configuration. The engine
+/// sets it for the duration of one process_event call.
+template <class Config>
+struct FireContext {
+    Timestamp now{};
+    const Actor* actor = nullptr;
+    const Config* config = nullptr;
+    /// Why the last guard that said no refused (set by the guard).
+    std::string refusal{};
+};
+
+/// Base of a lifecycle's MSM front-end (CRTP). It holds the instance data, so that actions
+/// and guards reach it as `fsm.data`, and the fire context as `fsm.now()`, `fsm.actor()`,
+/// `fsm.config()`.
+template <class Derived, class Data, class Config = NoConfig>
+struct MachineDef : boost::msm::front::state_machine_def<Derived> {
+    /// Guards check, actions apply: an action never throws except on exhausted memory, so
+    /// MSM need not catch (and its default handler would assert).
+    using no_exception_thrown = int;
+    /// Actions never fire events themselves: no queue needed.
+    using no_message_queue = int;
+
+    using data_type = Data;
+    using config_type = Config;
+
+    /// The instance's data.
+    Data data{};
+    /// Set by the engine during a fire; null otherwise.
+    FireContext<Config>* context = nullptr;
+
+    Timestamp now() const { return context->now; }
+    const Actor& actor() const { return *context->actor; }
+    const Config& config() const { return *context->config; }
+
+    /// An event with no transition from the current state: the engine reports it as
+    /// EventNotAllowed. (MSM's default would assert.)
+    template <class Event, class Fsm>
+    void no_transition(const Event&, Fsm&, int)
+    {
+    }
+};
+
+/// Base of a guard that decides from the instance alone (its data and configuration), not
+/// from the event's payload. The engine also evaluates it to list the events allowed now.
+/// The derived guard provides `static std::string label()` (for diagrams) and
+/// `template <class Fsm> static std::string refuse(const Fsm&)`: empty to allow, otherwise
+/// the reason, as a sentence saying what is needed.
+template <class Derived>
+struct StateGuard {
+    template <class Event, class Fsm, class Source, class Target>
+    bool operator()(const Event&, Fsm& fsm, Source&, Target&) const
+    {
+        std::string why = Derived::refuse(fsm);
+        if (why.empty()) return true;
+        fsm.context->refusal = std::move(why);
+        return false;
+    }
+    /// Whether the guard allows the transition as the instance is now.
+    template <class Fsm>
+    static bool allows(const Fsm& fsm)
+    {
+        return Derived::refuse(fsm).empty();
+    }
+};
+
+/// Base of a guard that needs the event's payload. The derived guard provides
+/// `static std::string label()` and
+/// `template <class Fsm, class Event> static std::string refuse(const Fsm&, const Event&)`.
+/// It is not evaluated when listing allowed events (there is no payload then).
+template <class Derived>
+struct PayloadGuard {
+    template <class Event, class Fsm, class Source, class Target>
+    bool operator()(const Event& event, Fsm& fsm, Source&, Target&) const
+    {
+        std::string why = Derived::refuse(fsm, event);
+        if (why.empty()) return true;
+        fsm.context->refusal = std::move(why);
+        return false;
+    }
+};
+
+namespace detail {
+template <class G, class Fsm, class = void>
+struct has_allows : std::false_type {};
+template <class G, class Fsm>
+struct has_allows<G, Fsm, std::void_t<decltype(G::allows(std::declval<const Fsm&>()))>> : std::true_type {};
+
+template <class G, class = void>
+struct has_label : std::false_type {};
+template <class G>
+struct has_label<G, std::void_t<decltype(G::label())>> : std::true_type {};
+}  // namespace detail
+
+/// All guards must allow; the first that refuses gives the reason. Label: "a and b".
+template <class... Guards>
+struct All {
+    template <class Event, class Fsm, class Source, class Target>
+    bool operator()(const Event& e, Fsm& fsm, Source& s, Target& t) const
+    {
+        return (Guards{}(e, fsm, s, t) && ...);
+    }
+    template <class Fsm>
+    static bool allows(const Fsm& fsm)
+    {
+        return ((!detail::has_allows<Guards, Fsm>::value || allows_one<Guards>(fsm)) && ...);
+    }
+    static std::string label()
+    {
+        std::string out;
+        ((out += (out.empty() ? "" : " and ") + Guards::label()), ...);
+        return out;
+    }
+
+private:
+    template <class G, class Fsm>
+    static bool allows_one(const Fsm& fsm)
+    {
+        if constexpr (detail::has_allows<G, Fsm>::value)
+            return G::allows(fsm);
+        else
+            return true;
+    }
+};
+
+/// Whether guard @p G lets the instance @p fsm take the transition as far as can be known
+/// without a payload (no guard, or a payload guard: yes).
+template <class G, class Fsm>
+bool guard_allows(const Fsm& fsm)
+{
+    if constexpr (detail::has_allows<G, Fsm>::value)
+        return G::allows(fsm);
+    else
+        return true;
+}
+
+/// A guard's label for diagrams; empty for no guard.
+template <class G>
+std::string guard_label()
+{
+    if constexpr (std::is_same_v<G, boost::msm::front::none>)
+        return {};
+    else if constexpr (detail::has_label<G>::value)
+        return G::label();
+    else
+        return "guarded";
+}
+
+}  // namespace kimflow

@@ -1,0 +1,79 @@
+/// @file
+/// Calendar dates and instants as kimflow stores and shows them, with ISO 8601 parsing.
+#pragma once
+
+#include <chrono>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <date/date.h>
+
+namespace kimflow {
+
+/// A calendar day (a meeting date, a paper's date), without time zone.
+using Date = date::sys_days;
+
+/// An instant in UTC with microsecond precision: when a transition happened.
+using Timestamp = date::sys_time<std::chrono::microseconds>;
+
+/// Days between two dates (positive when @p to is later).
+inline long days_between(Date from, Date to) { return static_cast<long>((to - from).count()); }
+
+/// The UTC calendar day an instant falls on.
+inline Date date_of(Timestamp t) { return date::floor<date::days>(t); }
+
+/// Midnight UTC at the start of a day.
+inline Timestamp start_of(Date d) { return Timestamp{d}; }
+
+namespace detail {
+template <class TimePoint>
+bool parse_whole(std::string_view text, const char* format, TimePoint& out)
+{
+    std::istringstream in{std::string(text)};
+    TimePoint value{};
+    in >> date::parse(format, value);
+    if (in.fail() || in.peek() != std::char_traits<char>::eof()) return false;
+    out = value;
+    return true;
+}
+}  // namespace detail
+
+/// Parses a date written as ISO `2025-02-06` or German `06.02.2025`.
+/// @throws std::invalid_argument naming the accepted forms.
+inline Date parse_date(std::string_view text)
+{
+    Date d;
+    if (detail::parse_whole(text, "%F", d) || detail::parse_whole(text, "%d.%m.%Y", d)) return d;
+    throw std::invalid_argument("'" + std::string(text) +
+                                "' is not a date; write it as YYYY-MM-DD (e.g. 2025-02-06) or DD.MM.YYYY");
+}
+
+/// Parses an ISO 8601 instant: `2025-02-06T18:00:00Z`, with an offset `…+01:00`, or a bare
+/// date (midnight UTC). A date-time without offset is read as UTC.
+/// @throws std::invalid_argument naming the accepted forms.
+inline Timestamp parse_timestamp(std::string_view text)
+{
+    Timestamp t;
+    for (const char* format : {"%FT%T%Ez", "%FT%T%z", "%FT%TZ", "%FT%T", "%F %T", "%FT%R%Ez", "%FT%RZ", "%FT%R"})
+        if (detail::parse_whole(text, format, t)) return t;
+    Date d;
+    if (detail::parse_whole(text, "%F", d)) return start_of(d);
+    throw std::invalid_argument("'" + std::string(text) +
+                                "' is not a time; write it as YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with Z or an offset "
+                                "(e.g. 2025-02-06T18:00:00+01:00)");
+}
+
+/// `2025-02-06`
+inline std::string format_date(Date d) { return date::format("%F", d); }
+
+/// `2025-02-06T17:00:00Z`, with fractional seconds only where there are any.
+inline std::string format_timestamp(Timestamp t)
+{
+    auto seconds = date::floor<std::chrono::seconds>(t);
+    if (seconds == t) return date::format("%FT%TZ", seconds);
+    return date::format("%FT%TZ", t);
+}
+
+}  // namespace kimflow

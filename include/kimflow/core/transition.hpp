@@ -1,0 +1,36 @@
+/// @file
+/// The record of one applied transition, as an instance's history keeps it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "kimflow/core/actor.hpp"
+#include "kimflow/core/time.hpp"
+
+namespace kimflow {
+
+/// One applied transition. State and event ids are the lifecycle's stable ids.
+struct TransitionRecord {
+    /// The instance's version after this transition (1 for the first).
+    std::uint64_t version = 0;
+    std::string_view event;
+    std::string_view from;
+    /// Equal to `from` for an internal transition.
+    std::string_view to;
+    Actor actor;
+    Timestamp at{};
+    /// The payload's fields as `name=value, …` (empty for an event without fields).
+    std::string payload;
+};
+
+/// What a fire returns: the transition it applied.
+struct Fired {
+    std::string_view from;
+    std::string_view to;
+    /// The instance's version after the transition.
+    std::uint64_t version = 0;
+};
+
+}  // namespace kimflow

@@ -1,0 +1,143 @@
+/// @file
+/// The events of the paper lifecycle and their payloads.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "kimflow/core/fields.hpp"
+#include "kimflow/paper/paper.hpp"
+
+namespace kimflow::paper {
+
+/// The paper is handed in (eingereicht).
+struct Submit {
+    static constexpr std::string_view id = "submit";
+    template <class Archive>
+    void serialize(Archive&)
+    {
+    }
+};
+
+/// The Verwaltung answers an Anfrage in writing.
+struct Answer {
+    static constexpr std::string_view id = "answer";
+    /// Reference of the answer paper, e.g. "14/1923-1".
+    std::string answer_reference;
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(field("answer_reference", answer_reference));
+    }
+};
+
+/// The paper goes on a meeting's agenda: binds the next planned consultation (of
+/// `organization`, if named) or adds one.
+struct Schedule {
+    static constexpr std::string_view id = "schedule";
+    /// The committee; empty for the next planned consultation.
+    std::string organization;
+    Date meeting_date{};
+    /// Tagesordnungspunkt, e.g. "9.2".
+    std::string agenda_item;
+    /// Sets the consultation's role; needed when the consultation is added.
+    std::optional<ConsultationRole> role;
+    /// Dringlichkeit: the agenda deadline does not apply.
+    bool urgent = false;
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(optional_field("organization", organization), field("meeting_date", meeting_date),
+           optional_field("agenda_item", agenda_item), optional_field("role", role), optional_field("urgent", urgent));
+    }
+};
+
+namespace detail {
+/// Events that record a meeting's result: an optional result text with a default.
+template <class Derived>
+struct ResultEvent {
+    /// The result as the minutes say it; the event's default when empty.
+    std::string result;
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(optional_field("result", result));
+    }
+    /// The result to record.
+    std::string result_text() const { return result.empty() ? std::string(Derived::default_result) : result; }
+};
+}  // namespace detail
+
+/// The committee takes note (zur Kenntnis genommen).
+struct Acknowledge : detail::ResultEvent<Acknowledge> {
+    static constexpr std::string_view id = "acknowledge";
+    static constexpr std::string_view default_result = "zur Kenntnis genommen";
+};
+
+/// A preparing committee recommends (Vorberatung); the paper waits for the next consultation.
+struct Recommend : detail::ResultEvent<Recommend> {
+    static constexpr std::string_view id = "recommend";
+    static constexpr std::string_view default_result = "empfohlen";
+};
+
+/// The authoritative committee decides (beschlossen).
+struct Decide : detail::ResultEvent<Decide> {
+    static constexpr std::string_view id = "decide";
+    static constexpr std::string_view default_result = "beschlossen";
+};
+
+/// The authoritative committee rejects (abgelehnt).
+struct Reject : detail::ResultEvent<Reject> {
+    static constexpr std::string_view id = "reject";
+    static constexpr std::string_view default_result = "abgelehnt";
+};
+
+/// The item is postponed (vertagt): the consultation is planned again.
+struct Postpone {
+    static constexpr std::string_view id = "postpone";
+    static constexpr std::string_view default_result = "vertagt";
+    template <class Archive>
+    void serialize(Archive&)
+    {
+    }
+};
+
+/// The item is referred (verwiesen) to another committee, which gets a consultation next.
+struct Refer {
+    static constexpr std::string_view id = "refer";
+    /// The committee it is referred to.
+    std::string organization;
+    /// Its role there (Vorberatung if not given).
+    std::optional<ConsultationRole> role;
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(field("organization", organization), optional_field("role", role));
+    }
+};
+
+/// The originator withdraws the paper (zurückgezogen).
+struct Withdraw {
+    static constexpr std::string_view id = "withdraw";
+    std::string reason;
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(field("reason", reason));
+    }
+};
+
+/// Beschlusskontrolle: the decision has been carried out.
+struct Complete {
+    static constexpr std::string_view id = "complete";
+    /// How it was carried out (optional).
+    std::string note;
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(optional_field("note", note));
+    }
+};
+
+}  // namespace kimflow::paper

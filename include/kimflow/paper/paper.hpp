@@ -1,0 +1,154 @@
+/// @file
+/// A Drucksache (OParl: Paper) and its Beratungsfolge: the data of the paper lifecycle.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kimflow/core/error.hpp"
+#include "kimflow/core/time.hpp"
+
+namespace kimflow::paper {
+
+/// The kind of paper (OParl `paperType`), as councils name them.
+enum class PaperType {
+    anfrage,            ///< Anfrage / Fraktionsanfrage: a question to the Verwaltung
+    antwort,            ///< Antwort: the Verwaltung's answer to an Anfrage
+    antrag,             ///< Antrag of a Fraktion or member
+    aenderungsantrag,   ///< Änderungsantrag to another paper
+    beschlussvorlage,   ///< Beschlussvorlage of the Verwaltung: asks for a decision
+    mitteilungsvorlage, ///< Mitteilungsvorlage: informs the committee
+    bericht,            ///< Bericht: a report
+};
+
+constexpr auto enum_names(PaperType)
+{
+    using T = PaperType;
+    return std::array{std::pair{T::anfrage, std::string_view{"Anfrage"}},
+                      std::pair{T::antwort, std::string_view{"Antwort"}},
+                      std::pair{T::antrag, std::string_view{"Antrag"}},
+                      std::pair{T::aenderungsantrag, std::string_view{"Änderungsantrag"}},
+                      std::pair{T::aenderungsantrag, std::string_view{"Aenderungsantrag"}},
+                      std::pair{T::beschlussvorlage, std::string_view{"Beschlussvorlage"}},
+                      std::pair{T::mitteilungsvorlage, std::string_view{"Mitteilungsvorlage"}},
+                      std::pair{T::bericht, std::string_view{"Bericht"}}};
+}
+
+/// What a committee is asked to do with the paper (OParl Consultation `role`).
+enum class ConsultationRole {
+    kenntnisnahme, ///< zur Kenntnis
+    vorberatung,   ///< Vorberatung: prepares another committee's treatment
+    empfehlung,    ///< Empfehlung: recommends to the deciding body
+    entscheidung,  ///< Entscheidung: decides
+    anhoerung,     ///< Anhörung: is heard
+};
+
+constexpr auto enum_names(ConsultationRole)
+{
+    using R = ConsultationRole;
+    return std::array{std::pair{R::kenntnisnahme, std::string_view{"Kenntnisnahme"}},
+                      std::pair{R::vorberatung, std::string_view{"Vorberatung"}},
+                      std::pair{R::empfehlung, std::string_view{"Empfehlung"}},
+                      std::pair{R::entscheidung, std::string_view{"Entscheidung"}},
+                      std::pair{R::anhoerung, std::string_view{"Anhörung"}},
+                      std::pair{R::anhoerung, std::string_view{"Anhoerung"}}};
+}
+
+/// Where a consultation stands.
+enum class ConsultationStatus {
+    planned,   ///< in the Beratungsfolge, no meeting yet
+    scheduled, ///< on the agenda of a meeting
+    treated,   ///< the meeting dealt with it; `result` says how
+};
+
+constexpr auto enum_names(ConsultationStatus)
+{
+    using S = ConsultationStatus;
+    return std::array{std::pair{S::planned, std::string_view{"planned"}},
+                      std::pair{S::scheduled, std::string_view{"scheduled"}},
+                      std::pair{S::treated, std::string_view{"treated"}}};
+}
+
+/// One step of the Beratungsfolge: a committee's treatment of the paper (OParl Consultation).
+struct Consultation {
+    /// The committee (Gremium), e.g. "Ausschuss für Kultur, Sport und Vielfalt".
+    std::string organization;
+    ConsultationRole role = ConsultationRole::kenntnisnahme;
+    /// Whether this committee's result is the binding decision (OParl `authoritative`).
+    bool authoritative = false;
+    ConsultationStatus status = ConsultationStatus::planned;
+    /// The meeting, once scheduled.
+    std::optional<Date> meeting_date{};
+    /// Tagesordnungspunkt, e.g. "9.2".
+    std::string agenda_item{};
+    /// The meeting's result, once treated, e.g. "zur Kenntnis genommen", "vertagt".
+    std::string result{};
+};
+
+/// A Drucksache and what its lifecycle has recorded.
+struct Paper {
+    /// Drucksachennummer, e.g. "14/1923" (Wahlperiode 14, number 1923).
+    std::string reference;
+    PaperType type = PaperType::anfrage;
+    /// Betreff.
+    std::string title;
+    /// The date on the paper.
+    std::optional<Date> date{};
+    /// Who put it forward, e.g. "Fraktion Die Linke" or "Verwaltung".
+    std::string originator{};
+    /// The council or Verband whose rules of procedure apply, e.g. "RVR Verbandsversammlung".
+    std::string body{};
+    /// References of related papers (an answer points to its Anfrage, an Anfrage to its answer).
+    std::vector<std::string> related_papers{};
+    /// The Beratungsfolge, in order.
+    std::vector<Consultation> consultations{};
+
+    // Recorded by the lifecycle.
+    std::optional<Timestamp> submitted_at{};
+    std::optional<Timestamp> answered_at{};
+    /// Reference of the answer, e.g. "14/1923-1".
+    std::string answer_reference{};
+    /// The consultation on the agenda now (index into consultations), while `on_agenda`.
+    std::optional<std::size_t> current_consultation{};
+    /// The state the paper waited in before the agenda ("submitted" or "answered").
+    std::string waiting_state{};
+    std::optional<Timestamp> decided_at{};
+    std::optional<Timestamp> completed_at{};
+    /// How the decision was carried out (Beschlusskontrolle).
+    std::string completion_note{};
+    std::string withdrawal_reason{};
+
+    /// The consultation on the agenda now, or null.
+    const Consultation* current() const
+    {
+        return current_consultation ? &consultations.at(*current_consultation) : nullptr;
+    }
+
+    /// Index of the first planned consultation (of @p organization, if given), or none.
+    std::optional<std::size_t> next_planned(std::string_view organization = {}) const
+    {
+        for (std::size_t i = 0; i < consultations.size(); ++i)
+            if (consultations[i].status == ConsultationStatus::planned &&
+                (organization.empty() || consultations[i].organization == organization))
+                return i;
+        return std::nullopt;
+    }
+};
+
+/// Checks what a new paper must have.
+/// @throws InvalidData saying which field to fill in
+inline void validate(const Paper& p)
+{
+    if (p.reference.empty()) throw InvalidData("a paper needs its reference (Drucksachennummer), e.g. 14/1923");
+    if (p.title.empty()) throw InvalidData("paper " + p.reference + " needs a title (Betreff)");
+    for (const auto& c : p.consultations)
+        if (c.organization.empty())
+            throw InvalidData("paper " + p.reference + ": every consultation of the Beratungsfolge needs a committee");
+}
+
+}  // namespace kimflow::paper

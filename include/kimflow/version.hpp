@@ -1,0 +1,9 @@
+/// @file
+/// kimflow's version.
+#pragma once
+
+#define KIMFLOW_VERSION_MAJOR 0
+#define KIMFLOW_VERSION_MINOR 1
+#define KIMFLOW_VERSION_PATCH 0
+/// e.g. 100 for 0.1.0
+#define KIMFLOW_VERSION (KIMFLOW_VERSION_MAJOR * 10000 + KIMFLOW_VERSION_MINOR * 100 + KIMFLOW_VERSION_PATCH)
