@@ -112,7 +112,8 @@ private:
     std::set<std::string, std::less<>> used_;
 };
 
-/// Writes a payload struct as (name, text) pairs, leaving out optional fields at their default.
+/// Writes a payload struct as (name, text) pairs, leaving out optional fields that are empty
+/// (empty text or list, unset optional, false, zero).
 class FieldsWriter : public detail::FieldArchiveBase<FieldsWriter> {
 public:
     template <class T>
@@ -157,7 +158,7 @@ T read_fields(std::string_view event, const Fields& fields)
     return value;
 }
 
-/// The payload as Fields (optional fields at their default left out).
+/// The payload as Fields (empty optional fields left out).
 template <class T>
 Fields write_fields(const T& value)
 {

@@ -159,8 +159,13 @@ struct FieldCodec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T
         } catch (const std::exception&) {
             used = 0;
         }
-        if (used == 0 || used != text.size() || v < static_cast<long long>(std::numeric_limits<T>::min()) ||
-            static_cast<unsigned long long>(v) > static_cast<unsigned long long>(std::numeric_limits<T>::max()))
+        bool in_range;
+        if constexpr (std::is_signed_v<T>)
+            in_range = v >= static_cast<long long>(std::numeric_limits<T>::min()) &&
+                       v <= static_cast<long long>(std::numeric_limits<T>::max());
+        else
+            in_range = v >= 0 && static_cast<unsigned long long>(v) <= std::numeric_limits<T>::max();
+        if (used == 0 || used != text.size() || !in_range)
             throw std::invalid_argument("'" + text + "' is not a whole number in range");
         return static_cast<T>(v);
     }

@@ -128,12 +128,13 @@ struct LifecycleTraits {
         std::vector<TransitionInfo> out;
         boost::mpl::for_each<Table, detail::TypeTag<boost::mpl::placeholders::_1>>([&](auto row) {
             using R = typename decltype(row)::of;
-            constexpr bool internal = std::is_same_v<typename R::Target, boost::msm::front::none>;
-            std::string_view to;
-            if constexpr (internal)
-                to = R::Source::id;
-            else
-                to = R::Target::id;
+            // MSM's Row<S, E, none, ...> specialisations set Target = Source and an internal-row tag.
+            using Tag = typename R::row_type_tag;
+            constexpr bool internal = std::is_same_v<Tag, boost::msm::a_irow_tag> ||
+                                      std::is_same_v<Tag, boost::msm::g_irow_tag> ||
+                                      std::is_same_v<Tag, boost::msm::irow_tag> ||
+                                      std::is_same_v<Tag, boost::msm::_irow_tag>;
+            const std::string_view to = R::Target::id;
             out.push_back({R::Source::id, R::Evt::id, to, internal, guard_label<typename R::Guard>()});
         });
         return out;

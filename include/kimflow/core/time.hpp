@@ -28,6 +28,11 @@ inline Date date_of(Timestamp t) { return date::floor<date::days>(t); }
 inline Timestamp start_of(Date d) { return Timestamp{d}; }
 
 namespace detail {
+// date.h's parser trips GCC's -Wmaybe-uninitialized inside its own code; nothing of ours.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 template <class TimePoint>
 bool parse_whole(std::string_view text, const char* format, TimePoint& out)
 {
@@ -38,6 +43,9 @@ bool parse_whole(std::string_view text, const char* format, TimePoint& out)
     out = value;
     return true;
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 }  // namespace detail
 
 /// Parses a date written as ISO `2025-02-06` or German `06.02.2025`.

@@ -1,0 +1,239 @@
+// Long random event sequences on the paper engine, checked step by step against a plain
+// reference model of the same lifecycle written without MSM.
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "paper_fixture.hpp"
+
+using namespace paper_test;
+
+namespace {
+
+enum class Outcome { applied, not_allowed, guard };
+
+struct RefConsultation {
+    std::string organization;
+    ConsultationRole role;
+    bool authoritative;
+    ConsultationStatus status = ConsultationStatus::planned;
+};
+
+// The paper lifecycle as a plain table in code.
+struct Reference {
+    std::string state = "draft";
+    bool anfrage = true;
+    std::vector<RefConsultation> consultations;
+    std::optional<std::size_t> current;
+    std::string waited;
+    long submitted_day = 0;
+
+    std::optional<std::size_t> next_planned(const std::string& org = {}) const
+    {
+        for (std::size_t i = 0; i < consultations.size(); ++i)
+            if (consultations[i].status == ConsultationStatus::planned &&
+                (org.empty() || consultations[i].organization == org))
+                return i;
+        return std::nullopt;
+    }
+    bool current_decides() const
+    {
+        const auto& c = consultations[*current];
+        return c.authoritative || c.role == ConsultationRole::entscheidung;
+    }
+    void close_current() { consultations[*current].status = ConsultationStatus::treated; }
+    void plan_after(std::size_t index, RefConsultation c)
+    {
+        c.status = ConsultationStatus::planned;
+        consultations.insert(consultations.begin() + static_cast<long>(index) + 1, c);
+    }
+
+    std::set<std::string> allowed() const
+    {
+        if (state == "draft") return {"submit", "withdraw"};
+        if (state == "submitted") {
+            if (anfrage) return {"answer", "schedule", "withdraw"};
+            return {"schedule", "withdraw"};
+        }
+        if (state == "answered") return {"schedule", "withdraw"};
+        if (state == "on_agenda") {
+            std::set<std::string> out{"acknowledge", "recommend", "postpone", "refer", "withdraw"};
+            if (current_decides()) out.insert({"decide", "reject"});
+            return out;
+        }
+        if (state == "decided") return {"complete"};
+        return {};
+    }
+
+    Outcome apply(const std::string& event, const Fields& f, long today)
+    {
+        const bool open = state == "draft" || state == "submitted" || state == "answered" || state == "on_agenda";
+        if (event == "withdraw") {
+            if (!open) return Outcome::not_allowed;
+            current.reset();
+            state = "withdrawn";
+            return Outcome::applied;
+        }
+        if (event == "submit") {
+            if (state != "draft") return Outcome::not_allowed;
+            submitted_day = today;
+            state = "submitted";
+            return Outcome::applied;
+        }
+        if (event == "answer") {
+            if (state != "submitted") return Outcome::not_allowed;
+            if (!anfrage) return Outcome::guard;
+            state = "answered";
+            return Outcome::applied;
+        }
+        if (event == "schedule") {
+            if (state != "submitted" && state != "answered") return Outcome::not_allowed;
+            const std::string org = f.count("organization") ? f.at("organization") : "";
+            std::optional<ConsultationRole> role;
+            if (f.count("role")) role = parse_enum<ConsultationRole>(f.at("role"));
+            auto index = next_planned(org);
+            if (!index && (org.empty() || !role)) return Outcome::guard;
+            const long days = parse_date(f.at("meeting_date")).time_since_epoch().count() - submitted_day;
+            const bool urgent = f.count("urgent") && f.at("urgent") == "true";
+            // Anfragen and Anträge both fall under the default agenda deadline of 14 days.
+            if (days < 0 || (!urgent && days < 14)) return Outcome::guard;
+            if (!index) {
+                index = consultations.size();
+                consultations.push_back({org, *role, false});
+            }
+            if (role) consultations[*index].role = *role;
+            consultations[*index].status = ConsultationStatus::scheduled;
+            current = index;
+            waited = state;
+            state = "on_agenda";
+            return Outcome::applied;
+        }
+        if (state == "decided" && event == "complete") {
+            state = "completed";
+            return Outcome::applied;
+        }
+        if (state != "on_agenda" || event == "complete") return Outcome::not_allowed;
+        const std::size_t index = *current;
+        if (event == "acknowledge") {
+            const bool more = next_planned().has_value();
+            close_current();
+            state = more ? waited : "acknowledged";
+        } else if (event == "recommend") {
+            close_current();
+            state = waited;
+        } else if (event == "decide" || event == "reject") {
+            if (!current_decides()) return Outcome::guard;
+            close_current();
+            state = event == "decide" ? "decided" : "rejected";
+        } else if (event == "postpone") {
+            close_current();
+            plan_after(index, consultations[index]);
+            state = waited;
+        } else if (event == "refer") {
+            RefConsultation referring = consultations[index];
+            close_current();
+            if (referring.authoritative) plan_after(index, referring);
+            ConsultationRole role = f.count("role") ? parse_enum<ConsultationRole>(f.at("role"))
+                                                    : ConsultationRole::vorberatung;
+            plan_after(index, {f.at("organization"), role, false});
+            state = waited;
+        } else {
+            return Outcome::not_allowed;
+        }
+        current.reset();
+        return Outcome::applied;
+    }
+};
+
+const std::vector<std::string> kEvents = {"submit", "answer",   "schedule", "acknowledge", "recommend", "decide",
+                                          "reject", "postpone", "refer",    "withdraw",    "complete"};
+const std::vector<std::string> kCommittees = {"Ausschuss A", "Ausschuss B", "Verbandsversammlung"};
+const std::vector<std::string> kRoles = {"Kenntnisnahme", "Vorberatung", "Empfehlung", "Entscheidung", "Anhörung"};
+
+TEST_F(PaperTest, RandomSequencesAgreeWithTheReferenceModel)
+{
+    std::mt19937 rng(20250206);
+    auto pick = [&](const auto& v) { return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)]; };
+    auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+
+    int applied = 0, not_allowed = 0, guarded = 0;
+    for (int run = 0; run < 1000; ++run) {
+        const std::string ref = "R/" + std::to_string(run);
+        Paper paper = chance(0.5) ? anfrage(ref) : antrag(ref);
+        paper.consultations.clear();
+        Reference model;
+        model.anfrage = paper.type == PaperType::anfrage;
+        const int planned = std::uniform_int_distribution<int>(0, 3)(rng);
+        for (int i = 0; i < planned; ++i) {
+            Consultation c{pick(kCommittees), parse_enum<ConsultationRole>(pick(kRoles)), chance(0.3)};
+            paper.consultations.push_back(c);
+            model.consultations.push_back({c.organization, c.role, c.authoritative});
+        }
+        engine.create(ref, paper, fraktion);
+
+        // Walk until the paper has been in a final state for a few events, or 80 events.
+        int steps_in_final = 0;
+        for (int step = 0; step < 80 && steps_in_final < 3; ++step) {
+            clock->advance(date::days{std::uniform_int_distribution<int>(0, 6)(rng)});
+            const long today = date_of(clock->now()).time_since_epoch().count();
+            // Mostly events with a row in the current state (withdraw rarely, or every walk would
+            // end early), sometimes any event at all.
+            std::vector<std::string> candidates;
+            for (const auto& e : model.allowed())
+                if (e != "withdraw" || chance(0.1)) candidates.push_back(e);
+            const std::string event = !candidates.empty() && chance(0.75) ? pick(candidates) : pick(kEvents);
+            steps_in_final += model.allowed().empty();
+            Fields f;
+            if (event == "answer") f["answer_reference"] = ref + "-1";
+            if (event == "schedule") {
+                if (chance(0.6)) f["organization"] = chance(0.8) ? pick(kCommittees) : "Integrationsrat";
+                if (chance(0.5)) f["role"] = pick(kRoles);
+                f["meeting_date"] = format_date(date_of(clock->now()) +
+                                                date::days{std::uniform_int_distribution<int>(-3, 30)(rng)});
+                if (chance(0.2)) f["urgent"] = "true";
+            }
+            if (event == "refer") {
+                f["organization"] = pick(kCommittees);
+                if (chance(0.5)) f["role"] = pick(kRoles);
+            }
+            if (event == "withdraw") f["reason"] = "r";
+            SCOPED_TRACE("run " + std::to_string(run) + " step " + std::to_string(step) + ": " + event + " in " +
+                         model.state);
+
+            Outcome got = Outcome::applied;
+            try {
+                engine.fire(ref, event, f, sitzungsdienst);
+            } catch (const EventNotAllowed&) {
+                got = Outcome::not_allowed;
+            } catch (const GuardRejected&) {
+                got = Outcome::guard;
+            }
+            const Outcome want = model.apply(event, f, today);
+            ASSERT_EQ(static_cast<int>(got), static_cast<int>(want));
+            applied += got == Outcome::applied;
+            not_allowed += got == Outcome::not_allowed;
+            guarded += got == Outcome::guard;
+
+            const auto view = engine.view(ref);
+            ASSERT_EQ(view.states.front(), model.state);
+            ASSERT_EQ(view.data.consultations.size(), model.consultations.size());
+            for (std::size_t i = 0; i < model.consultations.size(); ++i) {
+                ASSERT_EQ(view.data.consultations[i].organization, model.consultations[i].organization);
+                ASSERT_EQ(view.data.consultations[i].status, model.consultations[i].status);
+                ASSERT_EQ(view.data.consultations[i].authoritative, model.consultations[i].authoritative);
+            }
+            ASSERT_EQ(view.data.current_consultation, model.current);
+            const std::set<std::string> allowed(view.allowed_events.begin(), view.allowed_events.end());
+            ASSERT_EQ(allowed, model.allowed());
+        }
+        ASSERT_EQ(engine.version(ref), engine.history(ref).size());
+    }
+    // The walk must have covered every outcome many times.
+    EXPECT_GT(applied, 3000);
+    EXPECT_GT(not_allowed, 500);
+    EXPECT_GT(guarded, 100);
+}
+
+}  // namespace
