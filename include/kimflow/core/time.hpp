@@ -73,8 +73,22 @@ inline Timestamp parse_timestamp(std::string_view text)
                                 "(e.g. 2025-02-06T18:00:00+01:00)");
 }
 
-/// `2025-02-06`
-inline std::string format_date(Date d) { return date::format("%F", d); }
+/// `2025-02-06` (years outside 0000..9999 are written with date.h's general format).
+inline std::string format_date(Date d)
+{
+    // Written by hand: this runs on every fire that carries a date (the history's payload
+    // summary), and date::format goes through an ostringstream.
+    const date::year_month_day ymd{d};
+    const int y = static_cast<int>(ymd.year());
+    if (y < 0 || y > 9999) return date::format("%F", d);
+    const unsigned m = static_cast<unsigned>(ymd.month()), day = static_cast<unsigned>(ymd.day());
+    char text[10] = {static_cast<char>('0' + y / 1000),      static_cast<char>('0' + y / 100 % 10),
+                     static_cast<char>('0' + y / 10 % 10),   static_cast<char>('0' + y % 10),
+                     '-',                                    static_cast<char>('0' + m / 10),
+                     static_cast<char>('0' + m % 10),        '-',
+                     static_cast<char>('0' + day / 10),      static_cast<char>('0' + day % 10)};
+    return std::string(text, sizeof text);
+}
 
 /// `2025-02-06T17:00:00Z`, with fractional seconds only where there are any.
 inline std::string format_timestamp(Timestamp t)
