@@ -102,7 +102,8 @@ struct TransitionNotice {
 /// Fires on different instances run in parallel; fires on the same instance are serialised
 /// by a lock per instance, so its versions and history stay gap-free. Observers run on the
 /// firing thread while that instance's lock is held: they see transitions of one instance in
-/// order, must not fire on the same instance, and should return quickly.
+/// order, must not call the engine about the same instance (the notice carries its data),
+/// and should return quickly.
 template <class Lifecycle>
 class Engine {
 public:
@@ -142,9 +143,10 @@ public:
         in.created_by_ = actor;
         in.machine_.data = std::move(data);
         FireContext<Config> context{in.created_at_, &actor, &config_, {}};
-        in.machine_.context = &context;
-        in.machine_.start();
-        in.machine_.context = nullptr;
+        {
+            ContextScope<Machine, Config> scope(in.machine_, context);
+            in.machine_.start();
+        }
         std::unique_lock<std::shared_mutex> lock(map_mutex_);
         if (!slots_.emplace(id, std::move(slot)).second) throw DuplicateInstance(std::string(Lifecycle::id), id);
     }
@@ -177,10 +179,12 @@ public:
             in.history_.reserve(std::max<std::size_t>(4, in.history_.capacity() * 2));
 
         FireContext<Config> context{record.at, &actor, &config_, {}};
-        machine.context = &context;
-        const auto handled = machine.process_event(event);
+        boost::msm::back::HandledEnum handled;
+        {
+            ContextScope<Machine, Config> scope(machine, context);
+            handled = machine.process_event(event);
+        }
         if (handled != boost::msm::back::HANDLED_TRUE) reject(in, Event::id, handled, std::move(context.refusal));
-        machine.context = nullptr;
 
         int region = 0;
         while (region + 1 < Traits::regions && before[region] == machine.current_state()[region]) ++region;
@@ -370,18 +374,14 @@ private:
     {
         // Guards read the configuration through the fire context.
         FireContext<Config> context{clock_->now(), &in.created_by_, &config_, {}};
-        auto& machine = const_cast<Machine&>(in.machine_);
-        FireContext<Config>* previous = machine.context;
-        machine.context = &context;
-        auto out = Traits::allowed_events(machine);
-        machine.context = previous;
-        return out;
+        auto& machine = const_cast<Machine&>(in.machine_);  // only its context pointer changes
+        ContextScope<Machine, Config> scope(machine, context);
+        return Traits::allowed_events(machine);
     }
 
     [[noreturn]] void reject(Instance<Lifecycle>& in, std::string_view event, boost::msm::back::HandledEnum handled,
                              std::string refusal) const
     {
-        in.machine_.context = nullptr;
         const std::string state(in.state());
         std::string allowed;
         for (auto e : allowed_now(in)) allowed += (allowed.empty() ? "" : ", ") + std::string(e);

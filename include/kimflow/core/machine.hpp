@@ -35,6 +35,23 @@ struct FireContext {
     std::string refusal{};
 };
 
+/// Lends a fire context to a machine for one scope, and takes it back on every way out.
+template <class Machine, class Config>
+class ContextScope {
+public:
+    ContextScope(Machine& machine, FireContext<Config>& context) : machine_(machine), previous_(machine.context)
+    {
+        machine_.context = &context;
+    }
+    ~ContextScope() { machine_.context = previous_; }
+    ContextScope(const ContextScope&) = delete;
+    ContextScope& operator=(const ContextScope&) = delete;
+
+private:
+    Machine& machine_;
+    FireContext<Config>* previous_;
+};
+
 /// Base of a lifecycle's MSM front-end (CRTP). It holds the instance data, so that actions
 /// and guards reach it as `fsm.data`, and the fire context as `fsm.now()`, `fsm.actor()`,
 /// `fsm.config()`.

@@ -11,7 +11,8 @@
 
 namespace kimflow {
 
-/// One applied transition. State and event ids are the lifecycle's stable ids.
+/// One applied transition. State and event ids are the lifecycle's stable ids; the views
+/// refer to the lifecycle's static id strings and stay valid for the program's life.
 struct TransitionRecord {
     /// The instance's version after this transition (1 for the first).
     std::uint64_t version = 0;
