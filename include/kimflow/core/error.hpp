@@ -16,34 +16,38 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// No instance with that id exists in the engine.
-class InstanceNotFound : public Error {
+/// An error about one instance, named by lifecycle and id.
+class InstanceError : public Error {
 public:
-    InstanceNotFound(std::string lifecycle, std::string instance)
-        : Error("no " + lifecycle + " '" + instance + "' exists; check the id or create it first"),
-          lifecycle_(std::move(lifecycle)), instance_(std::move(instance))
+    InstanceError(std::string lifecycle, std::string instance, const std::string& message)
+        : Error(message), lifecycle_(std::move(lifecycle)), instance_(std::move(instance))
     {
     }
+    /// The lifecycle's id, e.g. "paper".
     const std::string& lifecycle() const noexcept { return lifecycle_; }
+    /// The instance id, e.g. "14/1923".
     const std::string& instance() const noexcept { return instance_; }
 
 private:
     std::string lifecycle_, instance_;
 };
 
-/// An instance with that id exists already; ids are unique per lifecycle.
-class DuplicateInstance : public Error {
+/// No instance with that id exists in the engine.
+class InstanceNotFound : public InstanceError {
 public:
-    DuplicateInstance(std::string lifecycle, std::string instance)
-        : Error("a " + lifecycle + " '" + instance + "' exists already; choose another id"),
-          lifecycle_(std::move(lifecycle)), instance_(std::move(instance))
+    InstanceNotFound(const std::string& lifecycle, const std::string& instance)
+        : InstanceError(lifecycle, instance, "no " + lifecycle + " '" + instance + "' exists; check the id or create it first")
     {
     }
-    const std::string& lifecycle() const noexcept { return lifecycle_; }
-    const std::string& instance() const noexcept { return instance_; }
+};
 
-private:
-    std::string lifecycle_, instance_;
+/// An instance with that id exists already; ids are unique per lifecycle.
+class DuplicateInstance : public InstanceError {
+public:
+    DuplicateInstance(const std::string& lifecycle, const std::string& instance)
+        : InstanceError(lifecycle, instance, "a " + lifecycle + " '" + instance + "' exists already; choose another id")
+    {
+    }
 };
 
 /// The data given to create an instance is incomplete or contradictory.
