@@ -80,6 +80,15 @@ struct ReasonGiven : kimflow::PayloadGuard<ReasonGiven> {
     }
 };
 
+// A public reply also confirms the receipt (the receipt region's guard on `resolve`).
+struct PublicReply : kimflow::PayloadGuard<PublicReply> {
+    static std::string label() { return "public reply"; }
+    template <class Fsm> static std::string refuse(const Fsm&, const Resolve& e)
+    {
+        return e.public_reply ? std::string() : "only a public reply confirms the receipt";
+    }
+};
+
 struct SetReviewer {
     template <class F, class S, class T> void operator()(const Review& e, F& fsm, S&, T&) const { fsm.data.reviewer = e.reviewer; }
 };
@@ -100,7 +109,8 @@ struct Machine : kimflow::MachineDef<Machine, Complaint, Settings> {
         Row<InReview,    Resolve,        Resolved,               KeepResolution, EnoughNotes>,
         Row<Received,    Dismiss,        Dismissed,              boost::msm::front::none, ReasonGiven>,
         Row<InReview,    Dismiss,        Dismissed,              boost::msm::front::none, ReasonGiven>,
-        Row<Unconfirmed, ConfirmReceipt, Confirmed>
+        Row<Unconfirmed, ConfirmReceipt, Confirmed>,
+        Row<Unconfirmed, Resolve,        Confirmed,              boost::msm::front::none, PublicReply>
     > {};
 };
 

@@ -88,6 +88,59 @@ TEST_F(EngineTest, SecondRegionMovesIndependentlyAndIsRecordedByItsOwnStates)
     EXPECT_THROW(engine.fire("B-1", complaint::ConfirmReceipt{}, clerk), EventNotAllowed);
 }
 
+TEST_F(EngineTest, AnEventTakenByOneRegionAndRefusedByAnotherIsApplied)
+{
+    engine.fire("B-1", complaint::Review{"mueller"}, clerk);
+    engine.fire("B-1", complaint::AddNote{"n"}, clerk);
+    // The main region resolves; the receipt region's guard refuses (no public reply).
+    auto fired = engine.fire("B-1", complaint::Resolve{"erledigt", false}, clerk);
+    EXPECT_EQ(fired.to, "resolved");
+    EXPECT_EQ(engine.view("B-1").states, (std::vector<std::string_view>{"resolved", "unconfirmed"}));
+    EXPECT_EQ(engine.version("B-1"), 3u);
+}
+
+TEST_F(EngineTest, BothRegionsMoveOnOneEventAndTheRecordNamesTheMainRegion)
+{
+    engine.fire("B-1", complaint::Review{"mueller"}, clerk);
+    engine.fire("B-1", complaint::AddNote{"n"}, clerk);
+    auto fired = engine.fire("B-1", complaint::Resolve{"erledigt", true}, clerk);
+    EXPECT_EQ(fired.from, "in_review");
+    EXPECT_EQ(fired.to, "resolved");
+    EXPECT_EQ(engine.view("B-1").states, (std::vector<std::string_view>{"resolved", "confirmed"}));
+}
+
+TEST_F(EngineTest, CreateWithAnOpeningEventIsOneStep)
+{
+    auto fired = engine.create("B-2", Complaint{"Schlagloch"}, clerk, complaint::Review{"schulz"});
+    EXPECT_EQ(fired.from, "received");
+    EXPECT_EQ(fired.to, "in_review");
+    EXPECT_EQ(fired.version, 1u);
+    EXPECT_EQ(engine.history("B-2").front().event, "review");
+
+    fired = engine.create("B-3", Complaint{"Laterne"}, clerk, "review", Fields{{"reviewer", "schulz"}});
+    EXPECT_EQ(engine.data("B-3").reviewer, "schulz");
+    EXPECT_EQ(fired.version, 1u);
+}
+
+TEST_F(EngineTest, ARejectedOpeningEventCreatesNothing)
+{
+    int notices = 0;
+    engine.observe([&](const complaint::Engine::Notice&) { ++notices; });
+    EXPECT_THROW(engine.create("B-2", Complaint{"x"}, clerk, complaint::AddNote{"n"}), EventNotAllowed);
+    EXPECT_THROW(engine.create("B-2", Complaint{"x"}, clerk, complaint::Dismiss{"short"}), GuardRejected);
+    EXPECT_THROW(engine.create("B-2", Complaint{"x"}, clerk, "review", Fields{}), InvalidPayload);
+    EXPECT_THROW(engine.create("B-2", Complaint{"x"}, clerk, "reviw", Fields{}), UnknownEvent);
+    EXPECT_THROW(engine.create("B-1", Complaint{"x"}, clerk, complaint::Review{"r"}), DuplicateInstance);
+    EXPECT_FALSE(engine.contains("B-2"));
+    EXPECT_THROW(engine.view("B-2"), InstanceNotFound);
+    EXPECT_EQ(engine.size(), 1u);
+    EXPECT_EQ(engine.state("B-1"), "received") << "the existing instance is untouched";
+    EXPECT_EQ(notices, 0);
+    // The id is free again.
+    engine.create("B-2", Complaint{"x"}, clerk, complaint::Review{"r"});
+    EXPECT_EQ(notices, 1);
+}
+
 TEST_F(EngineTest, EventNotAllowedNamesInstanceStateAndEventAndChangesNothing)
 {
     const auto before = engine.view("B-1");
@@ -144,14 +197,16 @@ TEST_F(EngineTest, ConfigurationReachesTheGuards)
 
 TEST_F(EngineTest, AllowedEventsFollowStatesAndStateGuards)
 {
-    EXPECT_EQ(engine.allowed_events("B-1"), (std::vector<std::string_view>{"review", "dismiss", "confirm_receipt"}));
+    // Table order; resolve is listed because the receipt region takes it with a public reply.
+    EXPECT_EQ(engine.allowed_events("B-1"),
+              (std::vector<std::string_view>{"review", "dismiss", "confirm_receipt", "resolve"}));
+    engine.fire("B-1", complaint::ConfirmReceipt{}, clerk);
+    EXPECT_EQ(engine.allowed_events("B-1"), (std::vector<std::string_view>{"review", "dismiss"}));
     engine.fire("B-1", complaint::Review{"mueller"}, clerk);
     // resolve's guard needs a note; dismiss's guard needs the payload, so it is listed.
-    EXPECT_EQ(engine.allowed_events("B-1"), (std::vector<std::string_view>{"add_note", "dismiss", "confirm_receipt"}));
+    EXPECT_EQ(engine.allowed_events("B-1"), (std::vector<std::string_view>{"add_note", "dismiss"}));
     engine.fire("B-1", complaint::AddNote{"n"}, clerk);
-    EXPECT_EQ(engine.allowed_events("B-1"),
-              (std::vector<std::string_view>{"add_note", "resolve", "dismiss", "confirm_receipt"}));
-    engine.fire("B-1", complaint::ConfirmReceipt{}, clerk);
+    EXPECT_EQ(engine.allowed_events("B-1"), (std::vector<std::string_view>{"add_note", "resolve", "dismiss"}));
     engine.fire("B-1", complaint::Resolve{"ok"}, clerk);
     EXPECT_TRUE(engine.allowed_events("B-1").empty());
 }

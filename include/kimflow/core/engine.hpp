@@ -42,9 +42,11 @@ public:
 
     /// The instance id (e.g. a paper's reference `14/1923`).
     const std::string& id() const noexcept { return id_; }
+    /// Current state of the lifecycle's main region (its phase), as a stable id.
+    std::string_view state() const { return state(Traits::main_region); }
     /// Current state of region @p region (stable id).
-    std::string_view state(int region = 0) const { return Traits::state_id(machine_.current_state()[region]); }
-    /// Current state of every region.
+    std::string_view state(int region) const { return Traits::state_id(machine_.current_state()[region]); }
+    /// Current state of every region, in the order of the machine's `initial_state`.
     std::vector<std::string_view> states() const
     {
         std::vector<std::string_view> out;
@@ -134,21 +136,33 @@ public:
     /// @throws DuplicateInstance if the id is taken
     void create(const std::string& id, Data data, const Actor& actor)
     {
-        if (id.empty()) throw InvalidData("an instance needs a non-empty id");
-        if constexpr (has_validate<Lifecycle>::value) Lifecycle::validate(data);
-        auto slot = std::make_shared<Slot>();
-        Instance<Lifecycle>& in = slot->instance;
-        in.id_ = id;
-        in.created_at_ = clock_->now();
-        in.created_by_ = actor;
-        in.machine_.data = std::move(data);
-        FireContext<Config> context{in.created_at_, &actor, &config_, {}};
-        {
-            ContextScope<Machine, Config> scope(in.machine_, context);
-            in.machine_.start();
+        publish(id, make_slot(id, std::move(data), actor));
+    }
+
+    /// Creates an instance and fires its opening event in one step: if the event is rejected,
+    /// no instance is created; otherwise the instance appears at version 1 with the event as
+    /// the first entry of its history (e.g. a KIM case is opened by `open` with its payload).
+    /// @throws everything create() and fire() throw
+    template <class Event>
+    Fired create(const std::string& id, Data data, const Actor& actor, const Event& opening)
+    {
+        auto slot = make_slot(id, std::move(data), actor);
+        // Published locked: others who find it wait until it is opened, or see it gone.
+        std::unique_lock<std::mutex> lock(slot->mutex);
+        publish(id, slot);
+        try {
+            return apply(slot->instance, opening, actor);
+        } catch (...) {
+            if (slot->instance.version_ == 0) unpublish(id, *slot);  // rejected: as if never created
+            throw;
         }
-        std::unique_lock<std::shared_mutex> lock(map_mutex_);
-        if (!slots_.emplace(id, std::move(slot)).second) throw DuplicateInstance(std::string(Lifecycle::id), id);
+    }
+
+    /// create() with the opening event given by name and a payload of strings.
+    Fired create(const std::string& id, Data data, const Actor& actor, std::string_view opening,
+                 const Fields& payload)
+    {
+        return (this->*named_event(opening).create)(id, std::move(data), actor, payload);
     }
 
     /// Fires a typed event on instance @p id.
@@ -161,41 +175,11 @@ public:
     Fired fire(const std::string& id, const Event& event, const Actor& actor,
                std::optional<std::uint64_t> expected_version = std::nullopt)
     {
-        static_assert(boost::mpl::has_key<typename Traits::EventSet, Event>::value,
-                      "this event type does not appear in the lifecycle's transition table");
-        auto slot = find(id);
-        std::lock_guard<std::mutex> lock(slot->mutex);
-        Instance<Lifecycle>& in = slot->instance;
+        Locked locked = acquire(id);
+        Instance<Lifecycle>& in = locked.slot->instance;
         if (expected_version && *expected_version != in.version_)
             throw VersionConflict(id, *expected_version, in.version_);
-
-        Machine& machine = in.machine_;
-        std::array<int, Traits::regions> before{};
-        std::copy_n(machine.current_state(), Traits::regions, before.begin());
-        // Everything that may allocate happens before the machine moves, so that a
-        // transition, once applied, is always recorded.
-        TransitionRecord record{in.version_ + 1, Event::id, {}, {}, actor, clock_->now(), summarize_fields(event)};
-        if (in.history_.size() == in.history_.capacity())
-            in.history_.reserve(std::max<std::size_t>(4, in.history_.capacity() * 2));
-
-        FireContext<Config> context{record.at, &actor, &config_, {}};
-        boost::msm::back::HandledEnum handled;
-        {
-            ContextScope<Machine, Config> scope(machine, context);
-            handled = machine.process_event(event);
-        }
-        if (handled != boost::msm::back::HANDLED_TRUE) reject(in, Event::id, handled, std::move(context.refusal));
-
-        int region = 0;
-        while (region + 1 < Traits::regions && before[region] == machine.current_state()[region]) ++region;
-        if (before[region] == machine.current_state()[region]) region = 0;
-        record.from = Traits::state_id(before[region]);
-        record.to = Traits::state_id(machine.current_state()[region]);
-        in.version_ = record.version;
-        in.history_.push_back(std::move(record));
-        const TransitionRecord& applied = in.history_.back();
-        notify(in, applied);
-        return {applied.from, applied.to, applied.version};
+        return apply(in, event, actor);
     }
 
     /// Fires an event by its stable id with a payload of strings, for hosts and tools that only
@@ -204,11 +188,7 @@ public:
     Fired fire(const std::string& id, std::string_view event, const Fields& payload, const Actor& actor,
                std::optional<std::uint64_t> expected_version = std::nullopt)
     {
-        for (const auto& named : named_events())
-            if (named.id == event) return (this->*named.fire)(id, payload, actor, expected_version);
-        std::string known;
-        for (const auto& e : Traits::events()) known += (known.empty() ? "" : ", ") + std::string(e.id);
-        throw UnknownEvent(std::string(Lifecycle::id), std::string(event), known);
+        return (this->*named_event(event).fire)(id, payload, actor, expected_version);
     }
 
     /// Whether instance @p id exists.
@@ -229,9 +209,8 @@ public:
     template <class F>
     decltype(auto) visit(const std::string& id, F&& f) const
     {
-        auto slot = find(id);
-        std::lock_guard<std::mutex> lock(slot->mutex);
-        return std::forward<F>(f)(static_cast<const Instance<Lifecycle>&>(slot->instance));
+        Locked locked = acquire(id);
+        return std::forward<F>(f)(static_cast<const Instance<Lifecycle>&>(locked.slot->instance));
     }
 
     /// Calls @p f for every instance (const), each while holding its lock. Order is unspecified.
@@ -246,11 +225,11 @@ public:
         }
         for (const auto& slot : all) {
             std::lock_guard<std::mutex> lock(slot->mutex);
-            f(static_cast<const Instance<Lifecycle>&>(slot->instance));
+            if (slot->alive) f(static_cast<const Instance<Lifecycle>&>(slot->instance));
         }
     }
 
-    /// Current state of region 0 (the lifecycle's main state).
+    /// Current state of the main region (the lifecycle's phase).
     std::string_view state(const std::string& id) const
     {
         return visit(id, [](const Instance<Lifecycle>& in) { return in.state(); });
@@ -279,17 +258,15 @@ public:
     /// meeting date) are checked when the event is fired.
     std::vector<std::string_view> allowed_events(const std::string& id) const
     {
-        auto slot = find(id);
-        std::lock_guard<std::mutex> lock(slot->mutex);
-        return allowed_now(slot->instance);
+        Locked locked = acquire(id);
+        return allowed_now(locked.slot->instance);
     }
 
     /// A copy of everything about instance @p id but its history.
     View view(const std::string& id) const
     {
-        auto slot = find(id);
-        std::lock_guard<std::mutex> lock(slot->mutex);
-        const Instance<Lifecycle>& in = slot->instance;
+        Locked locked = acquire(id);
+        const Instance<Lifecycle>& in = locked.slot->instance;
         return View{std::string(Lifecycle::id), in.id(),         in.states(),      in.version(),
                     in.data(),                  allowed_now(in), in.created_at(), in.created_by()};
     }
@@ -328,7 +305,15 @@ public:
 private:
     struct Slot {
         std::mutex mutex;
+        /// False once removed from the map (an opening event was rejected); guarded by mutex.
+        bool alive = true;
         Instance<Lifecycle> instance;
+    };
+
+    /// An instance's slot with its lock held.
+    struct Locked {
+        std::shared_ptr<Slot> slot;
+        std::unique_lock<std::mutex> lock;
     };
 
     template <class L, class = void>
@@ -336,10 +321,10 @@ private:
     template <class L>
     struct has_validate<L, std::void_t<decltype(L::validate(std::declval<const Data&>()))>> : std::true_type {};
 
-    using NamedFire = Fired (Engine::*)(const std::string&, const Fields&, const Actor&, std::optional<std::uint64_t>);
     struct NamedEvent {
         std::string_view id;
-        NamedFire fire;
+        Fired (Engine::*fire)(const std::string&, const Fields&, const Actor&, std::optional<std::uint64_t>);
+        Fired (Engine::*create)(const std::string&, Data, const Actor&, const Fields&);
     };
 
     template <class Event>
@@ -349,17 +334,107 @@ private:
         return fire(id, read_fields<Event>(Event::id, payload), actor, expected_version);
     }
 
-    static const std::vector<NamedEvent>& named_events()
+    template <class Event>
+    Fired create_from_fields(const std::string& id, Data data, const Actor& actor, const Fields& payload)
+    {
+        return create(id, std::move(data), actor, read_fields<Event>(Event::id, payload));
+    }
+
+    /// The event named @p name; throws UnknownEvent listing the lifecycle's events.
+    static const NamedEvent& named_event(std::string_view name)
     {
         static const std::vector<NamedEvent> table = [] {
             std::vector<NamedEvent> out;
             Traits::for_each_event([&out](auto wrapped) {
                 using E = typename decltype(wrapped)::of;
-                out.push_back({E::id, &Engine::template fire_from_fields<E>});
+                out.push_back({E::id, &Engine::template fire_from_fields<E>, &Engine::template create_from_fields<E>});
             });
             return out;
         }();
-        return table;
+        for (const auto& named : table)
+            if (named.id == name) return named;
+        std::string known;
+        for (const auto& e : Traits::events()) known += (known.empty() ? "" : ", ") + std::string(e.id);
+        throw UnknownEvent(std::string(Lifecycle::id), std::string(name), known);
+    }
+
+    /// A new instance in its initial state(s), not yet visible to other threads.
+    std::shared_ptr<Slot> make_slot(const std::string& id, Data data, const Actor& actor) const
+    {
+        if (id.empty()) throw InvalidData("an instance needs a non-empty id");
+        if constexpr (has_validate<Lifecycle>::value) Lifecycle::validate(data);
+        auto slot = std::make_shared<Slot>();
+        Instance<Lifecycle>& in = slot->instance;
+        in.id_ = id;
+        in.created_at_ = clock_->now();
+        in.created_by_ = actor;
+        in.machine_.data = std::move(data);
+        FireContext<Config> context{in.created_at_, &actor, &config_, {}};
+        ContextScope<Machine, Config> scope(in.machine_, context);
+        in.machine_.start();
+        return slot;
+    }
+
+    /// Makes @p slot visible under @p id.
+    void publish(const std::string& id, std::shared_ptr<Slot> slot)
+    {
+        std::unique_lock<std::shared_mutex> lock(map_mutex_);
+        if (!slots_.emplace(id, std::move(slot)).second) throw DuplicateInstance(std::string(Lifecycle::id), id);
+    }
+
+    /// Takes back a published slot whose lock the caller holds.
+    void unpublish(const std::string& id, Slot& slot)
+    {
+        slot.alive = false;
+        std::unique_lock<std::shared_mutex> lock(map_mutex_);
+        slots_.erase(id);
+    }
+
+    /// Finds instance @p id and locks it.
+    Locked acquire(const std::string& id) const
+    {
+        Locked locked{find(id), {}};
+        locked.lock = std::unique_lock<std::mutex>(locked.slot->mutex);
+        if (!locked.slot->alive) throw InstanceNotFound(std::string(Lifecycle::id), id);
+        return locked;
+    }
+
+    /// Applies @p event to @p in (whose lock the caller holds), records and announces it.
+    template <class Event>
+    Fired apply(Instance<Lifecycle>& in, const Event& event, const Actor& actor)
+    {
+        static_assert(boost::mpl::has_key<typename Traits::EventSet, Event>::value,
+                      "this event type does not appear in the lifecycle's transition table");
+        Machine& machine = in.machine_;
+        std::array<int, Traits::regions> before{};
+        std::copy_n(machine.current_state(), Traits::regions, before.begin());
+        // Everything that may allocate happens before the machine moves, so that a
+        // transition, once applied, is always recorded.
+        TransitionRecord record{in.version_ + 1, Event::id, {}, {}, actor, clock_->now(), summarize_fields(event)};
+        if (in.history_.size() == in.history_.capacity())
+            in.history_.reserve(std::max<std::size_t>(4, in.history_.capacity() * 2));
+
+        FireContext<Config> context{record.at, &actor, &config_, {}};
+        boost::msm::back::HandledEnum handled;
+        {
+            ContextScope<Machine, Config> scope(machine, context);
+            handled = machine.process_event(event);
+        }
+        // MSM ors the results of all regions: applied if any region took the event.
+        if (!(handled & boost::msm::back::HANDLED_TRUE)) reject(in, Event::id, handled, std::move(context.refusal));
+
+        // The record names the main region's states, or those of the first region that moved
+        // when the main region stayed (e.g. consent granted while the phase goes on).
+        int region = Traits::main_region;
+        for (int r = 0; r < Traits::regions && before[region] == machine.current_state()[region]; ++r)
+            if (before[r] != machine.current_state()[r]) region = r;
+        record.from = Traits::state_id(before[region]);
+        record.to = Traits::state_id(machine.current_state()[region]);
+        in.version_ = record.version;
+        in.history_.push_back(std::move(record));
+        const TransitionRecord& applied = in.history_.back();
+        notify(in, applied);
+        return {applied.from, applied.to, applied.version};
     }
 
     std::shared_ptr<Slot> find(const std::string& id) const
@@ -383,17 +458,15 @@ private:
                              std::string refusal) const
     {
         const std::string state(in.state());
+        const std::string subject = std::string(event) + " " + std::string(Lifecycle::id) + " '" + in.id() + "'";
+        if (handled & boost::msm::back::HANDLED_GUARD_REJECT) {
+            if (refusal.empty()) refusal = "a guard refused it";
+            throw GuardRejected(in.id(), state, std::string(event), refusal, "cannot " + subject + ": " + refusal);
+        }
         std::string allowed;
         for (auto e : allowed_now(in)) allowed += (allowed.empty() ? "" : ", ") + std::string(e);
-        const std::string subject = std::string(Lifecycle::id) + " '" + in.id() + "' in state '" + state + "'";
-        if (handled == boost::msm::back::HANDLED_GUARD_REJECT) {
-            if (refusal.empty()) refusal = "a guard refused it";
-            throw GuardRejected(in.id(), state, std::string(event), refusal,
-                                subject + " rejected '" + std::string(event) + "': " + refusal);
-        }
-        std::string reason = "not allowed in state '" + state + "'; allowed now: " + (allowed.empty() ? "none" : allowed);
-        throw EventNotAllowed(in.id(), state, std::string(event), reason,
-                              subject + " cannot take '" + std::string(event) + "': " + reason);
+        std::string reason = "not possible while it is " + state + "; possible now: " + (allowed.empty() ? "nothing" : allowed);
+        throw EventNotAllowed(in.id(), state, std::string(event), reason, "cannot " + subject + ": " + reason);
     }
 
     void notify(const Instance<Lifecycle>& in, const TransitionRecord& record) const

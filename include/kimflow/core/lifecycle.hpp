@@ -9,6 +9,7 @@
 ///     using Data = Complaint;                              // instance data (Definition::data_type)
 ///     using Config = NoConfig;                             // configuration (Definition::config_type)
 ///     static void validate(const Complaint&);              // optional: throw InvalidData for bad data
+///     static constexpr int main_region = 0;                // optional: the region that is the phase
 /// };
 /// @endcode
 /// States and events are the types in `Definition::transition_table`, each with a stable
@@ -39,6 +40,13 @@ template <class T>
 struct TypeTag {
     using of = T;
 };
+}  // namespace detail
+
+namespace detail {
+template <class L, class = void>
+struct main_region_of : std::integral_constant<int, 0> {};
+template <class L>
+struct main_region_of<L, std::void_t<decltype(L::main_region)>> : std::integral_constant<int, L::main_region> {};
 }  // namespace detail
 
 /// One row of a lifecycle's transition table, by stable ids.
@@ -73,6 +81,10 @@ struct LifecycleTraits {
     using EventSet = typename boost::msm::back::generate_event_set<BackTable>::type;
     using InitialStates = typename boost::msm::back::get_initial_states<typename Definition::initial_state>::type;
     static constexpr int regions = boost::mpl::size<InitialStates>::value;
+    /// The region whose state is the lifecycle's phase (Lifecycle::main_region, default 0): what
+    /// Instance::state() shows and a history record names when it moves.
+    static constexpr int main_region = detail::main_region_of<Lifecycle>::value;
+    static_assert(main_region >= 0 && main_region < regions, "main_region must name one of the regions");
 
     static_assert(std::is_same_v<Data, typename Lifecycle::Data>, "Lifecycle::Data must be the machine's data_type");
 

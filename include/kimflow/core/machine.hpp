@@ -31,7 +31,7 @@ struct FireContext {
     Timestamp now{};
     const Actor* actor = nullptr;
     const Config* config = nullptr;
-    /// Why the last guard that said no refused (set by the guard).
+    /// Why the first guard that said no refused (regions are asked in order).
     std::string refusal{};
 };
 
@@ -95,7 +95,7 @@ struct StateGuard {
     {
         std::string why = Derived::refuse(fsm);
         if (why.empty()) return true;
-        fsm.context->refusal = std::move(why);
+        if (fsm.context->refusal.empty()) fsm.context->refusal = std::move(why);
         return false;
     }
     /// Whether the guard allows the transition as the instance is now.
@@ -117,7 +117,7 @@ struct PayloadGuard {
     {
         std::string why = Derived::refuse(fsm, event);
         if (why.empty()) return true;
-        fsm.context->refusal = std::move(why);
+        if (fsm.context->refusal.empty()) fsm.context->refusal = std::move(why);
         return false;
     }
 };
