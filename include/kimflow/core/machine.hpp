@@ -12,6 +12,9 @@
 #include <string_view>
 #include <type_traits>
 
+#include <algorithm>
+
+#include <boost/msm/back/metafunctions.hpp>
 #include <boost/msm/front/completion_event.hpp>
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
@@ -121,6 +124,17 @@ struct PayloadGuard {
         return false;
     }
 };
+
+/// Whether state @p State is active in any region of the back-end machine @p fsm (e.g. a
+/// guard in one region asking about another).
+template <class State, class Fsm>
+bool is_active(const Fsm& fsm)
+{
+    constexpr int id = boost::msm::back::get_state_id<typename Fsm::stt, State>::value;
+    constexpr int regions = boost::msm::back::get_number_of_regions<typename Fsm::initial_state>::type::value;
+    const int* current = fsm.current_state();
+    return std::find(current, current + regions, id) != current + regions;
+}
 
 namespace detail {
 template <class G, class Fsm, class = void>

@@ -1,0 +1,190 @@
+/// @file
+/// The events of the KIM case lifecycle and their payloads.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kimflow/core/fields.hpp"
+#include "kimflow/kim/case.hpp"
+
+namespace kimflow::kim {
+
+namespace detail {
+/// An event without payload.
+struct NoFields {
+    template <class Archive>
+    void serialize(Archive&)
+    {
+    }
+};
+}  // namespace detail
+
+/// Opens the case from a referral (Zugang): it starts in intake.
+struct Open {
+    static constexpr std::string_view id = "open";
+    std::string kommune;
+    /// The Träger that runs the case; the Kommune itself when not given.
+    std::string traeger;
+    std::string manager;
+    std::string kreis;
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(field("kommune", kommune), optional_field("traeger", traeger), optional_field("manager", manager),
+           optional_field("kreis", kreis));
+    }
+};
+
+/// The client consents to sharing data with the named recipients for a purpose. Given again,
+/// it replaces the earlier consent (e.g. to name a further recipient).
+struct GrantConsent {
+    static constexpr std::string_view id = "grant_consent";
+    std::vector<std::string> recipients;
+    std::string purpose;
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(field("recipients", recipients), field("purpose", purpose));
+    }
+};
+
+/// Case management is the right help: on to the assessment.
+struct Accept : detail::NoFields {
+    static constexpr std::string_view id = "accept";
+};
+
+/// Case management is not the right help: the case closes as not_suitable.
+struct Decline {
+    static constexpr std::string_view id = "decline";
+    std::string note;
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(optional_field("note", note));
+    }
+};
+
+/// Needs and resources are recorded.
+struct CompleteAssessment : detail::NoFields {
+    static constexpr std::string_view id = "complete_assessment";
+};
+
+/// A goal agreed with the client (Zielvereinbarung).
+struct AddGoal {
+    static constexpr std::string_view id = "add_goal";
+    std::string goal;
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(field("goal", goal));
+    }
+};
+
+/// The plan is agreed: on to linking the client with services.
+struct AgreePlan : detail::NoFields {
+    static constexpr std::string_view id = "agree_plan";
+};
+
+/// A referral to a service of a Rechtskreis; the consent must name the recipient.
+struct Refer {
+    static constexpr std::string_view id = "refer";
+    std::string recipient;
+    Rechtskreis rechtskreis = Rechtskreis::other;
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(field("recipient", recipient), field("rechtskreis", rechtskreis));
+    }
+};
+
+/// The help is under way: monitoring starts.
+struct StartMonitoring : detail::NoFields {
+    static constexpr std::string_view id = "start_monitoring";
+};
+
+/// Time to check the goals.
+struct Evaluate : detail::NoFields {
+    static constexpr std::string_view id = "evaluate";
+};
+
+/// Goals not yet met: plan again.
+struct Replan : detail::NoFields {
+    static constexpr std::string_view id = "replan";
+};
+
+/// The case ends (Abschluss) with a reason.
+struct Close {
+    static constexpr std::string_view id = "close";
+    ClosureReason reason = ClosureReason::goals_achieved;
+    std::string note;
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(field("reason", reason), optional_field("note", note));
+    }
+};
+
+/// The case rests (ruhend); it resumes in the phase it left.
+struct Pause {
+    static constexpr std::string_view id = "pause";
+    std::string reason;
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(field("reason", reason));
+    }
+};
+
+/// The case goes on in the phase it left.
+struct Resume : detail::NoFields {
+    static constexpr std::string_view id = "resume";
+};
+
+/// The case ends early (Abbruch), e.g. no_contact.
+struct Abort {
+    static constexpr std::string_view id = "abort";
+    ClosureReason reason = ClosureReason::no_contact;
+    std::string note;
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(field("reason", reason), optional_field("note", note));
+    }
+};
+
+/// The client withdraws the consent: the case ends (aborted, consent_withdrawn).
+struct WithdrawConsent : detail::NoFields {
+    static constexpr std::string_view id = "withdraw_consent";
+};
+
+/// A closed case opens again, within the configured window after its closure.
+struct Reopen : detail::NoFields {
+    static constexpr std::string_view id = "reopen";
+};
+
+/// The case moves to another Träger or case manager.
+struct Assign {
+    static constexpr std::string_view id = "assign";
+    std::string traeger;
+    std::string manager;
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(optional_field("traeger", traeger), optional_field("manager", manager));
+    }
+};
+
+/// Sets the next follow-up date (Wiedervorlage).
+struct FollowUpOn {
+    static constexpr std::string_view id = "follow_up";
+    Date date{};
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(field("date", date));
+    }
+};
+
+}  // namespace kimflow::kim

@@ -1,0 +1,42 @@
+/// @file
+/// Wiedervorlage: which cases are due for follow-up at a time.
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "kimflow/kim/lifecycle.hpp"
+
+namespace kimflow::kim {
+
+/// A case whose follow-up date has come.
+struct DueFollowUp {
+    std::string case_id;
+    /// Its phase (stable id).
+    std::string phase;
+    std::string traeger;
+    std::string manager;
+    Date due;
+};
+
+/// Open cases whose next follow-up date is on or before the day of @p at, earliest first
+/// (then by case id).
+inline std::vector<DueFollowUp> due_for_follow_up(const CaseEngine& engine, Timestamp at)
+{
+    std::vector<DueFollowUp> out;
+    const Date today = date_of(at);
+    engine.for_each([&](const Instance<CaseLifecycle>& in) {
+        const KimCase& c = in.data();
+        const auto next = c.next_follow_up();
+        const std::string_view phase = in.state();
+        const bool open = phase != state::Closed::id && phase != state::Aborted::id && phase != state::New::id;
+        if (open && next && *next <= today) out.push_back({in.id(), std::string(phase), c.traeger, c.manager, *next});
+    });
+    std::sort(out.begin(), out.end(), [](const DueFollowUp& a, const DueFollowUp& b) {
+        return a.due != b.due ? a.due < b.due : a.case_id < b.case_id;
+    });
+    return out;
+}
+
+}  // namespace kimflow::kim

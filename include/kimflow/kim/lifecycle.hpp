@@ -1,0 +1,438 @@
+/// @file
+/// The KIM case lifecycle as a Boost.MSM machine with two regions: the case's phase (the
+/// Case Management standard's Zugang … Evaluation, ruhend, Abschluss, Abbruch) and, beside it,
+/// the client's consent.
+///
+/// The consent region comes first in `initial_state` because MSM asks regions in order: when
+/// the client withdraws consent, the consent region records it before the phase region ends
+/// the case on it. The phase region is the lifecycle's main region. Case-wide bookkeeping
+/// (`assign`, `follow_up`) rides on the consent region as internal transitions, so it needs
+/// one row per consent state instead of one per phase.
+///
+/// A paused case remembers the phase it left and resumes there by one guarded row per phase,
+/// an explicit form of MSM's shallow history that the diagram shows and the store keeps.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include <boost/mpl/vector.hpp>
+#include <boost/msm/front/functor_row.hpp>
+#include <boost/msm/front/states.hpp>
+
+#include "kimflow/core/engine.hpp"
+#include "kimflow/core/machine.hpp"
+#include "kimflow/kim/case.hpp"
+#include "kimflow/kim/events.hpp"
+
+namespace kimflow::kim {
+
+/// Configuration of the KIM case lifecycle.
+struct CaseConfig {
+    /// A closed case may be reopened within this many months of its closure.
+    int reopen_window_months = 12;
+};
+
+/// The date @p months calendar months after @p d (the last day of the month where the day
+/// does not exist, e.g. 31 January + 1 month = 28/29 February).
+inline Date add_months(Date d, int months)
+{
+    date::year_month_day ymd{d};
+    const date::year_month_day moved = ymd + date::months{months};
+    if (moved.ok()) return moved;
+    return date::year_month_day_last{moved.year(), date::month_day_last{moved.month()}};
+}
+
+/// MSM flags of the case's states.
+namespace flag {
+/// The case is open: intake … evaluation, or paused.
+struct CaseOpen {};
+}  // namespace flag
+
+/// The states of a case (stable ids).
+namespace state {
+
+/// A phase: entering it is recorded in KimCase::phases with the time (and, for the end
+/// states, the reason the action has just set).
+template <class Derived, bool Open>
+struct Phase : boost::msm::front::state<> {
+    using flag_list = std::conditional_t<Open, boost::mpl::vector1<flag::CaseOpen>, boost::mpl::vector0<>>;
+    template <class Event, class Fsm>
+    void on_entry(const Event&, Fsm& fsm)
+    {
+        const bool ended = Derived::id == std::string_view("closed") || Derived::id == std::string_view("aborted");
+        fsm.data.phases.push_back({std::string(Derived::id), fsm.now(),
+                                   ended ? fsm.data.closure_reason : std::optional<ClosureReason>{}});
+    }
+};
+
+/// Before `open`: a case exists only once opened (Engine::create with the `open` event).
+struct New : boost::msm::front::state<> { static constexpr std::string_view id = "new"; };
+struct Intake : Phase<Intake, true> { static constexpr std::string_view id = "intake"; };
+struct Assessment : Phase<Assessment, true> { static constexpr std::string_view id = "assessment"; };
+struct Planning : Phase<Planning, true> { static constexpr std::string_view id = "planning"; };
+struct Linking : Phase<Linking, true> { static constexpr std::string_view id = "linking"; };
+struct Monitoring : Phase<Monitoring, true> { static constexpr std::string_view id = "monitoring"; };
+struct Evaluation : Phase<Evaluation, true> { static constexpr std::string_view id = "evaluation"; };
+struct Paused : Phase<Paused, true> { static constexpr std::string_view id = "paused"; };
+struct Closed : Phase<Closed, false> { static constexpr std::string_view id = "closed"; };
+struct Aborted : Phase<Aborted, false> { static constexpr std::string_view id = "aborted"; };
+
+struct ConsentNone : boost::msm::front::state<> { static constexpr std::string_view id = "none"; };
+struct ConsentGranted : boost::msm::front::state<> { static constexpr std::string_view id = "granted"; };
+struct ConsentWithdrawn : boost::msm::front::state<> { static constexpr std::string_view id = "withdrawn"; };
+
+}  // namespace state
+
+/// Guards of the case lifecycle; their reasons speak to the case manager.
+namespace guard {
+
+namespace detail {
+template <class Fsm>
+std::string current_phase(const Fsm& fsm)
+{
+    return fsm.data.phases.empty() ? std::string("new") : fsm.data.phases.back().phase;
+}
+}  // namespace detail
+
+/// The case is open (intake … evaluation, or paused).
+struct CaseOpen : StateGuard<CaseOpen> {
+    static std::string label() { return "case open"; }
+    template <class Fsm>
+    static std::string refuse(const Fsm& fsm)
+    {
+        if (fsm.template is_flag_active<flag::CaseOpen>()) return {};
+        return "the case is " + detail::current_phase(fsm) + " and takes no more entries" +
+               (detail::current_phase(fsm) == "closed" ? "; reopen it first" : "");
+    }
+};
+
+/// The client has given consent.
+struct ConsentGiven : StateGuard<ConsentGiven> {
+    static std::string label() { return "consent granted"; }
+    template <class Fsm>
+    static std::string refuse(const Fsm& fsm)
+    {
+        if (is_active<state::ConsentGranted>(fsm)) return {};
+        return "the client has not given consent (Einwilligung) yet; record it with grant_consent first";
+    }
+};
+
+/// The consent region has just recorded the withdrawal (it is asked first).
+struct ConsentWithdrawnNow : StateGuard<ConsentWithdrawnNow> {
+    static std::string label() { return "consent withdrawn"; }
+    template <class Fsm>
+    static std::string refuse(const Fsm& fsm)
+    {
+        if (is_active<state::ConsentWithdrawn>(fsm)) return {};
+        return "the client has given no consent that could be withdrawn; to end the case use abort";
+    }
+    /// Listed as allowed while a consent is there to withdraw.
+    template <class Fsm>
+    static bool allows(const Fsm& fsm)
+    {
+        return is_active<state::ConsentGranted>(fsm) || is_active<state::ConsentWithdrawn>(fsm);
+    }
+};
+
+/// At least one goal is agreed.
+struct HasGoal : StateGuard<HasGoal> {
+    static std::string label() { return "a goal"; }
+    template <class Fsm>
+    static std::string refuse(const Fsm& fsm)
+    {
+        if (!fsm.data.goals.empty()) return {};
+        return "no goal is agreed yet; record the Zielvereinbarung with add_goal first";
+    }
+};
+
+/// At least one referral is made.
+struct HasReferral : StateGuard<HasReferral> {
+    static std::string label() { return "a referral"; }
+    template <class Fsm>
+    static std::string refuse(const Fsm& fsm)
+    {
+        if (!fsm.data.referrals.empty()) return {};
+        return "no referral is made yet; refer the client to a service first";
+    }
+};
+
+/// The consent names the recipient of the referral.
+struct ConsentNamesRecipient : PayloadGuard<ConsentNamesRecipient> {
+    static std::string label() { return "consent names recipient"; }
+    template <class Fsm>
+    static std::string refuse(const Fsm& fsm, const Refer& e)
+    {
+        const Consent& c = fsm.data.consent;
+        if (is_active<state::ConsentGranted>(fsm) && c.names(e.recipient)) return {};
+        if (!is_active<state::ConsentGranted>(fsm))
+            return "cannot refer to " + e.recipient + ": the client has given no consent";
+        std::string named;
+        for (const auto& r : c.recipients) named += (named.empty() ? "" : ", ") + r;
+        return "cannot refer to " + e.recipient + ": the consent of " + format_date(date_of(*c.granted_at)) +
+               " does not name this recipient (it names: " + named + "); ask the client to extend it (grant_consent)";
+    }
+};
+
+/// A paused case left phase @p State.
+template <class State>
+struct LeftFrom : StateGuard<LeftFrom<State>> {
+    static std::string label() { return "left " + std::string(State::id); }
+    template <class Fsm>
+    static std::string refuse(const Fsm& fsm)
+    {
+        if (fsm.data.paused_from == State::id) return {};
+        return "the case was paused in " + fsm.data.paused_from + ", not " + std::string(State::id);
+    }
+};
+
+/// The closure lies within the reopen window.
+struct WithinReopenWindow : StateGuard<WithinReopenWindow> {
+    static std::string label() { return "within reopen window"; }
+    template <class Fsm>
+    static std::string refuse(const Fsm& fsm)
+    {
+        const Date closed = date_of(*fsm.data.phase_since());
+        const int months = fsm.config().reopen_window_months;
+        const Date last = add_months(closed, months);
+        if (date_of(fsm.now()) <= last) return {};
+        return "the case was closed on " + format_date(closed) + "; it can be reopened within " +
+               std::to_string(months) + " months (until " + format_date(last) + "); open a new case instead";
+    }
+};
+
+/// An assignment names a Träger or a case manager.
+struct NamesSomeone : PayloadGuard<NamesSomeone> {
+    static std::string label() { return "traeger or manager"; }
+    template <class Fsm>
+    static std::string refuse(const Fsm&, const Assign& e)
+    {
+        if (!e.traeger.empty() || !e.manager.empty()) return {};
+        return "name the new Träger (traeger=...) or case manager (manager=...)";
+    }
+};
+
+}  // namespace guard
+
+/// Actions of the case lifecycle. They only apply what the guards have checked.
+namespace action {
+
+struct RecordOpening {
+    template <class Fsm, class S, class T>
+    void operator()(const Open& e, Fsm& fsm, S&, T&) const
+    {
+        KimCase& c = fsm.data;
+        c.kommune = e.kommune;
+        if (!e.kreis.empty()) c.kreis = e.kreis;
+        c.traeger = e.traeger.empty() ? e.kommune : e.traeger;
+        if (!e.manager.empty()) c.manager = e.manager;
+    }
+};
+
+struct RecordConsent {
+    template <class Fsm, class S, class T>
+    void operator()(const GrantConsent& e, Fsm& fsm, S&, T&) const
+    {
+        Consent& c = fsm.data.consent;
+        c.recipients = e.recipients;
+        c.purpose = e.purpose;
+        c.granted_at = fsm.now();
+        c.withdrawn_at.reset();
+    }
+};
+
+struct RecordConsentWithdrawal {
+    template <class Fsm, class S, class T>
+    void operator()(const WithdrawConsent&, Fsm& fsm, S&, T&) const
+    {
+        fsm.data.consent.withdrawn_at = fsm.now();
+    }
+};
+
+struct KeepGoal {
+    template <class Fsm, class S, class T>
+    void operator()(const AddGoal& e, Fsm& fsm, S&, T&) const
+    {
+        fsm.data.goals.push_back(e.goal);
+    }
+};
+
+struct KeepReferral {
+    template <class Fsm, class S, class T>
+    void operator()(const Refer& e, Fsm& fsm, S&, T&) const
+    {
+        fsm.data.referrals.push_back({e.recipient, e.rechtskreis, fsm.now()});
+    }
+};
+
+/// Sets the reason the case ends with (before the end state records its entry).
+struct RecordEnd {
+    template <class Fsm, class S, class T>
+    void operator()(const Decline& e, Fsm& fsm, S&, T&) const
+    {
+        end(fsm.data, ClosureReason::not_suitable, e.note);
+    }
+    template <class Fsm, class S, class T>
+    void operator()(const Close& e, Fsm& fsm, S&, T&) const
+    {
+        end(fsm.data, e.reason, e.note);
+    }
+    template <class Fsm, class S, class T>
+    void operator()(const Abort& e, Fsm& fsm, S&, T&) const
+    {
+        end(fsm.data, e.reason, e.note);
+    }
+    template <class Fsm, class S, class T>
+    void operator()(const WithdrawConsent&, Fsm& fsm, S&, T&) const
+    {
+        end(fsm.data, ClosureReason::consent_withdrawn, {});
+    }
+
+private:
+    static void end(KimCase& c, ClosureReason reason, const std::string& note)
+    {
+        c.closure_reason = reason;
+        c.note = note;
+        c.paused_from.clear();
+    }
+};
+
+struct RecordPause {
+    template <class Fsm, class Source, class T>
+    void operator()(const Pause& e, Fsm& fsm, Source&, T&) const
+    {
+        fsm.data.paused_from = std::string(Source::id);
+        fsm.data.note = e.reason;
+    }
+};
+
+struct RecordResume {
+    template <class Fsm, class S, class T>
+    void operator()(const Resume&, Fsm& fsm, S&, T&) const
+    {
+        fsm.data.paused_from.clear();
+        fsm.data.note.clear();
+    }
+};
+
+struct RecordReopening {
+    template <class Fsm, class S, class T>
+    void operator()(const Reopen&, Fsm& fsm, S&, T&) const
+    {
+        fsm.data.closure_reason.reset();
+        fsm.data.note.clear();
+    }
+};
+
+struct RecordAssignment {
+    template <class Fsm, class S, class T>
+    void operator()(const Assign& e, Fsm& fsm, S&, T&) const
+    {
+        if (!e.traeger.empty()) fsm.data.traeger = e.traeger;
+        if (!e.manager.empty()) fsm.data.manager = e.manager;
+    }
+};
+
+struct RecordFollowUp {
+    template <class Fsm, class S, class T>
+    void operator()(const FollowUpOn& e, Fsm& fsm, S&, T&) const
+    {
+        fsm.data.follow_ups.push_back({e.date, fsm.now()});
+    }
+};
+
+}  // namespace action
+
+/// The MSM front-end of the case lifecycle.
+struct CaseMachine : MachineDef<CaseMachine, KimCase, CaseConfig> {
+    using initial_state = boost::mpl::vector<state::ConsentNone, state::New>;
+
+    template <class Source, class Event, class Target, class Action = boost::msm::front::none,
+              class Guard = boost::msm::front::none>
+    using Row = boost::msm::front::Row<Source, Event, Target, Action, Guard>;
+    using none = boost::msm::front::none;
+
+    // 46 rows: past MPL's default of 20, so kimflow's target raises BOOST_MPL_LIMIT_VECTOR_SIZE
+    // (see CMakeLists.txt), as the MSM documentation describes.
+    // clang-format off
+    struct transition_table : boost::mpl::vector<
+        //  consent region     event            to                       action                           guard
+        Row<state::ConsentNone,    GrantConsent,    state::ConsentGranted,   action::RecordConsent,           guard::CaseOpen>,
+        Row<state::ConsentGranted, GrantConsent,    none,                    action::RecordConsent,           guard::CaseOpen>,
+        Row<state::ConsentGranted, WithdrawConsent, state::ConsentWithdrawn, action::RecordConsentWithdrawal, guard::CaseOpen>,
+        Row<state::ConsentNone,    Assign,          none,                    action::RecordAssignment,        All<guard::CaseOpen, guard::NamesSomeone>>,
+        Row<state::ConsentGranted, Assign,          none,                    action::RecordAssignment,        All<guard::CaseOpen, guard::NamesSomeone>>,
+        Row<state::ConsentNone,    FollowUpOn,      none,                    action::RecordFollowUp,          guard::CaseOpen>,
+        Row<state::ConsentGranted, FollowUpOn,      none,                    action::RecordFollowUp,          guard::CaseOpen>,
+        //  phase region
+        Row<state::New,        Open,               state::Intake,     action::RecordOpening>,
+        Row<state::Intake,     Accept,             state::Assessment, none,                   guard::ConsentGiven>,
+        Row<state::Intake,     Decline,            state::Closed,     action::RecordEnd>,
+        Row<state::Assessment, CompleteAssessment, state::Planning>,
+        Row<state::Planning,   AddGoal,            none,              action::KeepGoal>,
+        Row<state::Planning,   AgreePlan,          state::Linking,    none,                   guard::HasGoal>,
+        Row<state::Linking,    Refer,              none,              action::KeepReferral,   guard::ConsentNamesRecipient>,
+        Row<state::Monitoring, Refer,              none,              action::KeepReferral,   guard::ConsentNamesRecipient>,
+        Row<state::Linking,    StartMonitoring,    state::Monitoring, none,                   guard::HasReferral>,
+        Row<state::Monitoring, Evaluate,           state::Evaluation>,
+        Row<state::Evaluation, Replan,             state::Planning>,
+        Row<state::Evaluation, Close,              state::Closed,     action::RecordEnd>,
+        Row<state::Closed,     Reopen,             state::Intake,     action::RecordReopening, guard::WithinReopenWindow>,
+        //  ruhend: pause from any phase, resume to the phase it left
+        Row<state::Intake,     Pause,  state::Paused,     action::RecordPause>,
+        Row<state::Assessment, Pause,  state::Paused,     action::RecordPause>,
+        Row<state::Planning,   Pause,  state::Paused,     action::RecordPause>,
+        Row<state::Linking,    Pause,  state::Paused,     action::RecordPause>,
+        Row<state::Monitoring, Pause,  state::Paused,     action::RecordPause>,
+        Row<state::Evaluation, Pause,  state::Paused,     action::RecordPause>,
+        Row<state::Paused,     Resume, state::Intake,     action::RecordResume, guard::LeftFrom<state::Intake>>,
+        Row<state::Paused,     Resume, state::Assessment, action::RecordResume, guard::LeftFrom<state::Assessment>>,
+        Row<state::Paused,     Resume, state::Planning,   action::RecordResume, guard::LeftFrom<state::Planning>>,
+        Row<state::Paused,     Resume, state::Linking,    action::RecordResume, guard::LeftFrom<state::Linking>>,
+        Row<state::Paused,     Resume, state::Monitoring, action::RecordResume, guard::LeftFrom<state::Monitoring>>,
+        Row<state::Paused,     Resume, state::Evaluation, action::RecordResume, guard::LeftFrom<state::Evaluation>>,
+        //  Abbruch from every open state
+        Row<state::Intake,     Abort, state::Aborted, action::RecordEnd>,
+        Row<state::Assessment, Abort, state::Aborted, action::RecordEnd>,
+        Row<state::Planning,   Abort, state::Aborted, action::RecordEnd>,
+        Row<state::Linking,    Abort, state::Aborted, action::RecordEnd>,
+        Row<state::Monitoring, Abort, state::Aborted, action::RecordEnd>,
+        Row<state::Evaluation, Abort, state::Aborted, action::RecordEnd>,
+        Row<state::Paused,     Abort, state::Aborted, action::RecordEnd>,
+        //  a withdrawn consent ends the case
+        Row<state::Intake,     WithdrawConsent, state::Aborted, action::RecordEnd, guard::ConsentWithdrawnNow>,
+        Row<state::Assessment, WithdrawConsent, state::Aborted, action::RecordEnd, guard::ConsentWithdrawnNow>,
+        Row<state::Planning,   WithdrawConsent, state::Aborted, action::RecordEnd, guard::ConsentWithdrawnNow>,
+        Row<state::Linking,    WithdrawConsent, state::Aborted, action::RecordEnd, guard::ConsentWithdrawnNow>,
+        Row<state::Monitoring, WithdrawConsent, state::Aborted, action::RecordEnd, guard::ConsentWithdrawnNow>,
+        Row<state::Evaluation, WithdrawConsent, state::Aborted, action::RecordEnd, guard::ConsentWithdrawnNow>,
+        Row<state::Paused,     WithdrawConsent, state::Aborted, action::RecordEnd, guard::ConsentWithdrawnNow>
+    > {};
+    // clang-format on
+};
+
+/// The KIM case lifecycle's description for kimflow::Engine.
+struct CaseLifecycle {
+    static constexpr std::string_view id = "case";
+    using Definition = CaseMachine;
+    using Data = KimCase;
+    using Config = CaseConfig;
+    /// The phase region (the consent region is region 0).
+    static constexpr int main_region = 1;
+};
+
+/// An engine running KIM cases.
+using CaseEngine = Engine<CaseLifecycle>;
+
+/// Opens case @p id: creates it and fires `open` in one step (version 1).
+inline Fired open_case(CaseEngine& engine, const std::string& id, const Open& open, const Actor& actor,
+                       KimCase data = {})
+{
+    return engine.create(id, std::move(data), actor, open);
+}
+
+}  // namespace kimflow::kim
+
+// The case engine's members are compiled once, in the kimflow library.
+extern template class kimflow::Engine<kimflow::kim::CaseLifecycle>;
