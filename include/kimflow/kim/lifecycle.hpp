@@ -167,11 +167,11 @@ struct ConsentNamesRecipient : PayloadGuard<ConsentNamesRecipient> {
         const Consent& c = fsm.data.consent;
         if (is_active<state::ConsentGranted>(fsm) && c.names(e.recipient)) return {};
         if (!is_active<state::ConsentGranted>(fsm))
-            return "cannot refer to " + e.recipient + ": the client has given no consent";
+            return "the client has given no consent to share data with " + e.recipient;
         std::string named;
         for (const auto& r : c.recipients) named += (named.empty() ? "" : ", ") + r;
-        return "cannot refer to " + e.recipient + ": the consent of " + format_date(date_of(*c.granted_at)) +
-               " does not name this recipient (it names: " + named + "); ask the client to extend it (grant_consent)";
+        return "the consent of " + format_date(date_of(*c.granted_at)) + " does not name this recipient (" +
+               e.recipient + "); it names " + named + "; ask the client to extend it (grant_consent)";
     }
 };
 
