@@ -49,6 +49,19 @@ TEST_F(PaperTest, OverduePapersAtATime)
     EXPECT_EQ(refs("2025-02-08T12:00:00Z"), std::vector<std::string>{"14/1930:answer:2025-02-07"});
 }
 
+TEST_F(PaperTest, AnAnfrageOnTheAgendaWithoutAnswerIsStillOverdueForIt)
+{
+    engine.create("14/1923", anfrage(), fraktion);
+    engine.fire("14/1923", Submit{}, fraktion);  // answer due 2025-02-03
+    Schedule s;
+    s.meeting_date = parse_date("2025-02-20");
+    engine.fire("14/1923", s, sitzungsdienst);
+    std::vector<std::string> got;
+    for (const auto& o : overdue_papers(engine, parse_timestamp("2025-02-25")))
+        got.push_back(std::string(to_string(o.what)) + ":" + format_date(o.due));
+    EXPECT_EQ(got, (std::vector<std::string>{"answer:2025-02-03", "result:2025-02-20"}));
+}
+
 TEST_F(PaperTest, AnswerPeriodFollowsTheBodysRules)
 {
     PaperConfig config;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <kimflow/io/diagram.hpp>
+#include <kimflow/kim/lifecycle.hpp>
 #include <kimflow/paper/lifecycle.hpp>
 
 #include "complaint_lifecycle.hpp"
@@ -67,11 +68,33 @@ TEST(Diagram, HostLifecycleWithRegionsAndInternalTransitions)
     EXPECT_NE(m.find("    [*] --> unconfirmed\n"), std::string::npos);
 }
 
+TEST(Diagram, KimCaseRegionsAreClustersAndConcurrentParts)
+{
+    auto g = lifecycle_graph<kim::CaseLifecycle>();
+    EXPECT_EQ(g.initial, (std::vector<std::string_view>{"none", "new"}));
+    EXPECT_EQ(g.transitions.size(), 46u);
+    EXPECT_EQ(g.region("granted"), 0u);
+    EXPECT_EQ(g.region("paused"), 1u);
+    EXPECT_EQ(g.final_states, (std::vector<std::string_view>{"withdrawn", "aborted"}));
+
+    const std::string dot = to_dot(g);
+    EXPECT_NE(dot.find("subgraph \"cluster_region0\""), std::string::npos) << dot;
+    EXPECT_NE(dot.find("subgraph \"cluster_region1\""), std::string::npos);
+    EXPECT_NE(dot.find("\"paused\" -> \"monitoring\" [label=\"resume [left monitoring]\"];"), std::string::npos);
+
+    const std::string m = to_mermaid(g);
+    EXPECT_NE(m.find("    state case_lifecycle {\n        [*] --> none\n"), std::string::npos) << m;
+    EXPECT_NE(m.find("        --\n        [*] --> new\n"), std::string::npos) << m;
+    EXPECT_NE(m.find("        paused --> linking : resume [left linking]\n"), std::string::npos);
+    EXPECT_EQ(count(m, " --> "), 2u + 46u + 2u);
+}
+
 TEST(Diagram, DotIsAcceptedByGraphviz)
 {
     if (std::system("dot -V > /dev/null 2>&1") != 0) GTEST_SKIP() << "Graphviz 'dot' is not installed";
     const std::pair<std::string, std::string> diagrams[] = {{to_dot<paper::PaperLifecycle>(), "on_agenda"},
-                                                            {to_dot<complaint::Lifecycle>(), "in_review"}};
+                                                            {to_dot<complaint::Lifecycle>(), "in_review"},
+                                                            {to_dot<kim::CaseLifecycle>(), "monitoring"}};
     for (const auto& [dot, state] : diagrams) {
         const std::string in = testing::TempDir() + "kimflow_diagram.dot";
         const std::string out = testing::TempDir() + "kimflow_diagram.svg";

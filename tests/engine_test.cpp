@@ -1,6 +1,9 @@
 // kimflow::Engine driven through a host-defined lifecycle (tests/complaint_lifecycle.hpp).
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -268,6 +271,7 @@ TEST_F(EngineTest, UnknownInstancesAreReported)
     EXPECT_THROW(engine.allowed_events("B-404"), InstanceNotFound);
     try {
         engine.state("B-404");
+        FAIL() << "state() of an unknown instance must throw";
     } catch (const InstanceNotFound& e) {
         EXPECT_EQ(e.lifecycle(), "complaint");
         EXPECT_EQ(e.instance(), "B-404");
@@ -319,6 +323,58 @@ TEST_F(EngineTest, AFailingObserverIsReportedButTheTransitionStands)
     EXPECT_EQ(calls, 1);
     EXPECT_EQ(engine.state("B-1"), "in_review");
     EXPECT_EQ(engine.history("B-1").size(), 1u);
+}
+
+TEST_F(EngineTest, RequiredTextMustNotBeEmpty)
+{
+    try {
+        engine.fire("B-1", complaint::Review{""}, clerk);
+        FAIL();
+    } catch (const InvalidPayload& e) {
+        EXPECT_EQ(e.field(), "reviewer");
+        EXPECT_NE(std::string(e.what()).find("is empty"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(engine.fire("B-1", "review", Fields{{"reviewer", ""}}, clerk), InvalidPayload);
+    EXPECT_EQ(engine.version("B-1"), 0u);
+}
+
+TEST_F(EngineTest, ObserversMayFireOnOtherInstancesAndUnobserveThemselves)
+{
+    engine.create("B-2", Complaint{"Echo"}, clerk);
+    std::size_t self = 0;
+    std::vector<std::string> seen;
+    self = engine.observe([&](const complaint::Engine::Notice& n) {
+        seen.push_back(n.instance + ":" + std::string(n.record.event));
+        if (n.instance == "B-1") engine.fire("B-2", complaint::Review{"echo"}, clerk);  // nested notification
+        if (n.instance == "B-2") engine.unobserve(self);                               // must not wait for itself
+    });
+    engine.fire("B-1", complaint::Review{"x"}, clerk);
+    engine.fire("B-1", complaint::AddNote{"after"}, clerk);
+    EXPECT_EQ(seen, (std::vector<std::string>{"B-1:review", "B-2:review"}));
+    EXPECT_EQ(engine.state("B-2"), "in_review");
+}
+
+TEST_F(EngineTest, UnobserveWaitsForARunningObserver)
+{
+    std::atomic<bool> running{false}, release{false};
+    auto* state = new int(1);  // what the observer uses; freed once unobserve() has returned
+    auto handle = engine.observe([&, state](const complaint::Engine::Notice&) {
+        running = true;
+        while (!release) std::this_thread::yield();
+        *state += 1;
+        running = false;
+    });
+    std::thread firing([&] { engine.fire("B-1", complaint::Review{"x"}, clerk); });
+    while (!running) std::this_thread::yield();
+    std::thread stopper([&] {
+        engine.unobserve(handle);
+        EXPECT_FALSE(running) << "unobserve returned while the observer was still running";
+        delete state;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // give unobserve the chance to return early
+    release = true;
+    firing.join();
+    stopper.join();
 }
 
 TEST_F(EngineTest, EventsDescribeTheirFieldsAndSourceStates)

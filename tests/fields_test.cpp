@@ -79,6 +79,23 @@ TEST(Fields, WriteAndSummarizeRoundTrip)
     EXPECT_EQ(back.copies, r.copies);
 }
 
+TEST(Fields, EnumNamesIgnoreCaseAlsoOfUmlauts)
+{
+    EXPECT_EQ(parse_enum<paper::ConsultationRole>("ANHÖRUNG"), paper::ConsultationRole::anhoerung);
+    EXPECT_EQ(parse_enum<paper::ConsultationRole>("anhörung"), paper::ConsultationRole::anhoerung);
+    EXPECT_EQ(parse_enum<paper::PaperType>("änderungsantrag"), paper::PaperType::aenderungsantrag);
+    EXPECT_EQ(parse_enum<paper::PaperType>("BESCHLUSSVORLAGE"), paper::PaperType::beschlussvorlage);
+    EXPECT_THROW(parse_enum<paper::PaperType>("Anfragen"), std::invalid_argument);
+}
+
+TEST(Fields, RequiredTextOrListMustNotBeEmpty)
+{
+    EXPECT_THROW(read_fields<Referral>("refer", Fields{{"recipient", ""}}), InvalidPayload);
+    EXPECT_THROW(read_fields<paper::Withdraw>("withdraw", Fields{{"reason", ""}}), InvalidPayload);
+    EXPECT_NO_THROW(read_fields<Referral>("refer", Fields{{"recipient", "x"}, {"rechtskreise", ""}}))
+        << "an optional list may be empty";
+}
+
 TEST(Fields, DescribeNamesKindsAndPresence)
 {
     auto fields = describe_fields<paper::Schedule>();
@@ -95,7 +112,9 @@ TEST(Time, ParsesIsoAndGermanDates)
 {
     EXPECT_EQ(format_date(parse_date("2025-02-06")), "2025-02-06");
     EXPECT_EQ(parse_date("06.02.2025"), parse_date("2025-02-06"));
-    for (const char* bad : {"2025-02-30", "2025-2-6x", "6.2.", "", "2025-02-06T10:00:00Z"})
+    EXPECT_EQ(parse_date("6.2.2025"), parse_date("2025-02-06"));
+    for (const char* bad : {"2025-02-30", "2025-2-6x", "6.2.", "", "2025-02-06T10:00:00Z", "06.02.25", "1.1.1",
+                            "25-02-06", "02025-02-06", "2025-2-6"})
         EXPECT_THROW(parse_date(bad), std::invalid_argument) << bad;
 }
 

@@ -263,6 +263,38 @@ TEST_F(PaperTest, ReferAddsTheNamedCommitteeNextAndKeepsTheDecisionsPlace)
     EXPECT_EQ(engine.data("A").consultations.size(), 2u) << "a non-authoritative consultation is not planned again";
 }
 
+TEST_F(PaperTest, ReferFromAConsultationInTheRoleEntscheidungKeepsTheDecisionsPlace)
+{
+    Paper p = antrag();
+    p.consultations = {{kRat, ConsultationRole::entscheidung, false}};  // deciding by role, not flag
+    engine.create("14/2001", p, fraktion);
+    engine.fire("14/2001", Submit{}, fraktion);
+    schedule("14/2001");
+    engine.fire("14/2001", Refer{"Hauptausschuss", std::nullopt}, sitzungsdienst);
+    p = engine.data("14/2001");
+    ASSERT_EQ(p.consultations.size(), 3u);
+    EXPECT_EQ(p.consultations[1].organization, "Hauptausschuss");
+    EXPECT_EQ(p.consultations[2].organization, kRat);
+    EXPECT_EQ(p.consultations[2].status, ConsultationStatus::planned);
+    schedule("14/2001");
+    EXPECT_EQ(engine.fire("14/2001", Recommend{}, sitzungsdienst).to, "submitted");
+    schedule("14/2001");
+    EXPECT_EQ(engine.fire("14/2001", Decide{}, sitzungsdienst).to, "decided");
+}
+
+TEST_F(PaperTest, WithdrawFromTheAgendaClosesTheConsultation)
+{
+    engine.create("14/2001", antrag(), fraktion);
+    engine.fire("14/2001", Submit{}, fraktion);
+    schedule("14/2001");
+    engine.fire("14/2001", Withdraw{"erledigt"}, fraktion);
+    const Paper p = engine.data("14/2001");
+    EXPECT_EQ(p.consultations[0].status, ConsultationStatus::treated);
+    EXPECT_EQ(p.consultations[0].result, "zurückgezogen");
+    EXPECT_FALSE(p.current_consultation);
+    EXPECT_EQ(p.consultations[1].status, ConsultationStatus::planned);
+}
+
 TEST_F(PaperTest, WithdrawFromEveryOpenState)
 {
     auto open_in = [&](const std::string& ref, const std::string& state) {
@@ -370,7 +402,17 @@ TEST_F(PaperTest, EveryEventWithoutARowIsRejectedInEveryStateAndChangesNothing)
             const auto after = engine.view(ref);
             EXPECT_EQ(after.states, before.states);
             EXPECT_EQ(after.version, before.version);
-            EXPECT_EQ(after.data.consultations.size(), before.data.consultations.size());
+            EXPECT_EQ(after.allowed_events, before.allowed_events);
+            EXPECT_EQ(engine.history(ref).size(), before.version);
+            ASSERT_EQ(after.data.consultations.size(), before.data.consultations.size());
+            for (std::size_t i = 0; i < before.data.consultations.size(); ++i) {
+                EXPECT_EQ(after.data.consultations[i].status, before.data.consultations[i].status);
+                EXPECT_EQ(after.data.consultations[i].result, before.data.consultations[i].result);
+            }
+            EXPECT_EQ(after.data.current_consultation, before.data.current_consultation);
+            EXPECT_EQ(after.data.answer_reference, before.data.answer_reference);
+            EXPECT_EQ(after.data.withdrawal_reason, before.data.withdrawal_reason);
+            EXPECT_EQ(after.data.waiting_state, before.data.waiting_state);
         }
         // The events allowed now are exactly those with a row whose state guards pass.
         for (auto e : engine.allowed_events(ref)) EXPECT_TRUE(rows.count(std::string(e))) << e << " in " << state;

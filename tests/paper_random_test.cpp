@@ -25,6 +25,9 @@ struct RefConsultation {
 struct Reference {
     std::string state = "draft";
     bool anfrage = true;
+    /// Days a paper must arrive before the meeting: 14 for papers of members, 7 (Ladungsfrist)
+    /// for the Verwaltung's, under the default rules.
+    long deadline = 14;
     std::vector<RefConsultation> consultations;
     std::optional<std::size_t> current;
     std::string waited;
@@ -72,6 +75,7 @@ struct Reference {
         const bool open = state == "draft" || state == "submitted" || state == "answered" || state == "on_agenda";
         if (event == "withdraw") {
             if (!open) return Outcome::not_allowed;
+            if (current) close_current();
             current.reset();
             state = "withdrawn";
             return Outcome::applied;
@@ -97,8 +101,7 @@ struct Reference {
             if (!index && (org.empty() || !role)) return Outcome::guard;
             const long days = parse_date(f.at("meeting_date")).time_since_epoch().count() - submitted_day;
             const bool urgent = f.count("urgent") && f.at("urgent") == "true";
-            // Anfragen and Anträge both fall under the default agenda deadline of 14 days.
-            if (days < 0 || (!urgent && days < 14)) return Outcome::guard;
+                if (days < 0 || (!urgent && days < deadline)) return Outcome::guard;
             if (!index) {
                 index = consultations.size();
                 consultations.push_back({org, *role, false});
@@ -134,7 +137,8 @@ struct Reference {
         } else if (event == "refer") {
             RefConsultation referring = consultations[index];
             close_current();
-            if (referring.authoritative) plan_after(index, referring);
+            if (referring.authoritative || referring.role == ConsultationRole::entscheidung)
+                plan_after(index, referring);
             ConsultationRole role = f.count("role") ? parse_enum<ConsultationRole>(f.at("role"))
                                                     : ConsultationRole::vorberatung;
             plan_after(index, {f.at("organization"), role, false});
@@ -162,9 +166,11 @@ TEST_F(PaperTest, RandomSequencesAgreeWithTheReferenceModel)
     for (int run = 0; run < 1000; ++run) {
         const std::string ref = "R/" + std::to_string(run);
         Paper paper = chance(0.5) ? anfrage(ref) : antrag(ref);
+        if (chance(0.3)) paper.type = PaperType::beschlussvorlage;
         paper.consultations.clear();
         Reference model;
         model.anfrage = paper.type == PaperType::anfrage;
+        model.deadline = paper.type == PaperType::beschlussvorlage ? 7 : 14;
         const int planned = std::uniform_int_distribution<int>(0, 3)(rng);
         for (int i = 0; i < planned; ++i) {
             Consultation c{pick(kCommittees), parse_enum<ConsultationRole>(pick(kRoles)), chance(0.3)};

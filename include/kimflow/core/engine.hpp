@@ -104,8 +104,9 @@ struct TransitionNotice {
 /// Fires on different instances run in parallel; fires on the same instance are serialised
 /// by a lock per instance, so its versions and history stay gap-free. Observers run on the
 /// firing thread while that instance's lock is held: they see transitions of one instance in
-/// order, must not call the engine about the same instance (the notice carries its data),
-/// and should return quickly.
+/// order and should return quickly. An observer may fire on and read other instances, but must
+/// not touch the instance it is told about (the notice carries its data) nor call for_each(),
+/// which would visit it: both wait for the lock the observer's own fire holds.
 template <class Lifecycle>
 class Engine {
 public:
@@ -205,9 +206,10 @@ public:
         return slots_.size();
     }
 
-    /// Calls @p f with the instance (const) while holding its lock; returns what @p f returns.
+    /// Calls @p f with the instance (const) while holding its lock; returns a copy of what @p f
+    /// returns (a reference into the instance would outlive the lock).
     template <class F>
-    decltype(auto) visit(const std::string& id, F&& f) const
+    auto visit(const std::string& id, F&& f) const
     {
         Locked locked = acquire(id);
         return std::forward<F>(f)(static_cast<const Instance<Lifecycle>&>(locked.slot->instance));
@@ -282,15 +284,21 @@ public:
         return last_observer_;
     }
 
-    /// Removes the observer registered under @p handle (no effect for an unknown handle).
+    /// Removes the observer registered under @p handle (no effect for an unknown handle). When it
+    /// returns, the observer is not running on any thread and will not be called again, so what
+    /// it uses may be destroyed; called from inside an observer, it cannot wait for that call.
     void unobserve(std::size_t handle)
     {
-        std::lock_guard<std::mutex> lock(observers_mutex_);
-        auto next = std::make_shared<std::vector<std::pair<std::size_t, Observer>>>(*observers_);
-        next->erase(std::remove_if(next->begin(), next->end(), [&](const auto& o) { return o.first == handle; }),
-                    next->end());
-        observers_ = std::move(next);
-        observer_count_.store(observers_->size(), std::memory_order_release);
+        {
+            std::lock_guard<std::mutex> lock(observers_mutex_);
+            auto next = std::make_shared<std::vector<std::pair<std::size_t, Observer>>>(*observers_);
+            next->erase(std::remove_if(next->begin(), next->end(), [&](const auto& o) { return o.first == handle; }),
+                        next->end());
+            observers_ = std::move(next);
+            observer_count_.store(observers_->size(), std::memory_order_release);
+        }
+        // Wait until notifications that began before the removal have ended.
+        if (!notifying_here()) std::unique_lock<std::shared_mutex> wait(notifying_);
     }
 
     /// The lifecycle configuration the engine was made with.
@@ -405,11 +413,13 @@ private:
     {
         static_assert(boost::mpl::has_key<typename Traits::EventSet, Event>::value,
                       "this event type does not appear in the lifecycle's transition table");
+        check_required_fields(Event::id, event);
         Machine& machine = in.machine_;
         std::array<int, Traits::regions> before{};
         std::copy_n(machine.current_state(), Traits::regions, before.begin());
-        // Everything that may allocate happens before the machine moves, so that a
-        // transition, once applied, is always recorded.
+        // The record is built (and the history has room for it) before the machine moves, so that
+        // a transition, once applied, is always recorded. Actions themselves may allocate: under
+        // exhausted memory an action can stop half-way (no strong guarantee there).
         TransitionRecord record{in.version_ + 1, Event::id, {}, {}, actor, clock_->now(), summarize_fields(event)};
         if (in.history_.size() == in.history_.capacity())
             in.history_.reserve(std::max<std::size_t>(4, in.history_.capacity() * 2));
@@ -479,12 +489,25 @@ private:
         }
         const Notice notice{Lifecycle::id, in.id(), record, in.data()};
         std::string failures;
-        for (const auto& entry : *observers) {
-            try {
-                entry.second(notice);
-            } catch (const std::exception& e) {
-                failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+        {
+            // An observer that fires on another instance notifies again on this thread: only the
+            // outermost call holds the lock (a shared_mutex must not be locked twice by one thread).
+            const bool outermost = !notifying_here();
+            std::shared_lock<std::shared_mutex> running(notifying_, std::defer_lock);
+            if (outermost) {
+                running.lock();
+                notifying_engines().push_back(this);
             }
+            for (const auto& entry : *observers) {
+                try {
+                    entry.second(notice);
+                } catch (const std::exception& e) {
+                    failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+                } catch (...) {
+                    failures += (failures.empty() ? "" : "; ") + std::string("an exception of unknown type");
+                }
+            }
+            if (outermost) notifying_engines().pop_back();
         }
         if (!failures.empty())
             throw ObserverError(std::string(Lifecycle::id) + " '" + in.id() + "': '" + std::string(record.event) +
@@ -500,6 +523,21 @@ private:
     std::shared_ptr<const std::vector<std::pair<std::size_t, Observer>>> observers_ =
         std::make_shared<const std::vector<std::pair<std::size_t, Observer>>>();
     std::atomic<std::size_t> observer_count_{0};
+    /// Held shared while observers run; unobserve() takes it exclusively to wait for them.
+    mutable std::shared_mutex notifying_;
+    /// The engines whose observers this thread is running now, innermost last.
+    static std::vector<const Engine*>& notifying_engines()
+    {
+        static thread_local std::vector<const Engine*> engines;
+        return engines;
+    }
+    /// Whether this thread is inside one of this engine's observers (unobserve() must then not
+    /// wait for itself).
+    bool notifying_here() const
+    {
+        const auto& engines = notifying_engines();
+        return std::find(engines.begin(), engines.end(), this) != engines.end();
+    }
     std::size_t last_observer_ = 0;
 };
 

@@ -136,6 +136,40 @@ public:
     std::vector<FieldInfo> fields;
 };
 
+/// Checks that required text and list fields are not empty: an empty one counts as missing.
+class RequiredChecker : public detail::FieldArchiveBase<RequiredChecker> {
+public:
+    explicit RequiredChecker(std::string_view event) : event_(event) {}
+
+    template <class T>
+    void on_field(Field<T> f)
+    {
+        if constexpr (is_container<T>::value)
+            if (f.presence == Presence::required && f.value.empty())
+                throw InvalidPayload(std::string(event_), f.name,
+                                     "is empty; give it as " + std::string(f.name) + "=<" + FieldCodec<T>::kind() +
+                                         ">");
+    }
+
+private:
+    template <class T>
+    struct is_container : std::false_type {};
+    template <class C, class Tr, class A>
+    struct is_container<std::basic_string<C, Tr, A>> : std::true_type {};
+    template <class V, class A>
+    struct is_container<std::vector<V, A>> : std::true_type {};
+
+    std::string_view event_;
+};
+
+/// Throws InvalidPayload for the first required text or list field of @p payload that is empty.
+template <class T>
+void check_required_fields(std::string_view event, const T& payload)
+{
+    RequiredChecker checker(event);
+    detail::walk(checker, const_cast<T&>(payload));
+}
+
 /// The fields of payload type @p T.
 template <class T>
 std::vector<FieldInfo> describe_fields()
@@ -147,7 +181,7 @@ std::vector<FieldInfo> describe_fields()
 }
 
 /// Reads a @p T from @p fields; @p event names it in errors.
-/// @throws InvalidPayload for a missing, unknown or malformed field.
+/// @throws InvalidPayload for a missing, empty, unknown or malformed field.
 template <class T>
 T read_fields(std::string_view event, const Fields& fields)
 {
@@ -155,6 +189,7 @@ T read_fields(std::string_view event, const Fields& fields)
     FieldsReader reader(event, fields);
     detail::walk(reader, value);
     if (reader.fields_used() != fields.size()) reader.reject_unknown(describe_fields<T>());
+    check_required_fields(event, value);
     return value;
 }
 

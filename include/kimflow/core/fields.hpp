@@ -85,14 +85,26 @@ std::string_view to_string(E value)
 }
 
 namespace detail {
-inline bool ascii_iequal(std::string_view a, std::string_view b)
+/// Lower case for ASCII letters and the German capitals Ä, Ö, Ü (UTF-8), which is all the
+/// folding domain words need (Anhörung, Änderungsantrag).
+inline std::string fold_case(std::string_view s)
 {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-        if (lower(a[i]) != lower(b[i])) return false;
+    std::string out(s);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(out[i]);
+        if (c >= 'A' && c <= 'Z') {
+            out[i] = static_cast<char>(c - 'A' + 'a');
+        } else if (c == 0xC3 && i + 1 < out.size()) {
+            unsigned char& next = reinterpret_cast<unsigned char&>(out[++i]);
+            if (next == 0x84 || next == 0x96 || next == 0x9C) next = static_cast<unsigned char>(next + 0x20);
+        }
     }
-    return true;
+    return out;
+}
+/// Equal but for the case of ASCII letters and of Ä, Ö, Ü.
+inline bool iequal(std::string_view a, std::string_view b)
+{
+    return a.size() == b.size() && fold_case(a) == fold_case(b);
 }
 }  // namespace detail
 
@@ -108,13 +120,13 @@ std::string enum_choices()
     return out;
 }
 
-/// Reads an enumerator by name (ASCII letters in any case).
+/// Reads an enumerator by name (letters in any case).
 /// @throws std::invalid_argument listing the accepted names.
 template <class E, std::enable_if_t<has_enum_names<E>::value, int> = 0>
 E parse_enum(std::string_view text)
 {
     for (const auto& [v, name] : enum_names(E{}))
-        if (detail::ascii_iequal(name, text)) return v;
+        if (detail::iequal(name, text)) return v;
     throw std::invalid_argument("'" + std::string(text) + "' is not one of: " + enum_choices<E>());
 }
 
@@ -137,9 +149,9 @@ struct FieldCodec<bool> {
     static bool parse(std::string_view s)
     {
         for (const char* t : {"true", "yes", "ja", "1"})
-            if (detail::ascii_iequal(s, t)) return true;
+            if (detail::iequal(s, t)) return true;
         for (const char* f : {"false", "no", "nein", "0"})
-            if (detail::ascii_iequal(s, f)) return false;
+            if (detail::iequal(s, f)) return false;
         throw std::invalid_argument("'" + std::string(s) + "' is not yes/no; write true or false");
     }
     static bool is_default(bool v) { return !v; }

@@ -49,6 +49,20 @@ template <class L>
 struct main_region_of<L, std::void_t<decltype(L::main_region)>> : std::integral_constant<int, L::main_region> {};
 }  // namespace detail
 
+namespace detail {
+/// Whether a state defers events: MSM would queue them and replay them on a later fire, which
+/// the engine could neither report nor record.
+template <class S>
+struct defers_events : std::bool_constant<(boost::mpl::size<typename S::deferred_events>::value > 0)> {};
+/// Whether a state is a terminate or interrupt state: MSM then swallows every event as handled.
+template <class S>
+struct stops_the_machine : std::bool_constant<(boost::mpl::size<typename S::internal_flag_list>::value > 0)> {};
+template <class D, class = void>
+struct activates_deferred_events : std::false_type {};
+template <class D>
+struct activates_deferred_events<D, std::void_t<typename D::activate_deferred_events>> : std::true_type {};
+}  // namespace detail
+
 /// One row of a lifecycle's transition table, by stable ids.
 struct TransitionInfo {
     std::string_view from;
@@ -87,6 +101,8 @@ struct LifecycleTraits {
     static_assert(main_region >= 0 && main_region < regions, "main_region must name one of the regions");
 
     static_assert(std::is_same_v<Data, typename Lifecycle::Data>, "Lifecycle::Data must be the machine's data_type");
+    static_assert(!detail::activates_deferred_events<Definition>::value,
+                  "kimflow lifecycles cannot defer events (msm::front::Defer): a rejected fire must change nothing");
 
     /// Stable state id for each of MSM's integer state ids (index = MSM id).
     static const std::vector<std::string_view>& state_ids()
@@ -96,6 +112,11 @@ struct LifecycleTraits {
             auto add = [&out](auto wrapped) {
                 using S = typename decltype(wrapped)::of;
                 if constexpr (!std::is_same_v<S, boost::msm::front::none>) {
+                    static_assert(!detail::defers_events<S>::value,
+                                  "kimflow lifecycles cannot defer events: a rejected fire must change nothing");
+                    static_assert(!detail::stops_the_machine<S>::value,
+                                  "kimflow lifecycles cannot use terminate or interrupt states: make the end a "
+                                  "state no row leaves");
                     const std::size_t msm_id = boost::msm::back::get_state_id<BackTable, S>::value;
                     if (out.size() <= msm_id) out.resize(msm_id + 1);
                     out[msm_id] = S::id;

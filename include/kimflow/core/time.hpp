@@ -48,12 +48,36 @@ bool parse_whole(std::string_view text, const char* format, TimePoint& out)
 #endif
 }  // namespace detail
 
-/// Parses a date written as ISO `2025-02-06` or German `06.02.2025`.
+namespace detail {
+/// Whether @p text has the shape of @p pattern, where '9' stands for a digit and '?' for an
+/// optional digit (so that two-digit years like 06.02.25 are refused, not read as year 25).
+inline bool has_shape(std::string_view text, std::string_view pattern)
+{
+    std::size_t t = 0;
+    for (char p : pattern) {
+        const bool digit = t < text.size() && text[t] >= '0' && text[t] <= '9';
+        if (p == '9') {
+            if (!digit) return false;
+            ++t;
+        } else if (p == '?') {
+            if (digit) ++t;
+        } else {
+            if (t >= text.size() || text[t] != p) return false;
+            ++t;
+        }
+    }
+    return t == text.size();
+}
+}  // namespace detail
+
+/// Parses a date written as ISO `2025-02-06` or German `06.02.2025` (also `6.2.2025`).
 /// @throws std::invalid_argument naming the accepted forms.
 inline Date parse_date(std::string_view text)
 {
     Date d;
-    if (detail::parse_whole(text, "%F", d) || detail::parse_whole(text, "%d.%m.%Y", d)) return d;
+    if ((detail::has_shape(text, "9999-99-99") && detail::parse_whole(text, "%F", d)) ||
+        (detail::has_shape(text, "9?.9?.9999") && detail::parse_whole(text, "%d.%m.%Y", d)))
+        return d;
     throw std::invalid_argument("'" + std::string(text) +
                                 "' is not a date; write it as YYYY-MM-DD (e.g. 2025-02-06) or DD.MM.YYYY");
 }

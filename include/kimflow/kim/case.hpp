@@ -96,8 +96,8 @@ struct Consent {
     std::optional<Timestamp> granted_at{};
     std::optional<Timestamp> withdrawn_at{};
 
-    /// Whether the consent names @p recipient (letters compared without regard to ASCII case
-    /// and surrounding blanks).
+    /// Whether the consent names @p recipient (letters compared without regard to case, and
+    /// without surrounding blanks).
     bool names(std::string_view recipient) const
     {
         auto trim = [](std::string_view s) {
@@ -106,7 +106,7 @@ struct Consent {
             return s;
         };
         return std::any_of(recipients.begin(), recipients.end(), [&](const std::string& r) {
-            return kimflow::detail::ascii_iequal(trim(r), trim(recipient));
+            return kimflow::detail::iequal(trim(r), trim(recipient));
         });
     }
 };

@@ -48,29 +48,33 @@ inline Date agenda_deadline(const Paper& paper, const PaperConfig& config, Date 
     return meeting - date::days{config.rules_for(paper.body).deadline_days_for(paper.type)};
 }
 
-/// Whether the paper in @p state is overdue on @p today, and for what.
-inline std::optional<OverduePaper> overdue_on(const Paper& paper, std::string_view state, const PaperConfig& config,
-                                              Date today)
+/// What the paper in @p state is overdue for on @p today (nothing, an answer, a result, or both).
+inline std::vector<OverduePaper> overdue_on(const Paper& paper, std::string_view state, const PaperConfig& config,
+                                            Date today)
 {
-    if (state == state::Submitted::id) {
+    std::vector<OverduePaper> out;
+    const bool waiting = state == state::Submitted::id || state == state::OnAgenda::id;
+    if (waiting && !paper.answered_at) {
         if (auto due = answer_due(paper, config); due && today > *due)
-            return OverduePaper{paper.reference, std::string(state), Overdue::answer, *due};
-    } else if (state == state::OnAgenda::id) {
+            out.push_back({paper.reference, std::string(state), Overdue::answer, *due});
+    }
+    if (state == state::OnAgenda::id) {
         const Consultation* c = paper.current();
         if (c && c->meeting_date && today > *c->meeting_date)
-            return OverduePaper{paper.reference, std::string(state), Overdue::result, *c->meeting_date};
+            out.push_back({paper.reference, std::string(state), Overdue::result, *c->meeting_date});
     }
-    return std::nullopt;
+    return out;
 }
 
-/// Papers overdue at @p at: unanswered Anfragen past their answer period, and papers still
-/// on the agenda of a meeting that has passed. Sorted by due date, then reference.
+/// Papers overdue at @p at: Anfragen unanswered past their answer period (waiting or already on
+/// the agenda), and papers still on the agenda of a meeting that has passed. Sorted by due
+/// date, then reference; a paper overdue for both appears twice.
 inline std::vector<OverduePaper> overdue_papers(const PaperEngine& engine, Timestamp at)
 {
     std::vector<OverduePaper> out;
     const Date today = date_of(at);
     engine.for_each([&](const Instance<PaperLifecycle>& in) {
-        if (auto o = overdue_on(in.data(), in.state(), engine.config(), today)) out.push_back(std::move(*o));
+        for (auto& o : overdue_on(in.data(), in.state(), engine.config(), today)) out.push_back(std::move(o));
     });
     std::sort(out.begin(), out.end(), [](const OverduePaper& a, const OverduePaper& b) {
         return a.due != b.due ? a.due < b.due : a.reference < b.reference;

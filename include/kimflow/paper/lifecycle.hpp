@@ -102,7 +102,7 @@ struct Authoritative : StateGuard<Authoritative> {
     static std::string refuse(const Fsm& fsm)
     {
         const Consultation* c = fsm.data.current();
-        if (c && (c->authoritative || c->role == ConsultationRole::entscheidung)) return {};
+        if (c && c->decides()) return {};
         return "the consultation in '" + (c ? c->organization : std::string("?")) +
                "' is not authoritative (role " + (c ? std::string(to_string(c->role)) : std::string("?")) +
                "); record its outcome with acknowledge or recommend, or mark the deciding committee authoritative";
@@ -232,8 +232,8 @@ struct PlanAgain {
     }
 };
 
-/// Verwiesen: the named committee gets the next consultation; an authoritative consultation
-/// that referred the matter is planned again after it, so the decision keeps its place.
+/// Verwiesen: the named committee gets the next consultation; a deciding consultation that
+/// referred the matter is planned again after it, so the decision keeps its place.
 struct ReferOn {
     template <class Fsm, class S, class T>
     void operator()(const Refer& e, Fsm& fsm, S&, T&) const
@@ -241,7 +241,7 @@ struct ReferOn {
         Paper& p = fsm.data;
         const std::size_t index = *p.current_consultation;
         Consultation referring = detail::close_current(p, "verwiesen an " + e.organization);
-        if (referring.authoritative) detail::plan_after(p, index, referring);
+        if (referring.decides()) detail::plan_after(p, index, referring);
         detail::plan_after(p, index,
                            Consultation{e.organization, e.role.value_or(ConsultationRole::vorberatung), false});
     }
@@ -251,8 +251,10 @@ struct RecordWithdrawal {
     template <class Fsm, class S, class T>
     void operator()(const Withdraw& e, Fsm& fsm, S&, T&) const
     {
-        fsm.data.withdrawal_reason = e.reason;
-        fsm.data.current_consultation.reset();
+        Paper& p = fsm.data;
+        p.withdrawal_reason = e.reason;
+        // A paper withdrawn from the agenda: its consultation is closed, not left scheduled.
+        if (p.current_consultation) detail::close_current(p, "zurückgezogen");
     }
 };
 

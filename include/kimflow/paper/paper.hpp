@@ -88,6 +88,9 @@ struct Consultation {
     std::string agenda_item{};
     /// The meeting's result, once treated, e.g. "zur Kenntnis genommen", "vertagt".
     std::string result{};
+
+    /// Whether this committee's result is the decision: authoritative, or in the role Entscheidung.
+    bool decides() const { return authoritative || role == ConsultationRole::entscheidung; }
 };
 
 /// A Drucksache and what its lifecycle has recorded.
