@@ -10,6 +10,9 @@
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/states.hpp>
 
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+
 #include <kimflow/core/engine.hpp>
 #include <kimflow/core/machine.hpp>
 
@@ -21,6 +24,12 @@ struct Complaint {
     std::vector<std::string> notes{};
     std::string resolution{};
 };
+
+template <class Archive>
+void serialize(Archive& ar, Complaint& c)
+{
+    ar(c.subject, c.reviewer, c.notes, c.resolution);
+}
 
 struct Settings {
     std::size_t notes_needed_to_resolve = 1;

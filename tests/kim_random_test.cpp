@@ -209,7 +209,9 @@ TEST_F(CaseTest, RandomSequencesAgreeWithTheReferenceModel)
             ASSERT_EQ(view.data.referrals.size(), model.referrals);
             const std::set<std::string> allowed(view.allowed_events.begin(), view.allowed_events.end());
             ASSERT_EQ(allowed, model.allowed(today));
-            if (got == Outcome::applied && before != model.phase) ASSERT_EQ(view.data.phases.back().phase, model.phase);
+            if (got == Outcome::applied && before != model.phase) {
+                ASSERT_EQ(view.data.phases.back().phase, model.phase);
+            }
         }
         ASSERT_EQ(engine.version(id), engine.history(id).size());
     }

@@ -26,11 +26,32 @@
 #include "kimflow/core/field_archive.hpp"
 #include "kimflow/core/lifecycle.hpp"
 #include "kimflow/core/transition.hpp"
+#include "kimflow/store/codec.hpp"
+#include "kimflow/store/snapshot.hpp"
+#include "kimflow/store/store.hpp"
 
 namespace kimflow {
 
 template <class Lifecycle>
 class Engine;
+
+/// What a store indexes of an instance, derived from its data by the lifecycle's optional
+/// `static StoreKeys store_keys(const Data&, std::string_view state, const Config&)`.
+struct StoreKeys {
+    /// The day from which the instance is overdue (an answer, a result, a follow-up).
+    std::optional<Date> due{};
+    /// Who the instance belongs to (a Träger, an originator).
+    std::string owner{};
+    /// Where it belongs (a Kommune, a body).
+    std::string area{};
+};
+
+/// Settings of an engine with a store.
+struct EngineOptions {
+    /// At most this many instances stay in memory; the least recently used are dropped (they
+    /// are in the store) when a load goes past it.
+    std::size_t max_resident = 100000;
+};
 
 /// One instance of a lifecycle: its state, version, data and history. Hosts read it through
 /// Engine::visit and Engine::for_each, which hold the instance's lock meanwhile.
@@ -98,7 +119,13 @@ struct TransitionNotice {
     const Data& data;
 };
 
-/// Runs the instances of one lifecycle in memory.
+/// Runs the instances of one lifecycle, in memory or on a Store.
+///
+/// With a store, every fire is one store transaction: the transition's log entry and the
+/// instance's new state are written together or not at all, and a fire returns only once they
+/// are committed. Instances load on demand and at most EngineOptions::max_resident stay in
+/// memory; an instance another process has changed is reloaded before it is fired or read.
+/// A failed write drops the instance from memory, so that it is read back as stored.
 ///
 /// Thread safety: every member function may be called from several threads at once.
 /// Fires on different instances run in parallel; fires on the same instance are serialised
@@ -118,13 +145,77 @@ public:
     using Notice = TransitionNotice<Data>;
     using Observer = std::function<void(const Notice&)>;
 
-    /// @param config  the lifecycle's configuration (e.g. the rules of procedure)
-    /// @param clock   where "now" comes from; the system clock by default
-    explicit Engine(Config config = Config{}, std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>())
-        : config_(std::move(config)), clock_(std::move(clock))
+    /// @param config   the lifecycle's configuration (e.g. the rules of procedure)
+    /// @param clock    where "now" comes from; the system clock by default
+    /// @param store    where instances and their logs are kept; none: in memory only
+    /// @param options  settings for the store
+    explicit Engine(Config config = Config{}, std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>(),
+                    std::shared_ptr<Store> store = nullptr, EngineOptions options = {})
+        : config_(std::move(config)), clock_(std::move(clock)), store_(std::move(store)), options_(options)
     {
         if (!clock_) throw Error("Engine needs a clock; pass a SystemClock or a ManualClock");
+        if (options_.max_resident == 0) throw Error("EngineOptions::max_resident must be at least 1");
+        if (store_ && !storable)
+            throw Error("the data of the " + std::string(Lifecycle::id) +
+                        " lifecycle has no cereal serialize function, so it cannot be stored; add one");
     }
+
+    /// Whether the lifecycle's data can be stored (it has cereal serialization).
+    static constexpr bool storable =
+        cereal::traits::is_output_serializable<Data, cereal::PortableBinaryOutputArchive>::value &&
+        cereal::traits::is_input_serializable<Data, cereal::PortableBinaryInputArchive>::value;
+
+    /// Groups fires into one store transaction (see Engine::unit_of_work()).
+    class UnitOfWork {
+    public:
+        UnitOfWork(UnitOfWork&& other) noexcept : engine_(std::exchange(other.engine_, nullptr)) {}
+        UnitOfWork(const UnitOfWork&) = delete;
+        UnitOfWork& operator=(const UnitOfWork&) = delete;
+        UnitOfWork& operator=(UnitOfWork&&) = delete;
+        /// Rolls back unless committed.
+        ~UnitOfWork()
+        {
+            if (engine_) engine_->end_unit(false);
+        }
+        /// Commits every fire of the unit; then observers hear of them.
+        /// @throws StoreError (then nothing of the unit was written)
+        void commit()
+        {
+            if (!engine_) throw Error("this unit of work has ended already");
+            std::exchange(engine_, nullptr)->end_unit(true);
+        }
+        /// Undoes every fire of the unit.
+        void rollback()
+        {
+            if (engine_) std::exchange(engine_, nullptr)->end_unit(false);
+        }
+
+    private:
+        friend class Engine;
+        explicit UnitOfWork(Engine* engine) : engine_(engine) {}
+        Engine* engine_;
+    };
+
+    /// Starts a unit of work on this thread: the fires until commit() are one store
+    /// transaction, for throughput (one commit instead of one per fire). Other threads wait
+    /// until it ends. Observers hear of its transitions after the commit; a rollback (or
+    /// destroying it uncommitted) undoes them all.
+    /// @throws Error without a store, or when this thread has a unit of work on this engine
+    UnitOfWork unit_of_work()
+    {
+        if (!store_) throw Error("a unit of work needs an engine with a store");
+        if (unit_here()) throw Error("this thread has a unit of work on this engine already; commit it first");
+        std::unique_lock<std::recursive_mutex> order(store_order_);
+        store_->begin();
+        auto unit = std::make_unique<Unit>();
+        unit->order = std::move(order);
+        units().push_back({this, unit.get()});
+        unit.release();
+        return UnitOfWork(this);
+    }
+
+    /// The store, or null for an engine in memory only.
+    const std::shared_ptr<Store>& store() const noexcept { return store_; }
 
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
@@ -137,7 +228,19 @@ public:
     /// @throws DuplicateInstance if the id is taken
     void create(const std::string& id, Data data, const Actor& actor)
     {
-        publish(id, make_slot(id, std::move(data), actor));
+        auto slot = make_slot(id, std::move(data), actor);
+        if (!store_) return publish(id, std::move(slot));
+        std::lock_guard<std::recursive_mutex> order(store_order_);
+        StoreScope scope(*store_);
+        store_->insert(stored(slot->instance));
+        if (contains_resident(id)) drop(id);  // a stale copy of an instance deleted elsewhere
+        publish(id, slot);
+        try {
+            scope.commit();
+        } catch (...) {
+            unpublish(id, *slot);
+            throw;
+        }
     }
 
     /// Creates an instance and fires its opening event in one step: if the event is rejected,
@@ -148,15 +251,37 @@ public:
     Fired create(const std::string& id, Data data, const Actor& actor, const Event& opening)
     {
         auto slot = make_slot(id, std::move(data), actor);
-        // Published locked: others who find it wait until it is opened, or see it gone.
+        Instance<Lifecycle>& in = slot->instance;
+        if (!store_) {
+            // Published locked: others who find it wait until it is opened, or see it gone.
+            std::unique_lock<std::mutex> lock(slot->mutex);
+            publish(id, slot);
+            const TransitionRecord* record = nullptr;
+            try {
+                record = &transition(in, opening, actor);
+            } catch (...) {
+                unpublish(id, *slot);  // rejected: as if never created
+                throw;
+            }
+            announce(slot, *record);
+            return fired(*record);
+        }
+        std::lock_guard<std::recursive_mutex> order(store_order_);
+        StoreScope scope(*store_);
+        store_->insert(stored(in));
         std::unique_lock<std::mutex> lock(slot->mutex);
+        const TransitionRecord& record = transition(in, opening, actor);
+        store_->append(stored(in), logged(record, opening));
+        if (contains_resident(id)) drop(id);
         publish(id, slot);
         try {
-            return apply(slot->instance, opening, actor);
+            scope.commit();
         } catch (...) {
-            if (slot->instance.version_ == 0) unpublish(id, *slot);  // rejected: as if never created
+            unpublish(id, *slot);
             throw;
         }
+        announce(slot, record);
+        return fired(record);
     }
 
     /// create() with the opening event given by name and a payload of strings.
@@ -176,11 +301,34 @@ public:
     Fired fire(const std::string& id, const Event& event, const Actor& actor,
                std::optional<std::uint64_t> expected_version = std::nullopt)
     {
-        Locked locked = acquire(id);
+        if (!store_) {
+            Locked locked = acquire(id);
+            Instance<Lifecycle>& in = locked.slot->instance;
+            if (expected_version && *expected_version != in.version_)
+                throw VersionConflict(id, *expected_version, in.version_);
+            const TransitionRecord& record = transition(in, event, actor);
+            announce(locked.slot, record);
+            return fired(record);
+        }
+        std::lock_guard<std::recursive_mutex> order(store_order_);
+        StoreScope scope(*store_);
+        Locked locked = acquire(id);  // fresh: reloaded if another process moved it
         Instance<Lifecycle>& in = locked.slot->instance;
         if (expected_version && *expected_version != in.version_)
             throw VersionConflict(id, *expected_version, in.version_);
-        return apply(in, event, actor);
+        const TransitionRecord& record = transition(in, event, actor);
+        try {
+            store_->append(stored(in), logged(record, event));
+            scope.commit();
+        } catch (...) {
+            // The instance in memory is ahead of the store: drop it; it is read back as stored.
+            locked.lock.unlock();
+            drop(id);
+            throw;
+        }
+        if (Unit* unit = unit_here()) unit->touched.push_back(id);
+        announce(locked.slot, record);
+        return fired(record);
     }
 
     /// Fires an event by its stable id with a payload of strings, for hosts and tools that only
@@ -195,15 +343,51 @@ public:
     /// Whether instance @p id exists.
     bool contains(const std::string& id) const
     {
-        std::shared_lock<std::shared_mutex> lock(map_mutex_);
-        return slots_.count(id) != 0;
+        if (store_) {
+            std::lock_guard<std::recursive_mutex> order(store_order_);
+            return store_->version(Lifecycle::id, id).has_value();
+        }
+        return contains_resident(id);
     }
 
-    /// Number of instances.
+    /// Number of instances (in the store, if there is one).
     std::size_t size() const
+    {
+        if (store_) {
+            std::lock_guard<std::recursive_mutex> order(store_order_);
+            return static_cast<std::size_t>(store_->count(Lifecycle::id));
+        }
+        std::shared_lock<std::shared_mutex> lock(map_mutex_);
+        return slots_.size();
+    }
+
+    /// Number of instances in memory now.
+    std::size_t resident() const
     {
         std::shared_lock<std::shared_mutex> lock(map_mutex_);
         return slots_.size();
+    }
+
+    /// Ids of the instances @p query asks for (its lifecycle is this engine's), sorted. With a
+    /// store the store's indexes answer; in memory every instance is checked.
+    std::vector<std::string> find(InstanceQuery query) const
+    {
+        query.lifecycle = std::string(Lifecycle::id);
+        if (store_) {
+            std::lock_guard<std::recursive_mutex> order(store_order_);
+            return store_->find(query);
+        }
+        std::vector<std::string> out;
+        for_each([&](const Instance<Lifecycle>& in) {
+            const StoreKeys keys = keys_of(in);
+            if (!query.state.empty() && in.state() != query.state) return;
+            if (!query.owner.empty() && keys.owner != query.owner) return;
+            if (!query.area.empty() && keys.area != query.area) return;
+            if (query.due_before && !(keys.due && *keys.due < *query.due_before)) return;
+            out.push_back(in.id());
+        });
+        std::sort(out.begin(), out.end());
+        return out;
     }
 
     /// Calls @p f with the instance (const) while holding its lock; returns a copy of what @p f
@@ -211,14 +395,25 @@ public:
     template <class F>
     auto visit(const std::string& id, F&& f) const
     {
+        std::unique_lock<std::recursive_mutex> order(store_order_, std::defer_lock);
+        if (store_) order.lock();
         Locked locked = acquire(id);
         return std::forward<F>(f)(static_cast<const Instance<Lifecycle>&>(locked.slot->instance));
     }
 
     /// Calls @p f for every instance (const), each while holding its lock. Order is unspecified.
+    /// With a store, every stored instance is visited (loaded in turn).
     template <class F>
     void for_each(F&& f) const
     {
+        if (store_) {
+            std::lock_guard<std::recursive_mutex> order(store_order_);
+            for (const auto& id : store_->find(InstanceQuery{std::string(Lifecycle::id)})) {
+                Locked locked = acquire(id);
+                f(static_cast<const Instance<Lifecycle>&>(locked.slot->instance));
+            }
+            return;
+        }
         std::vector<std::shared_ptr<Slot>> all;
         {
             std::shared_lock<std::shared_mutex> lock(map_mutex_);
@@ -249,10 +444,17 @@ public:
         return visit(id, [](const Instance<Lifecycle>& in) { return in.data(); });
     }
 
-    /// A copy of the instance's history, oldest first.
+    /// A copy of the instance's history, oldest first (from the store, if there is one).
     std::vector<TransitionRecord> history(const std::string& id) const
     {
-        return visit(id, [](const Instance<Lifecycle>& in) { return in.history(); });
+        if (!store_) return visit(id, [](const Instance<Lifecycle>& in) { return in.history(); });
+        std::lock_guard<std::recursive_mutex> order(store_order_);
+        if (!store_->version(Lifecycle::id, id)) throw InstanceNotFound(std::string(Lifecycle::id), id);
+        std::vector<TransitionRecord> out;
+        for (auto& t : store_->history(Lifecycle::id, id))
+            out.push_back({t.version, intern(t.event), intern(t.from), intern(t.to), std::move(t.actor), t.at,
+                           std::move(t.summary)});
+        return out;
     }
 
     /// Events instance @p id may take now, in table order. Guards that depend only on the
@@ -260,6 +462,8 @@ public:
     /// meeting date) are checked when the event is fired.
     std::vector<std::string_view> allowed_events(const std::string& id) const
     {
+        std::unique_lock<std::recursive_mutex> order(store_order_, std::defer_lock);
+        if (store_) order.lock();
         Locked locked = acquire(id);
         return allowed_now(locked.slot->instance);
     }
@@ -267,6 +471,8 @@ public:
     /// A copy of everything about instance @p id but its history.
     View view(const std::string& id) const
     {
+        std::unique_lock<std::recursive_mutex> order(store_order_, std::defer_lock);
+        if (store_) order.lock();
         Locked locked = acquire(id);
         const Instance<Lifecycle>& in = locked.slot->instance;
         return View{std::string(Lifecycle::id), in.id(),         in.states(),      in.version(),
@@ -313,9 +519,46 @@ public:
 private:
     struct Slot {
         std::mutex mutex;
-        /// False once removed from the map (an opening event was rejected); guarded by mutex.
+        /// False once removed from the map (an opening event was rejected, or the instance was
+        /// dropped for the store's copy); guarded by mutex.
         bool alive = true;
+        /// When it was last used (a tick of the engine's counter), to drop the least recently used.
+        std::atomic<std::uint64_t> used{0};
         Instance<Lifecycle> instance;
+    };
+
+    /// A unit of work in progress on one thread.
+    struct Unit {
+        std::unique_lock<std::recursive_mutex> order;
+        /// Instances fired in the unit: dropped from memory if it rolls back.
+        std::vector<std::string> touched;
+        /// Transitions to announce after the commit.
+        std::vector<std::pair<std::shared_ptr<Slot>, TransitionRecord>> pending;
+    };
+
+    /// One fire's (or create's) part of the store transaction: a transaction of its own, or a
+    /// savepoint inside a unit of work. Rolled back unless committed.
+    class StoreScope {
+    public:
+        explicit StoreScope(Store& store) : store_(store) { store_.begin(); }
+        ~StoreScope()
+        {
+            if (!done_) {
+                try {
+                    store_.rollback();
+                } catch (...) {
+                }
+            }
+        }
+        void commit()
+        {
+            done_ = true;
+            store_.commit();
+        }
+
+    private:
+        Store& store_;
+        bool done_ = false;
     };
 
     /// An instance's slot with its lock held.
@@ -323,6 +566,12 @@ private:
         std::shared_ptr<Slot> slot;
         std::unique_lock<std::mutex> lock;
     };
+
+    template <class L, class = void>
+    struct has_store_keys : std::false_type {};
+    template <class L>
+    struct has_store_keys<L, std::void_t<decltype(L::store_keys(std::declval<const Data&>(), std::string_view{},
+                                                                std::declval<const Config&>()))>> : std::true_type {};
 
     template <class L, class = void>
     struct has_validate : std::false_type {};
@@ -384,7 +633,7 @@ private:
     }
 
     /// Makes @p slot visible under @p id.
-    void publish(const std::string& id, std::shared_ptr<Slot> slot)
+    void publish(const std::string& id, std::shared_ptr<Slot> slot) const
     {
         std::unique_lock<std::shared_mutex> lock(map_mutex_);
         if (!slots_.emplace(id, std::move(slot)).second) throw DuplicateInstance(std::string(Lifecycle::id), id);
@@ -398,18 +647,204 @@ private:
         slots_.erase(id);
     }
 
-    /// Finds instance @p id and locks it.
+    /// Finds instance @p id and locks it. With a store (whose order lock the caller holds):
+    /// loads it if it is not in memory, and reloads it if the store has a newer version.
     Locked acquire(const std::string& id) const
     {
-        Locked locked{find(id), {}};
+        if (!store_) {
+            Locked locked{find_resident(id), {}};
+            if (!locked.slot) throw InstanceNotFound(std::string(Lifecycle::id), id);
+            locked.lock = std::unique_lock<std::mutex>(locked.slot->mutex);
+            if (!locked.slot->alive) throw InstanceNotFound(std::string(Lifecycle::id), id);
+            return locked;
+        }
+        const auto stored_version = store_->version(Lifecycle::id, id);
+        std::shared_ptr<Slot> slot = find_resident(id);
+        if (!stored_version) {
+            if (slot) drop(id);
+            throw InstanceNotFound(std::string(Lifecycle::id), id);
+        }
+        if (slot && slot->instance.version_ != *stored_version) {
+            drop(id);  // another process moved it on
+            slot.reset();
+        }
+        if (!slot) slot = load(id);
+        slot->used.store(++tick_, std::memory_order_relaxed);
+        Locked locked{std::move(slot), {}};
         locked.lock = std::unique_lock<std::mutex>(locked.slot->mutex);
-        if (!locked.slot->alive) throw InstanceNotFound(std::string(Lifecycle::id), id);
         return locked;
     }
 
-    /// Applies @p event to @p in (whose lock the caller holds), records and announces it.
+    std::shared_ptr<Slot> find_resident(const std::string& id) const
+    {
+        std::shared_lock<std::shared_mutex> lock(map_mutex_);
+        auto it = slots_.find(id);
+        return it == slots_.end() ? nullptr : it->second;
+    }
+
+    bool contains_resident(const std::string& id) const { return find_resident(id) != nullptr; }
+
+    /// Reads instance @p id from the store into memory (the caller holds the order lock).
+    std::shared_ptr<Slot> load(const std::string& id) const
+    {
+        std::optional<StoredInstance> s = store_->load(Lifecycle::id, id);
+        if (!s) throw InstanceNotFound(std::string(Lifecycle::id), id);
+        auto slot = std::make_shared<Slot>();
+        Instance<Lifecycle>& in = slot->instance;
+        in.id_ = id;
+        in.version_ = s->version;
+        in.created_at_ = s->created_at;
+        in.created_by_ = std::move(s->created_by);
+        if constexpr (storable) in.machine_.data = decode<Data>(s->data, std::string(Lifecycle::id) + " " + id);
+        restore_state_ids<Lifecycle>(in.machine_, s->states);
+        evict_for_one_more();
+        publish(id, slot);
+        return slot;
+    }
+
+    /// Drops instance @p id from memory (the store keeps it).
+    void drop(const std::string& id) const
+    {
+        std::shared_ptr<Slot> slot;
+        {
+            std::unique_lock<std::shared_mutex> lock(map_mutex_);
+            auto it = slots_.find(id);
+            if (it == slots_.end()) return;
+            slot = std::move(it->second);
+            slots_.erase(it);
+        }
+        std::unique_lock<std::mutex> lock(slot->mutex, std::try_to_lock);
+        slot->alive = false;  // a holder of its lock (this thread) sees it gone at its next acquire
+    }
+
+    /// Makes room for one more resident instance: drops the least recently used tenth when
+    /// the limit is reached. Only called with the order lock held, so no fire is under way.
+    void evict_for_one_more() const
+    {
+        std::unique_lock<std::shared_mutex> lock(map_mutex_);
+        if (slots_.size() < options_.max_resident) return;
+        std::vector<std::pair<std::uint64_t, std::string>> by_use;
+        by_use.reserve(slots_.size());
+        for (const auto& [id, slot] : slots_) by_use.emplace_back(slot->used.load(std::memory_order_relaxed), id);
+        const std::size_t keep = options_.max_resident - std::max<std::size_t>(1, options_.max_resident / 10);
+        const std::size_t evict = slots_.size() - keep;
+        std::nth_element(by_use.begin(), by_use.begin() + static_cast<std::ptrdiff_t>(evict - 1), by_use.end());
+        for (std::size_t i = 0; i < evict; ++i) {
+            auto it = slots_.find(by_use[i].second);
+            std::unique_lock<std::mutex> slot_lock(it->second->mutex, std::try_to_lock);
+            if (!slot_lock.owns_lock()) continue;  // in use by this thread: keep it
+            it->second->alive = false;
+            slots_.erase(it);
+        }
+    }
+
+    /// The instance as the store keeps it.
+    StoredInstance stored(const Instance<Lifecycle>& in) const
+    {
+        const StoreKeys keys = keys_of(in);
+        std::string data;
+        if constexpr (storable) data = encode(in.machine_.data);
+        return StoredInstance{std::string(Lifecycle::id),
+                              in.id_,
+                              in.version_,
+                              active_state_ids<Lifecycle>(in.machine_),
+                              std::string(in.state()),
+                              std::move(data),
+                              in.created_at_,
+                              in.created_by_,
+                              keys.due,
+                              keys.owner,
+                              keys.area};
+    }
+
+    /// The transition as the store logs it, with the typed event as payload.
     template <class Event>
-    Fired apply(Instance<Lifecycle>& in, const Event& event, const Actor& actor)
+    static StoredTransition logged(const TransitionRecord& r, const Event& event)
+    {
+        return StoredTransition{r.version,        std::string(r.event), std::string(r.from), std::string(r.to),
+                                r.actor,          r.at,                 encode(event),      r.payload};
+    }
+
+    StoreKeys keys_of(const Instance<Lifecycle>& in) const
+    {
+        if constexpr (has_store_keys<Lifecycle>::value)
+            return Lifecycle::store_keys(in.data(), in.state(), config_);
+        else
+            return {};
+    }
+
+    static Fired fired(const TransitionRecord& r) { return {r.from, r.to, r.version}; }
+
+    /// Tells observers of @p record now, or at the commit of this thread's unit of work.
+    void announce(const std::shared_ptr<Slot>& slot, const TransitionRecord& record)
+    {
+        if (Unit* unit = unit_here()) {
+            unit->pending.emplace_back(slot, record);
+            return;
+        }
+        notify(slot->instance, record);
+    }
+
+    /// The units of work of this thread (engine, unit).
+    static std::vector<std::pair<const Engine*, Unit*>>& units()
+    {
+        static thread_local std::vector<std::pair<const Engine*, Unit*>> list;
+        return list;
+    }
+
+    Unit* unit_here() const
+    {
+        for (const auto& [engine, unit] : units())
+            if (engine == this) return unit;
+        return nullptr;
+    }
+
+    /// Ends this thread's unit of work: commits (then announces) or rolls back (then drops the
+    /// instances it fired on, whose memory is ahead of the store).
+    void end_unit(bool commit)
+    {
+        auto& list = units();
+        auto it = std::find_if(list.begin(), list.end(), [this](const auto& e) { return e.first == this; });
+        if (it == list.end()) return;
+        std::unique_ptr<Unit> unit(it->second);
+        list.erase(it);
+        bool committed = false;
+        if (commit) {
+            try {
+                store_->commit();
+                committed = true;
+            } catch (...) {
+                for (const auto& id : unit->touched) drop(id);
+                throw;
+            }
+        } else {
+            try {
+                store_->rollback();
+            } catch (...) {
+            }
+        }
+        if (!committed) {
+            for (const auto& id : unit->touched) drop(id);
+            return;
+        }
+        unit->order.unlock();
+        std::string failures;
+        for (auto& [slot, record] : unit->pending) {
+            std::lock_guard<std::mutex> lock(slot->mutex);
+            try {
+                notify(slot->instance, record);
+            } catch (const ObserverError& e) {
+                failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+            }
+        }
+        if (!failures.empty()) throw ObserverError(failures);
+    }
+
+    /// Applies @p event to @p in (whose lock the caller holds) in memory and records it.
+    /// Without a store the record joins the history; with one it is kept only until the
+    /// store has it (returned reference valid until the next transition of this engine).
+    template <class Event>
+    const TransitionRecord& transition(Instance<Lifecycle>& in, const Event& event, const Actor& actor)
     {
         static_assert(boost::mpl::has_key<typename Traits::EventSet, Event>::value,
                       "this event type does not appear in the lifecycle's transition table");
@@ -421,8 +856,9 @@ private:
         // a transition, once applied, is always recorded. Actions themselves may allocate: under
         // exhausted memory an action can stop half-way (no strong guarantee there).
         TransitionRecord record{in.version_ + 1, Event::id, {}, {}, actor, clock_->now(), summarize_fields(event)};
-        if (in.history_.size() == in.history_.capacity())
-            in.history_.reserve(std::max<std::size_t>(4, in.history_.capacity() * 2));
+        std::vector<TransitionRecord>& history = store_ ? last_record_ : in.history_;
+        if (store_) history.clear();
+        if (history.size() == history.capacity()) history.reserve(std::max<std::size_t>(4, history.capacity() * 2));
 
         FireContext<Config> context{record.at, &actor, &config_, {}};
         boost::msm::back::HandledEnum handled;
@@ -441,18 +877,8 @@ private:
         record.from = Traits::state_id(before[region]);
         record.to = Traits::state_id(machine.current_state()[region]);
         in.version_ = record.version;
-        in.history_.push_back(std::move(record));
-        const TransitionRecord& applied = in.history_.back();
-        notify(in, applied);
-        return {applied.from, applied.to, applied.version};
-    }
-
-    std::shared_ptr<Slot> find(const std::string& id) const
-    {
-        std::shared_lock<std::shared_mutex> lock(map_mutex_);
-        auto it = slots_.find(id);
-        if (it == slots_.end()) throw InstanceNotFound(std::string(Lifecycle::id), id);
-        return it->second;
+        history.push_back(std::move(record));
+        return history.back();
     }
 
     std::vector<std::string_view> allowed_now(const Instance<Lifecycle>& in) const
@@ -517,8 +943,17 @@ private:
 
     const Config config_;
     const std::shared_ptr<const Clock> clock_;
+    const std::shared_ptr<Store> store_;
+    const EngineOptions options_;
+    /// With a store: taken first by every operation (and held by a unit of work), so that
+    /// the store's transaction, the map and the instance locks are always taken in that order.
+    mutable std::recursive_mutex store_order_;
+    mutable std::atomic<std::uint64_t> tick_{0};
+    /// With a store: the record of the transition being written (guarded by store_order_).
+    std::vector<TransitionRecord> last_record_;
     mutable std::shared_mutex map_mutex_;
-    std::unordered_map<std::string, std::shared_ptr<Slot>> slots_;
+    /// Instances in memory (all of them without a store; a cache of the store's with one).
+    mutable std::unordered_map<std::string, std::shared_ptr<Slot>> slots_;
     mutable std::mutex observers_mutex_;
     std::shared_ptr<const std::vector<std::pair<std::size_t, Observer>>> observers_ =
         std::make_shared<const std::vector<std::pair<std::size_t, Observer>>>();

@@ -12,6 +12,12 @@
 #include <utility>
 #include <vector>
 
+#include <cereal/cereal.hpp>
+#include <cereal/types/chrono.hpp>
+#include <cereal/types/optional.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+
 #include "kimflow/core/error.hpp"
 #include "kimflow/core/fields.hpp"
 #include "kimflow/core/time.hpp"
@@ -167,4 +173,48 @@ struct KimCase {
     }
 };
 
+/// cereal: version 1 of each part of a case.
+template <class Archive>
+void serialize(Archive& ar, Referral& r, std::uint32_t /*version*/)
+{
+    ar(cereal::make_nvp("recipient", r.recipient), cereal::make_nvp("rechtskreis", r.rechtskreis),
+       cereal::make_nvp("at", r.at));
+}
+
+template <class Archive>
+void serialize(Archive& ar, Consent& c, std::uint32_t /*version*/)
+{
+    ar(cereal::make_nvp("recipients", c.recipients), cereal::make_nvp("purpose", c.purpose),
+       cereal::make_nvp("granted_at", c.granted_at), cereal::make_nvp("withdrawn_at", c.withdrawn_at));
+}
+
+template <class Archive>
+void serialize(Archive& ar, PhaseChange& p, std::uint32_t /*version*/)
+{
+    ar(cereal::make_nvp("phase", p.phase), cereal::make_nvp("at", p.at), cereal::make_nvp("reason", p.reason));
+}
+
+template <class Archive>
+void serialize(Archive& ar, FollowUp& f, std::uint32_t /*version*/)
+{
+    ar(cereal::make_nvp("date", f.date), cereal::make_nvp("set_at", f.set_at));
+}
+
+template <class Archive>
+void serialize(Archive& ar, KimCase& c, std::uint32_t /*version*/)
+{
+    ar(cereal::make_nvp("kommune", c.kommune), cereal::make_nvp("kreis", c.kreis), cereal::make_nvp("traeger", c.traeger),
+       cereal::make_nvp("manager", c.manager), cereal::make_nvp("goals", c.goals),
+       cereal::make_nvp("referrals", c.referrals), cereal::make_nvp("consent", c.consent),
+       cereal::make_nvp("follow_ups", c.follow_ups), cereal::make_nvp("closure_reason", c.closure_reason),
+       cereal::make_nvp("note", c.note), cereal::make_nvp("paused_from", c.paused_from),
+       cereal::make_nvp("phases", c.phases));
+}
+
 }  // namespace kimflow::kim
+
+CEREAL_CLASS_VERSION(kimflow::kim::Referral, 1)
+CEREAL_CLASS_VERSION(kimflow::kim::Consent, 1)
+CEREAL_CLASS_VERSION(kimflow::kim::PhaseChange, 1)
+CEREAL_CLASS_VERSION(kimflow::kim::FollowUp, 1)
+CEREAL_CLASS_VERSION(kimflow::kim::KimCase, 1)

@@ -26,13 +26,15 @@ inline std::vector<DueFollowUp> due_for_follow_up(const CaseEngine& engine, Time
 {
     std::vector<DueFollowUp> out;
     const Date today = date_of(at);
-    engine.for_each([&](const Instance<CaseLifecycle>& in) {
-        const KimCase& c = in.data();
-        const auto next = c.next_follow_up();
-        const std::string_view phase = in.state();
-        const bool open = phase != state::Closed::id && phase != state::Aborted::id && phase != state::New::id;
-        if (open && next && *next <= today) out.push_back({in.id(), std::string(phase), c.traeger, c.manager, *next});
-    });
+    // Open cases carry their next follow-up as the indexed due day.
+    InstanceQuery due;
+    due.due_before = today + date::days{1};
+    for (const auto& id : engine.find(due))
+        engine.visit(id, [&](const Instance<CaseLifecycle>& in) {
+            const KimCase& c = in.data();
+            out.push_back({in.id(), std::string(in.state()), c.traeger, c.manager, *c.next_follow_up()});
+            return 0;
+        });
     std::sort(out.begin(), out.end(), [](const DueFollowUp& a, const DueFollowUp& b) {
         return a.due != b.due ? a.due < b.due : a.case_id < b.case_id;
     });

@@ -420,6 +420,12 @@ struct CaseLifecycle {
     using Config = CaseConfig;
     /// The phase region (the consent region is region 0).
     static constexpr int main_region = 1;
+    /// What a store indexes: the next follow-up of an open case, its Träger and its Kommune.
+    static StoreKeys store_keys(const KimCase& c, std::string_view phase, const CaseConfig&)
+    {
+        const bool open = phase != state::New::id && phase != state::Closed::id && phase != state::Aborted::id;
+        return StoreKeys{open ? c.next_follow_up() : std::nullopt, c.traeger, c.kommune};
+    }
 };
 
 /// An engine running KIM cases.

@@ -73,9 +73,14 @@ inline std::vector<OverduePaper> overdue_papers(const PaperEngine& engine, Times
 {
     std::vector<OverduePaper> out;
     const Date today = date_of(at);
-    engine.for_each([&](const Instance<PaperLifecycle>& in) {
-        for (auto& o : overdue_on(in.data(), in.state(), engine.config(), today)) out.push_back(std::move(o));
-    });
+    // The index narrows the search to papers due before today; overdue_on decides.
+    InstanceQuery due;
+    due.due_before = today;
+    for (const auto& id : engine.find(due))
+        engine.visit(id, [&](const Instance<PaperLifecycle>& in) {
+            for (auto& o : overdue_on(in.data(), in.state(), engine.config(), today)) out.push_back(std::move(o));
+            return 0;
+        });
     std::sort(out.begin(), out.end(), [](const OverduePaper& a, const OverduePaper& b) {
         return a.due != b.due ? a.due < b.due : a.reference < b.reference;
     });

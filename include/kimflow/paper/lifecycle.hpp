@@ -314,6 +314,9 @@ struct PaperLifecycle {
     using Data = Paper;
     using Config = PaperConfig;
     static void validate(const Paper& p) { paper::validate(p); }
+    /// What a store indexes: the earliest day the paper is due for something (see deadlines.hpp),
+    /// its originator and its body.
+    static StoreKeys store_keys(const Paper& p, std::string_view state, const PaperConfig& config);
 };
 
 /// An engine running papers.

@@ -10,6 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include <cereal/cereal.hpp>
+#include <cereal/types/chrono.hpp>
+#include <cereal/types/optional.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+
 #include "kimflow/core/error.hpp"
 #include "kimflow/core/time.hpp"
 
@@ -154,4 +160,32 @@ inline void validate(const Paper& p)
             throw InvalidData("paper " + p.reference + ": every consultation of the Beratungsfolge needs a committee");
 }
 
+/// cereal: a consultation of the Beratungsfolge. Version 1.
+template <class Archive>
+void serialize(Archive& ar, Consultation& c, std::uint32_t /*version*/)
+{
+    ar(cereal::make_nvp("organization", c.organization), cereal::make_nvp("role", c.role),
+       cereal::make_nvp("authoritative", c.authoritative), cereal::make_nvp("status", c.status),
+       cereal::make_nvp("meeting_date", c.meeting_date), cereal::make_nvp("agenda_item", c.agenda_item),
+       cereal::make_nvp("result", c.result));
+}
+
+/// cereal: a paper. Version 2 added `completion_note`; data of version 1 loads with it empty.
+template <class Archive>
+void serialize(Archive& ar, Paper& p, std::uint32_t version)
+{
+    ar(cereal::make_nvp("reference", p.reference), cereal::make_nvp("type", p.type), cereal::make_nvp("title", p.title),
+       cereal::make_nvp("date", p.date), cereal::make_nvp("originator", p.originator), cereal::make_nvp("body", p.body),
+       cereal::make_nvp("related_papers", p.related_papers), cereal::make_nvp("consultations", p.consultations),
+       cereal::make_nvp("submitted_at", p.submitted_at), cereal::make_nvp("answered_at", p.answered_at),
+       cereal::make_nvp("answer_reference", p.answer_reference),
+       cereal::make_nvp("current_consultation", p.current_consultation),
+       cereal::make_nvp("waiting_state", p.waiting_state), cereal::make_nvp("decided_at", p.decided_at),
+       cereal::make_nvp("completed_at", p.completed_at), cereal::make_nvp("withdrawal_reason", p.withdrawal_reason));
+    if (version >= 2) ar(cereal::make_nvp("completion_note", p.completion_note));
+}
+
 }  // namespace kimflow::paper
+
+CEREAL_CLASS_VERSION(kimflow::paper::Consultation, 1)
+CEREAL_CLASS_VERSION(kimflow::paper::Paper, 2)

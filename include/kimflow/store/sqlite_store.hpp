@@ -1,0 +1,74 @@
+/// @file
+/// kimflow::SqliteStore: the embedded default store, one SQLite file through SQLiteCpp.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "kimflow/store/store.hpp"
+
+namespace kimflow {
+
+/// How SqliteStore opens its file.
+struct SqliteOptions {
+    /// What a commit promises (the journal is always WAL):
+    /// - `full`: a committed transaction survives a process crash and a power loss.
+    /// - `normal`: a committed transaction survives a process crash; a power loss may undo the
+    ///   last transactions (the database stays consistent, never half-written). Faster.
+    enum class Synchronous { normal, full };
+    Synchronous synchronous = Synchronous::full;
+    /// How long to wait for another writer before StoreBusy.
+    std::chrono::milliseconds busy_timeout{5000};
+    /// Open without writing (reads only; writes give StoreReadOnly).
+    bool read_only = false;
+    /// Limit the file's size in pages (PRAGMA max_page_count), e.g. to test a full disk.
+    std::optional<std::int64_t> max_page_count{};
+};
+
+/// A Store in one SQLite file. Creates and migrates the schema on open; refuses files that
+/// are not kimflow databases, or come from a newer kimflow. Safe to use from several
+/// threads (one connection, serialised) and from several processes on the same file.
+class SqliteStore final : public Store {
+public:
+    /// The schema version this kimflow writes (PRAGMA user_version).
+    static constexpr int schema_version = 1;
+    /// PRAGMA application_id of kimflow databases ("KIMF").
+    static constexpr std::int32_t application_id = 0x4B494D46;
+
+    /// Opens (or creates) the database at @p path.
+    /// @throws NotAKimflowDatabase, SchemaTooNew, StoreCorrupt, StoreReadOnly, StoreError
+    explicit SqliteStore(const std::string& path, SqliteOptions options = {});
+    ~SqliteStore() override;
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
+
+    std::optional<StoredInstance> load(std::string_view lifecycle, std::string_view id) override;
+    std::optional<std::uint64_t> version(std::string_view lifecycle, std::string_view id) override;
+    void insert(const StoredInstance& instance) override;
+    void append(const StoredInstance& after, const StoredTransition& transition) override;
+    std::vector<StoredTransition> history(std::string_view lifecycle, std::string_view id) override;
+    std::vector<std::string> find(const InstanceQuery& query) override;
+    std::uint64_t count(std::string_view lifecycle) override;
+    void begin() override;
+    void commit() override;
+    void rollback() override;
+
+    /// The file's path.
+    const std::string& path() const noexcept;
+
+    /// SQLite's plan for @p sql (the `detail` column of EXPLAIN QUERY PLAN), to check that
+    /// queries use indexes.
+    std::vector<std::string> explain(const std::string& sql);
+
+    /// The SQL the query methods run for @p query (for explain()).
+    static std::string find_sql(const InstanceQuery& query);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kimflow
