@@ -234,6 +234,7 @@ public:
         StoreScope scope(*store_);
         store_->insert(stored(slot->instance));
         if (contains_resident(id)) drop(id);  // a stale copy of an instance deleted elsewhere
+        evict_for_one_more();
         publish(id, slot);
         try {
             scope.commit();
@@ -273,6 +274,7 @@ public:
         const TransitionRecord& record = transition(in, opening, actor);
         store_->append(stored(in), logged(record, opening));
         if (contains_resident(id)) drop(id);
+        evict_for_one_more();
         publish(id, slot);
         try {
             scope.commit();

@@ -1,0 +1,239 @@
+// kimflow::Engine on a SqliteStore: what is acknowledged is stored, and comes back exactly.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <kimflow/kim/follow_up.hpp>
+#include <kimflow/kim/lifecycle.hpp>
+#include <kimflow/paper/deadlines.hpp>
+#include <kimflow/paper/lifecycle.hpp>
+#include <kimflow/store/sqlite_store.hpp>
+
+#include "complaint_lifecycle.hpp"
+#include "temp_file.hpp"
+
+using namespace kimflow;
+
+namespace {
+
+const Actor clerk{"clerk", "verwaltung", "rvr"};
+
+class EngineStoreTest : public ::testing::Test {
+protected:
+    TempFile file;
+    std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(parse_timestamp("2025-01-06T09:00:00Z"));
+
+    std::shared_ptr<SqliteStore> open(SqliteOptions options = {}) { return std::make_shared<SqliteStore>(file.path(), options); }
+
+    paper::PaperEngine papers(std::shared_ptr<Store> store = nullptr)
+    {
+        return paper::PaperEngine(paper::PaperConfig{}, clock, store ? store : open());
+    }
+};
+
+paper::Paper anfrage(const std::string& ref)
+{
+    paper::Paper p;
+    p.reference = ref;
+    p.type = paper::PaperType::anfrage;
+    p.title = "Zusammenarbeit der Kommunalen Integrationszentren";
+    p.body = "Regionalverband Ruhr";
+    p.originator = "Fraktion Die Linke";
+    p.consultations.push_back({"Ausschuss für Kultur, Sport und Vielfalt", paper::ConsultationRole::kenntnisnahme});
+    return p;
+}
+
+TEST_F(EngineStoreTest, APaperComesBackExactlyInANewEngine)
+{
+    {
+        auto engine = papers();
+        engine.create("14/1923", anfrage("14/1923"), clerk);
+        engine.fire("14/1923", paper::Submit{}, clerk);
+        clock->set(parse_timestamp("2025-01-27T10:00:00Z"));
+        engine.fire("14/1923", paper::Answer{"14/1923-1"}, clerk);
+        engine.fire("14/1923", "schedule", Fields{{"meeting_date", "2025-02-06"}, {"agenda_item", "9.2"}}, clerk);
+    }
+    auto engine = papers();  // as after a restart
+    const auto view = engine.view("14/1923");
+    EXPECT_EQ(view.states, std::vector<std::string_view>{"on_agenda"});
+    EXPECT_EQ(view.version, 3u);
+    EXPECT_EQ(view.data.answer_reference, "14/1923-1");
+    EXPECT_EQ(view.data.related_papers, std::vector<std::string>{"14/1923-1"});
+    EXPECT_EQ(view.data.consultations.at(0).agenda_item, "9.2");
+    EXPECT_EQ(view.data.consultations.at(0).meeting_date, parse_date("2025-02-06"));
+    EXPECT_EQ(view.data.current_consultation, 0u);
+    EXPECT_EQ(view.data.waiting_state, "answered");
+    EXPECT_EQ(view.data.submitted_at, parse_timestamp("2025-01-06T09:00:00Z"));
+    EXPECT_EQ(view.created_by, clerk);
+    EXPECT_EQ(view.allowed_events,
+              (std::vector<std::string_view>{"acknowledge", "recommend", "postpone", "refer", "withdraw"}));
+    const auto history = engine.history("14/1923");
+    ASSERT_EQ(history.size(), 3u);
+    EXPECT_EQ(history[1].event, "answer");
+    EXPECT_EQ(history[1].from, "submitted");
+    EXPECT_EQ(history[1].to, "answered");
+    EXPECT_EQ(history[1].actor, clerk);
+    EXPECT_EQ(history[1].at, parse_timestamp("2025-01-27T10:00:00Z"));
+    EXPECT_EQ(history[1].payload, "answer_reference=14/1923-1");
+    // It goes on where it stopped.
+    EXPECT_EQ(engine.fire("14/1923", paper::Acknowledge{}, clerk).to, "acknowledged");
+}
+
+TEST_F(EngineStoreTest, AKimCaseComesBackWithItsConsentAndThePhaseItResumesTo)
+{
+    using namespace kimflow::kim;
+    const Actor cm{"cm-1", "case_manager", "caritas"};
+    {
+        CaseEngine engine(CaseConfig{}, clock, open());
+        open_case(engine, "K-1", Open{"Castrop-Rauxel", "Caritas", "cm-1", "Kreis Recklinghausen"}, cm);
+        engine.fire("K-1", GrantConsent{{"Jobcenter"}, "Arbeit"}, cm);
+        engine.fire("K-1", Accept{}, cm);
+        engine.fire("K-1", CompleteAssessment{}, cm);
+        engine.fire("K-1", AddGoal{"Arbeit"}, cm);
+        engine.fire("K-1", AgreePlan{}, cm);
+        engine.fire("K-1", Pause{"Urlaub"}, cm);
+    }
+    CaseEngine engine(CaseConfig{}, clock, open());
+    EXPECT_EQ(engine.view("K-1").states, (std::vector<std::string_view>{"granted", "paused"}));
+    EXPECT_EQ(engine.data("K-1").consent.recipients, std::vector<std::string>{"Jobcenter"});
+    EXPECT_EQ(engine.fire("K-1", Resume{}, cm).to, "linking");
+    EXPECT_EQ(engine.fire("K-1", Refer{"Jobcenter", Rechtskreis::sgb2}, cm).to, "linking");
+    EXPECT_EQ(engine.history("K-1").size(), 9u);
+    EXPECT_EQ(engine.history("K-1").front().event, "open");
+}
+
+TEST_F(EngineStoreTest, ARejectedOrFailedFireWritesNothing)
+{
+    auto store = open();
+    auto engine = papers(store);
+    engine.create("A", anfrage("A"), clerk);
+    EXPECT_THROW(engine.fire("A", paper::Decide{}, clerk), EventNotAllowed);
+    EXPECT_THROW(engine.create("B", anfrage("B"), clerk, paper::Decide{}), EventNotAllowed);
+    EXPECT_EQ(store->version("paper", "A"), 0u);
+    EXPECT_TRUE(store->history("paper", "A").empty());
+    EXPECT_FALSE(store->version("paper", "B"));
+    EXPECT_THROW(engine.create("A", anfrage("A"), clerk), DuplicateInstance);
+}
+
+TEST_F(EngineStoreTest, TwoConnectionsOnOneFileSeeEachOthersWrites)
+{
+    auto first = papers(open());
+    auto second = papers(open());
+    first.create("A", anfrage("A"), clerk);
+    EXPECT_EQ(second.state("A"), "draft");
+    first.fire("A", paper::Submit{}, clerk);
+    // second's copy in memory was at version 0: it reloads and goes on from version 1
+    EXPECT_EQ(second.fire("A", paper::Answer{"A-1"}, clerk).version, 2u);
+    EXPECT_EQ(first.state("A"), "answered");
+    // A fire that names the version it read is refused once the other has moved on.
+    const auto seen = first.version("A");
+    second.fire("A", paper::Withdraw{"zurückgezogen"}, clerk);
+    EXPECT_THROW(first.fire("A", "schedule", Fields{{"meeting_date", "2030-01-01"}}, clerk, seen), VersionConflict);
+    EXPECT_EQ(first.state("A"), "withdrawn");
+    EXPECT_EQ(first.history("A").size(), 3u);
+}
+
+TEST_F(EngineStoreTest, AUnitOfWorkCommitsAllOrNothing)
+{
+    auto store = open();
+    auto engine = papers(store);
+    std::vector<std::string> heard;
+    engine.observe([&](const paper::PaperEngine::Notice& n) { heard.push_back(n.instance); });
+    {
+        auto unit = engine.unit_of_work();
+        for (int i = 0; i < 20; ++i) engine.create("U" + std::to_string(i), anfrage("U" + std::to_string(i)), clerk,
+                                                   paper::Submit{});
+        EXPECT_TRUE(heard.empty()) << "observers hear after the commit";
+        EXPECT_THROW(engine.fire("U0", paper::Decide{}, clerk), EventNotAllowed);  // the unit goes on
+        engine.fire("U0", paper::Answer{"U0-1"}, clerk);
+        unit.commit();
+    }
+    EXPECT_EQ(heard.size(), 21u);
+    EXPECT_EQ(store->count("paper"), 20u);
+    EXPECT_EQ(store->version("paper", "U0"), 2u);
+
+    {
+        auto unit = engine.unit_of_work();
+        engine.fire("U1", paper::Answer{"U1-1"}, clerk);
+        engine.create("V", anfrage("V"), clerk);
+        EXPECT_THROW(engine.unit_of_work(), Error);
+        // destroyed without commit: rolled back
+    }
+    EXPECT_EQ(store->count("paper"), 20u);
+    EXPECT_EQ(store->version("paper", "U1"), 1u);
+    EXPECT_EQ(engine.state("U1"), "submitted") << "memory follows the store after a rollback";
+    EXPECT_FALSE(engine.contains("V"));
+    EXPECT_EQ(heard.size(), 21u);
+}
+
+TEST_F(EngineStoreTest, InstancesLoadOnDemandAndMemoryStaysBounded)
+{
+    complaint::Engine engine(complaint::Settings{}, clock, open(), EngineOptions{50});
+    for (int i = 0; i < 300; ++i) engine.create("B" + std::to_string(i), complaint::Complaint{"s"}, clerk);
+    for (int i = 0; i < 300; ++i) engine.fire("B" + std::to_string(i), complaint::Review{"r"}, clerk);
+    EXPECT_LE(engine.resident(), 50u);
+    EXPECT_EQ(engine.size(), 300u);
+    std::size_t reviewed = 0;
+    engine.for_each([&](const Instance<complaint::Lifecycle>& in) { reviewed += in.state() == "in_review"; });
+    EXPECT_EQ(reviewed, 300u);
+    EXPECT_LE(engine.resident(), 50u);
+}
+
+TEST_F(EngineStoreTest, AFullDiskLosesNothingAcknowledged)
+{
+    {
+        complaint::Engine engine(complaint::Settings{}, clock, open());
+        engine.create("B", complaint::Complaint{"Lärm"}, clerk, complaint::Review{"r"});
+    }
+    SqliteOptions tight;
+    tight.max_page_count = 8;  // a handful of 4 KiB pages: the disk is full soon
+    complaint::Engine engine(complaint::Settings{}, clock, open(tight));
+    std::uint64_t acknowledged = 1;
+    const std::string note(600, 'n');
+    bool full = false;
+    for (int i = 0; i < 1000 && !full; ++i) {
+        try {
+            acknowledged = engine.fire("B", complaint::AddNote{note}, clerk).version;
+        } catch (const StoreFull& e) {
+            full = true;
+            EXPECT_NE(std::string(e.what()).find("full"), std::string::npos);
+        }
+    }
+    ASSERT_TRUE(full) << "the page limit was never reached";
+    EXPECT_EQ(engine.version("B"), acknowledged) << "memory follows the store after a failed write";
+    complaint::Engine reopened(complaint::Settings{}, clock, open());
+    EXPECT_EQ(reopened.version("B"), acknowledged);
+    EXPECT_EQ(reopened.data("B").notes.size(), acknowledged - 1);
+    EXPECT_EQ(reopened.history("B").size(), acknowledged);
+}
+
+TEST_F(EngineStoreTest, QueriesUseTheStoredKeys)
+{
+    auto engine = papers();
+    engine.create("A", anfrage("A"), clerk, paper::Submit{});  // answer due 2025-02-03
+    clock->set(parse_timestamp("2025-01-20T09:00:00Z"));
+    engine.create("B", anfrage("B"), clerk, paper::Submit{});  // answer due 2025-02-17
+    auto overdue = paper::overdue_papers(engine, parse_timestamp("2025-02-10T00:00:00Z"));
+    ASSERT_EQ(overdue.size(), 1u);
+    EXPECT_EQ(overdue[0].reference, "A");
+    EXPECT_EQ(engine.find(InstanceQuery{"", "submitted"}), (std::vector<std::string>{"A", "B"}));
+    EXPECT_EQ(engine.find(InstanceQuery{"", "", "Fraktion Die Linke"}).size(), 2u);
+
+    using namespace kimflow::kim;
+    CaseEngine cases(CaseConfig{}, clock, engine.store());
+    const Actor cm{"cm", "case_manager", "agora"};
+    open_case(cases, "K-1", Open{"Castrop-Rauxel", "AGORA", "cm", ""}, cm);
+    open_case(cases, "K-2", Open{"Datteln", "Caritas", "cm", ""}, cm);
+    cases.fire("K-1", FollowUpOn{parse_date("2025-01-25")}, cm);
+    cases.fire("K-2", FollowUpOn{parse_date("2025-03-01")}, cm);
+    auto due = due_for_follow_up(cases, parse_timestamp("2025-01-25T12:00:00Z"));
+    ASSERT_EQ(due.size(), 1u);
+    EXPECT_EQ(due[0].case_id, "K-1");
+    EXPECT_EQ(cases.find(InstanceQuery{"", "", "Caritas"}), std::vector<std::string>{"K-2"});
+    EXPECT_EQ(cases.find(InstanceQuery{"", "", "", "Castrop-Rauxel"}), std::vector<std::string>{"K-1"});
+    EXPECT_EQ(engine.size(), 2u) << "papers and cases share the file, not their ids";
+}
+
+}  // namespace
