@@ -84,10 +84,11 @@ const char* const kSchemaV1[] = {
         owner TEXT NOT NULL,
         area TEXT NOT NULL,
         UNIQUE (lifecycle, id)))",
-    "CREATE INDEX instance_by_state ON instance (lifecycle, state)",
+    // Each query index ends in id, so that a query answers in id order without sorting.
+    "CREATE INDEX instance_by_state ON instance (lifecycle, state, id)",
     "CREATE INDEX instance_by_due ON instance (lifecycle, due) WHERE due IS NOT NULL",
-    "CREATE INDEX instance_by_owner ON instance (lifecycle, owner)",
-    "CREATE INDEX instance_by_area ON instance (lifecycle, area)",
+    "CREATE INDEX instance_by_owner ON instance (lifecycle, owner, id)",
+    "CREATE INDEX instance_by_area ON instance (lifecycle, area, id)",
     // Transitions are appended in commit order (rowid); the unique index keeps versions of an
     // instance unique and serves the history of one instance.
     R"(CREATE TABLE transition (
@@ -149,8 +150,8 @@ struct SqliteStore::Impl {
             db.exec("PRAGMA journal_mode=WAL");
             db.exec(std::string("PRAGMA synchronous=") +
                     (options.synchronous == SqliteOptions::Synchronous::full ? "FULL" : "NORMAL"));
-            if (options.max_page_count) db.exec("PRAGMA max_page_count=" + std::to_string(*options.max_page_count));
             if (app == 0 || user_version < schema_version) migrate(user_version);
+            if (options.max_page_count) db.exec("PRAGMA max_page_count=" + std::to_string(*options.max_page_count));
         } else if (app == 0) {
             throw NotAKimflowDatabase("'" + path + "' holds no kimflow database yet; open it for writing once");
         }

@@ -1,0 +1,234 @@
+// SqliteStore on its own: the file it writes, the files it refuses, the plans of its queries.
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <kimflow/paper/lifecycle.hpp>
+#include <kimflow/store/codec.hpp>
+#include <kimflow/store/sqlite_store.hpp>
+
+#include "temp_file.hpp"
+
+using namespace kimflow;
+
+namespace {
+
+std::string read_file(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+StoredInstance instance(const std::string& id)
+{
+    StoredInstance in;
+    in.lifecycle = "paper";
+    in.id = id;
+    in.states = {"draft"};
+    in.state = "draft";
+    in.data = std::string(200, 'd');
+    return in;
+}
+
+TEST(SqliteStore, MarksItsFileWithApplicationIdAndSchemaVersion)
+{
+    TempFile file;
+    { SqliteStore store(file.path()); }
+    SQLite::Database db(file.path());
+    EXPECT_EQ(db.execAndGet("PRAGMA application_id").getInt(), SqliteStore::application_id);
+    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), SqliteStore::schema_version);
+    EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
+}
+
+TEST(SqliteStore, RefusesAFileThatIsNotADatabaseAndLeavesItAlone)
+{
+    TempFile file;
+    std::ofstream(file.path()) << "Tagesordnung der Sitzung vom 06.02.2025\n" << std::string(5000, 'x');
+    const std::string before = read_file(file.path());
+    try {
+        SqliteStore store(file.path());
+        FAIL();
+    } catch (const NotAKimflowDatabase& e) {
+        EXPECT_NE(std::string(e.what()).find(file.path()), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(read_file(file.path()), before);
+}
+
+TEST(SqliteStore, RefusesAnotherApplicationsDatabaseAndLeavesItAlone)
+{
+    TempFile file;
+    {
+        SQLite::Database db(file.path(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        db.exec("CREATE TABLE vorlagen (nr TEXT); INSERT INTO vorlagen VALUES ('14/1923')");
+    }
+    EXPECT_THROW(SqliteStore store(file.path()), NotAKimflowDatabase);
+    SQLite::Database db(file.path());
+    EXPECT_EQ(db.execAndGet("SELECT nr FROM vorlagen").getString(), "14/1923");
+    EXPECT_FALSE(db.tableExists("instance"));
+}
+
+TEST(SqliteStore, RefusesADatabaseOfANewerSchema)
+{
+    TempFile file;
+    {
+        SqliteStore store(file.path());
+        store.insert(instance("A"));
+    }
+    {
+        SQLite::Database db(file.path(), SQLite::OPEN_READWRITE);
+        db.exec("PRAGMA user_version=" + std::to_string(SqliteStore::schema_version + 1));
+    }
+    try {
+        SqliteStore store(file.path());
+        FAIL();
+    } catch (const SchemaTooNew& e) {
+        EXPECT_NE(std::string(e.what()).find("newer kimflow"), std::string::npos) << e.what();
+    }
+    SQLite::Database db(file.path());
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM instance").getInt(), 1);
+}
+
+TEST(SqliteStore, MigratesAnEmptyFileAndReopensWithoutChange)
+{
+    TempFile file;
+    { std::ofstream touch(file.path()); }  // an empty file is a new database
+    {
+        SqliteStore store(file.path());
+        store.insert(instance("A"));
+    }
+    SqliteStore again(file.path());
+    EXPECT_EQ(again.count("paper"), 1u);
+}
+
+TEST(SqliteStore, OpenedReadOnlyItReadsAndRefusesWrites)
+{
+    TempFile file;
+    {
+        SqliteStore store(file.path());
+        store.insert(instance("A"));
+    }
+    SqliteOptions ro;
+    ro.read_only = true;
+    SqliteStore store(file.path(), ro);
+    EXPECT_TRUE(store.load("paper", "A"));
+    EXPECT_THROW(store.insert(instance("B")), StoreReadOnly);
+    EXPECT_EQ(store.count("paper"), 1u);
+
+    TempFile missing;
+    EXPECT_THROW(SqliteStore(missing.path(), ro), StoreError);
+}
+
+TEST(SqliteStore, ADamagedFileGivesAClearError)
+{
+    TempFile file;
+    {
+        SqliteStore store(file.path());
+        for (int i = 0; i < 200; ++i) store.insert(instance("P" + std::to_string(i)));
+    }
+    {
+        SQLite::Database db(file.path(), SQLite::OPEN_READWRITE);
+        db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    std::string bytes = read_file(file.path());
+    ASSERT_GT(bytes.size(), 4u * 4096);
+    for (std::size_t i = 4096 + 100; i < 4 * 4096; ++i) bytes[i] = static_cast<char>(0xA5);  // pages 2..4
+    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+    try {
+        SqliteStore store(file.path());
+        for (int i = 0; i < 200; ++i) store.load("paper", "P" + std::to_string(i));
+        store.find(InstanceQuery{"paper"});
+        ADD_FAILURE() << "the damage went unnoticed";
+    } catch (const StoreCorrupt& e) {
+        EXPECT_NE(std::string(e.what()).find("damaged"), std::string::npos) << e.what();
+    } catch (const NotAKimflowDatabase&) {
+        // damage to the schema page reads as "not a database": also clear
+    }
+}
+
+TEST(SqliteStore, AFullDiskIsReportedAndTheTransactionUndone)
+{
+    TempFile file;
+    SqliteOptions tight;
+    tight.max_page_count = 16;
+    SqliteStore store(file.path(), tight);
+    int stored = 0;
+    try {
+        for (; stored < 10000; ++stored) store.insert(instance("P" + std::to_string(stored)));
+        FAIL() << "never full";
+    } catch (const StoreFull&) {
+    }
+    EXPECT_EQ(store.count("paper"), static_cast<std::uint64_t>(stored));
+    SqliteStore reopened(file.path());
+    EXPECT_EQ(reopened.count("paper"), static_cast<std::uint64_t>(stored));
+}
+
+TEST(SqliteStore, QueriesUseIndexes)
+{
+    TempFile file;
+    SqliteStore store(file.path());
+    auto plan = [&](const std::string& sql) {
+        std::string all;
+        for (const auto& line : store.explain(sql)) all += line + "\n";
+        return all;
+    };
+    InstanceQuery by_state{"paper", "submitted"};
+    EXPECT_NE(plan(SqliteStore::find_sql(by_state)).find("INDEX instance_by_state (lifecycle=? AND state=?)"), std::string::npos)
+        << plan(SqliteStore::find_sql(by_state));
+    InstanceQuery by_owner{"case", "", "Caritas"};
+    EXPECT_NE(plan(SqliteStore::find_sql(by_owner)).find("instance_by_owner"), std::string::npos);
+    InstanceQuery by_area{"case", "", "", "Castrop-Rauxel"};
+    EXPECT_NE(plan(SqliteStore::find_sql(by_area)).find("instance_by_area"), std::string::npos);
+    InstanceQuery due{"paper"};
+    due.due_before = parse_date("2025-02-10");
+    EXPECT_NE(plan(SqliteStore::find_sql(due)).find("instance_by_due"), std::string::npos)
+        << plan(SqliteStore::find_sql(due));
+    const std::string history = plan(
+        "SELECT t.version FROM transition t JOIN instance i ON t.instance = i.key "
+        "WHERE i.lifecycle = 'paper' AND i.id = 'x' ORDER BY t.version");
+    EXPECT_NE(history.find("transition_by_instance"), std::string::npos) << history;
+    EXPECT_EQ(history.find("SCAN"), std::string::npos) << history;
+}
+
+// The layout of Paper before version 2 (no completion_note), as data written then is stored.
+struct PaperV1 {
+    paper::Paper p;
+};
+template <class Archive>
+void serialize(Archive& ar, PaperV1& v, std::uint32_t)
+{
+    paper::Paper& p = v.p;
+    ar(p.reference, p.type, p.title, p.date, p.originator, p.body, p.related_papers, p.consultations, p.submitted_at,
+       p.answered_at, p.answer_reference, p.current_consultation, p.waiting_state, p.decided_at, p.completed_at,
+       p.withdrawal_reason);
+}
+
+TEST(StoredData, APaperWrittenByAnOlderVersionStillLoads)
+{
+    PaperV1 old;
+    old.p.reference = "0456/2010";
+    old.p.title = "Beschlusskontrolle";
+    old.p.type = paper::PaperType::beschlussvorlage;
+    old.p.consultations.push_back({"Rat", paper::ConsultationRole::entscheidung, true});
+    old.p.decided_at = parse_timestamp("2010-05-01T18:00:00Z");
+    const std::string bytes = encode(old);
+    const paper::Paper now = decode<paper::Paper>(bytes, "paper 0456/2010");
+    EXPECT_EQ(now.reference, "0456/2010");
+    EXPECT_EQ(now.type, paper::PaperType::beschlussvorlage);
+    EXPECT_EQ(now.consultations.at(0).organization, "Rat");
+    EXPECT_TRUE(now.consultations.at(0).authoritative);
+    EXPECT_EQ(now.decided_at, parse_timestamp("2010-05-01T18:00:00Z"));
+    EXPECT_TRUE(now.completion_note.empty()) << "the field version 2 added starts empty";
+
+    paper::Paper current = now;
+    current.completion_note = "umgesetzt";
+    EXPECT_EQ(decode<paper::Paper>(encode(current), "x").completion_note, "umgesetzt");
+    EXPECT_THROW(decode<paper::Paper>("\x01\x02", "paper X"), StoreCorrupt);
+}
+
+}  // namespace
+
+CEREAL_CLASS_VERSION(PaperV1, 1)
