@@ -1,6 +1,7 @@
 // kimflow::Engine on a SqliteStore: what is acknowledged is stored, and comes back exactly.
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -179,6 +180,34 @@ TEST_F(EngineStoreTest, InstancesLoadOnDemandAndMemoryStaysBounded)
     engine.for_each([&](const Instance<complaint::Lifecycle>& in) { reviewed += in.state() == "in_review"; });
     EXPECT_EQ(reviewed, 300u);
     EXPECT_LE(engine.resident(), 50u);
+}
+
+TEST_F(EngineStoreTest, ThreadsShareAStoreBackedEngine)
+{
+    complaint::Engine engine(complaint::Settings{}, clock, open(), EngineOptions{8});
+    for (int i = 0; i < 16; ++i) engine.create("B" + std::to_string(i), complaint::Complaint{"s"}, clerk,
+                                               complaint::Review{"r"});
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 50; ++i) {
+                const std::string id = "B" + std::to_string((t * 7 + i) % 16);
+                if (i % 10 == 0) {
+                    auto unit = engine.unit_of_work();
+                    engine.fire(id, complaint::AddNote{"batched"}, clerk);
+                    unit.commit();
+                } else {
+                    engine.fire(id, complaint::AddNote{"single"}, clerk);
+                }
+                (void)engine.view(id);
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    std::uint64_t notes = 0;
+    engine.for_each([&](const Instance<complaint::Lifecycle>& in) { notes += in.data().notes.size(); });
+    EXPECT_EQ(notes, 200u);
+    EXPECT_LE(engine.resident(), 8u);
 }
 
 TEST_F(EngineStoreTest, AFullDiskLosesNothingAcknowledged)

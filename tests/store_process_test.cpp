@@ -1,0 +1,184 @@
+// Processes against one database file: a writer killed with SIGKILL at random moments, and two
+// writers at once. What a fire acknowledged must be there afterwards, exactly once.
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <kimflow/store/sqlite_store.hpp>
+
+#include "complaint_lifecycle.hpp"
+#include "temp_file.hpp"
+
+using namespace kimflow;
+
+namespace {
+
+const Actor writer{"writer"};
+constexpr int kInstances = 12;
+
+std::string id_of(int i) { return "B" + std::to_string(i); }
+
+std::shared_ptr<SqliteStore> open_store(const std::string& path)
+{
+    SqliteOptions options;
+    options.synchronous = SqliteOptions::Synchronous::normal;  // survives a process crash
+    return std::make_shared<SqliteStore>(path, options);
+}
+
+void create_instances(const std::string& path)
+{
+    complaint::Engine engine(complaint::Settings{}, std::make_shared<SystemClock>(), open_store(path));
+    for (int i = 0; i < kInstances; ++i) engine.create(id_of(i), complaint::Complaint{"s"}, writer, complaint::Review{"r"});
+}
+
+/// Checks every instance: versions 1..v without gaps, one note per transition after the
+/// review, and at least the acknowledged version. Returns the total of transitions.
+std::uint64_t check_database(const std::string& path, const std::map<std::string, std::uint64_t>& acknowledged)
+{
+    complaint::Engine engine(complaint::Settings{}, std::make_shared<SystemClock>(), open_store(path));
+    std::uint64_t total = 0;
+    for (int i = 0; i < kInstances; ++i) {
+        const std::string id = id_of(i);
+        const auto history = engine.history(id);
+        const std::uint64_t version = engine.version(id);
+        EXPECT_EQ(history.size(), version) << id;
+        for (std::size_t v = 0; v < history.size(); ++v) EXPECT_EQ(history[v].version, v + 1) << id;
+        EXPECT_EQ(engine.data(id).notes.size(), version - 1) << id << ": data and log disagree";
+        auto it = acknowledged.find(id);
+        if (it != acknowledged.end()) EXPECT_GE(version, it->second) << id << ": an acknowledged transition is lost";
+        total += version;
+    }
+    return total;
+}
+
+/// The child: fires notes on random instances until killed, reporting each acknowledged
+/// version on @p fd as "<id> <version>\n" once the fire has returned.
+[[noreturn]] void fire_until_killed(const std::string& path, int fd, unsigned seed)
+{
+    try {
+        complaint::Engine engine(complaint::Settings{}, std::make_shared<SystemClock>(), open_store(path));
+        std::mt19937 rng(seed);
+        for (;;) {
+            const std::string id = id_of(std::uniform_int_distribution<int>(0, kInstances - 1)(rng));
+            const auto fired = engine.fire(id, complaint::AddNote{"n"}, writer);
+            const std::string line = id + " " + std::to_string(fired.version) + "\n";
+            if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) ::_exit(3);
+        }
+    } catch (...) {
+        ::_exit(2);
+    }
+}
+
+TEST(StoreProcesses, EveryAcknowledgedTransitionSurvivesSigkill)
+{
+    TempFile file;
+    create_instances(file.path());
+    std::map<std::string, std::uint64_t> acknowledged;
+    std::mt19937 rng(1923);
+    int kills = 0;
+    for (int round = 0; round < 25; ++round) {
+        int fds[2];
+        ASSERT_EQ(::pipe(fds), 0);
+        const pid_t child = ::fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            ::close(fds[0]);
+            fire_until_killed(file.path(), fds[1], static_cast<unsigned>(round));
+        }
+        ::close(fds[1]);
+        FILE* acks = ::fdopen(fds[0], "r");
+        const int kill_after = std::uniform_int_distribution<int>(1, 80)(rng);
+        char id[32];
+        unsigned long long version = 0;
+        int seen = 0;
+        // Everything the child wrote was acknowledged, also what arrives after the kill.
+        while (std::fscanf(acks, "%31s %llu", id, &version) == 2) {
+            auto& highest = acknowledged[id];
+            highest = std::max<std::uint64_t>(highest, version);
+            if (++seen == kill_after) {
+                ::kill(child, SIGKILL);
+                ++kills;
+            }
+        }
+        std::fclose(acks);
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        ASSERT_TRUE(WIFSIGNALED(status)) << "the writer stopped on its own (exit " << WEXITSTATUS(status) << ")";
+        check_database(file.path(), acknowledged);
+        if (HasFailure()) return;
+    }
+    EXPECT_EQ(kills, 25);
+}
+
+TEST(StoreProcesses, TwoWritersOnOneFileLoseAndDuplicateNothing)
+{
+    TempFile file;
+    create_instances(file.path());
+    constexpr int kFires = 150;
+    std::vector<std::pair<pid_t, int>> children;
+    for (int c = 0; c < 2; ++c) {
+        int fds[2];
+        ASSERT_EQ(::pipe(fds), 0);
+        const pid_t child = ::fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            ::close(fds[0]);
+            int applied = 0, conflicts = 0, other = 0;
+            try {
+                complaint::Engine engine(complaint::Settings{}, std::make_shared<SystemClock>(), open_store(file.path()));
+                std::mt19937 rng(static_cast<unsigned>(c + 1));
+                for (int i = 0; i < kFires; ++i) {
+                    const std::string id = id_of(std::uniform_int_distribution<int>(0, kInstances - 1)(rng));
+                    try {
+                        if (i % 2) {
+                            // Conditional on the version just read: the other writer may come between.
+                            const auto seen = engine.version(id);
+                            engine.fire(id, complaint::AddNote{"c"}, writer, seen);
+                        } else {
+                            engine.fire(id, complaint::AddNote{"u"}, writer);
+                        }
+                        ++applied;
+                    } catch (const VersionConflict&) {
+                        ++conflicts;
+                    }
+                }
+            } catch (...) {
+                ++other;
+            }
+            const std::string report = std::to_string(applied) + " " + std::to_string(conflicts) + " " +
+                                       std::to_string(other) + "\n";
+            (void)::write(fds[1], report.data(), report.size());
+            ::_exit(0);
+        }
+        ::close(fds[1]);
+        children.emplace_back(child, fds[0]);
+    }
+    int applied = 0, conflicts = 0;
+    for (auto [child, fd] : children) {
+        FILE* in = ::fdopen(fd, "r");
+        int a = 0, c = 0, o = 0;
+        ASSERT_EQ(std::fscanf(in, "%d %d %d", &a, &c, &o), 3);
+        std::fclose(in);
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        EXPECT_EQ(o, 0) << "a writer failed with something other than a conflict";
+        EXPECT_EQ(a + c, kFires) << "every fire was applied or reported as a conflict";
+        applied += a;
+        conflicts += c;
+    }
+    const std::uint64_t total = check_database(file.path(), {});
+    EXPECT_EQ(total, kInstances + static_cast<std::uint64_t>(applied))
+        << "the log holds the opening reviews and exactly the applied notes (" << conflicts << " conflicts)";
+}
+
+}  // namespace
