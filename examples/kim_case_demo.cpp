@@ -3,6 +3,10 @@
 // case, worked by the Caritas: consent, assessment, goals, referrals to the Jobcenter (SGB II)
 // and the Ausländerbehörde (AufenthG), a pause abroad, monitoring, evaluation, closure. Two
 // further cases make the year's figures, printed at the end as a table.
+//
+// Usage: kim_case_demo [DATABASE]   (default: kim_case_demo.db in the current folder)
+// The cases are kept in that SQLite file: a second run shows the stored history and figures
+// instead of working the cases again.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -10,22 +14,23 @@
 #include <kimflow/io/kim_report.hpp>
 #include <kimflow/kim/follow_up.hpp>
 #include <kimflow/kim/lifecycle.hpp>
+#include <kimflow/store/sqlite_store.hpp>
 
 using namespace kimflow;
 using namespace kimflow::kim;
 
-int main()
+namespace {
+
+void work_the_cases(CaseEngine& engine, ManualClock& clock)
 {
-    auto clock = std::make_shared<ManualClock>();
-    CaseEngine engine(CaseConfig{}, clock);
     const Actor caritas{"cm-caritas-1", "case_manager", "caritas"};
     const Actor agora{"cm-agora-1", "case_manager", "agora"};
     const Actor stadt{"cm-stadt-1", "case_manager", "stadt-castrop-rauxel"};
-    auto on = [&](const char* day) { clock->set(parse_timestamp(day)); };
+    auto on = [&](const char* day) { clock.set(parse_timestamp(day)); };
     const std::string jobcenter = "Jobcenter Kreis Recklinghausen";
     const std::string abh = "Ausländerbehörde Kreis Recklinghausen";
 
-    try {
+    {
         on("2021-05-03T09:00:00+02:00");
         open_case(engine, "K-2021-001", Open{"Castrop-Rauxel", "Caritas", "cm-caritas-1", "Kreis Recklinghausen"}, caritas);
         engine.fire("K-2021-001", GrantConsent{{jobcenter, abh}, "Klärung von Aufenthalt und Arbeitsmarktzugang"}, caritas);
@@ -68,10 +73,20 @@ int main()
         engine.fire("K-2021-003", GrantConsent{{"Sozialamt Castrop-Rauxel"}, "Leistungen nach AsylbLG"}, stadt);
         engine.fire("K-2021-003", Accept{}, stadt);
         engine.fire("K-2021-003", FollowUpOn{parse_date("2021-12-01")}, stadt);
-    } catch (const Error& e) {
-        std::cerr << "kim_case_demo: " << e.what() << '\n';
-        return 1;
     }
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+try {
+    const std::string path = argc > 1 ? argv[1] : "kim_case_demo.db";
+    auto clock = std::make_shared<ManualClock>();
+    CaseEngine engine(CaseConfig{}, clock, std::make_shared<SqliteStore>(path));
+    if (engine.contains("K-2021-001"))
+        std::cout << "(stored in " << path << " by an earlier run)\n";
+    else
+        work_the_cases(engine, *clock);
 
     const KimCase c = engine.data("K-2021-001");
     std::cout << "Fall K-2021-001 (" << c.kommune << ", " << c.kreis << ", Träger " << c.traeger << ")\n";
@@ -86,4 +101,7 @@ int main()
     const Report report = make_report(engine, parse_date("2021-01-01"), parse_date("2021-12-31"));
     std::cout << to_table(report);
     return 0;
+} catch (const Error& e) {
+    std::cerr << "kim_case_demo: " << e.what() << '\n';
+    return 1;
 }
