@@ -233,15 +233,7 @@ public:
         std::lock_guard<std::recursive_mutex> order(store_order_);
         StoreScope scope(*store_);
         store_->insert(stored(slot->instance));
-        if (contains_resident(id)) drop(id);  // a stale copy of an instance deleted elsewhere
-        evict_for_one_more();
-        publish(id, slot);
-        try {
-            scope.commit();
-        } catch (...) {
-            unpublish(id, *slot);
-            throw;
-        }
+        publish_stored(id, slot, scope);
     }
 
     /// Creates an instance and fires its opening event in one step: if the event is rejected,
@@ -273,15 +265,7 @@ public:
         std::unique_lock<std::mutex> lock(slot->mutex);
         const TransitionRecord& record = transition(in, opening, actor);
         store_->append(stored(in), logged(record, opening));
-        if (contains_resident(id)) drop(id);
-        evict_for_one_more();
-        publish(id, slot);
-        try {
-            scope.commit();
-        } catch (...) {
-            unpublish(id, *slot);
-            throw;
-        }
+        publish_stored(id, slot, scope);
         announce(slot, record);
         return fired(record);
     }
@@ -639,6 +623,22 @@ private:
     {
         std::unique_lock<std::shared_mutex> lock(map_mutex_);
         if (!slots_.emplace(id, std::move(slot)).second) throw DuplicateInstance(std::string(Lifecycle::id), id);
+    }
+
+    /// Puts a new instance, written in @p scope, into memory and commits the scope; takes it
+    /// back if the commit fails. Inside a unit of work, a rollback of the unit drops it again.
+    void publish_stored(const std::string& id, const std::shared_ptr<Slot>& slot, StoreScope& scope)
+    {
+        if (contains_resident(id)) drop(id);  // a stale copy of an instance deleted elsewhere
+        evict_for_one_more();
+        publish(id, slot);
+        try {
+            scope.commit();
+        } catch (...) {
+            unpublish(id, *slot);
+            throw;
+        }
+        if (Unit* unit = unit_here()) unit->touched.push_back(id);
     }
 
     /// Takes back a published slot whose lock the caller holds.
