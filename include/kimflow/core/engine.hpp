@@ -733,9 +733,10 @@ private:
         std::nth_element(by_use.begin(), by_use.begin() + static_cast<std::ptrdiff_t>(evict - 1), by_use.end());
         for (std::size_t i = 0; i < evict; ++i) {
             auto it = slots_.find(by_use[i].second);
-            std::unique_lock<std::mutex> slot_lock(it->second->mutex, std::try_to_lock);
+            const std::shared_ptr<Slot> victim = it->second;  // outlives the erase and the lock
+            std::unique_lock<std::mutex> slot_lock(victim->mutex, std::try_to_lock);
             if (!slot_lock.owns_lock()) continue;  // in use by this thread: keep it
-            it->second->alive = false;
+            victim->alive = false;
             slots_.erase(it);
         }
     }
