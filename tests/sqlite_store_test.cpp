@@ -166,6 +166,26 @@ TEST(SqliteStore, AFullDiskIsReportedAndTheTransactionUndone)
     EXPECT_EQ(reopened.count("paper"), static_cast<std::uint64_t>(stored));
 }
 
+TEST(SqliteStore, ABusyDatabaseWaitsBoundedThenSaysSo)
+{
+    TempFile file;
+    SqliteStore holder(file.path());
+    SqliteOptions impatient;
+    impatient.busy_timeout = std::chrono::milliseconds(200);
+    SqliteStore other(file.path(), impatient);
+    holder.begin();  // another writer holds the write lock
+    holder.insert(instance("A"));
+    try {
+        other.insert(instance("B"));
+        FAIL() << "the second writer did not wait for the first";
+    } catch (const StoreBusy& e) {
+        EXPECT_NE(std::string(e.what()).find("try again later"), std::string::npos) << e.what();
+    }
+    holder.commit();
+    other.insert(instance("B"));  // free again
+    EXPECT_EQ(other.count("paper"), 2u);
+}
+
 TEST(SqliteStore, QueriesUseIndexes)
 {
     TempFile file;
