@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -55,7 +56,9 @@ std::uint64_t check_database(const std::string& path, const std::map<std::string
         for (std::size_t v = 0; v < history.size(); ++v) EXPECT_EQ(history[v].version, v + 1) << id;
         EXPECT_EQ(engine.data(id).notes.size(), version - 1) << id << ": data and log disagree";
         auto it = acknowledged.find(id);
-        if (it != acknowledged.end()) EXPECT_GE(version, it->second) << id << ": an acknowledged transition is lost";
+        if (it != acknowledged.end()) {
+            EXPECT_GE(version, it->second) << id << ": an acknowledged transition is lost";
+        }
         total += version;
     }
     return total;
@@ -79,6 +82,27 @@ std::uint64_t check_database(const std::string& path, const std::map<std::string
     }
 }
 
+/// A child process running @p body (which must not return), and the reading end of its pipe.
+struct Child {
+    pid_t pid;
+    FILE* output;
+};
+template <class Body>
+Child start_child(Body body)
+{
+    int fds[2];
+    if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        ::close(fds[0]);
+        body(fds[1]);
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    return Child{pid, ::fdopen(fds[0], "r")};
+}
+
 TEST(StoreProcesses, EveryAcknowledgedTransitionSurvivesSigkill)
 {
     TempFile file;
@@ -87,16 +111,8 @@ TEST(StoreProcesses, EveryAcknowledgedTransitionSurvivesSigkill)
     std::mt19937 rng(1923);
     int kills = 0;
     for (int round = 0; round < 25; ++round) {
-        int fds[2];
-        ASSERT_EQ(::pipe(fds), 0);
-        const pid_t child = ::fork();
-        ASSERT_GE(child, 0);
-        if (child == 0) {
-            ::close(fds[0]);
-            fire_until_killed(file.path(), fds[1], static_cast<unsigned>(round));
-        }
-        ::close(fds[1]);
-        FILE* acks = ::fdopen(fds[0], "r");
+        const Child child = start_child([&](int fd) { fire_until_killed(file.path(), fd, static_cast<unsigned>(round)); });
+        FILE* acks = child.output;
         const int kill_after = std::uniform_int_distribution<int>(1, 80)(rng);
         char id[32];
         unsigned long long version = 0;
@@ -106,13 +122,13 @@ TEST(StoreProcesses, EveryAcknowledgedTransitionSurvivesSigkill)
             auto& highest = acknowledged[id];
             highest = std::max<std::uint64_t>(highest, version);
             if (++seen == kill_after) {
-                ::kill(child, SIGKILL);
+                ::kill(child.pid, SIGKILL);
                 ++kills;
             }
         }
         std::fclose(acks);
         int status = 0;
-        ::waitpid(child, &status, 0);
+        ::waitpid(child.pid, &status, 0);
         ASSERT_TRUE(WIFSIGNALED(status)) << "the writer stopped on its own (exit " << WEXITSTATUS(status) << ")";
         check_database(file.path(), acknowledged);
         if (HasFailure()) return;
@@ -125,14 +141,9 @@ TEST(StoreProcesses, TwoWritersOnOneFileLoseAndDuplicateNothing)
     TempFile file;
     create_instances(file.path());
     constexpr int kFires = 150;
-    std::vector<std::pair<pid_t, int>> children;
+    std::vector<Child> children;
     for (int c = 0; c < 2; ++c) {
-        int fds[2];
-        ASSERT_EQ(::pipe(fds), 0);
-        const pid_t child = ::fork();
-        ASSERT_GE(child, 0);
-        if (child == 0) {
-            ::close(fds[0]);
+        children.push_back(start_child([&](int fd) {
             int applied = 0, conflicts = 0, other = 0;
             try {
                 complaint::Engine engine(complaint::Settings{}, std::make_shared<SystemClock>(), open_store(file.path()));
@@ -157,20 +168,16 @@ TEST(StoreProcesses, TwoWritersOnOneFileLoseAndDuplicateNothing)
             }
             const std::string report = std::to_string(applied) + " " + std::to_string(conflicts) + " " +
                                        std::to_string(other) + "\n";
-            (void)::write(fds[1], report.data(), report.size());
-            ::_exit(0);
-        }
-        ::close(fds[1]);
-        children.emplace_back(child, fds[0]);
+            (void)::write(fd, report.data(), report.size());
+        }));
     }
     int applied = 0, conflicts = 0;
-    for (auto [child, fd] : children) {
-        FILE* in = ::fdopen(fd, "r");
+    for (const Child& child : children) {
         int a = 0, c = 0, o = 0;
-        ASSERT_EQ(std::fscanf(in, "%d %d %d", &a, &c, &o), 3);
-        std::fclose(in);
+        ASSERT_EQ(std::fscanf(child.output, "%d %d %d", &a, &c, &o), 3);
+        std::fclose(child.output);
         int status = 0;
-        ::waitpid(child, &status, 0);
+        ::waitpid(child.pid, &status, 0);
         EXPECT_EQ(o, 0) << "a writer failed with something other than a conflict";
         EXPECT_EQ(a + c, kFires) << "every fire was applied or reported as a conflict";
         applied += a;
