@@ -1,5 +1,5 @@
 /// @file
-/// kimflow's umbrella header: the engine, the built-in lifecycles, and diagrams.
+/// kimflow's umbrella header: the engine, the built-in lifecycles, the store, and output.
 /// Include the single headers instead to compile less.
 #pragma once
 
@@ -14,9 +14,20 @@
 #include "kimflow/core/time.hpp"
 #include "kimflow/core/transition.hpp"
 #include "kimflow/io/diagram.hpp"
+#include "kimflow/io/kim_report.hpp"
+#include "kimflow/io/table.hpp"
+#include "kimflow/kim/case.hpp"
+#include "kimflow/kim/events.hpp"
+#include "kimflow/kim/follow_up.hpp"
+#include "kimflow/kim/lifecycle.hpp"
+#include "kimflow/kim/report.hpp"
 #include "kimflow/paper/deadlines.hpp"
 #include "kimflow/paper/events.hpp"
 #include "kimflow/paper/lifecycle.hpp"
 #include "kimflow/paper/paper.hpp"
 #include "kimflow/paper/rules.hpp"
+#include "kimflow/store/codec.hpp"
+#include "kimflow/store/snapshot.hpp"
+#include "kimflow/store/sqlite_store.hpp"
+#include "kimflow/store/store.hpp"
 #include "kimflow/version.hpp"
