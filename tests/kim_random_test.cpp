@@ -7,12 +7,11 @@
 #include <vector>
 
 #include "kim_fixture.hpp"
+#include "outcome.hpp"
 
 using namespace kim_test;
 
 namespace {
-
-enum class Outcome { applied, not_allowed, guard };
 
 const std::vector<std::string> kWorkingPhases = {"intake",  "assessment", "planning",
                                                  "linking", "monitoring", "evaluation"};
@@ -187,14 +186,7 @@ TEST_F(CaseTest, RandomSequencesAgreeWithTheReferenceModel)
                          model.phase + "/" + model.consent);
 
             const std::string before = model.phase;
-            Outcome got = Outcome::applied;
-            try {
-                engine.fire(id, event, f, caritas);
-            } catch (const EventNotAllowed&) {
-                got = Outcome::not_allowed;
-            } catch (const GuardRejected&) {
-                got = Outcome::guard;
-            }
+            const Outcome got = fire_outcome(engine, id, event, f, caritas);
             const Outcome want = model.apply(event, f, today);
             ASSERT_EQ(static_cast<int>(got), static_cast<int>(want));
             applied += got == Outcome::applied;

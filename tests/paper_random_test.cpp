@@ -7,12 +7,11 @@
 #include <vector>
 
 #include "paper_fixture.hpp"
+#include "outcome.hpp"
 
 using namespace paper_test;
 
 namespace {
-
-enum class Outcome { applied, not_allowed, guard };
 
 struct RefConsultation {
     std::string organization;
@@ -208,14 +207,7 @@ TEST_F(PaperTest, RandomSequencesAgreeWithTheReferenceModel)
             SCOPED_TRACE("run " + std::to_string(run) + " step " + std::to_string(step) + ": " + event + " in " +
                          model.state);
 
-            Outcome got = Outcome::applied;
-            try {
-                engine.fire(ref, event, f, sitzungsdienst);
-            } catch (const EventNotAllowed&) {
-                got = Outcome::not_allowed;
-            } catch (const GuardRejected&) {
-                got = Outcome::guard;
-            }
+            const Outcome got = fire_outcome(engine, ref, event, f, sitzungsdienst);
             const Outcome want = model.apply(event, f, today);
             ASSERT_EQ(static_cast<int>(got), static_cast<int>(want));
             applied += got == Outcome::applied;

@@ -14,8 +14,6 @@
 #include <type_traits>
 #include <vector>
 
-#include <boost/mpl/bool.hpp>
-
 #include "kimflow/core/error.hpp"
 #include "kimflow/core/lifecycle.hpp"
 
@@ -28,9 +26,6 @@ namespace detail {
 /// (its history policy's) and flags are left as they are.
 class StateArchive {
 public:
-    using is_saving = boost::mpl::bool_<false>;
-    using is_loading = boost::mpl::bool_<true>;
-
     /// Saving: collects the active ids. Loading: writes @p ids (one per region).
     StateArchive(bool loading, std::vector<int> ids) : loading_(loading), ids_(std::move(ids)) {}
 
