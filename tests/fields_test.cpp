@@ -103,7 +103,9 @@ TEST(Fields, DescribeNamesKindsAndPresence)
     EXPECT_EQ(fields[1].name, "meeting_date");
     EXPECT_EQ(fields[1].kind, "date");
     EXPECT_TRUE(fields[1].required);
-    EXPECT_EQ(fields[3].kind, "one of: Kenntnisnahme, Vorberatung, Empfehlung, Entscheidung, Anhörung, Anhoerung");
+    EXPECT_EQ(fields[3].kind, "one of: Kenntnisnahme, Vorberatung, Empfehlung, Entscheidung, Anhörung")
+        << "one name per value; the spelling Anhoerung is accepted but not listed";
+    EXPECT_EQ(parse_enum<paper::ConsultationRole>("anhoerung"), paper::ConsultationRole::anhoerung);
     EXPECT_EQ(describe_fields<Referral>()[1].kind, "list of text, comma-separated");
     EXPECT_TRUE(describe_fields<paper::Submit>().empty());
 }

@@ -462,6 +462,32 @@ void SqliteStore::rollback()
     impl_->transaction_lock.unlock();
 }
 
+std::vector<std::pair<std::string, std::uint64_t>> SqliteStore::lifecycles()
+{
+    return impl_->read("listing lifecycles", [&] {
+        SQLite::Statement s(impl_->db, "SELECT lifecycle, count(*) FROM instance GROUP BY lifecycle ORDER BY lifecycle");
+        std::vector<std::pair<std::string, std::uint64_t>> out;
+        while (s.executeStep())
+            out.emplace_back(s.getColumn(0).getString(), static_cast<std::uint64_t>(s.getColumn(1).getInt64()));
+        return out;
+    });
+}
+
+std::vector<std::string> SqliteStore::integrity_check()
+{
+    return impl_->read("checking the file", [&] {
+        std::vector<std::string> out;
+        SQLite::Statement integrity(impl_->db, "PRAGMA integrity_check");
+        while (integrity.executeStep())
+            if (const std::string line = integrity.getColumn(0).getString(); line != "ok") out.push_back(line);
+        SQLite::Statement keys(impl_->db, "PRAGMA foreign_key_check");
+        while (keys.executeStep())
+            out.push_back("table " + keys.getColumn(0).getString() + " row " + keys.getColumn(1).getString() +
+                          " refers to a missing row of " + keys.getColumn(2).getString());
+        return out;
+    });
+}
+
 std::vector<std::string> SqliteStore::explain(const std::string& sql)
 {
     return impl_->read("explaining a query", [&] {

@@ -14,6 +14,7 @@
 /// descriptions), so names never drift apart.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -108,14 +109,18 @@ inline bool iequal(std::string_view a, std::string_view b)
 }
 }  // namespace detail
 
-/// "A, B, C": the names an enumeration accepts.
+/// "A, B, C": the names of an enumeration, one per value (its first name; spellings such as
+/// `Anhoerung` for `Anhörung` are accepted too but not listed).
 template <class E>
 std::string enum_choices()
 {
     std::string out;
-    for (const auto& entry : enum_names(E{})) {
+    const auto names = enum_names(E{});
+    for (auto it = names.begin(); it != names.end(); ++it) {
+        const bool alias = std::any_of(names.begin(), it, [&](const auto& earlier) { return earlier.first == it->first; });
+        if (alias) continue;
         if (!out.empty()) out += ", ";
-        out += entry.second;
+        out += it->second;
     }
     return out;
 }

@@ -51,7 +51,7 @@ public:
 private:
     static bool numeric(const std::string& s)
     {
-        return !s.empty() && s.find_first_not_of("0123456789.,-") == std::string::npos;
+        return s.find_first_of("0123456789") != std::string::npos && s.find_first_not_of("0123456789.,-") == std::string::npos;
     }
     static std::string line(const std::vector<std::string>& cells, const std::vector<std::size_t>& width)
     {

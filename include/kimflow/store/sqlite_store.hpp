@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "kimflow/store/store.hpp"
 
@@ -55,6 +57,14 @@ public:
     void begin() override;
     void commit() override;
     void rollback() override;
+
+    /// Every lifecycle that has instances in the file, with how many, sorted by name (also
+    /// those of host lifecycles this program does not know).
+    std::vector<std::pair<std::string, std::uint64_t>> lifecycles();
+
+    /// SQLite's own check of the file (PRAGMA integrity_check and foreign_key_check): what is
+    /// damaged, one line per problem; empty when the file is sound.
+    std::vector<std::string> integrity_check();
 
     /// The file's path.
     const std::string& path() const noexcept;

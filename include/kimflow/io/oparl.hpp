@@ -1,0 +1,202 @@
+/// @file
+/// OParl 1.1: papers out as `Paper` objects (with their `Consultation`s), the meetings and
+/// agenda items the engine knows as `Meeting` and `AgendaItem`, the committees as
+/// `Organization`; and OParl `Paper` objects in, with the state derived from what the data says.
+///
+/// OParl cannot say everything the lifecycle knows (withdrawn, Beschlusskontrolle done, the
+/// answer's reference). Export adds those as extension properties prefixed `kimflow:`, which
+/// OParl readers ignore; import uses them when present and otherwise derives the state from
+/// the standard fields alone.
+///
+/// ## Extension properties of an exported `Paper`
+/// | property | written | meaning |
+/// |---|---|---|
+/// | `kimflow:state` | always | the lifecycle state id (`draft`, `submitted`, …, `completed`) |
+/// | `kimflow:submittedAt` | once submitted | when (date-time); tells a paper withdrawn as a draft |
+/// | `kimflow:answerReference` | once answered | the answer's reference, e.g. `14/1923-1` |
+/// | `kimflow:answeredAt` | once answered | when (date-time); places the answer among the meetings |
+/// | `kimflow:withdrawalReason` | when withdrawn | why |
+/// | `kimflow:completionNote` | when completed with a note | how the decision was carried out |
+///
+/// ## What export writes
+/// - Ids are URLs under ExportOptions::base_url: `{base}/paper/{reference, percent-encoded}`,
+///   `{base}/paper/{…}/consultation/{n}` (n: position in the Beratungsfolge, from 1),
+///   `{base}/organization/{slug of the name}`, `{base}/meeting/{date}-{slug of the committee}`,
+///   `{base}/meeting/{…}/agendaItem/{order}`. The same engine content gives the same ids.
+/// - `created`/`modified` of a paper are the times of its first and last transition (its
+///   creation time while it has none); dates are `YYYY-MM-DD`, date-times RFC 3339 in UTC.
+/// - Empty optional fields are left out; nothing is written as null; nothing is `deleted`
+///   (a withdrawn paper is a state, not a deleted object).
+/// - One `Meeting` per (committee, meeting date) of a scheduled or treated consultation, named
+///   `Sitzung {committee}, {date}`. kimflow knows only the day of a meeting: `start` is
+///   `{date}T00:00:00Z`. `meetingState` is `durchgeführt` once a result is known, else left out.
+///   Its `agendaItem[]` has one `AgendaItem` per consultation: `number` is the TOP, `order` its
+///   position (TOPs compared naturally, so 9.2 comes before 10.1), `name` the paper's title,
+///   `result` once treated.
+/// - One `Organization` (id, name) per committee, originator and body named. kimflow knows a
+///   body only by name, so `Paper.body` points to such an Organization: an OParl `Body` needs
+///   lists (persons, meetings, legislative terms) kimflow does not have.
+///
+/// ## How import derives the state ("the replay")
+/// The paper is created with its Beratungsfolge (every consultation planned), then the events
+/// the data implies are fired through the real lifecycle, as the import's actor, with the
+/// ManualClock at the times the data gives (never going backwards):
+/// 1. `submit`, at `kimflow:submittedAt`, else the paper's `date`, else `created`, else now.
+///    A paper published in OParl is at least submitted, unless `kimflow:state` says `draft`,
+///    or says `withdrawn` without `kimflow:submittedAt` (withdrawn as a draft).
+/// 2. `answer`, for `kimflow:answerReference`, or for an Anfrage whose `relatedPaper` is an
+///    Antwort given in the import; at `kimflow:answeredAt`, else the Antwort's date, else at
+///    the submission. It comes before the first meeting on or after that day.
+/// 3. Per consultation whose meeting is known (a `Meeting` given, found through the
+///    consultation's `meeting` or its `AgendaItem`), in order of meeting date: `schedule` for
+///    that committee and day with the agenda item's `number` as TOP; then, if the agenda item
+///    has a `result`, the event the result text names (case-insensitive, first match wins):
+///    `zurückgezogen` → withdraw; `vertagt` → postpone; `verwiesen` → refer to the committee
+///    named after "verwiesen an ", else to the next consultation's committee (a postpone when
+///    there is none); `abgelehnt` → reject (recommend, keeping the text, if the committee does
+///    not decide); `Kenntnis` and `erledigt` → acknowledge; `empfohlen`/`Empfehlung` →
+///    recommend; `beschlossen`/`Beschluss` → decide (recommend if the committee does not
+///    decide). Any other result is an ImportError. A paper is on one agenda at a time: of the
+///    consultations without result only the first is scheduled, and only if no treated one
+///    follows it; the others stay planned. Schedules happen at the previous event's time,
+///    results at the meeting's day.
+///    The consultation a postpone or refer plans again is the next one of that committee in
+///    the data, so kimflow's own export comes back as it was; in other data, the lifecycle
+///    adds it (one more planned consultation). Postpone and refer record their own result text
+///    (`vertagt`, `verwiesen an …`).
+/// 4. `withdraw` when `kimflow:state` says `withdrawn` (or `kimflow:withdrawalReason` is given)
+///    and it is not withdrawn yet; `complete` when it says `completed` (or
+///    `kimflow:completionNote` is given); at `modified`, if that is later.
+///
+/// Deadlines: the council put a paper on the agenda whatever kimflow's rules of procedure say,
+/// so a `schedule` the deadline guard refuses is fired again with `urgent=true` (Dringlichkeit);
+/// the history shows it. When `kimflow:state` is given, the state the replay reaches must be it.
+///
+/// ## Reading OParl
+/// - References: `reference`, else the object's `id`. Title: `name`, else the reference
+///   (a paper needs a title; the clerk sees it lacks a Betreff). Related papers: the
+///   reference of a `Paper` given in the import, else, for ids in kimflow's form
+///   (`…/paper/{percent-encoded reference}`), the decoded reference, else the URL.
+/// - Organizations (originator, body, committees) are named by the `Organization` or `Body`
+///   given with that id, else by their URL; several are joined with "; ". A consultation
+///   without organization takes its meeting's.
+/// - `paperType` and `role` are read case-insensitively, with the names councils use:
+///   paperType: Anfrage (also Fraktionsanfrage, Kleine/Große Anfrage), Antwort (also
+///   Beantwortung, Beantwortung einer Anfrage), Antrag (also Fraktionsantrag,
+///   Dringlichkeitsantrag), Änderungsantrag, Beschlussvorlage (also Vorlage, Verwaltungsvorlage,
+///   Sitzungsvorlage), Mitteilungsvorlage (also Mitteilung, Informationsvorlage), Bericht;
+///   role: Kenntnisnahme (also zur Kenntnis), Vorberatung, Empfehlung, Entscheidung (also
+///   Beschlussfassung), Anhörung. A missing or unknown paperType, or an unknown role, is an
+///   ImportError that lists the names kimflow reads: the type decides the lifecycle's rules
+///   (deadlines, who is answered), so kimflow does not guess it. A missing role is
+///   Entscheidung for an authoritative consultation, else Kenntnisnahme.
+/// - Unknown fields are ignored, and so is null. Objects of other OParl 1.1 types (Body,
+///   Person, File, Location, System, …) serve only to name organizations or are ignored.
+///
+/// ## Existing papers
+/// Importing the same objects again changes nothing. For a paper that exists, the events the
+/// data implies are compared with its stored history (event ids in order): equal → unchanged;
+/// the history is a beginning of them → the missing events are fired (advanced); otherwise the
+/// import fails and changes nothing. The stored paper's fields are never rewritten.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kimflow/core/actor.hpp"
+#include "kimflow/core/clock.hpp"
+#include "kimflow/core/error.hpp"
+#include "kimflow/paper/lifecycle.hpp"
+
+namespace kimflow::oparl {
+
+/// How exported objects are named.
+struct ExportOptions {
+    /// The ids of exported objects are URLs under this base, e.g.
+    /// `https://ratsinfo.example.org/oparl/paper/14%2F1923` (a trailing slash is dropped).
+    std::string base_url = "https://kimflow.invalid/oparl";
+};
+
+/// What export_papers produces: one JSON object per OParl object.
+struct Export {
+    /// `https://schema.oparl.org/1.1/Paper` objects, with their consultations embedded.
+    std::vector<nlohmann::json> papers;
+    /// `Meeting` objects, with their agenda items embedded, sorted by id.
+    std::vector<nlohmann::json> meetings;
+    /// `Organization` objects: the committees, originators and bodies named in the papers,
+    /// sorted by id.
+    std::vector<nlohmann::json> organizations;
+};
+
+/// Every paper of @p engine as OParl objects, papers sorted by reference.
+/// Every object validates against its OParl 1.1 schema (see tests/oparl/validate.py).
+Export export_papers(const paper::PaperEngine& engine, const ExportOptions& options = {});
+
+/// Writes @p exported into folder @p dir (created if missing), one file per object:
+/// `paper-<ref>.json`, `meeting-<…>.json`, `organization-<…>.json`, with file names made safe
+/// (letters, digits, `.`, `_` and `-`; other characters become `_`; a name taken already gets
+/// `-2`, `-3`, …). Files are pretty-printed UTF-8 JSON; existing files of those names are
+/// replaced.
+/// @return the paths written
+/// @throws Error if the folder cannot be created or a file cannot be written
+std::vector<std::string> write_export(const Export& exported, const std::string& dir);
+
+/// All objects of @p exported as one OParl list page: `{"data": [...]}` (papers, then
+/// meetings, then organizations).
+nlohmann::json as_list(const Export& exported);
+
+/// One input file: its name (for messages) and its text. A file holds one OParl object, a
+/// JSON array of objects, or a list page `{"data": [...]}`.
+struct ImportSource {
+    std::string name;
+    std::string text;
+};
+
+/// Bad OParl input: says which file and which field, and what to do.
+class ImportError : public InvalidData {
+public:
+    ImportError(std::string file, std::string field, const std::string& message)
+        : InvalidData(file + (field.empty() ? std::string() : ": " + field) + ": " + message),
+          file_(std::move(file)), field_(std::move(field))
+    {
+    }
+    const std::string& file() const noexcept { return file_; }
+    /// JSON path of the offending field, e.g. `consultation[1].role`; empty for the whole file.
+    /// In a file holding a list the path starts at the object: `data[2].name`, `[2].name`.
+    const std::string& field() const noexcept { return field_; }
+
+private:
+    std::string file_;
+    std::string field_;
+};
+
+/// What an import did, by paper reference (instance id), each list sorted.
+struct ImportResult {
+    std::vector<std::string> created;
+    /// Existing papers the data moved on (e.g. a meeting's result arrived since).
+    std::vector<std::string> advanced;
+    /// Existing papers the data says nothing new about.
+    std::vector<std::string> unchanged;
+};
+
+/// Imports the `Paper` objects of @p sources (with the `Meeting`, `AgendaItem` and
+/// `Organization` objects given beside them) into @p engine, firing the lifecycle's events
+/// at the times the data gives, as @p actor. See the file comment for how the state is derived.
+///
+/// All or nothing: every source is read and checked first, then all papers go in one unit of
+/// work; on any error nothing is changed. Importing the same objects again changes nothing.
+/// @param engine  an engine with a store (for the unit of work)
+/// @param clock   the ManualClock @p engine was built with; moved to each event's time and
+///                set back afterwards
+/// @throws ImportError for malformed JSON, objects of the wrong type, or fields that cannot
+///         be read, for an existing paper whose history the data contradicts, and when the
+///         replay does not reach the `kimflow:state` the data states;
+///         EventRejected (GuardRejected, EventNotAllowed) if the data contradicts the
+///         lifecycle, its message naming the file and paper;
+///         Error if @p engine has no store
+ImportResult import_papers(paper::PaperEngine& engine, ManualClock& clock, const std::vector<ImportSource>& sources,
+                           const Actor& actor);
+
+}  // namespace kimflow::oparl

@@ -1,0 +1,75 @@
+// kimctl's commands, one function each; main.cpp parses the command line and calls them.
+// Each throws kimflow's errors (or UsageError/ToolError), which main.cpp turns into exit codes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "context.hpp"
+
+namespace kimctl {
+
+struct PaperCreateArgs {
+    std::string reference;
+    std::string type;
+    std::string title;
+    std::string date;
+    std::string originator;
+    std::string body;
+    /// "ORG|ROLE[|authoritative]" each.
+    std::vector<std::string> consultations;
+};
+
+struct CaseOpenArgs {
+    std::string id;
+    std::string kommune;
+    std::string traeger;
+    std::string manager;
+    std::string kreis;
+};
+
+struct ListArgs {
+    std::string state;
+    std::string traeger;
+    std::string kommune;
+    std::string originator;
+    std::string body;
+    bool overdue = false;
+    bool due_for_follow_up = false;
+};
+
+struct FireArgs {
+    std::string id;
+    std::string event;
+    std::vector<std::string> fields;
+    std::optional<std::uint64_t> expected_version;
+};
+
+// paper_commands.cpp
+void paper_create(Context& ctx, const PaperCreateArgs& args);
+void paper_show(Context& ctx, const std::string& id);
+void paper_history(Context& ctx, const std::string& id);
+void paper_fire(Context& ctx, const FireArgs& args);
+void paper_list(Context& ctx, const ListArgs& args);
+void paper_events(Context& ctx);
+
+// case_commands.cpp
+void case_open(Context& ctx, const CaseOpenArgs& args);
+void case_show(Context& ctx, const std::string& id);
+void case_history(Context& ctx, const std::string& id);
+void case_fire(Context& ctx, const FireArgs& args);
+void case_list(Context& ctx, const ListArgs& args);
+void case_events(Context& ctx);
+void kim_report(Context& ctx, const std::string& from, const std::string& to, const std::string& format);
+
+// tool_commands.cpp
+void init(Context& ctx);
+/// @return the exit code: ok when the database is sound, storage otherwise
+int verify(Context& ctx);
+void diagram(Context& ctx, Kind kind, const std::string& format, const std::string& output);
+void export_oparl(Context& ctx, const std::string& dir, const std::string& base_url);
+void import_oparl(Context& ctx, const std::vector<std::string>& files);
+
+}  // namespace kimctl

@@ -1,0 +1,134 @@
+// The commands that work the same for papers and cases: show, history, fire, events, and the
+// JSON and table output they share. Instantiated once per lifecycle (paper_commands.cpp,
+// case_commands.cpp).
+#pragma once
+
+#include <iostream>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <kimflow/core/engine.hpp>
+#include <kimflow/io/json.hpp>
+#include <kimflow/io/table.hpp>
+
+#include "context.hpp"
+
+namespace kimctl {
+
+/// Label-value lines describing an instance's data for people (defined per data type).
+std::vector<std::pair<std::string, std::string>> describe(const kimflow::paper::Paper& p);
+std::vector<std::pair<std::string, std::string>> describe(const kimflow::kim::KimCase& c);
+/// Further tables below the label-value lines (the Beratungsfolge, referrals …).
+std::string detail_tables(const kimflow::paper::Paper& p);
+std::string detail_tables(const kimflow::kim::KimCase& c);
+
+/// `name=value` words as a payload. @throws UsageError for a word without '=' or a field named twice
+kimflow::Fields parse_fields(const std::vector<std::string>& words);
+
+/// Two aligned columns: label, value.
+std::string label_lines(const std::vector<std::pair<std::string, std::string>>& lines);
+
+/// Comma-separated.
+std::string joined(const std::vector<std::string_view>& items, const char* separator = ", ");
+
+template <class Lifecycle>
+std::string history_table(const std::vector<kimflow::TransitionRecord>& history)
+{
+    kimflow::Table t({"V.", "Zeit", "Ereignis", "von", "nach", "durch", "Angaben"});
+    for (const auto& r : history) {
+        std::string by = r.actor.id;
+        if (!r.actor.role.empty()) by += " (" + r.actor.role + ")";
+        t.add({std::to_string(r.version), kimflow::format_timestamp(r.at), std::string(r.event), std::string(r.from),
+               std::string(r.to), by, r.payload});
+    }
+    return t.render();
+}
+
+/// `kimctl show paper|case ID`.
+template <class Lifecycle>
+void show(Context& ctx, kimflow::Engine<Lifecycle>& engine, const std::string& id, const std::string& title)
+{
+    if (ctx.json()) return ctx.print(kimflow::to_json(engine, id));
+    const auto view = engine.view(id);
+    std::vector<std::pair<std::string, std::string>> lines{
+        {"Zustand", joined(view.states, " / ")},
+        {"Version", std::to_string(view.version)},
+        {"erlaubt", view.allowed_events.empty() ? "-" : joined(view.allowed_events)},
+        {"angelegt", kimflow::format_timestamp(view.created_at) + " von " + view.created_by.id}};
+    for (auto& line : describe(view.data)) lines.push_back(std::move(line));
+    std::cout << title << ' ' << id << '\n' << label_lines(lines);
+    if (const std::string tables = detail_tables(view.data); !tables.empty()) std::cout << '\n' << tables;
+    const auto history = engine.history(id);
+    if (!history.empty()) std::cout << '\n' << history_table<Lifecycle>(history);
+}
+
+/// `kimctl history paper|case ID`.
+template <class Lifecycle>
+void history(Context& ctx, kimflow::Engine<Lifecycle>& engine, const std::string& id)
+{
+    const auto records = engine.history(id);
+    if (ctx.json()) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& r : records) j.push_back(kimflow::to_json(r));
+        return ctx.print(j);
+    }
+    if (records.empty()) {
+        std::cout << "(no transitions yet)\n";
+        return;
+    }
+    std::cout << history_table<Lifecycle>(records);
+}
+
+/// `kimctl fire paper|case ID EVENT [field=value]... [--expect-version N]`.
+template <class Lifecycle>
+void fire(Context& ctx, kimflow::Engine<Lifecycle>& engine, const std::string& id, const std::string& event,
+          const std::vector<std::string>& words, std::optional<std::uint64_t> expected_version)
+{
+    const kimflow::Fields fields = parse_fields(words);
+    const kimflow::Fired fired = engine.fire(id, event, fields, ctx.actor(), expected_version);
+    if (ctx.json()) {
+        nlohmann::json j = kimflow::to_json(engine, id, false);
+        j["transition"] = {{"event", event},
+                           {"from", std::string(fired.from)},
+                           {"to", std::string(fired.to)},
+                           {"version", fired.version}};
+        return ctx.print(j);
+    }
+    std::cout << id << ": " << fired.from << " --" << event << "--> " << fired.to << "  (version " << fired.version
+              << ")\n";
+}
+
+/// `kimctl events paper|case`: every event, its fields, and the states it may fire in.
+template <class Lifecycle>
+void events(Context& ctx)
+{
+    const auto events = kimflow::LifecycleTraits<Lifecycle>::events();
+    if (ctx.json()) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& e : events) {
+            nlohmann::json fields = nlohmann::json::array();
+            for (const auto& f : e.fields) fields.push_back({{"name", f.name}, {"kind", f.kind}, {"required", f.required}});
+            nlohmann::json from = nlohmann::json::array();
+            for (auto s : e.from) from.push_back(std::string(s));
+            j.push_back({{"event", std::string(e.id)}, {"fields", fields}, {"allowed_in", from}});
+        }
+        return ctx.print(j);
+    }
+    kimflow::Table t({"Ereignis", "Felder ([…] optional)", "erlaubt in"});
+    for (const auto& e : events) {
+        std::string fields;
+        for (const auto& f : e.fields) {
+            if (!fields.empty()) fields += ", ";
+            const std::string field = f.name + ": " + f.kind;
+            fields += f.required ? field : "[" + field + "]";
+        }
+        t.add({std::string(e.id), fields.empty() ? "-" : fields, joined(e.from)});
+    }
+    std::cout << t.render();
+}
+
+}  // namespace kimctl

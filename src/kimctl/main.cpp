@@ -1,0 +1,228 @@
+// kimctl: run KIM cases and council papers from a terminal or a script.
+//
+// Parses the command line (CLI11), runs one command, and turns kimflow's error types into
+// the exit codes the README documents. Errors go to stderr in one or two lines.
+#include <iostream>
+#include <limits>
+
+#include <CLI/CLI.hpp>
+
+#include <kimflow/core/error.hpp>
+#include <kimflow/store/store.hpp>
+#include <kimflow/version.hpp>
+
+#include "commands.hpp"
+
+namespace {
+
+using namespace kimctl;
+
+const std::vector<std::string> kinds{"paper", "case"};
+
+/// The command the user chose, bound to its arguments; run after parsing.
+struct Command {
+    std::function<int(Context&)> run;
+};
+
+int fail(int code, const std::string& message)
+{
+    std::cerr << "kimctl: " << message << '\n';
+    return code;
+}
+
+int run(int argc, char** argv)
+{
+    CLI::App app{"kimctl: KIM cases and council papers (Drucksachen) on a kimflow database"};
+    app.set_version_flag("--version", "kimctl " + std::to_string(KIMFLOW_VERSION_MAJOR) + "." +
+                                          std::to_string(KIMFLOW_VERSION_MINOR) + "." + std::to_string(KIMFLOW_VERSION_PATCH));
+    app.require_subcommand(1);
+    app.fallthrough();  // global options may also follow the command
+
+    Options options;
+    options.db = default_db();
+    options.actor = default_actor();
+    app.add_option("--db", options.db, "The database file (default: $KIMFLOW_DB, else kimflow.db)")->capture_default_str();
+    app.add_option("--as", options.actor, "Who acts: an id such as a login name")->capture_default_str();
+    app.add_option("--role", options.role, "The role they act in, e.g. verwaltung, case_manager");
+    app.add_option("--org", options.organization, "The organisation they act for, e.g. caritas");
+    app.add_option("--at", options.at, "When: YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with Z or an offset (default now)");
+    app.add_flag("--json", options.json, "Machine-readable output on stdout");
+
+    Command chosen;
+    auto choose = [&chosen](std::function<int(Context&)> f) { chosen.run = std::move(f); };
+    auto kind_positional = [](CLI::App* cmd, std::string& kind) {
+        cmd->add_option("kind", kind, "paper or case")->required()->check(CLI::IsMember(kinds));
+    };
+
+    // init
+    app.add_subcommand("init", "Create the database, or migrate it to this kimflow's schema")->callback([&] {
+        choose([](Context& ctx) { return init(ctx), 0; });
+    });
+
+    // paper create
+    auto* paper_cmd = app.add_subcommand("paper", "Papers (Drucksachen)");
+    paper_cmd->require_subcommand(1);
+    PaperCreateArgs create;
+    auto* create_cmd = paper_cmd->add_subcommand("create", "Create a paper (in state draft)");
+    create_cmd->add_option("reference", create.reference, "Drucksachennummer, e.g. 14/1923")->required();
+    create_cmd->add_option("--type", create.type, "Anfrage, Antwort, Antrag, Änderungsantrag, Beschlussvorlage, "
+                                                  "Mitteilungsvorlage or Bericht")->required();
+    create_cmd->add_option("--title", create.title, "Betreff")->required();
+    create_cmd->add_option("--date", create.date, "The date on the paper");
+    create_cmd->add_option("--originator", create.originator, "Who puts it forward, e.g. \"Fraktion Die Linke\"");
+    create_cmd->add_option("--body", create.body, "The council whose rules of procedure apply");
+    create_cmd->add_option("--consultation", create.consultations,
+                           "A step of the Beratungsfolge: \"COMMITTEE|ROLE[|authoritative]\" (repeatable)");
+    create_cmd->callback([&] { choose([&](Context& ctx) { return paper_create(ctx, create), 0; }); });
+
+    // case open
+    auto* case_cmd = app.add_subcommand("case", "KIM cases");
+    case_cmd->require_subcommand(1);
+    CaseOpenArgs open;
+    auto* open_cmd = case_cmd->add_subcommand("open", "Open a KIM case (in intake)");
+    open_cmd->add_option("id", open.id, "The case id (pseudonymous), e.g. K-2025-017")->required();
+    open_cmd->add_option("--kommune", open.kommune, "The kreisangehörige Kommune")->required();
+    open_cmd->add_option("--traeger", open.traeger, "The Träger that runs the case (default: the Kommune)");
+    open_cmd->add_option("--manager", open.manager, "The case manager's staff id");
+    open_cmd->add_option("--kreis", open.kreis, "The Kreis responsible");
+    open_cmd->callback([&] { choose([&](Context& ctx) { return case_open(ctx, open), 0; }); });
+
+    // fire
+    std::string kind;
+    FireArgs fire;
+    std::uint64_t expected_version = 0;
+    auto* fire_cmd = app.add_subcommand("fire", "Fire an event: kimctl fire paper 14/1923 answer answer_reference=14/1923-1");
+    kind_positional(fire_cmd, kind);
+    fire_cmd->add_option("id", fire.id, "The paper's reference or the case id")->required();
+    fire_cmd->add_option("event", fire.event, "The event (kimctl events paper|case lists them)")->required();
+    fire_cmd->add_option("fields", fire.fields, "The payload as name=value (lists comma-separated)");
+    auto* expect_opt = fire_cmd->add_option("--expect-version", expected_version,
+                                            "Fire only if the instance is at this version (else exit code 5)");
+    fire_cmd->callback([&] {
+        if (expect_opt->count()) fire.expected_version = expected_version;
+        choose([&](Context& ctx) { return (kind_of(kind) == Kind::paper ? paper_fire(ctx, fire) : case_fire(ctx, fire)), 0; });
+    });
+
+    // show, history
+    std::string id;
+    auto* show_cmd = app.add_subcommand("show", "State, version, data, allowed events and history of one paper or case");
+    kind_positional(show_cmd, kind);
+    show_cmd->add_option("id", id, "The paper's reference or the case id")->required();
+    show_cmd->callback([&] {
+        choose([&](Context& ctx) { return (kind_of(kind) == Kind::paper ? paper_show(ctx, id) : case_show(ctx, id)), 0; });
+    });
+    auto* history_cmd = app.add_subcommand("history", "The transitions of one paper or case");
+    kind_positional(history_cmd, kind);
+    history_cmd->add_option("id", id, "The paper's reference or the case id")->required();
+    history_cmd->callback([&] {
+        choose([&](Context& ctx) {
+            return (kind_of(kind) == Kind::paper ? paper_history(ctx, id) : case_history(ctx, id)), 0;
+        });
+    });
+
+    // list
+    ListArgs list;
+    auto* list_cmd = app.add_subcommand("list", "Papers or cases, optionally filtered");
+    kind_positional(list_cmd, kind);
+    list_cmd->add_option("--state", list.state, "Only in this state (phase for cases)");
+    list_cmd->add_option("--traeger", list.traeger, "Cases of this Träger");
+    list_cmd->add_option("--kommune", list.kommune, "Cases of this Kommune");
+    list_cmd->add_option("--originator", list.originator, "Papers of this originator");
+    list_cmd->add_option("--body", list.body, "Papers of this council");
+    list_cmd->add_flag("--overdue", list.overdue, "Papers overdue for an answer or a result; cases past their Wiedervorlage");
+    list_cmd->add_flag("--due-for-follow-up", list.due_for_follow_up, "Cases whose Wiedervorlage is today or earlier");
+    list_cmd->callback([&] {
+        choose([&](Context& ctx) { return (kind_of(kind) == Kind::paper ? paper_list(ctx, list) : case_list(ctx, list)), 0; });
+    });
+
+    // events
+    auto* events_cmd = app.add_subcommand("events", "Every event with its payload fields and the states it may fire in");
+    kind_positional(events_cmd, kind);
+    events_cmd->callback([&] {
+        choose([&](Context& ctx) { return (kind_of(kind) == Kind::paper ? paper_events(ctx) : case_events(ctx)), 0; });
+    });
+
+    // report
+    std::string report_kind, from, to, report_format = "table";
+    auto* report_cmd = app.add_subcommand("report", "Figures: kimctl report kim --from 2025-01-01 --to 2025-12-31");
+    report_cmd->add_option("kind", report_kind, "kim")->required()->check(CLI::IsMember({"kim"}));
+    report_cmd->add_option("--from", from, "First day")->required();
+    report_cmd->add_option("--to", to, "Last day")->required();
+    report_cmd->add_option("--format", report_format, "table, csv or json")
+        ->check(CLI::IsMember({"table", "csv", "json"}))
+        ->capture_default_str();
+    report_cmd->callback([&] { choose([&](Context& ctx) { return kim_report(ctx, from, to, report_format), 0; }); });
+
+    // diagram
+    std::string diagram_format = "dot", output;
+    auto* diagram_cmd = app.add_subcommand("diagram", "The lifecycle as a state diagram");
+    kind_positional(diagram_cmd, kind);
+    diagram_cmd->add_option("--format", diagram_format, "dot, mermaid, svg or png (svg and png need Graphviz)")
+        ->check(CLI::IsMember({"dot", "mermaid", "svg", "png"}))
+        ->capture_default_str();
+    diagram_cmd->add_option("-o,--output", output, "Write to this file instead of stdout");
+    diagram_cmd->callback([&] {
+        choose([&](Context& ctx) { return diagram(ctx, kind_of(kind), diagram_format, output), 0; });
+    });
+
+    // export / import oparl
+    std::string format_name, dir, base_url;
+    auto* export_cmd = app.add_subcommand("export", "Export every paper as OParl 1.1 objects");
+    export_cmd->add_option("format", format_name, "oparl")->required()->check(CLI::IsMember({"oparl"}));
+    export_cmd->add_option("-o,--output", dir, "A folder to write one file per object into (default: one list on stdout)");
+    export_cmd->add_option("--base-url", base_url, "The URL the object ids start with")->capture_default_str();
+    export_cmd->callback([&] { choose([&](Context& ctx) { return export_oparl(ctx, dir, base_url), 0; }); });
+    std::vector<std::string> files;
+    auto* import_cmd = app.add_subcommand("import", "Import OParl Paper objects (with meetings and organizations)");
+    import_cmd->add_option("format", format_name, "oparl")->required()->check(CLI::IsMember({"oparl"}));
+    import_cmd->add_option("files", files, "JSON files: an object, an array, or a list {\"data\": [...]}")->required();
+    import_cmd->callback([&] { choose([&](Context& ctx) { return import_oparl(ctx, files), 0; }); });
+
+    // verify
+    app.add_subcommand("verify", "Check the database end to end: the file, and every log against its instance")
+        ->callback([&] { choose([](Context& ctx) { return verify(ctx); }); });
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        return fail(Exit::usage, std::string(e.what()) + "\n(kimctl --help lists the commands; kimctl COMMAND --help explains one)");
+    }
+
+    Context ctx(options);
+    return chosen.run(ctx);
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    try {
+        return run(argc, argv);
+    } catch (const UsageError& e) {
+        return fail(Exit::usage, e.what());
+    } catch (const kimflow::InstanceNotFound& e) {
+        return fail(Exit::not_found, e.what());
+    } catch (const kimflow::DuplicateInstance& e) {
+        return fail(Exit::rejected, e.what());
+    } catch (const kimflow::EventRejected& e) {
+        return fail(Exit::rejected, std::string(e.what()) + "\n(nothing changed)");
+    } catch (const kimflow::VersionConflict& e) {
+        return fail(Exit::version_conflict, std::string(e.what()) + "\n(nothing changed; show it again and decide)");
+    } catch (const kimflow::StoreError& e) {
+        return fail(Exit::storage, e.what());
+    } catch (const kimflow::UnknownEvent& e) {
+        return fail(Exit::usage, e.what());
+    } catch (const kimflow::InvalidPayload& e) {
+        return fail(Exit::usage, e.what());
+    } catch (const kimflow::InvalidData& e) {
+        return fail(Exit::usage, e.what());
+    } catch (const std::exception& e) {
+        return fail(Exit::failure, e.what());
+    }
+}

@@ -1,0 +1,179 @@
+// kimctl's commands about the database and the outside world: init, verify, diagram,
+// OParl export and import.
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <kimflow/io/diagram.hpp>
+#include <kimflow/io/oparl.hpp>
+#include <kimflow/store/verify.hpp>
+
+#include "commands.hpp"
+
+extern char** environ;
+
+namespace kimctl {
+
+using namespace kimflow;
+
+namespace {
+
+std::string counts_text(const std::vector<std::pair<std::string, std::uint64_t>>& lifecycles)
+{
+    std::string out;
+    for (const auto& [name, n] : lifecycles) out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + name;
+    return out.empty() ? "empty" : out;
+}
+
+/// Runs Graphviz's `dot -T<format>` on @p dot_text; its output goes to @p path, or to stdout.
+void render_with_graphviz(const std::string& dot_text, const std::string& format, const std::string& path)
+{
+    int pipe_fds[2];
+    if (pipe(pipe_fds) != 0) throw ToolError(std::string("cannot start Graphviz: ") + std::strerror(errno));
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[0], STDIN_FILENO);
+    posix_spawn_file_actions_addclose(&actions, pipe_fds[1]);
+    std::vector<std::string> args{"dot", "-T" + format};
+    if (!path.empty() && path != "-") args.insert(args.end(), {"-o", path});
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::cout.flush();
+    pid_t child = 0;
+    const int spawned = posix_spawnp(&child, "dot", &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(pipe_fds[0]);
+    if (spawned != 0) {
+        close(pipe_fds[1]);
+        throw ToolError("Graphviz's `dot` cannot be started (" + std::string(std::strerror(spawned)) +
+                        "); install graphviz, or use --format dot or mermaid");
+    }
+    for (std::size_t done = 0; done < dot_text.size();) {
+        const ssize_t n = write(pipe_fds[1], dot_text.data() + done, dot_text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;  // dot stopped reading; its exit status says why
+        done += static_cast<std::size_t>(n);
+    }
+    close(pipe_fds[1]);
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw ToolError("Graphviz's `dot` failed to render " + format + (path.empty() ? "" : " into '" + path + "'") +
+                        "; its message is above");
+}
+
+template <class Lifecycle>
+void draw(Context& ctx, const std::string& format, const std::string& path)
+{
+    if (format == "mermaid") return ctx.emit(to_mermaid<Lifecycle>(), path);
+    const std::string dot = to_dot<Lifecycle>();
+    if (format == "dot") return ctx.emit(dot, path);
+    render_with_graphviz(dot, format, path);
+}
+
+std::string read_file(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError("cannot read '" + path + "'; check the path");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return std::move(text).str();
+}
+
+}  // namespace
+
+void init(Context& ctx)
+{
+    SqliteStore& store = ctx.store(true);
+    const auto lifecycles = store.lifecycles();
+    if (ctx.json()) {
+        nlohmann::json counts = nlohmann::json::object();
+        for (const auto& [name, n] : lifecycles) counts[name] = n;
+        return ctx.print({{"database", store.path()}, {"schema_version", SqliteStore::schema_version}, {"instances", counts}});
+    }
+    std::cout << "kimflow database " << store.path() << " ready (schema " << SqliteStore::schema_version << "; "
+              << counts_text(lifecycles) << ")\n";
+}
+
+int verify(Context& ctx)
+{
+    SqliteStore& store = ctx.store();
+    std::vector<VerifyFinding> findings;
+    for (auto& line : store.integrity_check()) findings.push_back({"", "", "SQLite: " + line});
+    std::map<std::string, std::size_t> checked{{"paper", verify_instances<paper::PaperLifecycle>(store, findings)},
+                                              {"case", verify_instances<kim::CaseLifecycle>(store, findings)}};
+    std::vector<std::pair<std::string, std::uint64_t>> unknown;
+    for (const auto& entry : store.lifecycles())
+        if (!checked.count(entry.first)) unknown.push_back(entry);
+
+    if (ctx.json()) {
+        nlohmann::json problems = nlohmann::json::array();
+        for (const auto& f : findings) problems.push_back({{"lifecycle", f.lifecycle}, {"id", f.id}, {"problem", f.problem}});
+        nlohmann::json not_checked = nlohmann::json::object();
+        for (const auto& [name, n] : unknown) not_checked[name] = n;
+        ctx.print({{"database", store.path()},
+                   {"ok", findings.empty()},
+                   {"checked", checked},
+                   {"not_checked", not_checked},
+                   {"problems", problems}});
+    } else {
+        std::cout << store.path() << ": checked " << checked["paper"] << " papers and " << checked["case"]
+                  << " cases against their logs and lifecycles\n";
+        for (const auto& [name, n] : unknown)
+            std::cout << "  " << n << " instances of lifecycle '" << name
+                      << "' belong to another program and were not checked\n";
+        if (findings.empty()) std::cout << "no problems found\n";
+        for (const auto& f : findings)
+            std::cout << "  problem: " << (f.id.empty() ? "" : f.lifecycle + " " + f.id + ": ") << f.problem << '\n';
+    }
+    if (findings.empty()) return Exit::ok;
+    std::cerr << "kimctl: " << store.path() << " has " << findings.size()
+              << " problem(s); restore it from a backup, or keep it for inspection before changing anything\n";
+    return Exit::storage;
+}
+
+void diagram(Context& ctx, Kind kind, const std::string& format, const std::string& output)
+{
+    if (kind == Kind::paper)
+        draw<paper::PaperLifecycle>(ctx, format, output);
+    else
+        draw<kim::CaseLifecycle>(ctx, format, output);
+}
+
+void export_oparl(Context& ctx, const std::string& dir, const std::string& base_url)
+{
+    oparl::ExportOptions options;
+    if (!base_url.empty()) options.base_url = base_url;
+    while (options.base_url.size() > 1 && options.base_url.back() == '/') options.base_url.pop_back();
+    const oparl::Export exported = oparl::export_papers(ctx.papers(), options);
+    if (dir.empty() || dir == "-") return ctx.print(oparl::as_list(exported));
+    const auto written = oparl::write_export(exported, dir);
+    if (ctx.json()) return ctx.print({{"written", written}});
+    std::cout << exported.papers.size() << " papers, " << exported.meetings.size() << " meetings and "
+              << exported.organizations.size() << " organizations written to " << dir << " (" << written.size()
+              << " files)\n";
+}
+
+void import_oparl(Context& ctx, const std::vector<std::string>& files)
+{
+    std::vector<oparl::ImportSource> sources;
+    for (const auto& f : files) sources.push_back({f, read_file(f)});
+    const oparl::ImportResult result = oparl::import_papers(ctx.papers(), ctx.clock(), sources, ctx.actor());
+    if (ctx.json())
+        return ctx.print(
+            {{"created", result.created}, {"advanced", result.advanced}, {"unchanged", result.unchanged}});
+    std::cout << result.created.size() << " papers created, " << result.advanced.size() << " advanced, "
+              << result.unchanged.size() << " unchanged\n";
+    for (const auto& id : result.created) std::cout << "  new       " << id << '\n';
+    for (const auto& id : result.advanced) std::cout << "  advanced  " << id << '\n';
+}
+
+}  // namespace kimctl
