@@ -66,8 +66,8 @@ public:
     kimflow::Actor actor() const;
 
     /// The database. @p create: make a new file if there is none (only `init` does).
-    /// @throws kimflow::StoreError if it cannot be opened; UsageError-free: a missing file is
-    ///         a StoreError that says to run `kimctl init`
+    /// @throws kimflow::StoreError if it cannot be opened, also for a missing file (the
+    ///         message says to run `kimctl init`)
     kimflow::SqliteStore& store(bool create = false);
     std::shared_ptr<kimflow::SqliteStore> store_ptr(bool create = false);
     /// The clock the engines run on: set to now(); import moves it to the data's times.

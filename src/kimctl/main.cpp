@@ -2,6 +2,7 @@
 //
 // Parses the command line (CLI11), runs one command, and turns kimflow's error types into
 // the exit codes the README documents. Errors go to stderr in one or two lines.
+#include <functional>
 #include <iostream>
 #include <limits>
 
@@ -18,11 +19,6 @@ namespace {
 using namespace kimctl;
 
 const std::vector<std::string> kinds{"paper", "case"};
-
-/// The command the user chose, bound to its arguments; run after parsing.
-struct Command {
-    std::function<int(Context&)> run;
-};
 
 int fail(int code, const std::string& message)
 {
@@ -48,8 +44,9 @@ int run(int argc, char** argv)
     app.add_option("--at", options.at, "When: YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with Z or an offset (default now)");
     app.add_flag("--json", options.json, "Machine-readable output on stdout");
 
-    Command chosen;
-    auto choose = [&chosen](std::function<int(Context&)> f) { chosen.run = std::move(f); };
+    // The command the user chose, bound to its arguments; run after parsing.
+    std::function<int(Context&)> chosen;
+    auto choose = [&chosen](std::function<int(Context&)> f) { chosen = std::move(f); };
     auto kind_positional = [](CLI::App* cmd, std::string& kind) {
         cmd->add_option("kind", kind, "paper or case")->required()->check(CLI::IsMember(kinds));
     };
@@ -195,7 +192,7 @@ int run(int argc, char** argv)
     }
 
     Context ctx(options);
-    return chosen.run(ctx);
+    return chosen(ctx);
 }
 
 }  // namespace
