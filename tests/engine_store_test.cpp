@@ -136,6 +136,29 @@ TEST_F(EngineStoreTest, TwoConnectionsOnOneFileSeeEachOthersWrites)
     EXPECT_EQ(first.history("A").size(), 3u);
 }
 
+// Two engines of one lifecycle on one store object share a connection: neither may trust its
+// copy in memory after the other has written, nor after a rollback has undone its own fire.
+TEST_F(EngineStoreTest, TwoEnginesOnOneStoreObjectSeeEachOthersWritesAndRollbacks)
+{
+    auto store = open();
+    auto first = papers(store);
+    auto second = papers(store);
+    first.create("A", anfrage("A"), clerk);
+    EXPECT_EQ(second.state("A"), "draft");  // now in second's memory too
+    first.fire("A", paper::Submit{}, clerk);
+    EXPECT_EQ(second.fire("A", paper::Answer{"A-1"}, clerk).version, 2u);
+    EXPECT_EQ(first.state("A"), "answered");
+    {
+        auto unit = first.unit_of_work();
+        second.fire("A", paper::Withdraw{"zurückgezogen"}, clerk);  // inside first's transaction
+        EXPECT_EQ(second.state("A"), "withdrawn");
+    }  // first's unit rolls back, and second's fire with it
+    EXPECT_EQ(second.state("A"), "answered");
+    EXPECT_EQ(second.version("A"), 2u);
+    EXPECT_EQ(second.fire("A", paper::Withdraw{"zurückgezogen"}, clerk).version, 3u);
+    EXPECT_EQ(first.history("A").size(), 3u);
+}
+
 TEST_F(EngineStoreTest, AUnitOfWorkCommitsAllOrNothing)
 {
     auto store = open();

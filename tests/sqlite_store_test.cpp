@@ -186,6 +186,36 @@ TEST(SqliteStore, ABusyDatabaseWaitsBoundedThenSaysSo)
     EXPECT_EQ(other.count("paper"), 2u);
 }
 
+// Engines trust their copies in memory while this counter stands still, so it must move on
+// every write of this object, on every rollback, and on another connection's commit.
+TEST(SqliteStore, ChangeCounterMovesOnWritesRollbacksAndOtherConnections)
+{
+    TempFile file;
+    SqliteStore mine(file.path());
+    SqliteStore other(file.path());
+    const auto start = mine.change_counter();
+    ASSERT_TRUE(start);
+    mine.version("paper", "A");
+    mine.find(InstanceQuery{"paper"});
+    EXPECT_EQ(mine.change_counter(), start) << "reads do not move it";
+
+    mine.insert(instance("A"));
+    const auto after_own_write = mine.change_counter();
+    EXPECT_NE(after_own_write, start);
+
+    other.insert(instance("B"));
+    const auto after_other = mine.change_counter();
+    EXPECT_NE(after_other, after_own_write) << "another connection's commit moves it";
+    EXPECT_EQ(mine.change_counter(), after_other);
+
+    mine.begin();
+    mine.insert(instance("C"));
+    const auto inside = mine.change_counter();
+    mine.rollback();
+    EXPECT_NE(mine.change_counter(), inside) << "a rollback moves it";
+    EXPECT_FALSE(mine.version("paper", "C"));
+}
+
 TEST(SqliteStore, QueriesUseIndexes)
 {
     TempFile file;

@@ -1,8 +1,11 @@
 // SqliteStore: schema, migrations, error mapping, and the statements behind the Store calls.
 #include "kimflow/store/sqlite_store.hpp"
 
+#include <memory>
 #include <mutex>
 #include <sstream>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -116,12 +119,60 @@ struct SqliteStore::Impl {
     std::recursive_mutex mutex;
     std::unique_lock<std::recursive_mutex> transaction_lock{mutex, std::defer_lock};
     int depth = 0;  // nesting of begin() on the thread that holds transaction_lock
+    /// Prepared statements by SQL text, kept for the connection's life: preparing costs more
+    /// than running most of them. Declared after db, so destroyed before it.
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+    /// change_counter(): this object's writes and rollbacks, and other connections' commits seen.
+    std::uint64_t changes = 0;
+    /// The last PRAGMA data_version read (it moves when another connection commits).
+    std::int64_t data_version = -1;
 
     Impl(const std::string& p, SqliteOptions o)
         : path(p), options(o),
           db(p, o.read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE),
              static_cast<int>(o.busy_timeout.count()))
     {
+    }
+
+    /// A prepared statement in use: reset and unbound again when the user is done with it.
+    class Use {
+    public:
+        explicit Use(SQLite::Statement& s) : s_(s) {}
+        ~Use()
+        {
+            try {
+                s_.reset();
+                s_.clearBindings();
+            } catch (...) {
+                // reset() repeats the error of the last step, which its caller has reported
+            }
+        }
+        Use(const Use&) = delete;
+        Use& operator=(const Use&) = delete;
+        SQLite::Statement* operator->() const noexcept { return &s_; }
+        SQLite::Statement& operator*() const noexcept { return s_; }
+
+    private:
+        SQLite::Statement& s_;
+    };
+
+    Use statement(const std::string& sql)
+    {
+        auto it = statements.find(sql);
+        if (it == statements.end()) it = statements.emplace(sql, std::make_unique<SQLite::Statement>(db, sql)).first;
+        return Use(*it->second);
+    }
+
+    /// Counts a change if another connection has committed since the last look.
+    void notice_other_connections()
+    {
+        auto s = statement("PRAGMA data_version");
+        s->executeStep();
+        const std::int64_t now = s->getColumn(0).getInt64();
+        if (now != data_version) {
+            data_version = now;
+            ++changes;
+        }
     }
 
     std::int64_t pragma(const std::string& name)
@@ -178,6 +229,7 @@ struct SqliteStore::Impl {
     auto write(const char* doing, F&& f)
     {
         std::lock_guard<std::recursive_mutex> lock(mutex);
+        ++changes;
         try {
             if (depth > 0) return f();
             SQLite::Transaction t(db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -198,6 +250,20 @@ struct SqliteStore::Impl {
         } catch (const SQLite::Exception& e) {
             rethrow(e, path, doing);
         }
+    }
+
+    /// Query keys an append may change (bits of the mask update_sql() takes).
+    enum : unsigned { state_key = 1, due_key = 2, owner_key = 4, area_key = 8 };
+
+    /// The UPDATE of an instance row after a transition that changes the keys in @p changed.
+    static std::string update_sql(unsigned changed)
+    {
+        std::string sql = "UPDATE instance SET version = :version, states = :states, data = :data";
+        if (changed & state_key) sql += ", state = :state";
+        if (changed & due_key) sql += ", due = :due";
+        if (changed & owner_key) sql += ", owner = :owner";
+        if (changed & area_key) sql += ", area = :area";
+        return sql + " WHERE key = :key";
     }
 
     static void bind_instance(SQLite::Statement& s, const StoredInstance& in)
@@ -242,25 +308,25 @@ const std::string& SqliteStore::path() const noexcept { return impl_->path; }
 std::optional<StoredInstance> SqliteStore::load(std::string_view lifecycle, std::string_view id)
 {
     return impl_->read("loading an instance", [&]() -> std::optional<StoredInstance> {
-        SQLite::Statement s(impl_->db,
+        auto s = impl_->statement(
                             "SELECT version, state, states, data, created_at, created_by, created_role, created_org, "
                             "due, owner, area FROM instance WHERE lifecycle = ? AND id = ?");
-        s.bind(1, std::string(lifecycle));
-        s.bind(2, std::string(id));
-        if (!s.executeStep()) return std::nullopt;
+        s->bind(1, std::string(lifecycle));
+        s->bind(2, std::string(id));
+        if (!s->executeStep()) return std::nullopt;
         StoredInstance in;
         in.lifecycle = lifecycle;
         in.id = id;
-        in.version = static_cast<std::uint64_t>(s.getColumn(0).getInt64());
-        in.state = s.getColumn(1).getString();
-        in.states = split_states(s.getColumn(2).getString());
-        const SQLite::Column data = s.getColumn(3);
+        in.version = static_cast<std::uint64_t>(s->getColumn(0).getInt64());
+        in.state = s->getColumn(1).getString();
+        in.states = split_states(s->getColumn(2).getString());
+        const SQLite::Column data = s->getColumn(3);
         in.data.assign(static_cast<const char*>(data.getBlob()), static_cast<std::size_t>(data.getBytes()));
-        in.created_at = timestamp_from_db(s.getColumn(4).getInt64());
-        in.created_by = Actor{s.getColumn(5).getString(), s.getColumn(6).getString(), s.getColumn(7).getString()};
-        if (!s.getColumn(8).isNull()) in.due = date_from_db(s.getColumn(8).getInt64());
-        in.owner = s.getColumn(9).getString();
-        in.area = s.getColumn(10).getString();
+        in.created_at = timestamp_from_db(s->getColumn(4).getInt64());
+        in.created_by = Actor{s->getColumn(5).getString(), s->getColumn(6).getString(), s->getColumn(7).getString()};
+        if (!s->getColumn(8).isNull()) in.due = date_from_db(s->getColumn(8).getInt64());
+        in.owner = s->getColumn(9).getString();
+        in.area = s->getColumn(10).getString();
         return in;
     });
 }
@@ -268,31 +334,33 @@ std::optional<StoredInstance> SqliteStore::load(std::string_view lifecycle, std:
 std::optional<std::uint64_t> SqliteStore::version(std::string_view lifecycle, std::string_view id)
 {
     return impl_->read("reading a version", [&]() -> std::optional<std::uint64_t> {
-        SQLite::Statement s(impl_->db, "SELECT version FROM instance WHERE lifecycle = ? AND id = ?");
-        s.bind(1, std::string(lifecycle));
-        s.bind(2, std::string(id));
-        if (!s.executeStep()) return std::nullopt;
-        return static_cast<std::uint64_t>(s.getColumn(0).getInt64());
+        auto s = impl_->statement("SELECT version FROM instance WHERE lifecycle = ? AND id = ?");
+        s->bind(1, std::string(lifecycle));
+        s->bind(2, std::string(id));
+        if (!s->executeStep()) return std::nullopt;
+        return static_cast<std::uint64_t>(s->getColumn(0).getInt64());
     });
 }
 
 void SqliteStore::insert(const StoredInstance& in)
 {
     impl_->write("creating an instance", [&] {
-        SQLite::Statement exists(impl_->db, "SELECT 1 FROM instance WHERE lifecycle = ? AND id = ?");
-        exists.bind(1, in.lifecycle);
-        exists.bind(2, in.id);
-        if (exists.executeStep()) throw DuplicateInstance(in.lifecycle, in.id);
-        SQLite::Statement s(impl_->db,
+        {
+            auto exists = impl_->statement("SELECT 1 FROM instance WHERE lifecycle = ? AND id = ?");
+            exists->bind(1, in.lifecycle);
+            exists->bind(2, in.id);
+            if (exists->executeStep()) throw DuplicateInstance(in.lifecycle, in.id);
+        }
+        auto s = impl_->statement(
                             "INSERT INTO instance (lifecycle, id, version, state, states, data, created_at, created_by, "
                             "created_role, created_org, due, owner, area) VALUES (:lifecycle, :id, :version, :state, "
                             ":states, :data, :created_at, :created_by, :created_role, :created_org, :due, :owner, :area)");
-        Impl::bind_instance(s, in);
-        s.bind(":created_at", to_db(in.created_at));
-        s.bind(":created_by", in.created_by.id);
-        s.bind(":created_role", in.created_by.role);
-        s.bind(":created_org", in.created_by.organization);
-        s.exec();
+        Impl::bind_instance(*s, in);
+        s->bind(":created_at", to_db(in.created_at));
+        s->bind(":created_by", in.created_by.id);
+        s->bind(":created_role", in.created_by.role);
+        s->bind(":created_org", in.created_by.organization);
+        s->exec();
         return 0;
     });
 }
@@ -300,34 +368,65 @@ void SqliteStore::insert(const StoredInstance& in)
 void SqliteStore::append(const StoredInstance& after, const StoredTransition& t)
 {
     impl_->write("recording a transition", [&] {
-        SQLite::Statement update(impl_->db,
-                                 "UPDATE instance SET version = :version, state = :state, states = :states, data = :data, "
-                                 "due = :due, owner = :owner, area = :area "
-                                 "WHERE lifecycle = :lifecycle AND id = :id AND version = :expected RETURNING key");
-        Impl::bind_instance(update, after);
-        update.bind(":expected", static_cast<std::int64_t>(after.version) - 1);
-        if (!update.executeStep()) {
-            const auto stored = version(after.lifecycle, after.id);
-            if (!stored) throw InstanceNotFound(after.lifecycle, after.id);
-            throw VersionConflict(after.id, after.version - 1, *stored);
+        std::int64_t key = 0;
+        // Which query keys change: the UPDATE names only those, because SQLite rewrites the entry
+        // of every index on a column the statement sets, changed or not.
+        unsigned changed = 0;
+        const bool has_due = after.due.has_value();
+        const std::int64_t due = has_due ? to_db(*after.due) : 0;
+        {
+            auto current = impl_->statement(
+                "SELECT key, version, state, due, owner, area FROM instance WHERE lifecycle = ? AND id = ?");
+            current->bind(1, after.lifecycle);
+            current->bind(2, after.id);
+            if (!current->executeStep()) throw InstanceNotFound(after.lifecycle, after.id);
+            key = current->getColumn(0).getInt64();
+            const auto stored = static_cast<std::uint64_t>(current->getColumn(1).getInt64());
+            if (stored + 1 != after.version) throw VersionConflict(after.id, after.version - 1, stored);
+            const auto text = [&](int column) {
+                const SQLite::Column c = current->getColumn(column);
+                return std::string_view(c.getText(), static_cast<std::size_t>(c.getBytes()));
+            };
+            const SQLite::Column stored_due = current->getColumn(3);
+            if (text(2) != after.state) changed |= Impl::state_key;
+            if (stored_due.isNull() ? has_due : (!has_due || due != stored_due.getInt64())) changed |= Impl::due_key;
+            if (text(4) != after.owner) changed |= Impl::owner_key;
+            if (text(5) != after.area) changed |= Impl::area_key;
         }
-        const std::int64_t key = update.getColumn(0).getInt64();
-        update.reset();
-        SQLite::Statement insert(impl_->db,
-                                 "INSERT INTO transition (instance, version, event, from_state, to_state, actor, "
-                                 "actor_role, actor_org, at, payload, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        insert.bind(1, key);
-        insert.bind(2, static_cast<std::int64_t>(t.version));
-        insert.bind(3, t.event);
-        insert.bind(4, t.from);
-        insert.bind(5, t.to);
-        insert.bind(6, t.actor.id);
-        insert.bind(7, t.actor.role);
-        insert.bind(8, t.actor.organization);
-        insert.bind(9, to_db(t.at));
-        insert.bind(10, t.payload.data(), static_cast<int>(t.payload.size()));
-        insert.bind(11, t.summary);
-        insert.exec();
+        {
+            // Bound without copies: the values outlive the statement's run.
+            const std::string states = join_states(after.states);
+            auto update = impl_->statement(Impl::update_sql(changed));
+            update->bind(":key", key);
+            update->bind(":version", static_cast<std::int64_t>(after.version));
+            update->bindNoCopy(":states", states);
+            update->bindNoCopy(":data", after.data.data(), static_cast<int>(after.data.size()));
+            if (changed & Impl::state_key) update->bind(":state", after.state);
+            if (changed & Impl::due_key) {
+                if (has_due)
+                    update->bind(":due", due);
+                else
+                    update->bind(":due");
+            }
+            if (changed & Impl::owner_key) update->bind(":owner", after.owner);
+            if (changed & Impl::area_key) update->bind(":area", after.area);
+            update->exec();
+        }
+        auto insert = impl_->statement(
+            "INSERT INTO transition (instance, version, event, from_state, to_state, actor, actor_role, actor_org, at, "
+            "payload, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insert->bind(1, key);
+        insert->bind(2, static_cast<std::int64_t>(t.version));
+        insert->bindNoCopy(3, t.event);
+        insert->bindNoCopy(4, t.from);
+        insert->bindNoCopy(5, t.to);
+        insert->bindNoCopy(6, t.actor.id);
+        insert->bindNoCopy(7, t.actor.role);
+        insert->bindNoCopy(8, t.actor.organization);
+        insert->bind(9, to_db(t.at));
+        insert->bindNoCopy(10, t.payload.data(), static_cast<int>(t.payload.size()));
+        insert->bindNoCopy(11, t.summary);
+        insert->exec();
         return 0;
     });
 }
@@ -335,24 +434,24 @@ void SqliteStore::append(const StoredInstance& after, const StoredTransition& t)
 std::vector<StoredTransition> SqliteStore::history(std::string_view lifecycle, std::string_view id)
 {
     return impl_->read("reading a history", [&] {
-        SQLite::Statement s(impl_->db,
+        auto s = impl_->statement(
                             "SELECT t.version, t.event, t.from_state, t.to_state, t.actor, t.actor_role, t.actor_org, "
                             "t.at, t.payload, t.summary FROM transition t JOIN instance i ON t.instance = i.key "
                             "WHERE i.lifecycle = ? AND i.id = ? ORDER BY t.version");
-        s.bind(1, std::string(lifecycle));
-        s.bind(2, std::string(id));
+        s->bind(1, std::string(lifecycle));
+        s->bind(2, std::string(id));
         std::vector<StoredTransition> out;
-        while (s.executeStep()) {
+        while (s->executeStep()) {
             StoredTransition t;
-            t.version = static_cast<std::uint64_t>(s.getColumn(0).getInt64());
-            t.event = s.getColumn(1).getString();
-            t.from = s.getColumn(2).getString();
-            t.to = s.getColumn(3).getString();
-            t.actor = Actor{s.getColumn(4).getString(), s.getColumn(5).getString(), s.getColumn(6).getString()};
-            t.at = timestamp_from_db(s.getColumn(7).getInt64());
-            const SQLite::Column payload = s.getColumn(8);
+            t.version = static_cast<std::uint64_t>(s->getColumn(0).getInt64());
+            t.event = s->getColumn(1).getString();
+            t.from = s->getColumn(2).getString();
+            t.to = s->getColumn(3).getString();
+            t.actor = Actor{s->getColumn(4).getString(), s->getColumn(5).getString(), s->getColumn(6).getString()};
+            t.at = timestamp_from_db(s->getColumn(7).getInt64());
+            const SQLite::Column payload = s->getColumn(8);
             t.payload.assign(static_cast<const char*>(payload.getBlob()), static_cast<std::size_t>(payload.getBytes()));
-            t.summary = s.getColumn(9).getString();
+            t.summary = s->getColumn(9).getString();
             out.push_back(std::move(t));
         }
         return out;
@@ -372,14 +471,14 @@ std::string SqliteStore::find_sql(const InstanceQuery& q)
 std::vector<std::string> SqliteStore::find(const InstanceQuery& q)
 {
     return impl_->read("querying instances", [&] {
-        SQLite::Statement s(impl_->db, find_sql(q));
-        s.bind(":lifecycle", q.lifecycle);
-        if (!q.state.empty()) s.bind(":state", q.state);
-        if (!q.owner.empty()) s.bind(":owner", q.owner);
-        if (!q.area.empty()) s.bind(":area", q.area);
-        if (q.due_before) s.bind(":due", to_db(*q.due_before));
+        auto s = impl_->statement(find_sql(q));
+        s->bind(":lifecycle", q.lifecycle);
+        if (!q.state.empty()) s->bind(":state", q.state);
+        if (!q.owner.empty()) s->bind(":owner", q.owner);
+        if (!q.area.empty()) s->bind(":area", q.area);
+        if (q.due_before) s->bind(":due", to_db(*q.due_before));
         std::vector<std::string> out;
-        while (s.executeStep()) out.push_back(s.getColumn(0).getString());
+        while (s->executeStep()) out.push_back(s->getColumn(0).getString());
         return out;
     });
 }
@@ -387,10 +486,19 @@ std::vector<std::string> SqliteStore::find(const InstanceQuery& q)
 std::uint64_t SqliteStore::count(std::string_view lifecycle)
 {
     return impl_->read("counting instances", [&] {
-        SQLite::Statement s(impl_->db, "SELECT count(*) FROM instance WHERE lifecycle = ?");
-        s.bind(1, std::string(lifecycle));
-        s.executeStep();
-        return static_cast<std::uint64_t>(s.getColumn(0).getInt64());
+        auto s = impl_->statement("SELECT count(*) FROM instance WHERE lifecycle = ?");
+        s->bind(1, std::string(lifecycle));
+        s->executeStep();
+        return static_cast<std::uint64_t>(s->getColumn(0).getInt64());
+    });
+}
+
+std::optional<std::uint64_t> SqliteStore::change_counter()
+{
+    return impl_->read("checking for changes", [&]() -> std::optional<std::uint64_t> {
+        // Inside this thread's transaction nobody else can commit: begin() has looked already.
+        if (impl_->depth == 0) impl_->notice_other_connections();
+        return impl_->changes;
     });
 }
 
@@ -400,10 +508,12 @@ void SqliteStore::begin()
 {
     std::unique_lock<std::recursive_mutex> lock(impl_->mutex);
     try {
-        if (impl_->depth == 0)
-            impl_->db.exec("BEGIN IMMEDIATE");
-        else
-            impl_->db.exec("SAVEPOINT kimflow_" + std::to_string(impl_->depth));
+        if (impl_->depth == 0) {
+            impl_->statement("BEGIN IMMEDIATE")->exec();
+            impl_->notice_other_connections();  // nobody else can commit until this one ends
+        } else {
+            impl_->statement("SAVEPOINT kimflow_" + std::to_string(impl_->depth))->exec();
+        }
     } catch (const SQLite::Exception& e) {
         rethrow(e, impl_->path, "starting a transaction");
     }
@@ -418,10 +528,10 @@ void SqliteStore::commit()
     const int level = --impl_->depth;
     try {
         if (level > 0) {
-            impl_->db.exec("RELEASE kimflow_" + std::to_string(level));
+            impl_->statement("RELEASE kimflow_" + std::to_string(level))->exec();
             return;
         }
-        impl_->db.exec("COMMIT");
+        impl_->statement("COMMIT")->exec();
     } catch (const SQLite::Exception& e) {
         if (level == 0) {
             // A failed COMMIT (e.g. busy) leaves the transaction open: roll it back so that
@@ -441,11 +551,12 @@ void SqliteStore::rollback()
 {
     std::lock_guard<std::recursive_mutex> guard(impl_->mutex);
     if (impl_->depth == 0) return;
+    ++impl_->changes;  // what engines keep in memory may now be ahead of the store
     const int level = --impl_->depth;
     try {
         if (level > 0) {
-            impl_->db.exec("ROLLBACK TO kimflow_" + std::to_string(level));
-            impl_->db.exec("RELEASE kimflow_" + std::to_string(level));
+            impl_->statement("ROLLBACK TO kimflow_" + std::to_string(level))->exec();
+            impl_->statement("RELEASE kimflow_" + std::to_string(level))->exec();
             return;
         }
         impl_->db.exec("ROLLBACK");
@@ -465,10 +576,10 @@ void SqliteStore::rollback()
 std::vector<std::pair<std::string, std::uint64_t>> SqliteStore::lifecycles()
 {
     return impl_->read("listing lifecycles", [&] {
-        SQLite::Statement s(impl_->db, "SELECT lifecycle, count(*) FROM instance GROUP BY lifecycle ORDER BY lifecycle");
+        auto s = impl_->statement("SELECT lifecycle, count(*) FROM instance GROUP BY lifecycle ORDER BY lifecycle");
         std::vector<std::pair<std::string, std::uint64_t>> out;
-        while (s.executeStep())
-            out.emplace_back(s.getColumn(0).getString(), static_cast<std::uint64_t>(s.getColumn(1).getInt64()));
+        while (s->executeStep())
+            out.emplace_back(s->getColumn(0).getString(), static_cast<std::uint64_t>(s->getColumn(1).getInt64()));
         return out;
     });
 }

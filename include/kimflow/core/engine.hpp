@@ -232,7 +232,9 @@ public:
         if (!store_) return publish(id, std::move(slot));
         std::lock_guard<std::recursive_mutex> order(store_order_);
         StoreScope scope(*store_);
+        check_store_changes();
         store_->insert(stored(slot->instance));
+        note_own_writes();
         publish_stored(id, slot, scope);
     }
 
@@ -261,10 +263,12 @@ public:
         }
         std::lock_guard<std::recursive_mutex> order(store_order_);
         StoreScope scope(*store_);
+        check_store_changes();
         store_->insert(stored(in));
         std::unique_lock<std::mutex> lock(slot->mutex);
         const TransitionRecord& record = transition(in, opening, actor);
         store_->append(stored(in), logged(record, opening));
+        note_own_writes();
         publish_stored(id, slot, scope);
         announce(slot, record);
         return fired(record);
@@ -305,6 +309,7 @@ public:
         const TransitionRecord& record = transition(in, event, actor);
         try {
             store_->append(stored(in), logged(record, event));
+            note_own_writes();
             scope.commit();
         } catch (...) {
             // The instance in memory is ahead of the store: drop it; it is read back as stored.
@@ -510,6 +515,9 @@ private:
         bool alive = true;
         /// When it was last used (a tick of the engine's counter), to drop the least recently used.
         std::atomic<std::uint64_t> used{0};
+        /// With a store: the cache epoch in which this copy was last known to match the store
+        /// (guarded by the store order lock).
+        std::uint64_t verified_epoch = 0;
         Instance<Lifecycle> instance;
     };
 
@@ -631,6 +639,7 @@ private:
     {
         if (contains_resident(id)) drop(id);  // a stale copy of an instance deleted elsewhere
         evict_for_one_more();
+        slot->verified_epoch = cache_epoch_;
         publish(id, slot);
         try {
             scope.commit();
@@ -660,22 +669,42 @@ private:
             if (!locked.slot->alive) throw InstanceNotFound(std::string(Lifecycle::id), id);
             return locked;
         }
-        const auto stored_version = store_->version(Lifecycle::id, id);
+        check_store_changes();
         std::shared_ptr<Slot> slot = find_resident(id);
-        if (!stored_version) {
-            if (slot) drop(id);
-            throw InstanceNotFound(std::string(Lifecycle::id), id);
+        if (!slot || slot->verified_epoch != cache_epoch_) {
+            const auto stored_version = store_->version(Lifecycle::id, id);
+            if (!stored_version) {
+                if (slot) drop(id);
+                throw InstanceNotFound(std::string(Lifecycle::id), id);
+            }
+            if (slot && slot->instance.version_ != *stored_version) {
+                drop(id);  // another process moved it on
+                slot.reset();
+            }
+            if (!slot) slot = load(id);
+            slot->verified_epoch = cache_epoch_;
         }
-        if (slot && slot->instance.version_ != *stored_version) {
-            drop(id);  // another process moved it on
-            slot.reset();
-        }
-        if (!slot) slot = load(id);
         slot->used.store(++tick_, std::memory_order_relaxed);
         Locked locked{std::move(slot), {}};
         locked.lock = std::unique_lock<std::mutex>(locked.slot->mutex);
         return locked;
     }
+
+    /// With a store (whose order lock the caller holds): if anything may have changed the store
+    /// since this engine last knew its copies current, they all count as unverified (each is
+    /// checked against its stored version at its next use).
+    void check_store_changes() const
+    {
+        const std::optional<std::uint64_t> changes = store_->change_counter();
+        if (!changes || changes != verified_changes_) {
+            ++cache_epoch_;
+            verified_changes_ = changes;
+        }
+    }
+
+    /// After this engine's own writes in its store transaction (begun after check_store_changes()):
+    /// nobody else could write meanwhile, so the copies verified before are still current.
+    void note_own_writes() const { verified_changes_ = store_->change_counter(); }
 
     std::shared_ptr<Slot> find_resident(const std::string& id) const
     {
@@ -952,6 +981,11 @@ private:
     /// the store's transaction, the map and the instance locks are always taken in that order.
     mutable std::recursive_mutex store_order_;
     mutable std::atomic<std::uint64_t> tick_{0};
+    /// With a store: the store's change counter when the resident copies were last known current,
+    /// and the epoch of that knowledge (a slot verified in an older epoch is checked again).
+    /// Both guarded by store_order_.
+    mutable std::optional<std::uint64_t> verified_changes_;
+    mutable std::uint64_t cache_epoch_ = 1;
     /// With a store: the record of the transition being written (guarded by store_order_).
     std::vector<TransitionRecord> last_record_;
     mutable std::shared_mutex map_mutex_;

@@ -125,6 +125,25 @@ public:
     std::vector<std::pair<std::string, std::string>> pairs;
 };
 
+/// Writes a payload struct as one `name=value, …` text, as FieldsWriter would list it, straight
+/// into one string (this runs on every fire).
+class FieldsSummary : public detail::FieldArchiveBase<FieldsSummary> {
+public:
+    template <class T>
+    void on_field(Field<T> f)
+    {
+        if (f.presence == Presence::optional && FieldCodec<T>::is_default(f.value)) return;
+        if (!text.empty()) text += ", ";
+        text += f.name;
+        text += '=';
+        if constexpr (std::is_same_v<T, std::string>)
+            text += f.value;
+        else
+            text += FieldCodec<T>::format(f.value);
+    }
+    std::string text;
+};
+
 /// Describes a payload struct's fields (name, kind, required).
 class FieldDescriber : public detail::FieldArchiveBase<FieldDescriber> {
 public:
@@ -206,16 +225,9 @@ Fields write_fields(const T& value)
 template <class T>
 std::string summarize_fields(const T& value)
 {
-    FieldsWriter w;
-    detail::walk(w, const_cast<T&>(value));
-    std::string out;
-    for (const auto& [name, text] : w.pairs) {
-        if (!out.empty()) out += ", ";
-        out += name;
-        out += '=';
-        out += text;
-    }
-    return out;
+    FieldsSummary summary;
+    detail::walk(summary, const_cast<T&>(value));
+    return std::move(summary.text);
 }
 
 }  // namespace kimflow

@@ -54,6 +54,9 @@ public:
     std::vector<StoredTransition> history(std::string_view lifecycle, std::string_view id) override;
     std::vector<std::string> find(const InstanceQuery& query) override;
     std::uint64_t count(std::string_view lifecycle) override;
+    /// Counts this object's writes and rollbacks, and the commits of other connections (SQLite's
+    /// PRAGMA data_version, read at the start of each transaction and by reads outside one).
+    std::optional<std::uint64_t> change_counter() override;
     void begin() override;
     void commit() override;
     void rollback() override;

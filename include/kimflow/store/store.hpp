@@ -137,6 +137,13 @@ public:
     /// Number of instances of @p lifecycle.
     virtual std::uint64_t count(std::string_view lifecycle) = 0;
 
+    /// A number that differs from an earlier reading whenever stored instances may have
+    /// changed since, through this object or any other connection or process; none if the
+    /// backend cannot tell. An engine whose reading has not moved since it last wrote uses its
+    /// copies in memory without asking the store for their versions first. Inside this thread's
+    /// transaction only this object's own writes can move it.
+    virtual std::optional<std::uint64_t> change_counter() { return std::nullopt; }
+
     /// Starts a transaction on this thread, or a nested level inside it (a savepoint).
     virtual void begin() = 0;
     /// Ends the innermost level; the outermost commits.

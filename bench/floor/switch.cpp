@@ -1,10 +1,10 @@
-// The floor: the walk as a hand-written switch over an enum, no library.
-#include <benchmark/benchmark.h>
-
+// Floor, competitor 1: the paper walk as a hand-written switch over an enum, no library.
+// It keeps what the walk needs (state, answer reference, planned consultations) and nothing else.
+#include <array>
 #include <string>
-#include <vector>
 
-#include "paper_walk/walk.hpp"
+#include "common/samples.hpp"
+#include "common/suite.hpp"
 
 namespace {
 
@@ -38,18 +38,21 @@ bool fire(Plain& p, Event e)
     }
 }
 
-void BM_PaperWalk_Switch(benchmark::State& state)
+void BM_Floor_Switch(benchmark::State& state)
 {
-    for (auto _ : state) {
-        Plain p;
-        benchmark::DoNotOptimize(fire(p, Event::submit));
-        benchmark::DoNotOptimize(fire(p, Event::answer));
-        benchmark::DoNotOptimize(fire(p, Event::schedule));
-        benchmark::DoNotOptimize(fire(p, Event::acknowledge));
-        benchmark::DoNotOptimize(p);
-    }
-    state.SetItemsProcessed(state.iterations() * walk::kEventsPerWalk);
+    bench::timed_batches(
+        state, bench::kWalkBatch * bench::kEventsPerWalk,
+        [] { return std::array<Plain, bench::kWalkBatch>{}; },
+        [](std::array<Plain, bench::kWalkBatch>& papers) {
+            for (Plain& p : papers) {
+                benchmark::DoNotOptimize(fire(p, Event::submit));
+                benchmark::DoNotOptimize(fire(p, Event::answer));
+                benchmark::DoNotOptimize(fire(p, Event::schedule));
+                benchmark::DoNotOptimize(fire(p, Event::acknowledge));
+            }
+            benchmark::ClobberMemory();
+        });
 }
-BENCHMARK(BM_PaperWalk_Switch);
+BENCHMARK(BM_Floor_Switch)->UseManualTime();
 
 }  // namespace
