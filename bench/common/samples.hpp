@@ -4,7 +4,6 @@
 // transition that keeps the data's size steady, so that it can be fired without end).
 #pragma once
 
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -66,16 +65,6 @@ inline const kimflow::kim::Assign& sample_assign(std::size_t i)
 {
     static const kimflow::kim::Assign assigns[] = {{"", "cm-caritas-1"}, {"", "cm-caritas-2"}};
     return assigns[i & 1];
-}
-
-/// An engine in memory (history kept, system clock) with a draft of the sample paper under
-/// each of @p ids: the floor group's set-up before each timed batch.
-inline std::unique_ptr<kimflow::paper::PaperEngine> engine_with_drafts(const std::vector<std::string>& ids)
-{
-    auto engine = std::make_unique<kimflow::paper::PaperEngine>();
-    const kimflow::paper::Paper paper = sample_paper();
-    for (const auto& id : ids) engine->create(id, paper, sitzungsdienst());
-    return engine;
 }
 
 /// Ids "prefix-0" … "prefix-(n-1)", made before timing starts.

@@ -1,9 +1,6 @@
 // Floor, competitor 4: the engine's fire by event name with a payload of strings (what a
 // command line, a form or another language has), on resident instances, history kept.
-#include <memory>
-
-#include "common/samples.hpp"
-#include "common/suite.hpp"
+#include "floor/engine_walk.hpp"
 
 namespace {
 
@@ -16,18 +13,12 @@ void BM_Floor_EngineByName(benchmark::State& state)
     const Fields answer{{"answer_reference", "14/1923-1"}};
     const Fields schedule{{"meeting_date", "2099-02-06"}, {"agenda_item", "9.2"}};
     const Actor& actor = bench::sitzungsdienst();
-    const auto ids = bench::make_ids("14", bench::kWalkBatch);
-    bench::timed_batches(
-        state, bench::kWalkBatch * bench::kEventsPerWalk,
-        [&] { return bench::engine_with_drafts(ids); },
-        [&](std::unique_ptr<PaperEngine>& engine) {
-            for (const auto& id : ids) {
-                engine->fire(id, "submit", none, actor);
-                engine->fire(id, "answer", answer, actor);
-                engine->fire(id, "schedule", schedule, actor);
-                benchmark::DoNotOptimize(engine->fire(id, "acknowledge", none, actor));
-            }
-        });
+    bench::time_engine_walks(state, [&](PaperEngine& engine, const std::string& id) {
+        engine.fire(id, "submit", none, actor);
+        engine.fire(id, "answer", answer, actor);
+        engine.fire(id, "schedule", schedule, actor);
+        benchmark::DoNotOptimize(engine.fire(id, "acknowledge", none, actor));
+    });
 }
 BENCHMARK(BM_Floor_EngineByName)->UseManualTime();
 

@@ -20,24 +20,26 @@ SqliteOptions read_only()
     return o;
 }
 
-void BM_Query_OverduePapers(benchmark::State& state)
+/// Runs @p query (an engine of type E on the fixture, opened read-only) and counts what it found.
+template <class E, class Query>
+void run_query(benchmark::State& state, Query&& query)
 {
     auto store = std::make_shared<SqliteStore>(bench::fixture_database(state.range(0)), read_only());
-    paper::PaperEngine engine(paper::PaperConfig{}, std::make_shared<SystemClock>(), store);
+    E engine(typename E::Config{}, std::make_shared<SystemClock>(), store);
     std::size_t found = 0;
-    for (auto _ : state) found = paper::overdue_papers(engine, bench::fixture_now()).size();
+    for (auto _ : state) found = query(engine, bench::fixture_now()).size();
     state.counters["found"] = static_cast<double>(found);
     state.SetItemsProcessed(state.iterations());
 }
 
+void BM_Query_OverduePapers(benchmark::State& state)
+{
+    run_query<paper::PaperEngine>(state, paper::overdue_papers);
+}
+
 void BM_Query_DueFollowUps(benchmark::State& state)
 {
-    auto store = std::make_shared<SqliteStore>(bench::fixture_database(state.range(0)), read_only());
-    kim::CaseEngine engine(kim::CaseConfig{}, std::make_shared<SystemClock>(), store);
-    std::size_t found = 0;
-    for (auto _ : state) found = kim::due_for_follow_up(engine, bench::fixture_now()).size();
-    state.counters["found"] = static_cast<double>(found);
-    state.SetItemsProcessed(state.iterations());
+    run_query<kim::CaseEngine>(state, kim::due_for_follow_up);
 }
 
 const int registered = bench::later([] {

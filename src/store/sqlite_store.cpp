@@ -1,11 +1,13 @@
 // SqliteStore: schema, migrations, error mapping, and the statements behind the Store calls.
 #include "kimflow/store/sqlite_store.hpp"
 
+#include <array>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <sstream>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -121,7 +123,8 @@ struct SqliteStore::Impl {
     int depth = 0;  // nesting of begin() on the thread that holds transaction_lock
     /// Prepared statements by SQL text, kept for the connection's life: preparing costs more
     /// than running most of them. Declared after db, so destroyed before it.
-    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+    /// Looked up by the caller's text without copying it (a fire looks up several).
+    std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>> statements;
     /// change_counter(): this object's writes and rollbacks, and other connections' commits seen.
     std::uint64_t changes = 0;
     /// The last PRAGMA data_version read (it moves when another connection commits).
@@ -156,10 +159,14 @@ struct SqliteStore::Impl {
         SQLite::Statement& s_;
     };
 
-    Use statement(const std::string& sql)
+    Use statement(std::string_view sql)
     {
         auto it = statements.find(sql);
-        if (it == statements.end()) it = statements.emplace(sql, std::make_unique<SQLite::Statement>(db, sql)).first;
+        if (it == statements.end()) {
+            std::string text(sql);
+            auto prepared = std::make_unique<SQLite::Statement>(db, text);
+            it = statements.emplace(std::move(text), std::move(prepared)).first;
+        }
         return Use(*it->second);
     }
 
@@ -255,15 +262,23 @@ struct SqliteStore::Impl {
     /// Query keys an append may change (bits of the mask update_sql() takes).
     enum : unsigned { state_key = 1, due_key = 2, owner_key = 4, area_key = 8 };
 
-    /// The UPDATE of an instance row after a transition that changes the keys in @p changed.
-    static std::string update_sql(unsigned changed)
+    /// The UPDATE of an instance row after a transition that changes the keys in @p changed
+    /// (the 16 texts are made once, not on every append).
+    static const std::string& update_sql(unsigned changed)
     {
-        std::string sql = "UPDATE instance SET version = :version, states = :states, data = :data";
-        if (changed & state_key) sql += ", state = :state";
-        if (changed & due_key) sql += ", due = :due";
-        if (changed & owner_key) sql += ", owner = :owner";
-        if (changed & area_key) sql += ", area = :area";
-        return sql + " WHERE key = :key";
+        static const std::array<std::string, 16> texts = [] {
+            std::array<std::string, 16> out;
+            for (unsigned mask = 0; mask < out.size(); ++mask) {
+                std::string sql = "UPDATE instance SET version = :version, states = :states, data = :data";
+                if (mask & state_key) sql += ", state = :state";
+                if (mask & due_key) sql += ", due = :due";
+                if (mask & owner_key) sql += ", owner = :owner";
+                if (mask & area_key) sql += ", area = :area";
+                out[mask] = sql + " WHERE key = :key";
+            }
+            return out;
+        }();
+        return texts[changed];
     }
 
     static void bind_instance(SQLite::Statement& s, const StoredInstance& in)
