@@ -126,7 +126,12 @@ std::string fixture_case_id(std::int64_t i) { return "K-" + std::to_string(i); }
 std::string fixture_database(std::int64_t instances)
 {
     fs::create_directories(settings().data_dir);
-    const std::string path = (fs::path(settings().data_dir) / ("fixture-v1-" + std::to_string(instances) + ".db")).string();
+    // Named by the schema it is built with: a file of an older schema would be migrated on open,
+    // and the migration's time measured.
+    const std::string path = (fs::path(settings().data_dir) /
+                              ("fixture-v" + std::to_string(SqliteStore::schema_version) + "-" +
+                               std::to_string(instances) + ".db"))
+                                 .string();
     if (complete(path, instances)) return path;
     // Built under another name and renamed when whole, so that an interrupted build is not used.
     const std::string building = path + ".building";

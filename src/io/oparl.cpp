@@ -15,6 +15,8 @@
 #include <utility>
 #include <variant>
 
+#include "kimflow/core/text.hpp"
+
 namespace kimflow::oparl {
 namespace {
 
@@ -462,7 +464,9 @@ struct Catalog {
             std::string what = e.what();
             if (auto end = what.find("] "); what.rfind("[json.exception", 0) == 0 && end != std::string::npos)
                 what.erase(0, end + 2);
-            throw ImportError(source.name, "", "not valid JSON (" + what + "); fix the file or leave it out");
+            // The parser quotes what it last read: the bad bytes themselves, or a long string.
+            throw ImportError(source.name, "",
+                              "not valid JSON (" + printable(what, 200) + "); fix the file or leave it out");
         }
         if (doc.is_array()) {
             for (std::size_t i = 0; i < doc.size(); ++i) add_object(source.name, "[" + std::to_string(i) + "]", doc[i]);
@@ -885,7 +889,12 @@ std::vector<std::string>& apply(PaperEngine& engine, ManualClock& clock, const P
         list = done == plan.steps.size() ? &result.unchanged : &result.advanced;
     } else {
         clock.set(plan.created);
-        engine.create(plan.reference, plan.paper, actor);
+        try {
+            engine.create(plan.reference, plan.paper, actor);
+        } catch (const InvalidData& e) {
+            // The engine refuses the reference as an id (too long, not UTF-8, …): name the file.
+            throw ImportError(plan.file, "reference", e.what());
+        }
     }
     for (std::size_t i = done; i < plan.steps.size(); ++i) {
         clock.set(last = std::max(last, *plan.steps[i].at));

@@ -27,7 +27,7 @@ std::vector<std::pair<std::string, std::string>> describe(const KimCase& c)
         lines.emplace_back("Einwilligung", format_timestamp(*c.consent.granted_at) + " für " + recipients);
     }
     if (c.consent.withdrawn_at) lines.emplace_back("widerrufen", format_timestamp(*c.consent.withdrawn_at));
-    for (const auto& goal : c.goals) lines.emplace_back("Ziel", goal);
+    for (const auto& goal : c.goals) lines.emplace_back("Ziel", goal.empty() ? "(gelöscht)" : goal);
     if (auto next = c.next_follow_up()) lines.emplace_back("Wiedervorlage", format_date(*next));
     if (!c.paused_from.empty()) lines.emplace_back("pausiert aus", c.paused_from);
     if (c.closure_reason) lines.emplace_back("Grund", std::string(to_string(*c.closure_reason)));
@@ -47,7 +47,7 @@ void case_open(Context& ctx, const CaseOpenArgs& args)
 {
     CaseEngine& engine = ctx.cases();
     const Fired fired = open_case(engine, args.id, Open{args.kommune, args.traeger, args.manager, args.kreis}, ctx.actor());
-    if (ctx.json()) return ctx.print(to_json(engine, args.id, false));
+    if (ctx.json()) return ctx.print(instance_json(ctx, engine, args.id, false));
     std::cout << "Fall " << args.id << " eröffnet: " << fired.from << " --open--> " << fired.to << "  (version "
               << fired.version << ")\n";
 }
@@ -78,10 +78,11 @@ void case_list(Context& ctx, const ListArgs& args)
         const Date today = date_of(ctx.now());
         query.due_before = args.overdue ? today : today + date::days{1};
     }
-    const std::vector<std::string> ids = engine.find(query);
+    const Actor actor = ctx.actor();
+    const std::vector<std::string> ids = engine.find(query, actor);
     if (ctx.json()) {
         nlohmann::json j = nlohmann::json::array();
-        for (const auto& id : ids) j.push_back(to_json(engine, id, false));
+        for (const auto& id : ids) j.push_back(instance_json(ctx, engine, id, false));
         return ctx.print(j);
     }
     if (ids.empty()) {
@@ -90,7 +91,7 @@ void case_list(Context& ctx, const ListArgs& args)
     }
     Table t({"Fall", "Kommune", "Träger", "Phase", "Einwilligung", "Wiedervorlage", "V."});
     for (const auto& id : ids) {
-        const auto view = engine.view(id);
+        const auto view = engine.view(id, actor);
         const KimCase& c = view.data;
         const auto next = c.next_follow_up();
         t.add({id, c.kommune, c.traeger, std::string(view.states.at(CaseLifecycle::main_region)),
@@ -109,9 +110,19 @@ void kim_report(Context& ctx, const std::string& from, const std::string& to, co
         throw UsageError(std::string("--from/--to: ") + e.what());
     }
     if (last < first) throw UsageError("--to " + to + " lies before --from " + from + "; swap them");
-    const Report report = make_report(ctx.cases(), first, last);
+    const Report report = make_report(ctx.cases(), ctx.actor(), first, last);
     if (ctx.json() || format == "json") return ctx.print(to_json(report));
     std::cout << (format == "csv" ? to_csv(report) : to_table(report));
+}
+
+void case_erase(Context& ctx, const std::string& id, const std::string& reason)
+{
+    CaseEngine& engine = ctx.cases();
+    engine.erase(id, ctx.actor(), reason);  // again on an erased case: what was recorded since
+    const std::uint64_t version = engine.version(id);
+    if (ctx.json()) return ctx.print({{"lifecycle", "case"}, {"id", id}, {"erased", true}, {"version", version}});
+    std::cout << "Fall " << id << ": personenbezogene Daten gelöscht (version " << version
+              << "); Phasen, Daten und Zahlen bleiben\n";
 }
 
 }  // namespace kimctl

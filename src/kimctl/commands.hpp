@@ -47,6 +47,12 @@ struct FireArgs {
     std::optional<std::uint64_t> expected_version;
 };
 
+struct DenialArgs {
+    /// "paper" or "case"; empty: both.
+    std::string lifecycle;
+    std::string id;
+};
+
 // paper_commands.cpp
 void paper_create(Context& ctx, const PaperCreateArgs& args);
 void paper_show(Context& ctx, const std::string& id);
@@ -63,11 +69,16 @@ void case_fire(Context& ctx, const FireArgs& args);
 void case_list(Context& ctx, const ListArgs& args);
 void case_events(Context& ctx);
 void kim_report(Context& ctx, const std::string& from, const std::string& to, const std::string& format);
+void case_erase(Context& ctx, const std::string& id, const std::string& reason);
 
 // tool_commands.cpp
 void init(Context& ctx);
 /// @return the exit code: ok when the database is sound, storage otherwise
 int verify(Context& ctx);
+
+// privacy_commands.cpp
+void purge(Context& ctx);
+void denials(Context& ctx, const DenialArgs& args);
 void diagram(Context& ctx, Kind kind, const std::string& format, const std::string& output);
 void export_oparl(Context& ctx, const std::string& dir, const std::string& base_url);
 void import_oparl(Context& ctx, const std::vector<std::string>& files);

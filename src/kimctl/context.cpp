@@ -1,29 +1,35 @@
 #include "context.hpp"
 
-#include <pwd.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <kimflow/core/time.hpp>
 
+#include "config.hpp"
+
 namespace kimctl {
 
-std::string default_db()
+Options resolve(const Flags& flags, std::string at, bool json)
 {
-    const char* env = std::getenv("KIMFLOW_DB");
-    return env && *env ? env : "kimflow.db";
-}
-
-std::string default_actor()
-{
-    if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_name && *pw->pw_name) return pw->pw_name;
-    for (const char* var : {"LOGNAME", "USER"})
-        if (const char* v = std::getenv(var); v && *v) return v;
-    return "kimctl";
+    ConfigFile file;
+    if (const auto path = config_path(flags.config)) file = read_config(*path);
+    const auto pick = [](const std::string& flag, const std::optional<std::string>& from_file) {
+        return !flag.empty() ? flag : from_file.value_or("");
+    };
+    Options options;
+    const char* env_db = std::getenv("KIMFLOW_DB");
+    options.db = !flags.db.empty() ? flags.db : env_db && *env_db ? env_db : file.db.value_or("kimflow.db");
+    options.actor = pick(flags.actor, file.actor);
+    options.role = pick(flags.role, file.role);
+    options.organization = pick(flags.organization, file.organization);
+    options.policy = pick(flags.policy, file.policy);
+    options.config = file.path;
+    options.at = std::move(at);
+    options.json = json;
+    return options;
 }
 
 Context::Context(Options options) : options_(std::move(options))
@@ -37,13 +43,38 @@ Context::Context(Options options) : options_(std::move(options))
             throw UsageError(std::string("--at: ") + e.what());
         }
     }
-    if (options_.actor.empty()) throw UsageError("--as: give the id of who acts, e.g. --as mbaumeister");
     clock_ = std::make_shared<kimflow::ManualClock>(now_);
 }
 
 kimflow::Timestamp Context::now() const { return now_; }
 
-kimflow::Actor Context::actor() const { return {options_.actor, options_.role, options_.organization}; }
+kimflow::Actor Context::actor() const
+{
+    const std::string file =
+        options_.config.empty() ? "~/.config/kimflow/kimctl.conf (or --config FILE)" : options_.config;
+    if (options_.actor.empty())
+        throw UsageError("who acts? give --as ID --role ROLE --org ORG (e.g. --as mkoch --role case_manager "
+                         "--org caritas), or write `as = ID`, `role = ROLE`, `org = ORG` into " + file);
+    if (options_.role.empty())
+        throw UsageError("in which role does '" + options_.actor + "' act? give --role ROLE (e.g. case_manager, " +
+                         "verwaltung), or write `role = ROLE` into " + file);
+    return {options_.actor, options_.role, options_.organization};
+}
+
+std::shared_ptr<const kimflow::Policy> Context::policy()
+{
+    if (policy_) return policy_;
+    if (options_.policy.empty()) return policy_ = std::make_shared<const kimflow::Policy>(kimflow::Policy::defaults());
+    std::ifstream in(options_.policy, std::ios::binary);
+    if (!in) throw UsageError("cannot read the policy file '" + options_.policy + "'; check the path");
+    std::ostringstream text;
+    text << in.rdbuf();
+    try {
+        return policy_ = std::make_shared<const kimflow::Policy>(kimflow::Policy::parse(text.str()));
+    } catch (const kimflow::InvalidData& e) {
+        throw UsageError(options_.policy + ": " + e.what());
+    }
+}
 
 std::shared_ptr<kimflow::SqliteStore> Context::store_ptr(bool create)
 {
@@ -60,14 +91,25 @@ kimflow::SqliteStore& Context::store(bool create) { return *store_ptr(create); }
 
 kimflow::paper::PaperEngine& Context::papers()
 {
-    if (!papers_) papers_ = std::make_unique<kimflow::paper::PaperEngine>(kimflow::paper::PaperConfig{}, clock_, store_ptr());
+    if (!papers_)
+        papers_ = std::make_unique<kimflow::paper::PaperEngine>(kimflow::paper::PaperConfig{}, clock_, store_ptr(),
+                                                                engine_options());
     return *papers_;
 }
 
 kimflow::kim::CaseEngine& Context::cases()
 {
-    if (!cases_) cases_ = std::make_unique<kimflow::kim::CaseEngine>(kimflow::kim::CaseConfig{}, clock_, store_ptr());
+    if (!cases_)
+        cases_ = std::make_unique<kimflow::kim::CaseEngine>(kimflow::kim::CaseConfig{}, clock_, store_ptr(),
+                                                            engine_options());
     return *cases_;
+}
+
+kimflow::EngineOptions Context::engine_options()
+{
+    kimflow::EngineOptions options;
+    options.policy = policy();
+    return options;
 }
 
 void Context::print(const nlohmann::json& j) const

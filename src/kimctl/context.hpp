@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <kimflow/core/clock.hpp>
+#include <kimflow/core/policy.hpp>
 #include <kimflow/kim/lifecycle.hpp>
 #include <kimflow/paper/lifecycle.hpp>
 #include <kimflow/store/sqlite_store.hpp>
@@ -25,6 +26,7 @@ enum Exit : int {
     not_found = 4,        ///< no such paper or case
     version_conflict = 5, ///< --expect-version did not match
     storage = 6,          ///< the database cannot be opened, read or written, or `verify` found it unsound
+    not_permitted = 7,    ///< the policy does not let the actor do this; nothing changed, the refusal is logged
 };
 
 /// A mistake on the command line that the parser cannot see (exit code 2).
@@ -39,19 +41,36 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// The global options.
-struct Options {
+/// The global options as given on the command line; empty: not given.
+struct Flags {
+    std::string config;
     std::string db;
     std::string actor;
     std::string role;
     std::string organization;
+    std::string policy;
+};
+
+/// The global options, once the command line, the environment and the configuration file
+/// (config.hpp) are taken together.
+struct Options {
+    std::string db;
+    /// Who acts; empty when neither the flags nor the configuration file say.
+    std::string actor;
+    std::string role;
+    std::string organization;
+    /// The policy file; empty: Policy::defaults().
+    std::string policy;
+    /// The configuration file read, if any (named in messages).
+    std::string config;
     std::string at;
     bool json = false;
 };
 
-/// The defaults of the global options: `$KIMFLOW_DB` or `kimflow.db`; the login name.
-std::string default_db();
-std::string default_actor();
+/// Each option from its flag, else (the database) `$KIMFLOW_DB`, else the configuration file,
+/// else its default (`kimflow.db`; no actor; the default policy).
+/// @throws UsageError for a configuration file that is missing or malformed
+Options resolve(const Flags& flags, std::string at, bool json);
 
 /// What every command works with. The database opens on first use.
 class Context {
@@ -62,8 +81,12 @@ public:
     bool json() const { return options_.json; }
     /// --at, or the system time when the command started.
     kimflow::Timestamp now() const;
-    /// --as / --role / --org.
+    /// --as / --role / --org, or the configuration file's `as`, `role`, `org`.
+    /// @throws UsageError if neither says who acts, or in which role
     kimflow::Actor actor() const;
+    /// The policy every engine checks: the policy file's, or Policy::defaults().
+    /// @throws UsageError if the policy file cannot be read or is malformed
+    std::shared_ptr<const kimflow::Policy> policy();
 
     /// The database. @p create: make a new file if there is none (only `init` does).
     /// @throws kimflow::StoreError if it cannot be opened, also for a missing file (the
@@ -82,10 +105,13 @@ public:
     void emit(const std::string& text, const std::string& path) const;
 
 private:
+    kimflow::EngineOptions engine_options();
+
     Options options_;
     kimflow::Timestamp now_;
     std::shared_ptr<kimflow::ManualClock> clock_;
     std::shared_ptr<kimflow::SqliteStore> store_;
+    std::shared_ptr<const kimflow::Policy> policy_;
     std::unique_ptr<kimflow::paper::PaperEngine> papers_;
     std::unique_ptr<kimflow::kim::CaseEngine> cases_;
 };

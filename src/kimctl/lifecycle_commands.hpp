@@ -48,21 +48,61 @@ std::string history_table(const std::vector<kimflow::TransitionRecord>& history)
     return t.render();
 }
 
+/// When instance @p id's personal data was erased, if it was (read after the actor's read
+/// was allowed).
+template <class Lifecycle>
+std::optional<kimflow::Timestamp> erased_at(const kimflow::Engine<Lifecycle>& engine, const std::string& id)
+{
+    return engine.visit(id, [](const kimflow::Instance<Lifecycle>& in) { return in.erased_at(); });
+}
+
+/// Instance @p id as the actor may see it, as one object: lifecycle, id, state (the main
+/// region's), states, version, allowed_events (those the actor may fire), created_at,
+/// created_by, erased_at (once erased), data, and the history when @p with_history.
+/// @throws kimflow::NotPermitted if the actor may not read it (logged)
+template <class Lifecycle>
+nlohmann::json instance_json(Context& ctx, const kimflow::Engine<Lifecycle>& engine, const std::string& id,
+                             bool with_history = true)
+{
+    const kimflow::Actor actor = ctx.actor();
+    const auto view = engine.view(id, actor);
+    nlohmann::json j{{"lifecycle", view.lifecycle},
+                     {"id", view.id},
+                     {"state", std::string(view.states.at(kimflow::LifecycleTraits<Lifecycle>::main_region))},
+                     {"states", nlohmann::json::array()},
+                     {"version", view.version},
+                     {"allowed_events", nlohmann::json::array()},
+                     {"created_at", kimflow::format_timestamp(view.created_at)},
+                     {"created_by", kimflow::to_json(view.created_by)},
+                     {"data", to_json(view.data)}};
+    for (auto s : view.states) j["states"].push_back(std::string(s));
+    for (auto e : view.allowed_events) j["allowed_events"].push_back(std::string(e));
+    if (const auto erased = erased_at(engine, id)) j["erased_at"] = kimflow::format_timestamp(*erased);
+    if (with_history) {
+        j["history"] = nlohmann::json::array();
+        for (const auto& r : engine.history(id, actor)) j["history"].push_back(kimflow::to_json(r));
+    }
+    return j;
+}
+
 /// `kimctl show paper|case ID`.
 template <class Lifecycle>
 void show(Context& ctx, kimflow::Engine<Lifecycle>& engine, const std::string& id, const std::string& title)
 {
-    if (ctx.json()) return ctx.print(kimflow::to_json(engine, id));
-    const auto view = engine.view(id);
+    if (ctx.json()) return ctx.print(instance_json(ctx, engine, id));
+    const kimflow::Actor actor = ctx.actor();
+    const auto view = engine.view(id, actor);
     std::vector<std::pair<std::string, std::string>> lines{
         {"Zustand", joined(view.states, " / ")},
         {"Version", std::to_string(view.version)},
         {"erlaubt", view.allowed_events.empty() ? "-" : joined(view.allowed_events)},
         {"angelegt", kimflow::format_timestamp(view.created_at) + " von " + view.created_by.id}};
+    if (const auto erased = erased_at(engine, id))
+        lines.emplace_back("gelöscht", "personenbezogene Daten am " + kimflow::format_timestamp(*erased));
     for (auto& line : describe(view.data)) lines.push_back(std::move(line));
     std::cout << title << ' ' << id << '\n' << label_lines(lines);
     if (const std::string tables = detail_tables(view.data); !tables.empty()) std::cout << '\n' << tables;
-    const auto history = engine.history(id);
+    const auto history = engine.history(id, actor);
     if (!history.empty()) std::cout << '\n' << history_table<Lifecycle>(history);
 }
 
@@ -70,7 +110,7 @@ void show(Context& ctx, kimflow::Engine<Lifecycle>& engine, const std::string& i
 template <class Lifecycle>
 void history(Context& ctx, kimflow::Engine<Lifecycle>& engine, const std::string& id)
 {
-    const auto records = engine.history(id);
+    const auto records = engine.history(id, ctx.actor());
     if (ctx.json()) {
         nlohmann::json j = nlohmann::json::array();
         for (const auto& r : records) j.push_back(kimflow::to_json(r));
@@ -91,7 +131,13 @@ void fire(Context& ctx, kimflow::Engine<Lifecycle>& engine, const std::string& i
     const kimflow::Fields fields = parse_fields(words);
     const kimflow::Fired fired = engine.fire(id, event, fields, ctx.actor(), expected_version);
     if (ctx.json()) {
-        nlohmann::json j = kimflow::to_json(engine, id, false);
+        nlohmann::json j;
+        try {
+            j = instance_json(ctx, engine, id, false);
+        } catch (const kimflow::NotPermitted&) {
+            // The policy lets them fire but not read: only what they did.
+            j = {{"lifecycle", std::string(Lifecycle::id)}, {"id", id}};
+        }
         j["transition"] = {{"event", event},
                            {"from", std::string(fired.from)},
                            {"to", std::string(fired.to)},

@@ -34,15 +34,22 @@ int run(int argc, char** argv)
     app.require_subcommand(1);
     app.fallthrough();  // global options may also follow the command
 
-    Options options;
-    options.db = default_db();
-    options.actor = default_actor();
-    app.add_option("--db", options.db, "The database file (default: $KIMFLOW_DB, else kimflow.db)")->capture_default_str();
-    app.add_option("--as", options.actor, "Who acts: an id such as a login name")->capture_default_str();
-    app.add_option("--role", options.role, "The role they act in, e.g. verwaltung, case_manager");
-    app.add_option("--org", options.organization, "The organisation they act for, e.g. caritas");
-    app.add_option("--at", options.at, "When: YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with Z or an offset (default now)");
-    app.add_flag("--json", options.json, "Machine-readable output on stdout");
+    Flags flags;
+    std::string at;
+    bool json = false;
+    app.add_option("--config", flags.config,
+                   "The configuration file (default: $KIMCTL_CONFIG, else ~/.config/kimflow/kimctl.conf if it exists)");
+    app.add_option("--db", flags.db,
+                   "The database file (default: $KIMFLOW_DB, else the configuration's db, else kimflow.db)");
+    app.add_option("--as", flags.actor, "Who acts: an id such as a login name (default: the configuration's as)");
+    app.add_option("--role", flags.role,
+                   "The role they act in, e.g. verwaltung, case_manager (default: the configuration's role)");
+    app.add_option("--org", flags.organization,
+                   "The organisation they act for, e.g. caritas (default: the configuration's org)");
+    app.add_option("--policy", flags.policy,
+                   "The policy file: who may do what (default: the configuration's policy, else the built-in one)");
+    app.add_option("--at", at, "When: YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with Z or an offset (default now)");
+    app.add_flag("--json", json, "Machine-readable output on stdout");
 
     // The command the user chose, bound to its arguments; run after parsing.
     std::function<int(Context&)> chosen;
@@ -83,6 +90,14 @@ int run(int argc, char** argv)
     open_cmd->add_option("--manager", open.manager, "The case manager's staff id");
     open_cmd->add_option("--kreis", open.kreis, "The Kreis responsible");
     open_cmd->callback([&] { choose([&](Context& ctx) { return case_open(ctx, open), 0; }); });
+
+    // case erase
+    std::string erase_id, erase_reason = "erasure requested (DSGVO art. 17)";
+    auto* erase_cmd =
+        case_cmd->add_subcommand("erase", "Erase a case's personal data now (DSGVO art. 17); the figures stay");
+    erase_cmd->add_option("id", erase_id, "The case id")->required();
+    erase_cmd->add_option("--reason", erase_reason, "Why, for the audit trail")->capture_default_str();
+    erase_cmd->callback([&] { choose([&](Context& ctx) { return case_erase(ctx, erase_id, erase_reason), 0; }); });
 
     // fire
     std::string kind;
@@ -176,8 +191,22 @@ int run(int argc, char** argv)
     import_cmd->callback([&] { choose([&](Context& ctx) { return import_oparl(ctx, files), 0; }); });
 
     // verify
-    app.add_subcommand("verify", "Check the database end to end: the file, and every log against its instance")
+    app.add_subcommand("verify", "Check the database end to end: the file, the hash chains of the audit trail, and "
+                                 "every log against its instance")
         ->callback([&] { choose([](Context& ctx) { return verify(ctx); }); });
+
+    // purge
+    app.add_subcommand("purge", "Erase the personal data of every case past its retention period, as of --at "
+                                "(default now): kimctl purge --at 2026-01-01")
+        ->callback([&] { choose([](Context& ctx) { return purge(ctx), 0; }); });
+
+    // denials
+    DenialArgs denial_args;
+    auto* denials_cmd = app.add_subcommand("denials", "The refusals of the policy, as the audit trail keeps them");
+    denials_cmd->add_option("--lifecycle", denial_args.lifecycle, "paper or case (default: both)")
+        ->check(CLI::IsMember(kinds));
+    denials_cmd->add_option("--id", denial_args.id, "Only those about this paper or case");
+    denials_cmd->callback([&] { choose([&](Context& ctx) { return denials(ctx, denial_args), 0; }); });
 
     try {
         app.parse(argc, argv);
@@ -191,7 +220,7 @@ int run(int argc, char** argv)
         return fail(Exit::usage, std::string(e.what()) + "\n(kimctl --help lists the commands; kimctl COMMAND --help explains one)");
     }
 
-    Context ctx(options);
+    Context ctx(resolve(flags, at, json));
     return chosen(ctx);
 }
 
@@ -209,6 +238,9 @@ int main(int argc, char** argv)
         return fail(Exit::rejected, e.what());
     } catch (const kimflow::EventRejected& e) {
         return fail(Exit::rejected, std::string(e.what()) + "\n(nothing changed)");
+    } catch (const kimflow::NotPermitted& e) {
+        return fail(Exit::not_permitted,
+                    std::string(e.what()) + "\n(nothing changed; the refusal is logged: kimctl denials)");
     } catch (const kimflow::VersionConflict& e) {
         return fail(Exit::version_conflict, std::string(e.what()) + "\n(nothing changed; show it again and decide)");
     } catch (const kimflow::StoreError& e) {

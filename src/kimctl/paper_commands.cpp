@@ -97,7 +97,7 @@ void paper_create(Context& ctx, const PaperCreateArgs& args)
     for (const auto& c : args.consultations) p.consultations.push_back(parse_consultation(c));
     PaperEngine& engine = ctx.papers();
     engine.create(p.reference, p, ctx.actor());
-    if (ctx.json()) return ctx.print(to_json(engine, p.reference, false));
+    if (ctx.json()) return ctx.print(instance_json(ctx, engine, p.reference, false));
     std::cout << "Drucksache " << p.reference << " angelegt (" << engine.state(p.reference) << "); next: kimctl fire paper "
               << p.reference << " submit\n";
 }
@@ -123,7 +123,8 @@ void paper_list(Context& ctx, const ListArgs& args)
     query.state = args.state;
     query.owner = args.originator;
     query.area = args.body;
-    std::vector<std::string> ids = engine.find(query);
+    const Actor actor = ctx.actor();
+    std::vector<std::string> ids = engine.find(query, actor);
 
     // What each paper is overdue for, when asked.
     std::map<std::string, std::vector<OverduePaper>> overdue;
@@ -136,7 +137,7 @@ void paper_list(Context& ctx, const ListArgs& args)
     if (ctx.json()) {
         nlohmann::json j = nlohmann::json::array();
         for (const auto& id : ids) {
-            nlohmann::json item = to_json(engine, id, false);
+            nlohmann::json item = instance_json(ctx, engine, id, false);
             if (args.overdue)
                 for (const auto& o : overdue[id])
                     item["overdue"].push_back({{"what", std::string(to_string(o.what))}, {"due", format_date(o.due)}});
@@ -150,7 +151,7 @@ void paper_list(Context& ctx, const ListArgs& args)
     }
     Table t({"Drucksache", "Art", "Zustand", "V.", "Betreff", args.overdue ? "überfällig" : ""});
     for (const auto& id : ids) {
-        const auto view = engine.view(id);
+        const auto view = engine.view(id, actor);
         std::string late;
         for (const auto& o : overdue[id])
             late += (late.empty() ? "" : ", ") + std::string(o.what == Overdue::answer ? "Antwort" : "Ergebnis") +

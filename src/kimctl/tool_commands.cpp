@@ -88,6 +88,14 @@ std::string read_file(const std::string& path)
     return std::move(text).str();
 }
 
+/// Where and how a hash chain breaks, in a sentence (a finding names the instance).
+std::string chain_break_text(const ChainBreak& b)
+{
+    std::string where = b.log + " log entry " + std::to_string(b.position);
+    if (b.log == "transition") where += " (version " + std::to_string(b.version) + ")";
+    return "hash chain broken at " + where + ": " + b.problem;
+}
+
 }  // namespace
 
 void init(Context& ctx)
@@ -108,6 +116,10 @@ int verify(Context& ctx)
     SqliteStore& store = ctx.store();
     std::vector<VerifyFinding> findings;
     for (auto& line : store.integrity_check()) findings.push_back({"", "", "SQLite: " + line});
+    // The hash chains first: an entry edited by hand is named where the chain breaks.
+    const ChainCheck chain = store.verify_chain();
+    if (const auto& b = chain.first_break)
+        findings.push_back({b->lifecycle, b->instance, chain_break_text(*b)});
     std::map<std::string, std::size_t> checked{{"paper", verify_instances<paper::PaperLifecycle>(store, findings)},
                                               {"case", verify_instances<kim::CaseLifecycle>(store, findings)}};
     std::vector<std::pair<std::string, std::uint64_t>> unknown;
@@ -119,14 +131,30 @@ int verify(Context& ctx)
         for (const auto& f : findings) problems.push_back({{"lifecycle", f.lifecycle}, {"id", f.id}, {"problem", f.problem}});
         nlohmann::json not_checked = nlohmann::json::object();
         for (const auto& [name, n] : unknown) not_checked[name] = n;
+        nlohmann::json chain_json{{"ok", chain.ok()},
+                                  {"transitions", chain.transitions},
+                                  {"denials", chain.denials},
+                                  {"erased", chain.erased},
+                                  {"transition_head", chain.transition_head},
+                                  {"denial_head", chain.denial_head},
+                                  {"first_break", nullptr}};
+        if (const auto& b = chain.first_break)
+            chain_json["first_break"] = {{"log", b->log},         {"position", b->position}, {"lifecycle", b->lifecycle},
+                                         {"instance", b->instance}, {"version", b->version},   {"problem", b->problem}};
         ctx.print({{"database", store.path()},
                    {"ok", findings.empty()},
                    {"checked", checked},
                    {"not_checked", not_checked},
+                   {"chain", chain_json},
                    {"problems", problems}});
     } else {
         std::cout << store.path() << ": checked " << checked["paper"] << " papers and " << checked["case"]
                   << " cases against their logs and lifecycles\n";
+        std::cout << "  hash chains: checked " << chain.transitions << " transitions (" << chain.erased
+                  << " with personal data erased) and " << chain.denials << (chain.denials == 1 ? " denial" : " denials")
+                  << (chain.ok() ? ": unbroken" : ": broken, see below") << '\n';
+        std::cout << "  transition head " << (chain.transition_head.empty() ? "-" : chain.transition_head) << '\n';
+        std::cout << "  denial head     " << (chain.denial_head.empty() ? "-" : chain.denial_head) << '\n';
         for (const auto& [name, n] : unknown)
             std::cout << "  " << n << " instances of lifecycle '" << name
                       << "' belong to another program and were not checked\n";
@@ -153,7 +181,12 @@ void export_oparl(Context& ctx, const std::string& dir, const std::string& base_
     oparl::ExportOptions options;
     if (!base_url.empty()) options.base_url = base_url;
     while (options.base_url.size() > 1 && options.base_url.back() == '/') options.base_url.pop_back();
-    const oparl::Export exported = oparl::export_papers(ctx.papers(), options);
+    // The export holds every paper: the actor must be allowed to read each (public records
+    // under the default policy); the first they may not is refused and logged.
+    const paper::PaperEngine& engine = ctx.papers();
+    const Actor actor = ctx.actor();
+    for (const auto& id : engine.find(InstanceQuery{})) engine.view(id, actor);
+    const oparl::Export exported = oparl::export_papers(engine, options);
     if (dir.empty() || dir == "-") return ctx.print(oparl::as_list(exported));
     const auto written = oparl::write_export(exported, dir);
     if (ctx.json()) return ctx.print({{"written", written}});

@@ -1,6 +1,7 @@
 // SqliteStore: schema, migrations, error mapping, and the statements behind the Store calls.
 #include "kimflow/store/sqlite_store.hpp"
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <map>
@@ -12,6 +13,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
+
+#include "kimflow/store/chain.hpp"
 
 namespace kimflow {
 
@@ -112,6 +115,55 @@ const char* const kSchemaV1[] = {
     "CREATE UNIQUE INDEX transition_by_instance ON transition (instance, version)",
 };
 
+// Schema 2 (kimflow 0.1 with issue 7): the overseer key, erasure, the hash chains and the
+// denial log. Owner keys become organisation keys (organization_key(): trimmed, ASCII lower
+// case, blanks and '_' as '-'); the hashes of older entries are computed by migrate().
+const char* const kSchemaV2[] = {
+    "ALTER TABLE instance ADD COLUMN overseer TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE instance ADD COLUMN erased_at INTEGER",
+    "UPDATE instance SET owner = replace(replace(replace(lower(trim(owner, ' ' || char(9))), ' ', '-'), '_', '-'), "
+    "char(9), '-')",
+    "CREATE INDEX instance_by_overseer ON instance (lifecycle, overseer, id)",
+    // payload_hash and erased_hash: digests of (payload, summary) as written and in their erased
+    // form; hash: the chain through the log in seq order (see store/chain.hpp).
+    "ALTER TABLE transition ADD COLUMN payload_hash BLOB",
+    "ALTER TABLE transition ADD COLUMN erased_hash BLOB",
+    "ALTER TABLE transition ADD COLUMN hash BLOB",
+    "ALTER TABLE transition ADD COLUMN erased_at INTEGER",
+    R"(CREATE TABLE denial (
+        seq INTEGER PRIMARY KEY,
+        lifecycle TEXT NOT NULL,
+        instance TEXT NOT NULL,
+        action TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        actor_role TEXT NOT NULL,
+        actor_org TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        hash BLOB NOT NULL))",
+    "CREATE INDEX denial_by_instance ON denial (lifecycle, instance)",
+};
+
+std::string_view as_bytes(const Sha256::Digest& d)
+{
+    return std::string_view(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
+Sha256::Digest digest_from_db(const SQLite::Column& c)
+{
+    Sha256::Digest d{};
+    if (c.isNull() || c.getBytes() != static_cast<int>(d.size())) return d;
+    const auto* bytes = static_cast<const std::uint8_t*>(c.getBlob());
+    std::copy(bytes, bytes + d.size(), d.begin());
+    return d;
+}
+
+bool same_digest(const SQLite::Column& c, const Sha256::Digest& d)
+{
+    return !c.isNull() && c.getBytes() == static_cast<int>(d.size()) &&
+           std::equal(d.begin(), d.end(), static_cast<const std::uint8_t*>(c.getBlob()));
+}
+
 }  // namespace
 
 struct SqliteStore::Impl {
@@ -129,6 +181,9 @@ struct SqliteStore::Impl {
     std::uint64_t changes = 0;
     /// The last PRAGMA data_version read (it moves when another connection commits).
     std::int64_t data_version = -1;
+    /// The hashes of the logs' last entries, known while no other connection has written and
+    /// nothing was rolled back (each append would otherwise look them up).
+    std::optional<Sha256::Digest> transition_head, denial_head;
 
     Impl(const std::string& p, SqliteOptions o)
         : path(p), options(o),
@@ -179,6 +234,7 @@ struct SqliteStore::Impl {
         if (now != data_version) {
             data_version = now;
             ++changes;
+            forget_heads();
         }
     }
 
@@ -205,6 +261,9 @@ struct SqliteStore::Impl {
                                ", this one reads up to " + std::to_string(schema_version) +
                                "); update kimflow to use it");
         if (!options.read_only) {
+            // Erased personal data must not linger in freed space: SQLite overwrites what it
+            // deletes (old cells, freed pages) with zeros.
+            db.exec("PRAGMA secure_delete=ON");
             db.exec("PRAGMA journal_mode=WAL");
             db.exec(std::string("PRAGMA synchronous=") +
                     (options.synchronous == SqliteOptions::Synchronous::full ? "FULL" : "NORMAL"));
@@ -225,10 +284,67 @@ struct SqliteStore::Impl {
         from = pragma("user_version");
         if (from < 1)
             for (const char* sql : kSchemaV1) db.exec(sql);
-        // Future: if (from < 2) { ALTER TABLE ... }
+        if (from < 2) {
+            for (const char* sql : kSchemaV2) db.exec(sql);
+            chain_existing_log();
+        }
         db.exec("PRAGMA application_id=" + std::to_string(application_id));
         db.exec("PRAGMA user_version=" + std::to_string(schema_version));
         t.commit();
+    }
+
+    /// Schema 2: hashes for the entries a schema-1 file has (none were erased then).
+    void chain_existing_log()
+    {
+        SQLite::Statement rows(db, "SELECT t.seq, i.lifecycle, i.id, t.version, t.event, t.from_state, t.to_state, "
+                                   "t.actor, t.actor_role, t.actor_org, t.at, t.payload, t.summary FROM transition t "
+                                   "JOIN instance i ON t.instance = i.key ORDER BY t.seq");
+        SQLite::Statement update(db, "UPDATE transition SET payload_hash = ?, erased_hash = ?, hash = ? WHERE seq = ?");
+        Sha256::Digest previous = chain::genesis;
+        while (rows.executeStep()) {
+            StoredTransition t = transition_from(rows, 3);
+            const auto payload = chain::payload_digest(t.payload, t.summary);
+            previous = chain::transition_hash(previous, rows.getColumn(1).getString(), rows.getColumn(2).getString(), t,
+                                              payload, payload);
+            update.bind(1, as_bytes(payload).data(), static_cast<int>(payload.size()));
+            update.bind(2, as_bytes(payload).data(), static_cast<int>(payload.size()));
+            update.bind(3, as_bytes(previous).data(), static_cast<int>(previous.size()));
+            update.bind(4, rows.getColumn(0).getInt64());
+            update.exec();
+            update.reset();
+        }
+    }
+
+    /// A transition from the ten columns version, event, from, to, actor, role, org, at,
+    /// payload, summary of @p s, starting at @p first.
+    static StoredTransition transition_from(SQLite::Statement& s, int first)
+    {
+        StoredTransition t;
+        t.version = static_cast<std::uint64_t>(s.getColumn(first).getInt64());
+        t.event = s.getColumn(first + 1).getString();
+        t.from = s.getColumn(first + 2).getString();
+        t.to = s.getColumn(first + 3).getString();
+        t.actor = Actor{s.getColumn(first + 4).getString(), s.getColumn(first + 5).getString(),
+                        s.getColumn(first + 6).getString()};
+        t.at = timestamp_from_db(s.getColumn(first + 7).getInt64());
+        const SQLite::Column payload = s.getColumn(first + 8);
+        t.payload.assign(static_cast<const char*>(payload.getBlob()), static_cast<std::size_t>(payload.getBytes()));
+        t.summary = s.getColumn(first + 9).getString();
+        return t;
+    }
+
+    void forget_heads()
+    {
+        transition_head.reset();
+        denial_head.reset();
+    }
+
+    /// The hash of the last entry of a log: @p head if known, else read with @p sql.
+    Sha256::Digest last_hash(std::optional<Sha256::Digest>& head, const char* sql)
+    {
+        if (head) return *head;
+        auto s = statement(sql);
+        return *(head = s->executeStep() ? digest_from_db(s->getColumn(0)) : chain::genesis);
     }
 
     /// Runs @p f under the store's lock, inside a transaction unless begin() has opened one.
@@ -240,9 +356,15 @@ struct SqliteStore::Impl {
         try {
             if (depth > 0) return f();
             SQLite::Transaction t(db, SQLite::TransactionBehavior::IMMEDIATE);
-            auto result = f();
-            t.commit();
-            return result;
+            notice_other_connections();  // the log heads may have moved
+            try {
+                auto result = f();
+                t.commit();
+                return result;
+            } catch (...) {
+                forget_heads();  // the transaction rolls back what f() appended
+                throw;
+            }
         } catch (const SQLite::Exception& e) {
             rethrow(e, path, doing);
         }
@@ -260,20 +382,21 @@ struct SqliteStore::Impl {
     }
 
     /// Query keys an append may change (bits of the mask update_sql() takes).
-    enum : unsigned { state_key = 1, due_key = 2, owner_key = 4, area_key = 8 };
+    enum : unsigned { state_key = 1, due_key = 2, owner_key = 4, area_key = 8, overseer_key = 16 };
 
     /// The UPDATE of an instance row after a transition that changes the keys in @p changed
-    /// (the 16 texts are made once, not on every append).
+    /// (the 32 texts are made once, not on every append).
     static const std::string& update_sql(unsigned changed)
     {
-        static const std::array<std::string, 16> texts = [] {
-            std::array<std::string, 16> out;
+        static const std::array<std::string, 32> texts = [] {
+            std::array<std::string, 32> out;
             for (unsigned mask = 0; mask < out.size(); ++mask) {
                 std::string sql = "UPDATE instance SET version = :version, states = :states, data = :data";
                 if (mask & state_key) sql += ", state = :state";
                 if (mask & due_key) sql += ", due = :due";
                 if (mask & owner_key) sql += ", owner = :owner";
                 if (mask & area_key) sql += ", area = :area";
+                if (mask & overseer_key) sql += ", overseer = :overseer";
                 out[mask] = sql + " WHERE key = :key";
             }
             return out;
@@ -295,6 +418,7 @@ struct SqliteStore::Impl {
             s.bind(":due");
         s.bind(":owner", in.owner);
         s.bind(":area", in.area);
+        s.bind(":overseer", in.overseer);
     }
 };
 
@@ -325,7 +449,7 @@ std::optional<StoredInstance> SqliteStore::load(std::string_view lifecycle, std:
     return impl_->read("loading an instance", [&]() -> std::optional<StoredInstance> {
         auto s = impl_->statement(
                             "SELECT version, state, states, data, created_at, created_by, created_role, created_org, "
-                            "due, owner, area FROM instance WHERE lifecycle = ? AND id = ?");
+                            "due, owner, area, overseer, erased_at FROM instance WHERE lifecycle = ? AND id = ?");
         s->bind(1, std::string(lifecycle));
         s->bind(2, std::string(id));
         if (!s->executeStep()) return std::nullopt;
@@ -342,6 +466,8 @@ std::optional<StoredInstance> SqliteStore::load(std::string_view lifecycle, std:
         if (!s->getColumn(8).isNull()) in.due = date_from_db(s->getColumn(8).getInt64());
         in.owner = s->getColumn(9).getString();
         in.area = s->getColumn(10).getString();
+        in.overseer = s->getColumn(11).getString();
+        if (!s->getColumn(12).isNull()) in.erased_at = timestamp_from_db(s->getColumn(12).getInt64());
         return in;
     });
 }
@@ -368,8 +494,9 @@ void SqliteStore::insert(const StoredInstance& in)
         }
         auto s = impl_->statement(
                             "INSERT INTO instance (lifecycle, id, version, state, states, data, created_at, created_by, "
-                            "created_role, created_org, due, owner, area) VALUES (:lifecycle, :id, :version, :state, "
-                            ":states, :data, :created_at, :created_by, :created_role, :created_org, :due, :owner, :area)");
+                            "created_role, created_org, due, owner, area, overseer) VALUES (:lifecycle, :id, :version, "
+                            ":state, :states, :data, :created_at, :created_by, :created_role, :created_org, :due, :owner, "
+                            ":area, :overseer)");
         Impl::bind_instance(*s, in);
         s->bind(":created_at", to_db(in.created_at));
         s->bind(":created_by", in.created_by.id);
@@ -391,7 +518,7 @@ void SqliteStore::append(const StoredInstance& after, const StoredTransition& t)
         const std::int64_t due = has_due ? to_db(*after.due) : 0;
         {
             auto current = impl_->statement(
-                "SELECT key, version, state, due, owner, area FROM instance WHERE lifecycle = ? AND id = ?");
+                "SELECT key, version, state, due, owner, area, overseer FROM instance WHERE lifecycle = ? AND id = ?");
             current->bind(1, after.lifecycle);
             current->bind(2, after.id);
             if (!current->executeStep()) throw InstanceNotFound(after.lifecycle, after.id);
@@ -407,6 +534,7 @@ void SqliteStore::append(const StoredInstance& after, const StoredTransition& t)
             if (stored_due.isNull() ? has_due : (!has_due || due != stored_due.getInt64())) changed |= Impl::due_key;
             if (text(4) != after.owner) changed |= Impl::owner_key;
             if (text(5) != after.area) changed |= Impl::area_key;
+            if (text(6) != after.overseer) changed |= Impl::overseer_key;
         }
         {
             // Bound without copies: the values outlive the statement's run.
@@ -425,11 +553,20 @@ void SqliteStore::append(const StoredInstance& after, const StoredTransition& t)
             }
             if (changed & Impl::owner_key) update->bind(":owner", after.owner);
             if (changed & Impl::area_key) update->bind(":area", after.area);
+            if (changed & Impl::overseer_key) update->bind(":overseer", after.overseer);
             update->exec();
         }
+        // The chain: the digests of the payload as written and erased, and the entry's hash
+        // after the last entry's.
+        const auto payload = chain::payload_digest(t.payload, t.summary);
+        const auto erased = t.personal ? chain::payload_digest(t.erased_payload, t.erased_summary) : payload;
+        const auto hash = chain::transition_hash(
+            impl_->last_hash(impl_->transition_head, "SELECT hash FROM transition ORDER BY seq DESC LIMIT 1"),
+            after.lifecycle, after.id, t,
+            payload, erased);
         auto insert = impl_->statement(
             "INSERT INTO transition (instance, version, event, from_state, to_state, actor, actor_role, actor_org, at, "
-            "payload, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "payload, summary, payload_hash, erased_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insert->bind(1, key);
         insert->bind(2, static_cast<std::int64_t>(t.version));
         insert->bindNoCopy(3, t.event);
@@ -441,7 +578,11 @@ void SqliteStore::append(const StoredInstance& after, const StoredTransition& t)
         insert->bind(9, to_db(t.at));
         insert->bindNoCopy(10, t.payload.data(), static_cast<int>(t.payload.size()));
         insert->bindNoCopy(11, t.summary);
+        insert->bindNoCopy(12, payload.data(), static_cast<int>(payload.size()));
+        insert->bindNoCopy(13, erased.data(), static_cast<int>(erased.size()));
+        insert->bindNoCopy(14, hash.data(), static_cast<int>(hash.size()));
         insert->exec();
+        impl_->transition_head = hash;
         return 0;
     });
 }
@@ -451,23 +592,14 @@ std::vector<StoredTransition> SqliteStore::history(std::string_view lifecycle, s
     return impl_->read("reading a history", [&] {
         auto s = impl_->statement(
                             "SELECT t.version, t.event, t.from_state, t.to_state, t.actor, t.actor_role, t.actor_org, "
-                            "t.at, t.payload, t.summary FROM transition t JOIN instance i ON t.instance = i.key "
-                            "WHERE i.lifecycle = ? AND i.id = ? ORDER BY t.version");
+                            "t.at, t.payload, t.summary, t.erased_at FROM transition t JOIN instance i ON t.instance = "
+                            "i.key WHERE i.lifecycle = ? AND i.id = ? ORDER BY t.version");
         s->bind(1, std::string(lifecycle));
         s->bind(2, std::string(id));
         std::vector<StoredTransition> out;
         while (s->executeStep()) {
-            StoredTransition t;
-            t.version = static_cast<std::uint64_t>(s->getColumn(0).getInt64());
-            t.event = s->getColumn(1).getString();
-            t.from = s->getColumn(2).getString();
-            t.to = s->getColumn(3).getString();
-            t.actor = Actor{s->getColumn(4).getString(), s->getColumn(5).getString(), s->getColumn(6).getString()};
-            t.at = timestamp_from_db(s->getColumn(7).getInt64());
-            const SQLite::Column payload = s->getColumn(8);
-            t.payload.assign(static_cast<const char*>(payload.getBlob()), static_cast<std::size_t>(payload.getBytes()));
-            t.summary = s->getColumn(9).getString();
-            out.push_back(std::move(t));
+            out.push_back(Impl::transition_from(*s, 0));
+            if (!s->getColumn(10).isNull()) out.back().erased_at = timestamp_from_db(s->getColumn(10).getInt64());
         }
         return out;
     });
@@ -479,6 +611,7 @@ std::string SqliteStore::find_sql(const InstanceQuery& q)
     if (!q.state.empty()) sql += " AND state = :state";
     if (!q.owner.empty()) sql += " AND owner = :owner";
     if (!q.area.empty()) sql += " AND area = :area";
+    if (!q.overseer.empty()) sql += " AND overseer = :overseer";
     if (q.due_before) sql += " AND due IS NOT NULL AND due < :due";
     return sql + " ORDER BY id";
 }
@@ -491,6 +624,7 @@ std::vector<std::string> SqliteStore::find(const InstanceQuery& q)
         if (!q.state.empty()) s->bind(":state", q.state);
         if (!q.owner.empty()) s->bind(":owner", q.owner);
         if (!q.area.empty()) s->bind(":area", q.area);
+        if (!q.overseer.empty()) s->bind(":overseer", q.overseer);
         if (q.due_before) s->bind(":due", to_db(*q.due_before));
         std::vector<std::string> out;
         while (s->executeStep()) out.push_back(s->getColumn(0).getString());
@@ -505,6 +639,184 @@ std::uint64_t SqliteStore::count(std::string_view lifecycle)
         s->bind(1, std::string(lifecycle));
         s->executeStep();
         return static_cast<std::uint64_t>(s->getColumn(0).getInt64());
+    });
+}
+
+void SqliteStore::log_denial(const StoredDenial& d)
+{
+    impl_->write("recording a refusal", [&] {
+        const auto hash =
+            chain::denial_hash(impl_->last_hash(impl_->denial_head, "SELECT hash FROM denial ORDER BY seq DESC LIMIT 1"), d);
+        auto s = impl_->statement("INSERT INTO denial (lifecycle, instance, action, actor, actor_role, actor_org, at, "
+                                  "reason, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        s->bind(1, d.lifecycle);
+        s->bind(2, d.instance);
+        s->bind(3, d.action);
+        s->bind(4, d.actor.id);
+        s->bind(5, d.actor.role);
+        s->bind(6, d.actor.organization);
+        s->bind(7, to_db(d.at));
+        s->bind(8, d.reason);
+        s->bind(9, hash.data(), static_cast<int>(hash.size()));
+        s->exec();
+        impl_->denial_head = hash;
+        return 0;
+    });
+}
+
+std::vector<StoredDenial> SqliteStore::denials(std::string_view lifecycle, std::string_view id)
+{
+    return impl_->read("reading refusals", [&] {
+        auto s = impl_->statement(id.empty()
+                                      ? "SELECT lifecycle, instance, action, actor, actor_role, actor_org, at, reason "
+                                        "FROM denial WHERE lifecycle = ? ORDER BY seq"
+                                      : "SELECT lifecycle, instance, action, actor, actor_role, actor_org, at, reason "
+                                        "FROM denial WHERE lifecycle = ? AND instance = ? ORDER BY seq");
+        s->bind(1, std::string(lifecycle));
+        if (!id.empty()) s->bind(2, std::string(id));
+        std::vector<StoredDenial> out;
+        while (s->executeStep())
+            out.push_back({s->getColumn(0).getString(), s->getColumn(1).getString(), s->getColumn(2).getString(),
+                           Actor{s->getColumn(3).getString(), s->getColumn(4).getString(), s->getColumn(5).getString()},
+                           timestamp_from_db(s->getColumn(6).getInt64()), s->getColumn(7).getString()});
+        return out;
+    });
+}
+
+void SqliteStore::erase(const StoredInstance& erased, const std::vector<ErasedEntry>& entries,
+                        const StoredTransition& record)
+{
+    begin();
+    try {
+        impl_->write("erasing personal data", [&] {
+            std::int64_t key = 0;
+            {
+                auto current = impl_->statement("SELECT key, version FROM instance WHERE lifecycle = ? AND id = ?");
+                current->bind(1, erased.lifecycle);
+                current->bind(2, erased.id);
+                if (!current->executeStep()) throw InstanceNotFound(erased.lifecycle, erased.id);
+                key = current->getColumn(0).getInt64();
+                const auto stored = static_cast<std::uint64_t>(current->getColumn(1).getInt64());
+                if (stored + 1 != erased.version) throw VersionConflict(erased.id, erased.version - 1, stored);
+            }
+            for (const auto& e : entries) {
+                {
+                    auto chained =
+                        impl_->statement("SELECT erased_hash FROM transition WHERE instance = ? AND version = ?");
+                    chained->bind(1, key);
+                    chained->bind(2, static_cast<std::int64_t>(e.version));
+                    if (!chained->executeStep() ||
+                        !same_digest(chained->getColumn(0), chain::payload_digest(e.payload, e.summary)))
+                        throw StoreError("cannot erase " + erased.lifecycle + " '" + erased.id +
+                                         "': the erased form of version " + std::to_string(e.version) +
+                                         " is not the one chained when it was written; nothing was erased. Was the "
+                                         "event's list of personal fields changed? Run kimctl verify");
+                }
+                auto update = impl_->statement(
+                    "UPDATE transition SET payload = ?, summary = ?, erased_at = ? WHERE instance = ? AND version = ?");
+                update->bindNoCopy(1, e.payload.data(), static_cast<int>(e.payload.size()));
+                update->bindNoCopy(2, e.summary);
+                update->bind(3, to_db(record.at));
+                update->bind(4, key);
+                update->bind(5, static_cast<std::int64_t>(e.version));
+                update->exec();
+            }
+            return 0;
+        });
+        append(erased, record);
+        impl_->write("erasing personal data", [&] {
+            auto mark = impl_->statement("UPDATE instance SET erased_at = ? WHERE lifecycle = ? AND id = ?");
+            mark->bind(1, to_db(record.at));
+            mark->bind(2, erased.lifecycle);
+            mark->bind(3, erased.id);
+            mark->exec();
+            return 0;
+        });
+        commit();
+    } catch (...) {
+        rollback();
+        throw;
+    }
+}
+
+void SqliteStore::scrub()
+{
+    impl_->read("moving erasures out of the write-ahead log", [&] {
+        if (impl_->depth > 0) throw StoreError("scrub() inside a transaction; call it after the commit");
+        // TRUNCATE: every page in the WAL (old copies included) goes into the database file, and
+        // the WAL file is cut to nothing.
+        SQLite::Statement s(impl_->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+        s.executeStep();
+        if (s.getColumn(0).getInt() != 0)
+            throw StoreBusy("kimflow database '" + impl_->path +
+                                "': another connection is reading, so erased data may remain in the write-ahead "
+                                "log; close other programs using it and purge again (nothing is lost)",
+                            SQLITE_BUSY);
+        return 0;
+    });
+}
+
+ChainCheck SqliteStore::verify_chain()
+{
+    return impl_->read("checking the audit trail", [&] {
+        ChainCheck check;
+        SQLite::Statement rows(impl_->db,
+                               "SELECT t.seq, i.lifecycle, i.id, t.version, t.event, t.from_state, t.to_state, t.actor, "
+                               "t.actor_role, t.actor_org, t.at, t.payload, t.summary, t.payload_hash, t.erased_hash, "
+                               "t.hash, t.erased_at FROM transition t LEFT JOIN instance i ON t.instance = i.key "
+                               "ORDER BY t.seq");
+        Sha256::Digest previous = chain::genesis;
+        while (rows.executeStep()) {
+            ++check.transitions;
+            const StoredTransition t = Impl::transition_from(rows, 3);
+            const std::string lifecycle = rows.getColumn(1).getString(), id = rows.getColumn(2).getString();
+            const auto fail = [&](const std::string& problem) {
+                check.first_break = ChainBreak{"transition", check.transitions, lifecycle, id, t.version, problem};
+            };
+            const bool is_erased = !rows.getColumn(16).isNull();
+            if (is_erased) ++check.erased;
+            if (rows.getColumn(1).isNull()) {
+                fail("the entry belongs to no instance (its instance row was deleted)");
+                break;
+            }
+            const auto payload = digest_from_db(rows.getColumn(13));
+            const auto erased = digest_from_db(rows.getColumn(14));
+            if (!same_digest(rows.getColumn(is_erased ? 14 : 13), chain::payload_digest(t.payload, t.summary))) {
+                fail(std::string("its payload or summary was changed after it was written") +
+                     (is_erased ? " (after erasure)" : ""));
+                break;
+            }
+            previous = chain::transition_hash(previous, lifecycle, id, t, payload, erased);
+            if (!same_digest(rows.getColumn(15), previous)) {
+                fail("its hash does not match its content and the entry before it: the entry, or one before it, was "
+                     "changed, inserted or removed");
+                break;
+            }
+        }
+        check.transition_head = to_hex(previous);
+        if (check.first_break) return check;
+        SQLite::Statement denials(impl_->db, "SELECT seq, lifecycle, instance, action, actor, actor_role, actor_org, "
+                                             "at, reason, hash FROM denial ORDER BY seq");
+        previous = chain::genesis;
+        while (denials.executeStep()) {
+            ++check.denials;
+            const StoredDenial d{denials.getColumn(1).getString(),
+                                 denials.getColumn(2).getString(),
+                                 denials.getColumn(3).getString(),
+                                 Actor{denials.getColumn(4).getString(), denials.getColumn(5).getString(),
+                                       denials.getColumn(6).getString()},
+                                 timestamp_from_db(denials.getColumn(7).getInt64()),
+                                 denials.getColumn(8).getString()};
+            previous = chain::denial_hash(previous, d);
+            if (!same_digest(denials.getColumn(9), previous)) {
+                check.first_break = ChainBreak{"denial", check.denials, d.lifecycle, d.instance, 0,
+                                               "its hash does not match its content and the entry before it: the "
+                                               "entry, or one before it, was changed, inserted or removed"};
+                break;
+            }
+        }
+        check.denial_head = to_hex(previous);
+        return check;
     });
 }
 
@@ -551,6 +863,7 @@ void SqliteStore::commit()
         if (level == 0) {
             // A failed COMMIT (e.g. busy) leaves the transaction open: roll it back so that
             // nothing half-done stays, and report.
+            impl_->forget_heads();
             try {
                 impl_->db.exec("ROLLBACK");
             } catch (...) {
@@ -567,6 +880,7 @@ void SqliteStore::rollback()
     std::lock_guard<std::recursive_mutex> guard(impl_->mutex);
     if (impl_->depth == 0) return;
     ++impl_->changes;  // what engines keep in memory may now be ahead of the store
+    impl_->forget_heads();
     const int level = --impl_->depth;
     try {
         if (level > 0) {

@@ -25,6 +25,9 @@
 #include "kimflow/core/error.hpp"
 #include "kimflow/core/field_archive.hpp"
 #include "kimflow/core/lifecycle.hpp"
+#include "kimflow/core/personal_data.hpp"
+#include "kimflow/core/policy.hpp"
+#include "kimflow/core/text.hpp"
 #include "kimflow/core/transition.hpp"
 #include "kimflow/store/codec.hpp"
 #include "kimflow/store/snapshot.hpp"
@@ -44,14 +47,34 @@ struct StoreKeys {
     std::string owner{};
     /// Where it belongs (a Kommune, a body).
     std::string area{};
+    /// The organisation over its owner (the Kreis of a KIM case), for policies.
+    std::string overseer{};
 };
 
-/// Settings of an engine with a store.
+/// How long an ended instance keeps its personal data: to the end of the given calendar year
+/// after the year it ended (5 for KIM cases: a case closed in 2020 is purged from 2026-01-01).
+struct Retention {
+    int calendar_years = 5;
+};
+
+/// Settings of an engine.
 struct EngineOptions {
     /// At most this many instances stay in memory; the least recently used are dropped (they
     /// are in the store) when a load goes past it.
     std::size_t max_resident = 100000;
+    /// Who may do what (see policy.hpp); none: every actor may do everything (for hosts that
+    /// check permissions themselves). With one, every fire, creation, read that names an actor,
+    /// erasure and purge is checked, and refusals are logged.
+    std::shared_ptr<const Policy> policy{};
+    /// The largest payload a fire takes, as text (its summary): larger ones are refused.
+    std::size_t max_payload_bytes = 1 << 20;
+    /// How long ended instances keep their personal data; none: the lifecycle's own period
+    /// (`Lifecycle::retention`), if it has one.
+    std::optional<Retention> retention{};
 };
+
+/// The longest instance id an engine takes, in bytes.
+inline constexpr std::size_t max_instance_id_bytes = 200;
 
 /// One instance of a lifecycle: its state, version, data and history. Hosts read it through
 /// Engine::visit and Engine::for_each, which hold the instance's lock meanwhile.
@@ -83,6 +106,8 @@ public:
     /// When and by whom the instance was created.
     Timestamp created_at() const noexcept { return created_at_; }
     const Actor& created_by() const noexcept { return created_by_; }
+    /// When its personal data was erased (Engine::purge, Engine::erase), if it was.
+    const std::optional<Timestamp>& erased_at() const noexcept { return erased_at_; }
 
 private:
     friend class Engine<Lifecycle>;
@@ -91,6 +116,7 @@ private:
     std::uint64_t version_ = 0;
     Timestamp created_at_{};
     Actor created_by_;
+    std::optional<Timestamp> erased_at_{};
     std::vector<TransitionRecord> history_;
 };
 
@@ -107,6 +133,8 @@ struct InstanceView {
     std::vector<std::string_view> allowed_events;
     Timestamp created_at{};
     Actor created_by;
+    /// When its personal data was erased, if it was.
+    std::optional<Timestamp> erased_at{};
 };
 
 /// What an observer sees of an applied transition. The references are valid during the call.
@@ -224,11 +252,18 @@ public:
     static constexpr std::string_view lifecycle() { return Lifecycle::id; }
 
     /// Creates an instance in the initial state(s), version 0.
-    /// @throws InvalidData if the id is empty or the lifecycle's validate() refuses the data
+    /// @throws InvalidData if the id is empty, longer than max_instance_id_bytes, not UTF-8 or
+    ///         has control characters, or the lifecycle's validate() refuses the data
     /// @throws DuplicateInstance if the id is taken
+    /// @throws NotPermitted if the policy does not let @p actor `create` it
     void create(const std::string& id, Data data, const Actor& actor)
     {
         auto slot = make_slot(id, std::move(data), actor);
+        try {
+            check(action::create, slot->instance, actor);
+        } catch (const Refusal& r) {
+            refuse(r);
+        }
         if (!store_) return publish(id, std::move(slot));
         std::lock_guard<std::recursive_mutex> order(store_order_);
         StoreScope scope(*store_);
@@ -245,33 +280,11 @@ public:
     template <class Event>
     Fired create(const std::string& id, Data data, const Actor& actor, const Event& opening)
     {
-        auto slot = make_slot(id, std::move(data), actor);
-        Instance<Lifecycle>& in = slot->instance;
-        if (!store_) {
-            // Published locked: others who find it wait until it is opened, or see it gone.
-            std::unique_lock<std::mutex> lock(slot->mutex);
-            publish(id, slot);
-            const TransitionRecord* record = nullptr;
-            try {
-                record = &transition(in, opening, actor);
-            } catch (...) {
-                unpublish(id, *slot);  // rejected: as if never created
-                throw;
-            }
-            announce(slot, *record);
-            return fired(*record);
+        try {
+            return create_checked(id, std::move(data), actor, opening);
+        } catch (const Refusal& r) {
+            refuse(r);
         }
-        std::lock_guard<std::recursive_mutex> order(store_order_);
-        StoreScope scope(*store_);
-        check_store_changes();
-        store_->insert(stored(in));
-        std::unique_lock<std::mutex> lock(slot->mutex);
-        const TransitionRecord& record = transition(in, opening, actor);
-        store_->append(stored(in), logged(record, opening));
-        note_own_writes();
-        publish_stored(id, slot, scope);
-        announce(slot, record);
-        return fired(record);
     }
 
     /// create() with the opening event given by name and a payload of strings.
@@ -286,14 +299,63 @@ public:
     /// @throws InstanceNotFound, VersionConflict,
     ///         EventNotAllowed (no transition from the current state),
     ///         GuardRejected (a guard said no; the reason says what is needed),
+    ///         InvalidPayload (its text is not UTF-8 or longer than EngineOptions::max_payload_bytes),
+    ///         NotPermitted (the policy does not let @p actor fire it here; logged as a denial),
     ///         ObserverError (the transition was applied; an observer failed)
     template <class Event>
     Fired fire(const std::string& id, const Event& event, const Actor& actor,
                std::optional<std::uint64_t> expected_version = std::nullopt)
     {
+        try {
+            return fire_checked(id, event, actor, expected_version);
+        } catch (const Refusal& r) {
+            refuse(r);
+        }
+    }
+
+private:
+    template <class Event>
+    Fired create_checked(const std::string& id, Data data, const Actor& actor, const Event& opening)
+    {
+        auto slot = make_slot(id, std::move(data), actor);
+        Instance<Lifecycle>& in = slot->instance;
+        if (!store_) {
+            // Published locked: others who find it wait until it is opened, or see it gone.
+            std::unique_lock<std::mutex> lock(slot->mutex);
+            publish(id, slot);
+            const TransitionRecord* record = nullptr;
+            try {
+                record = &transition(in, opening, actor);
+                check(Event::id, in, actor);  // the opening event sets the owner
+            } catch (...) {
+                unpublish(id, *slot);  // rejected: as if never created
+                throw;
+            }
+            announce(slot, *record);
+            return fired(*record);
+        }
+        std::lock_guard<std::recursive_mutex> order(store_order_);
+        StoreScope scope(*store_);
+        check_store_changes();
+        store_->insert(stored(in));
+        std::unique_lock<std::mutex> lock(slot->mutex);
+        const TransitionRecord& record = transition(in, opening, actor);
+        check(Event::id, in, actor);  // the opening event sets the owner
+        store_->append(stored(in), logged(record, opening));
+        note_own_writes();
+        publish_stored(id, slot, scope);
+        announce(slot, record);
+        return fired(record);
+    }
+
+    template <class Event>
+    Fired fire_checked(const std::string& id, const Event& event, const Actor& actor,
+                       std::optional<std::uint64_t> expected_version)
+    {
         if (!store_) {
             Locked locked = acquire(id);
             Instance<Lifecycle>& in = locked.slot->instance;
+            check(Event::id, in, actor);
             if (expected_version && *expected_version != in.version_)
                 throw VersionConflict(id, *expected_version, in.version_);
             const TransitionRecord& record = transition(in, event, actor);
@@ -304,24 +366,16 @@ public:
         StoreScope scope(*store_);
         Locked locked = acquire(id);  // fresh: reloaded if another process moved it
         Instance<Lifecycle>& in = locked.slot->instance;
+        check(Event::id, in, actor);
         if (expected_version && *expected_version != in.version_)
             throw VersionConflict(id, *expected_version, in.version_);
         const TransitionRecord& record = transition(in, event, actor);
-        try {
-            store_->append(stored(in), logged(record, event));
-            note_own_writes();
-            scope.commit();
-        } catch (...) {
-            // The instance in memory is ahead of the store: drop it; it is read back as stored.
-            locked.lock.unlock();
-            drop(id);
-            throw;
-        }
-        if (Unit* unit = unit_here()) unit->touched.push_back(id);
+        write_through(scope, locked, id, [&] { store_->append(stored(in), logged(record, event)); });
         announce(locked.slot, record);
         return fired(record);
     }
 
+public:
     /// Fires an event by its stable id with a payload of strings, for hosts and tools that only
     /// have text (a command line, a form, another language).
     /// @throws UnknownEvent, InvalidPayload, and everything the typed fire throws
@@ -360,10 +414,14 @@ public:
     }
 
     /// Ids of the instances @p query asks for (its lifecycle is this engine's), sorted. With a
-    /// store the store's indexes answer; in memory every instance is checked.
+    /// store the store's indexes answer; in memory every instance is checked. Owner and overseer
+    /// are compared as organisation keys (organization_key(): "Caritas" finds `caritas`). This
+    /// call checks no policy: find(query, actor) does.
     std::vector<std::string> find(InstanceQuery query) const
     {
         query.lifecycle = std::string(Lifecycle::id);
+        if (!query.owner.empty()) query.owner = organization_key(query.owner);
+        if (!query.overseer.empty()) query.overseer = organization_key(query.overseer);
         if (store_) {
             std::lock_guard<std::recursive_mutex> order(store_order_);
             return store_->find(query);
@@ -374,6 +432,7 @@ public:
             if (!query.state.empty() && in.state() != query.state) return;
             if (!query.owner.empty() && keys.owner != query.owner) return;
             if (!query.area.empty() && keys.area != query.area) return;
+            if (!query.overseer.empty() && keys.overseer != query.overseer) return;
             if (query.due_before && !(keys.due && *keys.due < *query.due_before)) return;
             out.push_back(in.id());
         });
@@ -467,7 +526,189 @@ public:
         Locked locked = acquire(id);
         const Instance<Lifecycle>& in = locked.slot->instance;
         return View{std::string(Lifecycle::id), in.id(),         in.states(),      in.version(),
-                    in.data(),                  allowed_now(in), in.created_at(), in.created_by()};
+                    in.data(),                  allowed_now(in), in.created_at(), in.created_by(),
+                    in.erased_at()};
+    }
+
+    /// view() as @p actor sees it: allowed_events lists only what the policy lets them fire.
+    /// @throws NotPermitted if the policy does not let them read it (logged as a denial)
+    View view(const std::string& id, const Actor& actor) const
+    {
+        try {
+            std::unique_lock<std::recursive_mutex> order(store_order_, std::defer_lock);
+            if (store_) order.lock();
+            Locked locked = acquire(id);
+            const Instance<Lifecycle>& in = locked.slot->instance;
+            check(action::read, in, actor);
+            return View{std::string(Lifecycle::id), in.id(),         in.states(),      in.version(),
+                        in.data(),                  permitted_now(in, actor), in.created_at(), in.created_by(),
+                        in.erased_at()};
+        } catch (const Refusal& r) {
+            refuse(r);
+        }
+    }
+
+    /// history() as @p actor may read it.
+    /// @throws NotPermitted if the policy does not let them read it (logged as a denial)
+    std::vector<TransitionRecord> history(const std::string& id, const Actor& actor) const
+    {
+        try {
+            std::unique_lock<std::recursive_mutex> order(store_order_, std::defer_lock);
+            if (store_) order.lock();
+            check(action::read, acquire(id).slot->instance, actor);
+            return history(id);
+        } catch (const Refusal& r) {
+            refuse(r);
+        }
+    }
+
+    /// The events @p actor may fire on instance @p id now: allowed_events() that the policy
+    /// lets them fire.
+    /// @throws NotPermitted if the policy does not let them read it (logged as a denial)
+    std::vector<std::string_view> allowed_events(const std::string& id, const Actor& actor) const
+    {
+        try {
+            std::unique_lock<std::recursive_mutex> order(store_order_, std::defer_lock);
+            if (store_) order.lock();
+            Locked locked = acquire(id);
+            check(action::read, locked.slot->instance, actor);
+            return permitted_now(locked.slot->instance, actor);
+        } catch (const Refusal& r) {
+            refuse(r);
+        }
+    }
+
+    /// find() restricted to the instances @p actor may read: a case manager finds the cases of
+    /// their Träger, a Kreis coordinator those of their Kreis.
+    /// @throws NotPermitted if the policy lets them read no instance of the lifecycle at all
+    std::vector<std::string> find(InstanceQuery query, const Actor& actor) const
+    {
+        if (!options_.policy) return find(std::move(query));
+        const auto scopes = options_.policy->scopes(actor, Lifecycle::id, action::read);
+        if (scopes.empty())
+            refuse(Refusal{denial(action::read, "", actor,
+                                  *options_.policy->refusal(actor, action::read, AccessTarget{Lifecycle::id}))});
+        if (std::find(scopes.begin(), scopes.end(), Scope::any) != scopes.end()) return find(std::move(query));
+        const std::string mine = organization_key(actor.organization);
+        std::vector<std::string> out;
+        for (Scope scope : scopes) {
+            InstanceQuery restricted = query;
+            std::string& key = scope == Scope::owner ? restricted.owner : restricted.overseer;
+            if (!key.empty() && organization_key(key) != mine) continue;  // asks for others' instances
+            key = mine;
+            if (mine.empty()) continue;
+            auto found = find(std::move(restricted));
+            out.insert(out.end(), found.begin(), found.end());
+        }
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+        return out;
+    }
+
+    /// for_each() over the instances @p actor may read (see find(query, actor)).
+    template <class F>
+    void for_each(const Actor& actor, F&& f) const
+    {
+        if (!options_.policy) return for_each(std::forward<F>(f));
+        for (const auto& id : find(InstanceQuery{}, actor)) {
+            std::unique_lock<std::recursive_mutex> order(store_order_, std::defer_lock);
+            if (store_) order.lock();
+            std::optional<Locked> locked;
+            try {
+                locked.emplace(acquire(id));
+            } catch (const InstanceNotFound&) {
+                continue;  // removed meanwhile
+            }
+            f(static_cast<const Instance<Lifecycle>&>(locked->slot->instance));
+        }
+    }
+
+    /// The refusals logged about instance @p id (every refusal of the lifecycle when empty),
+    /// oldest first: from the store, or from memory for an engine without one.
+    std::vector<StoredDenial> denials(const std::string& id = {}) const
+    {
+        if (store_) {
+            std::lock_guard<std::recursive_mutex> order(store_order_);
+            return store_->denials(Lifecycle::id, id);
+        }
+        std::lock_guard<std::mutex> lock(denials_mutex_);
+        std::vector<StoredDenial> out;
+        for (const auto& d : memory_denials_)
+            if (id.empty() || d.instance == id) out.push_back(d);
+        return out;
+    }
+
+    /// Erases the personal data of instance @p id now, e.g. on the client's request (DSGVO
+    /// art. 17), as purge() does when the retention period ends: the lifecycle's
+    /// `erase_personal(Data&)` clears the data, the payload fields marked personal are emptied in
+    /// every log entry, and a log entry (event erasure_event) records who erased it. State,
+    /// phases, dates and the figures stay; the hash chain stays verifiable. Erasing an instance
+    /// again erases what was recorded since (each erasure is logged).
+    /// @throws Error without a store; NotPermitted (logged) if the policy does not let @p actor
+    ///         `erase` it; InstanceNotFound
+    void erase(const std::string& id, const Actor& actor, std::string_view reason = "erasure requested")
+    {
+        require_store("erase");
+        try {
+            std::lock_guard<std::recursive_mutex> order(store_order_);
+            StoreScope scope(*store_);
+            Locked locked = acquire(id);
+            Instance<Lifecycle>& in = locked.slot->instance;
+            check(action::erase, in, actor);
+            write_through(scope, locked, id, [&] { erase_stored(in, actor, clock_->now(), reason); });
+        } catch (const Refusal& r) {
+            refuse(r);
+        }
+        if (!unit_here()) store_->scrub();
+    }
+
+    /// Erases the personal data (as erase() does) of every instance whose retention period has
+    /// ended by @p now: EngineOptions::retention, or the lifecycle's own `retention`, counted
+    /// from when the lifecycle's `ended_at(data, state)` says the instance ended. A lifecycle
+    /// without them keeps everything (council papers are public records). One transaction;
+    /// afterwards the store scrubs its files (Store::scrub), unless a unit of work is open.
+    /// @return the ids erased, sorted
+    /// @throws Error without a store; NotPermitted (logged) if the policy does not let @p actor `purge`
+    std::vector<std::string> purge(Timestamp now, const Actor& actor)
+    {
+        require_store("purge");
+        if (options_.policy)
+            if (auto why = options_.policy->refusal(actor, action::purge, AccessTarget{Lifecycle::id}))
+                refuse(Refusal{denial(action::purge, "", actor, std::move(*why))});
+        std::vector<std::string> erased;
+        const std::optional<Retention> retention = options_.retention ? options_.retention : lifecycle_retention();
+        if constexpr (has_ended_at<Lifecycle>::value) {
+            if (!retention) return erased;
+            std::lock_guard<std::recursive_mutex> order(store_order_);
+            StoreScope scope(*store_);
+            try {
+                for (const auto& id : purge_candidates()) {
+                    Locked locked = acquire(id);
+                    Instance<Lifecycle>& in = locked.slot->instance;
+                    const std::optional<Timestamp> ended = Lifecycle::ended_at(in.data(), in.state());
+                    if (!ended || now < retention_end(*ended, *retention)) continue;
+                    if (in.erased_at_ && *in.erased_at_ >= *ended) continue;  // nothing recorded since
+                    erased.push_back(id);
+                    erase_stored(in, actor, now, "retention period ended");
+                }
+                note_own_writes();
+                scope.commit();
+            } catch (...) {
+                for (const auto& id : erased) drop(id);
+                throw;
+            }
+            if (Unit* unit = unit_here()) unit->touched.insert(unit->touched.end(), erased.begin(), erased.end());
+        }
+        if (!unit_here() && !erased.empty()) store_->scrub();
+        return erased;
+    }
+
+    /// When an instance that ended at @p ended may be purged: the first moment after the end of
+    /// the retention's last calendar year (UTC).
+    static Timestamp retention_end(Timestamp ended, Retention retention)
+    {
+        const date::year_month_day day{date::floor<date::days>(ended)};
+        return Timestamp{date::sys_days{(day.year() + date::years{retention.calendar_years + 1}) / 1 / 1}};
     }
 
     /// Registers @p observer for every transition applied from now on; returns a handle for unobserve().
@@ -528,6 +769,8 @@ private:
         std::vector<std::string> touched;
         /// Transitions to announce after the commit.
         std::vector<std::pair<std::shared_ptr<Slot>, TransitionRecord>> pending;
+        /// Refusals logged in the unit: logged again if it rolls back.
+        std::vector<StoredDenial> denials;
     };
 
     /// One fire's (or create's) part of the store transaction: a transaction of its own, or a
@@ -576,6 +819,7 @@ private:
         std::string_view id;
         Fired (Engine::*fire)(const std::string&, const Fields&, const Actor&, std::optional<std::uint64_t>);
         Fired (Engine::*create)(const std::string&, Data, const Actor&, const Fields&);
+        std::optional<ErasedEntry> (*erased)(const StoredTransition&, const std::string&);
     };
 
     template <class Event>
@@ -591,19 +835,27 @@ private:
         return create(id, std::move(data), actor, read_fields<Event>(Event::id, payload));
     }
 
-    /// The event named @p name; throws UnknownEvent listing the lifecycle's events.
-    static const NamedEvent& named_event(std::string_view name)
+    /// The event named @p name, or null.
+    static const NamedEvent* find_named_event(std::string_view name)
     {
         static const std::vector<NamedEvent> table = [] {
             std::vector<NamedEvent> out;
             Traits::for_each_event([&out](auto wrapped) {
                 using E = typename decltype(wrapped)::of;
-                out.push_back({E::id, &Engine::template fire_from_fields<E>, &Engine::template create_from_fields<E>});
+                out.push_back({E::id, &Engine::template fire_from_fields<E>, &Engine::template create_from_fields<E>,
+                               &Engine::template erased_entry<E>});
             });
             return out;
         }();
         for (const auto& named : table)
-            if (named.id == name) return named;
+            if (named.id == name) return &named;
+        return nullptr;
+    }
+
+    /// The event named @p name; throws UnknownEvent listing the lifecycle's events.
+    static const NamedEvent& named_event(std::string_view name)
+    {
+        if (const NamedEvent* named = find_named_event(name)) return *named;
         std::string known;
         for (const auto& e : Traits::events()) known += (known.empty() ? "" : ", ") + std::string(e.id);
         throw UnknownEvent(std::string(Lifecycle::id), std::string(name), known);
@@ -613,6 +865,12 @@ private:
     std::shared_ptr<Slot> make_slot(const std::string& id, Data data, const Actor& actor) const
     {
         if (id.empty()) throw InvalidData("an instance needs a non-empty id");
+        if (id.size() > max_instance_id_bytes)
+            throw InvalidData("an instance id may have at most " + std::to_string(max_instance_id_bytes) +
+                              " bytes; this one has " + std::to_string(id.size()) + ": use a shorter reference");
+        if (!valid_utf8(id)) throw InvalidData("an instance id must be UTF-8 text; this one has bytes that are not");
+        if (std::any_of(id.begin(), id.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }))
+            throw InvalidData("an instance id must not hold control characters (line breaks, tabs, …)");
         if constexpr (has_validate<Lifecycle>::value) Lifecycle::validate(data);
         auto slot = std::make_shared<Slot>();
         Instance<Lifecycle>& in = slot->instance;
@@ -624,6 +882,164 @@ private:
         ContextScope<Machine, Config> scope(in.machine_, context);
         in.machine_.start();
         return slot;
+    }
+
+    /// Runs @p write (the store writes of a change already made to instance @p id in memory) and
+    /// commits @p scope. If either fails, the instance in memory is ahead of the store: it is
+    /// dropped, and read back as stored at its next use. Inside a unit of work, a rollback of
+    /// the unit drops it too.
+    template <class Write>
+    void write_through(StoreScope& scope, Locked& locked, const std::string& id, Write&& write)
+    {
+        try {
+            write();
+            note_own_writes();
+            scope.commit();
+        } catch (...) {
+            locked.lock.unlock();
+            drop(id);
+            throw;
+        }
+        if (Unit* unit = unit_here()) unit->touched.push_back(id);
+    }
+
+    /// A refused action, thrown inside an operation and caught at its edge, once its locks and
+    /// store transaction are undone, where refuse() logs it and throws NotPermitted.
+    struct Refusal {
+        StoredDenial denial;
+    };
+
+    StoredDenial denial(std::string_view what, const std::string& id, const Actor& actor, std::string reason) const
+    {
+        return StoredDenial{std::string(Lifecycle::id), id, std::string(what), actor, clock_->now(), std::move(reason)};
+    }
+
+    AccessTarget target_of(const Instance<Lifecycle>& in, const StoreKeys& keys) const
+    {
+        return AccessTarget{Lifecycle::id, in.id(), keys.owner, keys.overseer};
+    }
+
+    /// Throws Refusal unless the policy lets @p actor do @p what to @p in.
+    void check(std::string_view what, const Instance<Lifecycle>& in, const Actor& actor) const
+    {
+        if (!options_.policy) return;
+        const StoreKeys keys = keys_of(in);
+        if (auto why = options_.policy->refusal(actor, what, target_of(in, keys)))
+            throw Refusal{denial(what, in.id(), actor, std::move(*why))};
+    }
+
+    /// Logs the refusal (inside this thread's unit of work, and again after it if it rolls
+    /// back) and throws NotPermitted.
+    [[noreturn]] void refuse(const Refusal& r) const
+    {
+        const StoredDenial& d = r.denial;
+        if (store_) {
+            std::lock_guard<std::recursive_mutex> order(store_order_);
+            store_->log_denial(d);
+            if (Unit* unit = const_cast<Engine*>(this)->unit_here()) unit->denials.push_back(d);
+        } else {
+            std::lock_guard<std::mutex> lock(denials_mutex_);
+            memory_denials_.push_back(d);
+        }
+        throw NotPermitted(d.lifecycle, d.instance, d.action, d.actor.id, "not permitted: " + d.reason);
+    }
+
+    /// The events allowed now that the policy lets @p actor fire.
+    std::vector<std::string_view> permitted_now(const Instance<Lifecycle>& in, const Actor& actor) const
+    {
+        std::vector<std::string_view> events = allowed_now(in);
+        if (!options_.policy) return events;
+        const StoreKeys keys = keys_of(in);
+        const AccessTarget target = target_of(in, keys);
+        events.erase(std::remove_if(events.begin(), events.end(),
+                                    [&](std::string_view e) { return !options_.policy->permits(actor, e, target); }),
+                     events.end());
+        return events;
+    }
+
+    void require_store(const char* what) const
+    {
+        if (!store_)
+            throw Error(std::string(what) + " needs an engine with a store: an engine in memory keeps nothing "
+                                            "beyond its own life");
+    }
+
+    template <class L, class = void>
+    struct has_ended_at : std::false_type {};
+    template <class L>
+    struct has_ended_at<L, std::void_t<decltype(L::ended_at(std::declval<const Data&>(), std::string_view{}))>>
+        : std::true_type {};
+    template <class L, class = void>
+    struct has_erase_personal : std::false_type {};
+    template <class L>
+    struct has_erase_personal<L, std::void_t<decltype(L::erase_personal(std::declval<Data&>()))>> : std::true_type {};
+    template <class L, class = void>
+    struct has_retention : std::false_type {};
+    template <class L>
+    struct has_retention<L, std::void_t<decltype(Retention{L::retention})>> : std::true_type {};
+    template <class L, class = void>
+    struct has_ended_states : std::false_type {};
+    template <class L>
+    struct has_ended_states<L, std::void_t<decltype(std::begin(L::ended_states))>> : std::true_type {};
+
+    static std::optional<Retention> lifecycle_retention()
+    {
+        if constexpr (has_retention<Lifecycle>::value)
+            return Retention{Lifecycle::retention};
+        else
+            return std::nullopt;
+    }
+
+    /// Instances purge() looks at: those in the lifecycle's `ended_states`, or all.
+    std::vector<std::string> purge_candidates() const
+    {
+        if constexpr (has_ended_states<Lifecycle>::value) {
+            std::vector<std::string> out;
+            for (std::string_view state : Lifecycle::ended_states) {
+                InstanceQuery q{std::string(Lifecycle::id)};
+                q.state = std::string(state);
+                auto found = store_->find(q);
+                out.insert(out.end(), found.begin(), found.end());
+            }
+            std::sort(out.begin(), out.end());
+            return out;
+        } else {
+            return store_->find(InstanceQuery{std::string(Lifecycle::id)});
+        }
+    }
+
+    /// Erases @p in's personal data in the store's open transaction and then in memory (the
+    /// caller holds its lock and drops it if the transaction fails).
+    void erase_stored(Instance<Lifecycle>& in, const Actor& actor, Timestamp at, std::string_view reason)
+    {
+        Data data = in.data();
+        if constexpr (has_erase_personal<Lifecycle>::value) Lifecycle::erase_personal(data);
+        std::vector<ErasedEntry> entries;
+        for (const auto& t : store_->history(Lifecycle::id, in.id())) {
+            if (t.erased_at || t.event == erasure_event) continue;
+            const NamedEvent* named = find_named_event(t.event);
+            if (!named) continue;  // an event this build does not know: left as it is
+            if (auto entry = named->erased(t, std::string(Lifecycle::id) + " " + in.id())) entries.push_back(*entry);
+        }
+        StoredInstance after = stored(in);
+        after.version = in.version_ + 1;
+        if constexpr (storable) after.data = encode(data);
+        const std::string state(in.state());
+        StoredTransition record{after.version, std::string(erasure_event), state, state, actor, at, {},
+                                "reason=" + std::string(reason)};
+        store_->erase(after, entries, record);
+        in.machine_.data = std::move(data);
+        in.version_ = after.version;
+        in.erased_at_ = at;
+    }
+
+    /// The erased form of a log entry of event @p Event, if it has personal fields.
+    template <class Event>
+    static std::optional<ErasedEntry> erased_entry(const StoredTransition& t, const std::string& what)
+    {
+        if (!has_personal_fields<Event>()) return std::nullopt;
+        const Event erased = without_personal_fields(decode<Event>(t.payload, what + " version " + std::to_string(t.version)));
+        return ErasedEntry{t.version, encode(erased), summarize_fields(erased)};
     }
 
     /// Makes @p slot visible under @p id.
@@ -726,8 +1142,10 @@ private:
         in.version_ = s->version;
         in.created_at_ = s->created_at;
         in.created_by_ = std::move(s->created_by);
-        if constexpr (storable) in.machine_.data = decode<Data>(s->data, std::string(Lifecycle::id) + " " + id);
-        restore_state_ids<Lifecycle>(in.machine_, s->states);
+        in.erased_at_ = s->erased_at;
+        const std::string what = std::string(Lifecycle::id) + " " + id;
+        if constexpr (storable) in.machine_.data = decode<Data>(s->data, what);
+        restore_state_ids<Lifecycle>(in.machine_, s->states, what);
         evict_for_one_more();
         publish(id, slot);
         return slot;
@@ -786,23 +1204,37 @@ private:
                               in.created_by_,
                               keys.due,
                               keys.owner,
-                              keys.area};
+                              keys.area,
+                              keys.overseer,
+                              in.erased_at_};
     }
 
     /// The transition as the store logs it, with the typed event as payload.
     template <class Event>
     static StoredTransition logged(const TransitionRecord& r, const Event& event)
     {
-        return StoredTransition{r.version,        std::string(r.event), std::string(r.from), std::string(r.to),
-                                r.actor,          r.at,                 encode(event),      r.payload};
+        StoredTransition t{r.version, std::string(r.event), std::string(r.from), std::string(r.to),
+                           r.actor,   r.at,                 encode(event),      r.payload};
+        if (has_personal_fields<Event>()) {
+            const Event erased = without_personal_fields(event);
+            t.personal = true;
+            t.erased_payload = encode(erased);
+            t.erased_summary = summarize_fields(erased);
+        }
+        return t;
     }
 
+    /// The lifecycle's keys, with owner and overseer as organisation keys (organization_key()).
     StoreKeys keys_of(const Instance<Lifecycle>& in) const
     {
-        if constexpr (has_store_keys<Lifecycle>::value)
-            return Lifecycle::store_keys(in.data(), in.state(), config_);
-        else
+        if constexpr (has_store_keys<Lifecycle>::value) {
+            StoreKeys keys = Lifecycle::store_keys(in.data(), in.state(), config_);
+            keys.owner = organization_key(keys.owner);
+            keys.overseer = organization_key(keys.overseer);
+            return keys;
+        } else {
             return {};
+        }
     }
 
     static Fired fired(const TransitionRecord& r) { return {r.from, r.to, r.version}; }
@@ -857,6 +1289,14 @@ private:
         }
         if (!committed) {
             for (const auto& id : unit->touched) drop(id);
+            // A refusal is logged even when the work around it is undone.
+            for (const auto& d : unit->denials) {
+                try {
+                    store_->log_denial(d);
+                } catch (...) {
+                    if (commit) throw;  // the commit failed: the store is unwell; report that
+                }
+            }
             return;
         }
         unit->order.unlock();
@@ -888,6 +1328,14 @@ private:
         // a transition, once applied, is always recorded. Actions themselves may allocate: under
         // exhausted memory an action can stop half-way (no strong guarantee there).
         TransitionRecord record{in.version_ + 1, Event::id, {}, {}, actor, clock_->now(), summarize_fields(event)};
+        // The summary holds every text field: checking it checks them all, before anything moves.
+        if (record.payload.size() > options_.max_payload_bytes)
+            throw InvalidPayload(std::string(Event::id), "", "the payload has " + std::to_string(record.payload.size()) +
+                                                                 " bytes; at most " +
+                                                                 std::to_string(options_.max_payload_bytes) +
+                                                                 " are taken: keep documents outside and refer to them");
+        if (!valid_utf8(record.payload))
+            throw InvalidPayload(std::string(Event::id), "", "a text field is not UTF-8; convert it before firing");
         std::vector<TransitionRecord>& history = store_ ? last_record_ : in.history_;
         if (store_) history.clear();
         if (history.size() == history.capacity()) history.reserve(std::max<std::size_t>(4, history.capacity() * 2));
@@ -986,6 +1434,9 @@ private:
     /// Both guarded by store_order_.
     mutable std::optional<std::uint64_t> verified_changes_;
     mutable std::uint64_t cache_epoch_ = 1;
+    /// Without a store: the refusals logged (with one, the store keeps them).
+    mutable std::mutex denials_mutex_;
+    mutable std::vector<StoredDenial> memory_denials_;
     /// With a store: the record of the transition being written (guarded by store_order_).
     std::vector<TransitionRecord> last_record_;
     mutable std::shared_mutex map_mutex_;

@@ -136,6 +136,29 @@ private:
     std::uint64_t expected_, actual_;
 };
 
+/// The policy does not let the actor do this (fire the event, create, read or erase the
+/// instance). Nothing changed; the refusal itself is in the audit trail.
+class NotPermitted : public Error {
+public:
+    NotPermitted(std::string lifecycle, std::string instance, std::string action, std::string actor,
+                 const std::string& message)
+        : Error(message), lifecycle_(std::move(lifecycle)), instance_(std::move(instance)),
+          action_(std::move(action)), actor_(std::move(actor))
+    {
+    }
+    /// The lifecycle's id, e.g. "case".
+    const std::string& lifecycle() const noexcept { return lifecycle_; }
+    /// The instance id (empty for a list or a report).
+    const std::string& instance() const noexcept { return instance_; }
+    /// What was refused: an event id, or `create`, `read`, `erase`, `purge`.
+    const std::string& action() const noexcept { return action_; }
+    /// The actor's id.
+    const std::string& actor() const noexcept { return actor_; }
+
+private:
+    std::string lifecycle_, instance_, action_, actor_;
+};
+
 /// An observer threw. The transition itself was applied; only the notification failed.
 class ObserverError : public Error {
 public:

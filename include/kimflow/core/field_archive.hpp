@@ -5,6 +5,7 @@
 /// optional version argument), so one member list serves them and cereal's own archives.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -15,8 +16,16 @@
 
 #include "kimflow/core/error.hpp"
 #include "kimflow/core/fields.hpp"
+#include "kimflow/core/text.hpp"
 
 namespace kimflow {
+
+/// The most bytes a payload field (its name or its value) may have as text: 64 KiB. A payload
+/// is a short fact (a reference, a date, a reason); a longer text belongs in a document the
+/// payload names. Each fire keeps its payload in the log for good, so a 10 MB field would
+/// cost 10 MB per fire, and every history read after.
+inline constexpr std::size_t max_field_bytes = 64 * 1024;
+
 namespace detail {
 
 template <class T, class A, class = void>
@@ -64,12 +73,21 @@ private:
 
 }  // namespace detail
 
-/// Reads a payload struct from Fields. Every required field must be there, no unknown field
-/// may be, and each value must parse; otherwise InvalidPayload names the field and the fix.
+/// Reads a payload struct from Fields. Every given name and value must be UTF-8 of at most
+/// max_field_bytes, every required field must be there, no unknown field may be, and each value
+/// must parse; otherwise InvalidPayload names the field and the fix.
 class FieldsReader : public detail::FieldArchiveBase<FieldsReader> {
 public:
     /// @param event  the event's id, used in error messages
-    FieldsReader(std::string_view event, const Fields& fields) : event_(event), fields_(fields) {}
+    /// @throws InvalidPayload for a name or value that is too long or not UTF-8 (checked
+    ///         first, so that no message quotes such text)
+    FieldsReader(std::string_view event, const Fields& fields) : event_(event), fields_(fields)
+    {
+        for (const auto& [name, value] : fields_) {
+            check_text(name, name, "its name");
+            check_text(name, value, "it");
+        }
+    }
 
     template <class T>
     void on_field(Field<T> f)
@@ -107,6 +125,22 @@ public:
     std::size_t fields_used() const noexcept { return used_.size(); }
 
 private:
+    /// Refuses @p text (the name or value of field @p name) if too long or not UTF-8.
+    void check_text(const std::string& name, const std::string& text, const char* what) const
+    {
+        if (text.size() > max_field_bytes)
+            throw InvalidPayload(std::string(event_), printable(name),
+                                 std::string(what) + " is " + std::to_string(text.size()) +
+                                     " bytes long; a payload field takes at most " + std::to_string(max_field_bytes) +
+                                     " bytes (64 KiB): shorten it, or keep the long text in a document and give its "
+                                     "reference");
+        if (const auto at = invalid_utf8_at(text); at != std::string_view::npos)
+            throw InvalidPayload(std::string(event_), printable(name),
+                                 std::string(what) + " is not valid UTF-8 text (byte " + std::to_string(at + 1) +
+                                     " of " + std::to_string(text.size()) + " is not); send it as UTF-8 (" +
+                                     printable(text, 40) + ")");
+    }
+
     std::string_view event_;
     const Fields& fields_;
     std::set<std::string, std::less<>> used_;
@@ -200,7 +234,8 @@ std::vector<FieldInfo> describe_fields()
 }
 
 /// Reads a @p T from @p fields; @p event names it in errors.
-/// @throws InvalidPayload for a missing, empty, unknown or malformed field.
+/// @throws InvalidPayload for a missing, empty, unknown or malformed field, or one whose name
+///         or value is not UTF-8 or longer than max_field_bytes.
 template <class T>
 T read_fields(std::string_view event, const Fields& fields)
 {

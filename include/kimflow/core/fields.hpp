@@ -46,6 +46,12 @@ struct Field {
     const char* name;
     T& value;
     Presence presence;
+    /// Whether the field holds personal data (free text about a person): erased by
+    /// Engine::purge() and Engine::erase(). Mark it with personal().
+    bool personal_data = false;
+
+    /// The same field, marked as personal data: `field("goal", goal).personal()`.
+    Field personal() const { return {name, value, presence, true}; }
 };
 
 /// Names a required member: the payload must give it.

@@ -70,31 +70,89 @@ inline bool has_shape(std::string_view text, std::string_view pattern)
 }
 }  // namespace detail
 
-/// Parses a date written as ISO `2025-02-06` or German `06.02.2025` (also `6.2.2025`).
+namespace detail {
+/// Whether @p text has the shape of an instant parse_timestamp reads: `YYYY-MM-DD`, then
+/// optionally `Thh:mm`, `:ss`, `.f` (1 to 6 digits), and `Z` or an offset `±hh`, `±hhmm` or
+/// `±hh:mm` of at most 23:59 (RFC 3339). date.h alone reads fewer digits (`25-02-06` as the
+/// year 25), signed years and any offset such as `+99:99`; the day's and time's ranges it
+/// checks itself.
+inline bool has_instant_shape(std::string_view text)
+{
+    auto digits = [&text](std::size_t n, int* value = nullptr) {
+        if (text.size() < n) return false;
+        int v = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (text[i] < '0' || text[i] > '9') return false;
+            v = v * 10 + (text[i] - '0');
+        }
+        text.remove_prefix(n);
+        if (value) *value = v;
+        return true;
+    };
+    auto literal = [&text](char c) {
+        if (text.empty() || text.front() != c) return false;
+        text.remove_prefix(1);
+        return true;
+    };
+    if (!(digits(4) && literal('-') && digits(2) && literal('-') && digits(2))) return false;
+    if (text.empty()) return true;
+    if (!(literal('T') || literal(' ')) || !(digits(2) && literal(':') && digits(2))) return false;
+    if (literal(':')) {
+        if (!digits(2)) return false;
+        if (literal('.')) {
+            std::size_t n = 0;
+            while (n < 6 && digits(1)) ++n;
+            if (n == 0) return false;
+        }
+    }
+    if (text.empty() || text == "Z") return true;
+    if (!(literal('+') || literal('-'))) return false;
+    int hours = 0, minutes = 0;
+    if (!digits(2, &hours)) return false;
+    if (!text.empty()) {
+        literal(':');
+        if (!digits(2, &minutes) || !text.empty()) return false;
+    }
+    return hours <= 23 && minutes <= 59;
+}
+
+/// Whether @p year is the year 0000, which the calendar does not have: it is how a missing
+/// date is often written, and is refused rather than read as a day 2025 years ago.
+inline bool is_year_zero(std::string_view year) { return year == "0000"; }
+}  // namespace detail
+
+/// Parses a date written as ISO `2025-02-06` or German `06.02.2025` (also `6.2.2025`). The
+/// year has four digits, from 0001 to 9999; the day must exist (2025-02-30 does not).
 /// @throws std::invalid_argument naming the accepted forms.
 inline Date parse_date(std::string_view text)
 {
     Date d;
-    if ((detail::has_shape(text, "9999-99-99") && detail::parse_whole(text, "%F", d)) ||
-        (detail::has_shape(text, "9?.9?.9999") && detail::parse_whole(text, "%d.%m.%Y", d)))
+    if ((detail::has_shape(text, "9999-99-99") && !detail::is_year_zero(text.substr(0, 4)) &&
+         detail::parse_whole(text, "%F", d)) ||
+        (detail::has_shape(text, "9?.9?.9999") && !detail::is_year_zero(text.substr(text.size() - 4)) &&
+         detail::parse_whole(text, "%d.%m.%Y", d)))
         return d;
     throw std::invalid_argument("'" + std::string(text) +
-                                "' is not a date; write it as YYYY-MM-DD (e.g. 2025-02-06) or DD.MM.YYYY");
+                                "' is not a date; write it as YYYY-MM-DD (e.g. 2025-02-06) or DD.MM.YYYY, a day "
+                                "that exists");
 }
 
 /// Parses an ISO 8601 instant: `2025-02-06T18:00:00Z`, with an offset `…+01:00`, or a bare
-/// date (midnight UTC). A date-time without offset is read as UTC.
+/// date (midnight UTC). A date-time without offset is read as UTC. Years have four digits
+/// (0001 to 9999), the other parts two; offsets are at most ±23:59.
 /// @throws std::invalid_argument naming the accepted forms.
 inline Timestamp parse_timestamp(std::string_view text)
 {
-    Timestamp t;
-    for (const char* format : {"%FT%T%Ez", "%FT%T%z", "%FT%TZ", "%FT%T", "%F %T", "%FT%R%Ez", "%FT%RZ", "%FT%R"})
-        if (detail::parse_whole(text, format, t)) return t;
-    Date d;
-    if (detail::parse_whole(text, "%F", d)) return start_of(d);
+    if (detail::has_instant_shape(text) && !detail::is_year_zero(text.substr(0, 4))) {
+        Timestamp t;
+        for (const char* format : {"%FT%T%Ez", "%FT%T%z", "%FT%TZ", "%FT%T", "%F %T", "%FT%R%Ez", "%FT%RZ", "%FT%R"})
+            if (detail::parse_whole(text, format, t)) return t;
+        Date d;
+        if (detail::parse_whole(text, "%F", d)) return start_of(d);
+    }
     throw std::invalid_argument("'" + std::string(text) +
                                 "' is not a time; write it as YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with Z or an offset "
-                                "(e.g. 2025-02-06T18:00:00+01:00)");
+                                "(e.g. 2025-02-06T18:00:00+01:00), a day and time that exist");
 }
 
 /// `2025-02-06` (years outside 0000..9999 are written with date.h's general format).

@@ -11,6 +11,10 @@
 
 namespace kimflow {
 
+/// The event of the log entry that Engine::purge() and Engine::erase() add when they erase an
+/// instance's personal data: it stays in its state, and the entry says who erased it and when.
+inline constexpr std::string_view erasure_event = "erase_personal_data";
+
 /// One applied transition. State and event ids are the lifecycle's stable ids; the views
 /// refer to the lifecycle's static id strings and stay valid for the program's life.
 struct TransitionRecord {

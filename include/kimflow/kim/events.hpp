@@ -1,5 +1,7 @@
 /// @file
-/// The events of the KIM case lifecycle and their payloads.
+/// The events of the KIM case lifecycle and their payloads. Free text written about the client
+/// (goals, notes, the consent's purpose, why a case rests) is marked personal: purge() and
+/// erase() empty it. Names of staff and institutions are not: the trail must say who acted.
 #pragma once
 
 #include <string>
@@ -46,7 +48,7 @@ struct GrantConsent {
     template <class Archive>
     void serialize(Archive& ar)
     {
-        ar(field("recipients", recipients), field("purpose", purpose));
+        ar(field("recipients", recipients), field("purpose", purpose).personal());
     }
 };
 
@@ -62,7 +64,7 @@ struct Decline {
     template <class Archive>
     void serialize(Archive& ar)
     {
-        ar(optional_field("note", note));
+        ar(optional_field("note", note).personal());
     }
 };
 
@@ -78,7 +80,7 @@ struct AddGoal {
     template <class Archive>
     void serialize(Archive& ar)
     {
-        ar(field("goal", goal));
+        ar(field("goal", goal).personal());
     }
 };
 
@@ -122,7 +124,7 @@ struct Close {
     template <class Archive>
     void serialize(Archive& ar)
     {
-        ar(field("reason", reason), optional_field("note", note));
+        ar(field("reason", reason), optional_field("note", note).personal());
     }
 };
 
@@ -133,7 +135,7 @@ struct Pause {
     template <class Archive>
     void serialize(Archive& ar)
     {
-        ar(field("reason", reason));
+        ar(field("reason", reason).personal());
     }
 };
 
@@ -150,7 +152,7 @@ struct Abort {
     template <class Archive>
     void serialize(Archive& ar)
     {
-        ar(field("reason", reason), optional_field("note", note));
+        ar(field("reason", reason), optional_field("note", note).personal());
     }
 };
 

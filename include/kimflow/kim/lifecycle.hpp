@@ -13,6 +13,7 @@
 /// an explicit form of MSM's shallow history that the diagram shows and the store keeps.
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -420,11 +421,35 @@ struct CaseLifecycle {
     using Config = CaseConfig;
     /// The phase region (the consent region is region 0).
     static constexpr int main_region = 1;
-    /// What a store indexes: the next follow-up of an open case, its Träger and its Kommune.
+    /// What a store indexes: the next follow-up of an open case, its Träger (owner), its Kommune
+    /// (area) and its Kreis (overseer).
     static StoreKeys store_keys(const KimCase& c, std::string_view phase, const CaseConfig&)
     {
         const bool open = phase != state::New::id && phase != state::Closed::id && phase != state::Aborted::id;
-        return StoreKeys{open ? c.next_follow_up() : std::nullopt, c.traeger, c.kommune};
+        return StoreKeys{open ? c.next_follow_up() : std::nullopt, c.traeger, c.kommune, c.kreis};
+    }
+
+    /// Personal data is kept to the end of the 5th calendar year after the case ended.
+    static constexpr Retention retention{5};
+    /// The phases in which a case has ended.
+    static constexpr std::array<std::string_view, 2> ended_states{state::Closed::id, state::Aborted::id};
+
+    /// When the case ended (closed or aborted), if it has.
+    static std::optional<Timestamp> ended_at(const KimCase& c, std::string_view phase)
+    {
+        if (phase != state::Closed::id && phase != state::Aborted::id) return std::nullopt;
+        return c.phase_since();
+    }
+
+    /// Removes what the case data says about the client: the goals' text (their number stays,
+    /// it is a figure), the consent's purpose and the note. Kommune, Kreis, Träger, case manager,
+    /// referrals (institutions and Rechtskreise), follow-up dates, phases and the closure reason
+    /// stay: the figures are made of them.
+    static void erase_personal(KimCase& c)
+    {
+        for (auto& goal : c.goals) goal.clear();
+        c.consent.purpose.clear();
+        c.note.clear();
     }
 };
 

@@ -41,7 +41,8 @@ T decode(const std::string& bytes, const std::string& what)
         archive(value);
     } catch (const std::exception& e) {
         throw StoreCorrupt("the stored data of " + what + " cannot be read (" + e.what() +
-                           "); was it written by another program?");
+                           "): the database was changed by hand or by another program; restore it from a backup, "
+                           "and run `kimctl verify` to find other damage");
     }
     return value;
 }

@@ -16,6 +16,8 @@
 
 #include "kimflow/core/error.hpp"
 #include "kimflow/core/lifecycle.hpp"
+#include "kimflow/core/text.hpp"
+#include "kimflow/store/store.hpp"
 
 namespace kimflow {
 
@@ -74,25 +76,72 @@ std::vector<std::string> active_state_ids(const typename LifecycleTraits<Lifecyc
     return out;
 }
 
+namespace detail {
+/// The region of each MSM state id: the region whose initial state reaches it through the
+/// table (rows never cross regions); -1 for a state no region reaches.
+template <class Lifecycle>
+const std::vector<int>& msm_state_regions()
+{
+    using Traits = LifecycleTraits<Lifecycle>;
+    static const std::vector<int> regions = [] {
+        const auto& names = Traits::state_ids();
+        const auto rows = Traits::transitions();
+        const auto initial = Traits::initial_states();
+        std::vector<int> out(names.size(), -1);
+        for (std::size_t r = 0; r < initial.size(); ++r) {
+            std::vector<std::string_view> todo{initial[r]};
+            while (!todo.empty()) {
+                const std::string_view s = todo.back();
+                todo.pop_back();
+                for (std::size_t i = 0; i < names.size(); ++i) {
+                    if (names[i] != s || out[i] >= 0) continue;
+                    out[i] = static_cast<int>(r);
+                    for (const auto& t : rows)
+                        if (t.from == s) todo.push_back(t.to);
+                }
+            }
+        }
+        return out;
+    }();
+    return regions;
+}
+
+/// What a StoreCorrupt about stored states tells the user to do.
+inline constexpr const char* restore_advice =
+    "the database was changed by hand or by another program; restore it from a backup, and run `kimctl verify` "
+    "to find other damage";
+}  // namespace detail
+
 /// Puts @p machine into the states named by @p ids (one per region, stable ids), without
 /// running entry or exit actions: the machine continues as if it had got there itself.
-/// @throws Error if the number of regions differs or an id is not a state of the lifecycle
+/// @param what  names the instance in errors, e.g. "paper 14/1923"
+/// @throws StoreCorrupt if the number of regions differs, an id is not a state of the
+///         lifecycle, or names a state of another region: no fire could have stored that
 template <class Lifecycle>
-void restore_state_ids(typename LifecycleTraits<Lifecycle>::Machine& machine, const std::vector<std::string>& ids)
+void restore_state_ids(typename LifecycleTraits<Lifecycle>::Machine& machine, const std::vector<std::string>& ids,
+                       const std::string& what = std::string(Lifecycle::id))
 {
     using Traits = LifecycleTraits<Lifecycle>;
     if (ids.size() != static_cast<std::size_t>(Traits::regions))
-        throw Error("stored " + std::string(Lifecycle::id) + " has " + std::to_string(ids.size()) +
-                    " region states, the lifecycle has " + std::to_string(Traits::regions));
+        throw StoreCorrupt("stored " + what + " has " + std::to_string(ids.size()) + " region states, but the " +
+                           std::string(Lifecycle::id) + " lifecycle has " + std::to_string(Traits::regions) + "; " +
+                           detail::restore_advice);
     std::vector<int> msm_ids;
     const auto& names = Traits::state_ids();
+    const auto& regions = detail::msm_state_regions<Lifecycle>();
     for (const auto& id : ids) {
         int found = -1;
         for (std::size_t i = 0; i < names.size(); ++i)
             if (names[i] == id) found = static_cast<int>(i);
         if (found < 0)
-            throw Error("stored state '" + id + "' is not a state of the " + std::string(Lifecycle::id) +
-                        " lifecycle; was the lifecycle changed without a migration?");
+            throw StoreCorrupt("stored " + what + " is in state '" + printable(id) + "', which is not a state of the " +
+                               std::string(Lifecycle::id) + " lifecycle; if the lifecycle was changed, migrate the "
+                               "stored states; otherwise " + detail::restore_advice);
+        const int region = static_cast<int>(msm_ids.size());
+        if (regions[static_cast<std::size_t>(found)] >= 0 && regions[static_cast<std::size_t>(found)] != region)
+            throw StoreCorrupt("stored " + what + " has state '" + id + "' in region " + std::to_string(region + 1) +
+                               " of " + std::to_string(Traits::regions) + ", where the " +
+                               std::string(Lifecycle::id) + " lifecycle does not have it; " + detail::restore_advice);
         msm_ids.push_back(found);
     }
     detail::StateArchive archive(true, std::move(msm_ids));

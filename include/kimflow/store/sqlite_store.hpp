@@ -31,12 +31,13 @@ struct SqliteOptions {
 };
 
 /// A Store in one SQLite file. Creates and migrates the schema on open; refuses files that
-/// are not kimflow databases, or come from a newer kimflow. Safe to use from several
+/// are not kimflow databases, or come from a newer kimflow. Its logs are hash-chained (see
+/// store/chain.hpp), and it deletes securely: what it erases is overwritten, not just unlinked. Safe to use from several
 /// threads (one connection, serialised) and from several processes on the same file.
 class SqliteStore final : public Store {
 public:
     /// The schema version this kimflow writes (PRAGMA user_version).
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
     /// PRAGMA application_id of kimflow databases ("KIMF").
     static constexpr std::int32_t application_id = 0x4B494D46;
 
@@ -54,6 +55,15 @@ public:
     std::vector<StoredTransition> history(std::string_view lifecycle, std::string_view id) override;
     std::vector<std::string> find(const InstanceQuery& query) override;
     std::uint64_t count(std::string_view lifecycle) override;
+    void log_denial(const StoredDenial& denial) override;
+    std::vector<StoredDenial> denials(std::string_view lifecycle, std::string_view id = {}) override;
+    void erase(const StoredInstance& erased, const std::vector<ErasedEntry>& entries,
+               const StoredTransition& record) override;
+    /// Checkpoints the WAL into the file and truncates it (PRAGMA wal_checkpoint(TRUNCATE)); the
+    /// file deletes securely (PRAGMA secure_delete) at all times.
+    /// @throws StoreBusy if another connection's read keeps old pages in the WAL
+    void scrub() override;
+    ChainCheck verify_chain() override;
     /// Counts this object's writes and rollbacks, and the commits of other connections (SQLite's
     /// PRAGMA data_version, read at the start of each transaction and by reads outside one).
     std::optional<std::uint64_t> change_counter() override;

@@ -81,6 +81,9 @@ struct StoredInstance {
     std::optional<Date> due{};
     std::string owner{};
     std::string area{};
+    std::string overseer{};
+    /// When its personal data was erased (Store::erase), if it was.
+    std::optional<Timestamp> erased_at{};
 };
 
 /// A transition as logged.
@@ -96,6 +99,64 @@ struct StoredTransition {
     std::string payload;
     /// The payload as `name=value, …`, for people and tools.
     std::string summary;
+    /// Whether the payload holds personal data; then erased_payload and erased_summary are what
+    /// payload and summary become once it is erased. The store chains a digest of both forms, so
+    /// that an erased entry stays verifiable (see ChainCheck).
+    bool personal = false;
+    std::string erased_payload{};
+    std::string erased_summary{};
+    /// When the entry's personal data was erased, if it was (read back only).
+    std::optional<Timestamp> erased_at{};
+};
+
+/// An action the policy refused, as the audit trail keeps it.
+struct StoredDenial {
+    std::string lifecycle;
+    /// The instance (empty for a list, a report or a purge).
+    std::string instance;
+    /// The event id, or `create`, `read`, `erase`, `purge`.
+    std::string action;
+    Actor actor;
+    Timestamp at{};
+    /// The policy's reason.
+    std::string reason;
+};
+
+/// A log entry's payload after erasure, for Store::erase.
+struct ErasedEntry {
+    std::uint64_t version = 0;
+    std::string payload;
+    std::string summary;
+};
+
+/// Where the hash chain of an audit trail breaks.
+struct ChainBreak {
+    /// `transition` or `denial`.
+    std::string log;
+    /// The entry's position in its log (1 for the first).
+    std::uint64_t position = 0;
+    std::string lifecycle;
+    std::string instance;
+    /// The instance's version after the transition (0 for a denial).
+    std::uint64_t version = 0;
+    /// What does not match, in a sentence.
+    std::string problem;
+};
+
+/// The result of Store::verify_chain.
+struct ChainCheck {
+    /// Entries checked in the transition log and in the denial log.
+    std::uint64_t transitions = 0;
+    std::uint64_t denials = 0;
+    /// Transition entries whose personal data is erased (checked in their erased form).
+    std::uint64_t erased = 0;
+    /// The first entry that does not match, if one does not.
+    std::optional<ChainBreak> first_break{};
+    /// The hashes of the last entries (hex), to keep elsewhere: a copy taken today lets a later
+    /// check prove that nothing before it was removed from the end.
+    std::string transition_head{};
+    std::string denial_head{};
+    bool ok() const noexcept { return !first_break; }
 };
 
 /// Which instances a query asks for; empty members do not restrict.
@@ -104,6 +165,7 @@ struct InstanceQuery {
     std::string state{};
     std::string owner{};
     std::string area{};
+    std::string overseer{};
     /// Only instances with a due date before this day.
     std::optional<Date> due_before{};
 };
@@ -143,6 +205,28 @@ public:
     /// copies in memory without asking the store for their versions first. Inside this thread's
     /// transaction only this object's own writes can move it.
     virtual std::optional<std::uint64_t> change_counter() { return std::nullopt; }
+
+    /// Adds a refused action to the audit trail.
+    virtual void log_denial(const StoredDenial& denial) = 0;
+
+    /// The refusals logged about @p lifecycle (and instance @p id, unless empty), oldest first.
+    virtual std::vector<StoredDenial> denials(std::string_view lifecycle, std::string_view id = {}) = 0;
+
+    /// Erases an instance's personal data, all or nothing: replaces each listed log entry's
+    /// payload and summary by its erased form, writes @p erased (the instance one version on,
+    /// without its personal data) and logs @p record (the erasure itself, event erasure_event,
+    /// at that version), as append() does. The store refuses (StoreError, nothing changed) an
+    /// entry whose erased form is not the one chained when it was written.
+    /// @throws VersionConflict unless the stored version is erased.version - 1
+    virtual void erase(const StoredInstance& erased, const std::vector<ErasedEntry>& entries,
+                       const StoredTransition& record) = 0;
+
+    /// Makes erased data unrecoverable from the store's files (e.g. SQLite's WAL); called after
+    /// erasures have committed. A backend whose files hold no old copies does nothing.
+    virtual void scrub() {}
+
+    /// Recomputes the hash chains of the transition and denial logs.
+    virtual ChainCheck verify_chain() = 0;
 
     /// Starts a transaction on this thread, or a nested level inside it (a savepoint).
     virtual void begin() = 0;

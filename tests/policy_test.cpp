@@ -1,0 +1,283 @@
+// Policy: who may do what on which instances, and engines that enforce it on fires, creations
+// and reads, logging what they refuse.
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include <kimflow/core/policy.hpp>
+#include <kimflow/kim/report.hpp>
+#include <kimflow/store/sqlite_store.hpp>
+
+#include "paper_fixture.hpp"
+#include "temp_file.hpp"
+
+namespace {
+
+using namespace kimflow;
+
+const Actor caritas_manager{"cm-caritas-1", "case_manager", "caritas"};
+const Actor agora_manager{"cm-agora-7", "case_manager", "agora"};
+const Actor kreis_re{"koordination-re", "kreis_coordinator", "kreis-recklinghausen"};
+const Actor kreis_unna{"koordination-un", "kreis_coordinator", "kreis-unna"};
+const Actor administrator{"it-admin", "administrator", "kreis-recklinghausen"};
+
+kim::Open opening(const std::string& traeger, const std::string& kommune = "Castrop-Rauxel",
+                  const std::string& kreis = "Kreis Recklinghausen")
+{
+    return kim::Open{kommune, traeger, "cm-1", kreis};
+}
+
+AccessTarget a_case(std::string_view owner, std::string_view overseer = "kreis-recklinghausen")
+{
+    return AccessTarget{"case", "K-1", owner, overseer};
+}
+
+TEST(Policy, OrganisationKeysIgnoreCaseBlanksAndUnderscores)
+{
+    EXPECT_EQ(organization_key("Kreis Recklinghausen"), "kreis-recklinghausen");
+    EXPECT_EQ(organization_key("  Caritas "), "caritas");
+    EXPECT_EQ(organization_key("kreis_recklinghausen"), "kreis-recklinghausen");
+    EXPECT_NE(organization_key("Caritas"), organization_key("AGORA"));
+}
+
+TEST(Policy, DefaultsKeepEachTraegerInItsOwnLane)
+{
+    const Policy p = Policy::defaults();
+    EXPECT_TRUE(p.permits(caritas_manager, "accept", a_case("caritas")));
+    EXPECT_TRUE(p.permits(caritas_manager, action::read, a_case("caritas")));
+    EXPECT_FALSE(p.permits(agora_manager, "accept", a_case("caritas")));
+    EXPECT_FALSE(p.permits(agora_manager, action::read, a_case("caritas")));
+    // The Kreis coordinator reads and reassigns the cases of its Kreis, and works none of them.
+    EXPECT_TRUE(p.permits(kreis_re, action::read, a_case("caritas")));
+    EXPECT_TRUE(p.permits(kreis_re, "assign", a_case("agora")));
+    EXPECT_FALSE(p.permits(kreis_re, "accept", a_case("caritas")));
+    EXPECT_FALSE(p.permits(kreis_unna, action::read, a_case("caritas")));
+    // A case without a Träger belongs to nobody's lane.
+    EXPECT_FALSE(p.permits(caritas_manager, action::read, a_case("")));
+    EXPECT_TRUE(p.permits(administrator, action::purge, AccessTarget{"case"}));
+    EXPECT_FALSE(p.permits(caritas_manager, action::purge, AccessTarget{"case"}));
+}
+
+TEST(Policy, DefaultsForPapersFollowTheRulesOfProcedure)
+{
+    const Policy p = Policy::defaults();
+    const std::string linke_key = organization_key("Fraktion Die Linke");
+    const AccessTarget linke_paper{"paper", "14/1923", linke_key};
+    const Actor linke{"kretschmer", "fraktion", "Fraktion Die Linke"};
+    const Actor spd{"mueller", "fraktion", "SPD-Fraktion"};
+    const Actor verwaltung{"baumeister", "verwaltung", "Regionalverband Ruhr"};
+    const Actor sitzungsdienst{"sitzung", "sitzungsdienst", "Regionalverband Ruhr"};
+    EXPECT_TRUE(p.permits(linke, "submit", linke_paper));
+    EXPECT_TRUE(p.permits(linke, "withdraw", linke_paper));
+    EXPECT_FALSE(p.permits(spd, "withdraw", linke_paper));
+    EXPECT_FALSE(p.permits(linke, "answer", linke_paper));  // only the Verwaltung answers
+    EXPECT_TRUE(p.permits(verwaltung, "answer", linke_paper));
+    EXPECT_FALSE(p.permits(verwaltung, "decide", linke_paper));  // only the Sitzungsdienst records results
+    EXPECT_TRUE(p.permits(sitzungsdienst, "decide", linke_paper));
+    EXPECT_TRUE(p.permits(spd, action::read, linke_paper));  // public records
+}
+
+TEST(Policy, ActorWithoutIdMayDoNothing)
+{
+    const Policy p = Policy().allow("*", "*", {"*"}, Scope::any);
+    EXPECT_TRUE(p.permits(Actor{"x"}, "accept", a_case("caritas")));
+    const auto why = p.refusal(Actor{"", "case_manager", "caritas"}, "accept", a_case("caritas"));
+    ASSERT_TRUE(why);
+    EXPECT_NE(why->find("say who acts"), std::string::npos) << *why;
+}
+
+TEST(Policy, RefusalSaysWhatWouldBeAllowed)
+{
+    const auto why = Policy::defaults().refusal(agora_manager, "accept", a_case("caritas"));
+    ASSERT_TRUE(why);
+    EXPECT_NE(why->find("cm-agora-7"), std::string::npos) << *why;
+    EXPECT_NE(why->find("instances their organisation owns"), std::string::npos) << *why;
+    EXPECT_NE(why->find("owned by 'caritas'"), std::string::npos) << *why;
+    const auto none = Policy::defaults().refusal(Actor{"x", "hausmeister", "rvr"}, "accept", a_case("caritas"));
+    ASSERT_TRUE(none);
+    EXPECT_NE(none->find("no rule of the policy allows role 'hausmeister'"), std::string::npos) << *none;
+}
+
+TEST(Policy, TextRoundTripsAndBadLinesNameTheLine)
+{
+    const Policy p = Policy::defaults();
+    EXPECT_EQ(Policy::parse(p.text()).text(), p.text());
+    const Policy parsed = Policy::parse("# Träger only read\n\nallow case case_manager read owner  # comment\n");
+    ASSERT_EQ(parsed.rules().size(), 1u);
+    EXPECT_TRUE(parsed.permits(caritas_manager, action::read, a_case("caritas")));
+    EXPECT_FALSE(parsed.permits(caritas_manager, "accept", a_case("caritas")));
+    try {
+        Policy::parse("allow case case_manager read owner\nallow case case_manager read everywhere\n");
+        FAIL() << "a bad scope was taken";
+    } catch (const InvalidData& e) {
+        EXPECT_NE(std::string(e.what()).find("policy line 2"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("'everywhere' is not a scope"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(Policy::parse("permit case case_manager read owner"), InvalidData);
+    EXPECT_THROW(Policy::parse("allow case case_manager read"), InvalidData);
+}
+
+/// KIM case engines with the default policy, in memory and on a SQLite store.
+class CasePolicyTest : public ::testing::Test {
+protected:
+    std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(parse_timestamp("2025-03-01T09:00:00Z"));
+    EngineOptions options = [] {
+        EngineOptions o;
+        o.policy = std::make_shared<const Policy>(Policy::defaults());
+        return o;
+    }();
+    kim::CaseEngine engine{kim::CaseConfig{}, clock, nullptr, options};
+
+    void open_three(kim::CaseEngine& e)
+    {
+        kim::open_case(e, "K-caritas", opening("Caritas"), caritas_manager);
+        kim::open_case(e, "K-agora", opening("AGORA"), agora_manager);
+        kim::open_case(e, "K-unna", opening("Caritas", "Kamen", "Kreis Unna"), caritas_manager);
+    }
+};
+
+TEST_F(CasePolicyTest, AnotherTraegersFireIsRefusedLoggedAndChangesNothing)
+{
+    open_three(engine);
+    const auto before = engine.view("K-caritas");
+    try {
+        engine.fire("K-caritas", kim::Accept{}, agora_manager);
+        FAIL() << "AGORA fired on a Caritas case";
+    } catch (const NotPermitted& e) {
+        EXPECT_EQ(e.lifecycle(), "case");
+        EXPECT_EQ(e.instance(), "K-caritas");
+        EXPECT_EQ(e.action(), "accept");
+        EXPECT_EQ(e.actor(), "cm-agora-7");
+        EXPECT_EQ(std::string(e.what()).rfind("not permitted: ", 0), 0u) << e.what();
+    }
+    const auto after = engine.view("K-caritas");
+    EXPECT_EQ(after.version, before.version);
+    EXPECT_EQ(after.states, before.states);
+    EXPECT_EQ(engine.history("K-caritas").size(), 1u);
+    const auto denials = engine.denials("K-caritas");
+    ASSERT_EQ(denials.size(), 1u);
+    EXPECT_EQ(denials[0].action, "accept");
+    EXPECT_EQ(denials[0].actor, agora_manager);
+    EXPECT_EQ(denials[0].at, clock->now());
+    EXPECT_NE(denials[0].reason.find("owned by 'caritas'"), std::string::npos) << denials[0].reason;
+    // The owner goes on as before.
+    EXPECT_NO_THROW(engine.fire("K-caritas", kim::GrantConsent{{"Jobcenter"}, "Arbeit"}, caritas_manager));
+}
+
+TEST_F(CasePolicyTest, OpeningACaseForAnotherTraegerCreatesNothing)
+{
+    EXPECT_THROW(kim::open_case(engine, "K-x", opening("Caritas"), agora_manager), NotPermitted);
+    EXPECT_FALSE(engine.contains("K-x"));
+    EXPECT_EQ(engine.size(), 0u);
+    ASSERT_EQ(engine.denials().size(), 1u);
+    EXPECT_EQ(engine.denials()[0].action, "open");
+    // The id is free for the Träger whose case it is.
+    EXPECT_NO_THROW(kim::open_case(engine, "K-x", opening("Caritas"), caritas_manager));
+}
+
+TEST_F(CasePolicyTest, ReadsShowEachTraegerOnlyItsCasesAndTheKreisAllOfItsOwn)
+{
+    open_three(engine);
+    EXPECT_EQ(engine.find({}, caritas_manager), (std::vector<std::string>{"K-caritas", "K-unna"}));
+    EXPECT_EQ(engine.find({}, agora_manager), (std::vector<std::string>{"K-agora"}));
+    EXPECT_EQ(engine.find({}, kreis_re), (std::vector<std::string>{"K-agora", "K-caritas"}));
+    EXPECT_EQ(engine.find({}, kreis_unna), (std::vector<std::string>{"K-unna"}));
+    // Asking for another Träger's cases finds none, rather than all.
+    InstanceQuery others;
+    others.owner = "Caritas";
+    EXPECT_TRUE(engine.find(others, agora_manager).empty());
+    EXPECT_EQ(engine.find(others, kreis_re), (std::vector<std::string>{"K-caritas"}));
+
+    EXPECT_EQ(engine.view("K-agora", kreis_re).id, "K-agora");
+    EXPECT_THROW(engine.view("K-agora", caritas_manager), NotPermitted);
+    EXPECT_THROW(engine.history("K-caritas", agora_manager), NotPermitted);
+    EXPECT_THROW(engine.view("K-caritas", kreis_unna), NotPermitted);
+    EXPECT_EQ(engine.denials().size(), 3u);
+    EXPECT_EQ(engine.denials("K-agora")[0].action, "read");
+
+    std::vector<std::string> visited;
+    engine.for_each(agora_manager, [&](const Instance<kim::CaseLifecycle>& in) { visited.push_back(in.id()); });
+    EXPECT_EQ(visited, (std::vector<std::string>{"K-agora"}));
+
+    // A role that may read no case at all is refused (and logged), not shown an empty list.
+    EXPECT_THROW(engine.find({}, Actor{"p", "fraktion", "spd"}), NotPermitted);
+    EXPECT_EQ(engine.denials().size(), 4u);
+}
+
+TEST_F(CasePolicyTest, AllowedEventsListOnlyWhatTheActorMayFire)
+{
+    open_three(engine);
+    const auto mine = engine.allowed_events("K-caritas", caritas_manager);
+    EXPECT_NE(std::find(mine.begin(), mine.end(), "grant_consent"), mine.end());
+    const auto kreis = engine.allowed_events("K-caritas", kreis_re);
+    EXPECT_EQ(kreis, (std::vector<std::string_view>{"assign"}));
+    const auto view = engine.view("K-caritas", kreis_re);
+    EXPECT_EQ(view.allowed_events, kreis);
+}
+
+TEST_F(CasePolicyTest, ReportForATraegerCountsOnlyItsCases)
+{
+    open_three(engine);
+    const Date from = parse_date("2025-01-01"), to = parse_date("2025-12-31");
+    EXPECT_EQ(kim::make_report(engine, from, to).total.opened, 3u);
+    EXPECT_EQ(kim::make_report(engine, agora_manager, from, to).total.opened, 1u);
+    EXPECT_EQ(kim::make_report(engine, caritas_manager, from, to).total.opened, 2u);
+    EXPECT_EQ(kim::make_report(engine, kreis_re, from, to).total.opened, 2u);
+}
+
+TEST_F(CasePolicyTest, WithAStoreRefusalsAreKeptAndSurviveARolledBackUnit)
+{
+    TempFile file;
+    {
+        kim::CaseEngine stored{kim::CaseConfig{}, clock, std::make_shared<SqliteStore>(file.path()), options};
+        open_three(stored);
+        EXPECT_THROW(stored.fire("K-caritas", kim::Accept{}, agora_manager), NotPermitted);
+        {
+            auto unit = stored.unit_of_work();
+            stored.fire("K-agora", kim::GrantConsent{{"Jobcenter"}, "Arbeit"}, agora_manager);
+            EXPECT_THROW(stored.fire("K-caritas", kim::Accept{}, kreis_re), NotPermitted);
+            unit.rollback();
+        }
+        EXPECT_EQ(stored.version("K-agora"), 1u);  // the unit's fire is undone ...
+    }
+    kim::CaseEngine reopened{kim::CaseConfig{}, clock, std::make_shared<SqliteStore>(file.path()), options};
+    const auto denials = reopened.denials("K-caritas");
+    ASSERT_EQ(denials.size(), 2u);  // ... its refusal is not
+    EXPECT_EQ(denials[0].actor, agora_manager);
+    EXPECT_EQ(denials[1].actor, kreis_re);
+    EXPECT_EQ(reopened.version("K-caritas"), 1u);
+    EXPECT_EQ(reopened.history("K-caritas").size(), 1u);
+}
+
+TEST(PaperPolicy, FraktionenSubmitAndWithdrawTheirOwnAndOnlyTheVerwaltungAnswers)
+{
+    using namespace paper_test;
+    EngineOptions o;
+    o.policy = std::make_shared<const Policy>(Policy::defaults());
+    auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-01-06T09:00:00Z"));
+    paper::PaperEngine engine{paper::PaperConfig{}, clock, nullptr, o};
+    const Actor spd{"mueller", "fraktion", "SPD-Fraktion"};
+    EXPECT_THROW(engine.create("14/1923", anfrage(), spd), NotPermitted);
+    EXPECT_FALSE(engine.contains("14/1923"));
+    engine.create("14/1923", anfrage(), fraktion);
+    EXPECT_THROW(engine.fire("14/1923", paper::Submit{}, spd), NotPermitted);
+    engine.fire("14/1923", paper::Submit{}, fraktion);
+    EXPECT_THROW(engine.fire("14/1923", paper::Answer{"14/1923-1"}, fraktion), NotPermitted);
+    EXPECT_EQ(engine.state("14/1923"), "submitted");
+    engine.fire("14/1923", paper::Answer{"14/1923-1"}, verwaltung);
+    EXPECT_EQ(engine.state("14/1923"), "answered");
+    EXPECT_EQ(engine.view("14/1923", spd).id, "14/1923");  // public records
+    EXPECT_EQ(engine.denials("14/1923").size(), 3u);
+}
+
+TEST(EngineWithoutPolicy, LetsEveryActorDoEverything)
+{
+    kim::CaseEngine engine;
+    kim::open_case(engine, "K-1", opening("Caritas"), agora_manager);
+    EXPECT_NO_THROW(engine.fire("K-1", kim::GrantConsent{{"Jobcenter"}, "Arbeit"}, kreis_unna));
+    EXPECT_EQ(engine.find({}, agora_manager), (std::vector<std::string>{"K-1"}));
+    EXPECT_TRUE(engine.denials().empty());
+}
+
+}  // namespace
