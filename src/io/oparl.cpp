@@ -460,7 +460,7 @@ struct Catalog {
         json& doc = documents.emplace_back();
         try {
             doc = json::parse(source.text);
-        } catch (const json::parse_error& e) {
+        } catch (const json::exception& e) {  // parse errors, and numbers too large (out_of_range)
             std::string what = e.what();
             if (auto end = what.find("] "); what.rfind("[json.exception", 0) == 0 && end != std::string::npos)
                 what.erase(0, end + 2);

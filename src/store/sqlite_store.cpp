@@ -121,8 +121,8 @@ const char* const kSchemaV1[] = {
 const char* const kSchemaV2[] = {
     "ALTER TABLE instance ADD COLUMN overseer TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE instance ADD COLUMN erased_at INTEGER",
-    "UPDATE instance SET owner = replace(replace(replace(lower(trim(owner, ' ' || char(9))), ' ', '-'), '_', '-'), "
-    "char(9), '-')",
+    ("UPDATE instance SET owner = replace(replace(replace(lower(trim(owner, ' ' || char(9))), ' ', '-'), '_', '-'), "
+     "char(9), '-')"),
     "CREATE INDEX instance_by_overseer ON instance (lifecycle, overseer, id)",
     // payload_hash and erased_hash: digests of (payload, summary) as written and in their erased
     // form; hash: the chain through the log in seq order (see store/chain.hpp).

@@ -965,6 +965,12 @@ private:
     }
 
     template <class L, class = void>
+    struct has_stored_inconsistency : std::false_type {};
+    template <class L>
+    struct has_stored_inconsistency<L, std::void_t<decltype(L::stored_inconsistency(
+                                           std::declval<const Data&>(), std::declval<const std::vector<std::string>&>()))>>
+        : std::true_type {};
+    template <class L, class = void>
     struct has_ended_at : std::false_type {};
     template <class L>
     struct has_ended_at<L, std::void_t<decltype(L::ended_at(std::declval<const Data&>(), std::string_view{}))>>
@@ -1146,6 +1152,13 @@ private:
         const std::string what = std::string(Lifecycle::id) + " " + id;
         if constexpr (storable) in.machine_.data = decode<Data>(s->data, what);
         restore_state_ids<Lifecycle>(in.machine_, s->states, what);
+        // Data that decodes can still contradict the state (a row edited by hand); the guards
+        // and actions rely on what the state promises.
+        if constexpr (has_stored_inconsistency<Lifecycle>::value)
+            if (const std::string problem = Lifecycle::stored_inconsistency(in.machine_.data, s->states);
+                !problem.empty())
+                throw StoreCorrupt("the stored " + what + " is impossible: " + problem +
+                                   "; restore it from a backup, and run `kimctl verify` to find other damage");
         evict_for_one_more();
         publish(id, slot);
         return slot;

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include <boost/mpl/vector.hpp>
 #include <boost/msm/front/functor_row.hpp>
@@ -427,6 +428,16 @@ struct CaseLifecycle {
     {
         const bool open = phase != state::New::id && phase != state::Closed::id && phase != state::Aborted::id;
         return StoreKeys{open ? c.next_follow_up() : std::nullopt, c.traeger, c.kommune, c.kreis};
+    }
+
+    /// What makes stored case data impossible in its stored states (consent, phase), for a row
+    /// edited by hand: empty if nothing.
+    static std::string stored_inconsistency(const KimCase& c, const std::vector<std::string>& states)
+    {
+        if (states.size() != 2) return {};
+        if (states[1] != state::New::id && c.phases.empty()) return "a case in " + states[1] + " without phases";
+        if (states[0] == state::ConsentGranted::id && !c.consent.granted_at) return "consent granted without a date";
+        return {};
     }
 
     /// Personal data is kept to the end of the 5th calendar year after the case ended.

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <string>
+#include <vector>
 #include <string_view>
 #include <type_traits>
 
@@ -317,6 +318,18 @@ struct PaperLifecycle {
     /// What a store indexes: the earliest day the paper is due for something (see deadlines.hpp),
     /// its originator and its body.
     static StoreKeys store_keys(const Paper& p, std::string_view state, const PaperConfig& config);
+
+    /// What makes stored paper data impossible in its stored state, for a row edited by hand:
+    /// empty if nothing.
+    static std::string stored_inconsistency(const Paper& p, const std::vector<std::string>& states)
+    {
+        if (p.current_consultation && *p.current_consultation >= p.consultations.size())
+            return "its current consultation is number " + std::to_string(*p.current_consultation + 1) + " of " +
+                   std::to_string(p.consultations.size());
+        if (!states.empty() && states[0] == state::OnAgenda::id && !p.current_consultation)
+            return "on the agenda without a current consultation";
+        return {};
+    }
 };
 
 /// An engine running papers.

@@ -3,6 +3,8 @@
 /// (the same bytes on every platform), with the class versions the types declare.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -13,6 +15,36 @@
 #include <cereal/cereal.hpp>
 
 #include "kimflow/store/store.hpp"
+
+namespace kimflow::detail {
+/// While decode() runs on this thread: how many bytes it reads. No length stored in them can be
+/// larger (each element takes at least one byte), so a damaged length fails before anything is
+/// allocated for it.
+inline thread_local std::size_t decode_limit = static_cast<std::size_t>(-1);
+}  // namespace kimflow::detail
+
+namespace cereal {
+/// Lengths read back (strings, lists) are checked against decode()'s bytes: a damaged length
+/// would otherwise have cereal allocate whatever it says, gigabytes for a 13-byte row (found
+/// by fuzz_stored_row).
+inline void CEREAL_SERIALIZE_FUNCTION_NAME(PortableBinaryInputArchive& ar, SizeTag<size_type&>& tag)
+{
+    ar(tag.size);
+    if (tag.size > kimflow::detail::decode_limit)
+        throw Exception("a stored length of " + std::to_string(tag.size) + " exceeds the " +
+                        std::to_string(kimflow::detail::decode_limit) + " bytes stored");
+}
+
+/// A flag is one byte, 0 or 1: any other value is damage, and loading it into a bool would be
+/// undefined behaviour (found by fuzz_stored_row).
+inline void CEREAL_LOAD_FUNCTION_NAME(PortableBinaryInputArchive& ar, bool& value)
+{
+    std::uint8_t byte = 0;
+    ar(byte);
+    if (byte > 1) throw Exception("a stored flag holds " + std::to_string(byte) + ", not 0 or 1");
+    value = byte == 1;
+}
+}  // namespace cereal
 
 namespace kimflow {
 
@@ -36,6 +68,11 @@ T decode(const std::string& bytes, const std::string& what)
 {
     std::istringstream in(bytes, std::ios::binary);
     T value{};
+    struct Limit {
+        std::size_t before = detail::decode_limit;
+        ~Limit() { detail::decode_limit = before; }
+    } limit;
+    detail::decode_limit = bytes.size();
     try {
         cereal::PortableBinaryInputArchive archive(in);
         archive(value);
