@@ -48,41 +48,13 @@ std::string history_table(const std::vector<kimflow::TransitionRecord>& history)
     return t.render();
 }
 
-/// When instance @p id's personal data was erased, if it was (read after the actor's read
-/// was allowed).
-template <class Lifecycle>
-std::optional<kimflow::Timestamp> erased_at(const kimflow::Engine<Lifecycle>& engine, const std::string& id)
-{
-    return engine.visit(id, [](const kimflow::Instance<Lifecycle>& in) { return in.erased_at(); });
-}
-
-/// Instance @p id as the actor may see it, as one object: lifecycle, id, state (the main
-/// region's), states, version, allowed_events (those the actor may fire), created_at,
-/// created_by, erased_at (once erased), data, and the history when @p with_history.
+/// Instance @p id as the actor may see it, as one object (kimflow::to_json with the actor).
 /// @throws kimflow::NotPermitted if the actor may not read it (logged)
 template <class Lifecycle>
 nlohmann::json instance_json(Context& ctx, const kimflow::Engine<Lifecycle>& engine, const std::string& id,
                              bool with_history = true)
 {
-    const kimflow::Actor actor = ctx.actor();
-    const auto view = engine.view(id, actor);
-    nlohmann::json j{{"lifecycle", view.lifecycle},
-                     {"id", view.id},
-                     {"state", std::string(view.states.at(kimflow::LifecycleTraits<Lifecycle>::main_region))},
-                     {"states", nlohmann::json::array()},
-                     {"version", view.version},
-                     {"allowed_events", nlohmann::json::array()},
-                     {"created_at", kimflow::format_timestamp(view.created_at)},
-                     {"created_by", kimflow::to_json(view.created_by)},
-                     {"data", to_json(view.data)}};
-    for (auto s : view.states) j["states"].push_back(std::string(s));
-    for (auto e : view.allowed_events) j["allowed_events"].push_back(std::string(e));
-    if (const auto erased = erased_at(engine, id)) j["erased_at"] = kimflow::format_timestamp(*erased);
-    if (with_history) {
-        j["history"] = nlohmann::json::array();
-        for (const auto& r : engine.history(id, actor)) j["history"].push_back(kimflow::to_json(r));
-    }
-    return j;
+    return kimflow::to_json(engine, id, ctx.actor(), with_history);
 }
 
 /// `kimctl show paper|case ID`.
@@ -97,8 +69,8 @@ void show(Context& ctx, kimflow::Engine<Lifecycle>& engine, const std::string& i
         {"Version", std::to_string(view.version)},
         {"erlaubt", view.allowed_events.empty() ? "-" : joined(view.allowed_events)},
         {"angelegt", kimflow::format_timestamp(view.created_at) + " von " + view.created_by.id}};
-    if (const auto erased = erased_at(engine, id))
-        lines.emplace_back("gelöscht", "personenbezogene Daten am " + kimflow::format_timestamp(*erased));
+    if (view.erased_at)
+        lines.emplace_back("gelöscht", "personenbezogene Daten am " + kimflow::format_timestamp(*view.erased_at));
     for (auto& line : describe(view.data)) lines.push_back(std::move(line));
     std::cout << title << ' ' << id << '\n' << label_lines(lines);
     if (const std::string tables = detail_tables(view.data); !tables.empty()) std::cout << '\n' << tables;

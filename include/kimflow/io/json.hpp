@@ -137,14 +137,13 @@ inline nlohmann::json to_json(const KimCase& c)
 }
 }  // namespace kim
 
-/// Instance @p id of @p engine as one object: lifecycle, id, state (the main region's),
-/// states (every region's), version, allowed_events, created_at, created_by, data, and the
-/// history when @p with_history.
-/// @throws InstanceNotFound
+/// An instance view as one object: lifecycle, id, state (the main region's), states (every
+/// region's), version, allowed_events, created_at, created_by, erased_at (once erased), data,
+/// and the history when @p history is given.
 template <class Lifecycle>
-nlohmann::json to_json(const Engine<Lifecycle>& engine, const std::string& id, bool with_history = true)
+nlohmann::json to_json(const InstanceView<typename LifecycleTraits<Lifecycle>::Data>& view,
+                       const std::vector<TransitionRecord>* history)
 {
-    const auto view = engine.view(id);
     nlohmann::json j{{"lifecycle", view.lifecycle},
                      {"id", view.id},
                      {"state", std::string(view.states.at(LifecycleTraits<Lifecycle>::main_region))},
@@ -156,11 +155,33 @@ nlohmann::json to_json(const Engine<Lifecycle>& engine, const std::string& id, b
                      {"data", to_json(view.data)}};
     for (auto s : view.states) j["states"].push_back(std::string(s));
     for (auto e : view.allowed_events) j["allowed_events"].push_back(std::string(e));
-    if (with_history) {
+    if (view.erased_at) j["erased_at"] = format_timestamp(*view.erased_at);
+    if (history) {
         j["history"] = nlohmann::json::array();
-        for (const auto& r : engine.history(id)) j["history"].push_back(to_json(r));
+        for (const auto& r : *history) j["history"].push_back(to_json(r));
     }
     return j;
+}
+
+/// Instance @p id of @p engine as one object (see above).
+/// @throws InstanceNotFound
+template <class Lifecycle>
+nlohmann::json to_json(const Engine<Lifecycle>& engine, const std::string& id, bool with_history = true)
+{
+    const auto view = engine.view(id);
+    const auto history = with_history ? engine.history(id) : std::vector<TransitionRecord>{};
+    return to_json<Lifecycle>(view, with_history ? &history : nullptr);
+}
+
+/// Instance @p id as @p actor may see it (allowed_events: those the policy lets them fire).
+/// @throws InstanceNotFound; NotPermitted if the policy does not let them read it (logged)
+template <class Lifecycle>
+nlohmann::json to_json(const Engine<Lifecycle>& engine, const std::string& id, const Actor& actor,
+                       bool with_history = true)
+{
+    const auto view = engine.view(id, actor);
+    const auto history = with_history ? engine.history(id, actor) : std::vector<TransitionRecord>{};
+    return to_json<Lifecycle>(view, with_history ? &history : nullptr);
 }
 
 }  // namespace kimflow
