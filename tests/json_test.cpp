@@ -86,4 +86,83 @@ TEST(JsonCase, CaseDataWithConsentReferralsAndPhases)
     EXPECT_FALSE(data.contains("closure_reason"));
 }
 
+// JSON in: what a host sends for a new paper comes back exactly as the paper it meant.
+TEST_F(Json, ANewPaperReadsBackFromTheObjectToJsonWrites)
+{
+    Paper p = antrag();
+    p.date = parse_date("2025-03-03");
+    p.related_papers = {"14/1923"};
+    const Paper read = paper_from_json(to_json(p));
+    EXPECT_EQ(to_json(read), to_json(p));
+    EXPECT_EQ(read.consultations.at(1).role, ConsultationRole::entscheidung);
+    EXPECT_TRUE(read.consultations.at(1).authoritative);
+
+    // What a host would write by hand: defaults for the rest.
+    const Paper minimal = paper_from_json(nlohmann::json{{"reference", "14/1924"}, {"title", "Kurz"}});
+    EXPECT_EQ(minimal.type, PaperType::anfrage);
+    EXPECT_TRUE(minimal.consultations.empty());
+}
+
+TEST_F(Json, ANewPaperRefusesWhatItCannotTakeAndSaysWhat)
+{
+    const auto message = [](const nlohmann::json& j) -> std::string {
+        try {
+            paper_from_json(j);
+        } catch (const InvalidData& e) {
+            return e.what();
+        }
+        return "accepted";
+    };
+    const nlohmann::json good = to_json(anfrage());
+    const auto with = [&](const char* key, nlohmann::json value) {
+        nlohmann::json j = good;
+        j[key] = std::move(value);
+        return j;
+    };
+    EXPECT_NE(message(nlohmann::json::array()).find("send an object"), std::string::npos);
+    EXPECT_NE(message(with("titel", "x")).find("unknown member 'titel'"), std::string::npos);
+    EXPECT_NE(message(with("submitted_at", "2025-01-06T09:00:00Z")).find("'submitted_at' is recorded by the paper lifecycle"),
+              std::string::npos);
+    EXPECT_NE(message(with("type", "Anfrge")).find("'type'"), std::string::npos);
+    EXPECT_NE(message(with("title", 42)).find("'title' must be a string"), std::string::npos);
+    EXPECT_NE(message(with("title", "")).find("needs a title"), std::string::npos);
+    EXPECT_NE(message(with("date", "2025-02-30")).find("'date'"), std::string::npos);
+    EXPECT_NE(message(with("related_papers", "14/1923")).find("list of references"), std::string::npos);
+    nlohmann::json scheduled = good;
+    scheduled["consultations"][0]["status"] = "scheduled";
+    EXPECT_NE(message(scheduled).find("consultation 1: 'status' is recorded"), std::string::npos);
+    nlohmann::json dated = good;
+    dated["consultations"][0]["meeting_date"] = "2025-02-06";
+    EXPECT_NE(message(dated).find("consultation 1: 'meeting_date' is recorded"), std::string::npos);
+    nlohmann::json no_committee = good;
+    no_committee["consultations"][0].erase("organization");
+    EXPECT_NE(message(no_committee).find("needs a committee"), std::string::npos);
+}
+
+TEST_F(Json, APayloadObjectBecomesFieldsThatFireByName)
+{
+    const Fields f = fields_from_json(
+        nlohmann::json{{"meeting_date", "2025-02-06"}, {"agenda_item", "9.2"}, {"count", 3}, {"public", true},
+                       {"recipients", {"Jobcenter", "Jugendamt"}}, {"left_out", nullptr}},
+        "schedule");
+    EXPECT_EQ(f, (Fields{{"agenda_item", "9.2"}, {"count", "3"}, {"meeting_date", "2025-02-06"}, {"public", "true"},
+                         {"recipients", "Jobcenter,Jugendamt"}}));
+    EXPECT_TRUE(fields_from_json(nullptr, "submit").empty());
+
+    EXPECT_THROW(fields_from_json(nlohmann::json::array({1, 2}), "answer"), InvalidData);
+    EXPECT_THROW(fields_from_json(nlohmann::json{{"organization", {{"name", "Rat"}}}}, "schedule"), InvalidPayload);
+    EXPECT_THROW(fields_from_json(nlohmann::json{{"recipients", {"Jobcenter, Jugendamt"}}}, "grant_consent"),
+                 InvalidPayload);
+    EXPECT_THROW(fields_from_json(nlohmann::json{{"recipients", {nlohmann::json::array()}}}, "grant_consent"),
+                 InvalidPayload);
+
+    // Fired by name, the fields do what the typed event does.
+    engine.create("14/1923", anfrage(), fraktion);
+    engine.fire("14/1923", Submit{}, fraktion);
+    engine.fire("14/1923", "schedule",
+                fields_from_json(nlohmann::json{{"meeting_date", "2025-02-06"}, {"agenda_item", "9.2"}}, "schedule"),
+                sitzungsdienst);
+    EXPECT_EQ(engine.data("14/1923").consultations.at(0).agenda_item, "9.2");
+}
+
 }  // namespace

@@ -1,6 +1,7 @@
 /// @file
-/// kimflow's umbrella header: the engine, the built-in lifecycles, the store, and output.
-/// Include the single headers instead to compile less.
+/// kimflow's umbrella header: the engine, the built-in lifecycles, the store, and input and
+/// output (JSON, OParl, diagrams, reports). Include the single headers instead to compile less.
+/// The C ABI has its own header, kimflow/c/kimflow.h.
 #pragma once
 
 #include "kimflow/core/actor.hpp"
@@ -18,7 +19,9 @@
 #include "kimflow/core/time.hpp"
 #include "kimflow/core/transition.hpp"
 #include "kimflow/io/diagram.hpp"
+#include "kimflow/io/json.hpp"
 #include "kimflow/io/kim_report.hpp"
+#include "kimflow/io/oparl.hpp"
 #include "kimflow/io/table.hpp"
 #include "kimflow/kim/case.hpp"
 #include "kimflow/kim/events.hpp"

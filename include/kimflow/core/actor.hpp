@@ -15,10 +15,12 @@ struct Actor {
     /// Organisation they act for, e.g. `rvr`, `caritas` (may be empty).
     std::string organization{};
 
+    /// Same id, role and organisation.
     friend bool operator==(const Actor& a, const Actor& b)
     {
         return a.id == b.id && a.role == b.role && a.organization == b.organization;
     }
+    /// Not operator==.
     friend bool operator!=(const Actor& a, const Actor& b) { return !(a == b); }
 };
 

@@ -33,6 +33,8 @@
 #include "kimflow/store/snapshot.hpp"
 #include "kimflow/store/store.hpp"
 
+/// kimflow: an engine for lifecycles written as Boost.MSM machines, their store, and the
+/// Drucksache (kimflow::paper) and KIM case (kimflow::kim) lifecycles built on it.
 namespace kimflow {
 
 template <class Lifecycle>
@@ -54,6 +56,7 @@ struct StoreKeys {
 /// How long an ended instance keeps its personal data: to the end of the given calendar year
 /// after the year it ended (5 for KIM cases: a case closed in 2020 is purged from 2026-01-01).
 struct Retention {
+    /// Calendar years after the year the instance ended.
     int calendar_years = 5;
 };
 
@@ -81,7 +84,9 @@ inline constexpr std::size_t max_instance_id_bytes = 200;
 template <class Lifecycle>
 class Instance {
 public:
+    /// What is read off the lifecycle.
     using Traits = LifecycleTraits<Lifecycle>;
+    /// The lifecycle's data.
     using Data = typename Traits::Data;
 
     /// The instance id (e.g. a paper's reference `14/1923`).
@@ -103,8 +108,9 @@ public:
     const Data& data() const noexcept { return machine_.data; }
     /// Every applied transition, oldest first.
     const std::vector<TransitionRecord>& history() const noexcept { return history_; }
-    /// When and by whom the instance was created.
+    /// When the instance was created.
     Timestamp created_at() const noexcept { return created_at_; }
+    /// Who created it.
     const Actor& created_by() const noexcept { return created_by_; }
     /// When its personal data was erased (Engine::purge, Engine::erase), if it was.
     const std::optional<Timestamp>& erased_at() const noexcept { return erased_at_; }
@@ -123,15 +129,21 @@ private:
 /// A copy of an instance's current state, for callers that want a value.
 template <class Data>
 struct InstanceView {
+    /// The lifecycle's id.
     std::string lifecycle;
+    /// The instance's id.
     std::string id;
     /// Current state per region (region 0 first).
     std::vector<std::string_view> states;
+    /// Number of transitions applied so far.
     std::uint64_t version = 0;
+    /// A copy of the instance data.
     Data data;
     /// Events allowed now (guards that need no payload evaluated).
     std::vector<std::string_view> allowed_events;
+    /// When the instance was created.
     Timestamp created_at{};
+    /// Who created it.
     Actor created_by;
     /// When its personal data was erased, if it was.
     std::optional<Timestamp> erased_at{};
@@ -140,8 +152,11 @@ struct InstanceView {
 /// What an observer sees of an applied transition. The references are valid during the call.
 template <class Data>
 struct TransitionNotice {
+    /// The lifecycle's id.
     std::string_view lifecycle;
+    /// The instance's id.
     const std::string& instance;
+    /// The transition, as the history records it.
     const TransitionRecord& record;
     /// The instance data after the transition.
     const Data& data;
@@ -165,18 +180,25 @@ struct TransitionNotice {
 template <class Lifecycle>
 class Engine {
 public:
+    /// What is read off the lifecycle's transition table.
     using Traits = LifecycleTraits<Lifecycle>;
+    /// The lifecycle's instance data.
     using Data = typename Traits::Data;
+    /// The lifecycle's configuration.
     using Config = typename Traits::Config;
+    /// The MSM back-end machine that runs one instance.
     using Machine = typename Traits::Machine;
+    /// What view() returns.
     using View = InstanceView<Data>;
+    /// What an observer is told.
     using Notice = TransitionNotice<Data>;
+    /// A function observe() registers.
     using Observer = std::function<void(const Notice&)>;
 
     /// @param config   the lifecycle's configuration (e.g. the rules of procedure)
     /// @param clock    where "now" comes from; the system clock by default
     /// @param store    where instances and their logs are kept; none: in memory only
-    /// @param options  settings for the store
+    /// @param options  memory, policy, payload size and retention (EngineOptions)
     explicit Engine(Config config = Config{}, std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>(),
                     std::shared_ptr<Store> store = nullptr, EngineOptions options = {})
         : config_(std::move(config)), clock_(std::move(clock)), store_(std::move(store)), options_(options)
@@ -196,6 +218,7 @@ public:
     /// Groups fires into one store transaction (see Engine::unit_of_work()).
     class UnitOfWork {
     public:
+        /// Takes over @p other's open unit; @p other is left ended.
         UnitOfWork(UnitOfWork&& other) noexcept : engine_(std::exchange(other.engine_, nullptr)) {}
         UnitOfWork(const UnitOfWork&) = delete;
         UnitOfWork& operator=(const UnitOfWork&) = delete;
@@ -275,7 +298,7 @@ public:
 
     /// Creates an instance and fires its opening event in one step: if the event is rejected,
     /// no instance is created; otherwise the instance appears at version 1 with the event as
-    /// the first entry of its history (e.g. a KIM case is opened by `open` with its payload).
+    /// the first entry of its history (as a KIM case is opened by `open` with its payload).
     /// @throws everything create() and fire() throw
     template <class Event>
     Fired create(const std::string& id, Data data, const Actor& actor, const Event& opening)
@@ -295,6 +318,9 @@ public:
     }
 
     /// Fires a typed event on instance @p id.
+    /// @param id                the instance
+    /// @param event             the event with its payload
+    /// @param actor             who fires it (recorded, and checked by the policy)
     /// @param expected_version  if given, the fire applies only when the instance is at that version
     /// @throws InstanceNotFound, VersionConflict,
     ///         EventNotAllowed (no transition from the current state),
@@ -638,8 +664,8 @@ public:
         return out;
     }
 
-    /// Erases the personal data of instance @p id now, e.g. on the client's request (DSGVO
-    /// art. 17), as purge() does when the retention period ends: the lifecycle's
+    /// Erases the personal data of instance @p id now, such as on the client's request (DSGVO
+    /// Article 17), as purge() does when the retention period ends: the lifecycle's
     /// `erase_personal(Data&)` clears the data, the payload fields marked personal are emptied in
     /// every log entry, and a log entry (event erasure_event) records who erased it. State,
     /// phases, dates and the figures stay; the hash chain stays verifiable. Erasing an instance

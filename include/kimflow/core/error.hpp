@@ -19,6 +19,7 @@ public:
 /// An error about one instance, named by lifecycle and id.
 class InstanceError : public Error {
 public:
+    /// An error about instance @p instance of @p lifecycle, described by @p message.
     InstanceError(std::string lifecycle, std::string instance, const std::string& message)
         : Error(message), lifecycle_(std::move(lifecycle)), instance_(std::move(instance))
     {
@@ -35,6 +36,7 @@ private:
 /// No instance with that id exists in the engine.
 class InstanceNotFound : public InstanceError {
 public:
+    /// Instance @p instance of @p lifecycle does not exist; the message says so.
     InstanceNotFound(const std::string& lifecycle, const std::string& instance)
         : InstanceError(lifecycle, instance, "no " + lifecycle + " '" + instance + "' exists; check the id or create it first")
     {
@@ -44,6 +46,7 @@ public:
 /// An instance with that id exists already; ids are unique per lifecycle.
 class DuplicateInstance : public InstanceError {
 public:
+    /// Instance @p instance of @p lifecycle exists already; the message says so.
     DuplicateInstance(const std::string& lifecycle, const std::string& instance)
         : InstanceError(lifecycle, instance, "a " + lifecycle + " '" + instance + "' exists already; choose another id")
     {
@@ -59,12 +62,15 @@ public:
 /// The event name is not one of the lifecycle's events.
 class UnknownEvent : public Error {
 public:
+    /// @p event is not an event of @p lifecycle; the message lists the @p known ones.
     UnknownEvent(std::string lifecycle, std::string event, const std::string& known)
         : Error("'" + event + "' is not an event of the " + lifecycle + " lifecycle; its events are: " + known),
           lifecycle_(std::move(lifecycle)), event_(std::move(event))
     {
     }
+    /// The lifecycle's id.
     const std::string& lifecycle() const noexcept { return lifecycle_; }
+    /// The name that was given.
     const std::string& event() const noexcept { return event_; }
 
 private:
@@ -74,12 +80,15 @@ private:
 /// A payload field is missing, unknown or not of its type.
 class InvalidPayload : public Error {
 public:
+    /// Field @p field of event @p event has @p problem (a sentence saying what to give).
     InvalidPayload(std::string event, std::string field, const std::string& problem)
         : Error("event '" + event + "', field '" + field + "': " + problem), event_(std::move(event)),
           field_(std::move(field))
     {
     }
+    /// The event's id.
     const std::string& event() const noexcept { return event_; }
+    /// The field's name (empty when the problem is the payload as a whole, e.g. its size).
     const std::string& field() const noexcept { return field_; }
 
 private:
@@ -89,6 +98,7 @@ private:
 /// The instance did not take the event; it is exactly as it was before.
 class EventRejected : public Error {
 public:
+    /// @p instance in @p state rejected @p event for @p reason; @p message is the whole sentence.
     EventRejected(std::string instance, std::string state, std::string event, std::string reason,
                   const std::string& message)
         : Error(message), instance_(std::move(instance)), state_(std::move(state)), event_(std::move(event)),
@@ -111,25 +121,30 @@ private:
 /// The current state has no transition for the event.
 class EventNotAllowed : public EventRejected {
 public:
+    /// As EventRejected.
     using EventRejected::EventRejected;
 };
 
 /// A transition exists, but its guard said no (e.g. a deadline missed, a precondition unmet).
 class GuardRejected : public EventRejected {
 public:
+    /// As EventRejected.
     using EventRejected::EventRejected;
 };
 
 /// The fire named the version it expected, and the instance has moved on since.
 class VersionConflict : public Error {
 public:
+    /// @p instance is at version @p actual, not @p expected.
     VersionConflict(const std::string& instance, std::uint64_t expected, std::uint64_t actual)
         : Error("'" + instance + "' is at version " + std::to_string(actual) + ", not " + std::to_string(expected) +
                 " as expected: someone changed it meanwhile; reload it and decide again"),
           expected_(expected), actual_(actual)
     {
     }
+    /// The version the fire expected.
     std::uint64_t expected() const noexcept { return expected_; }
+    /// The version the instance is at.
     std::uint64_t actual() const noexcept { return actual_; }
 
 private:
@@ -140,6 +155,7 @@ private:
 /// instance). Nothing changed; the refusal itself is in the audit trail.
 class NotPermitted : public Error {
 public:
+    /// @p actor may not do @p action on @p instance of @p lifecycle; @p message says what would be allowed.
     NotPermitted(std::string lifecycle, std::string instance, std::string action, std::string actor,
                  const std::string& message)
         : Error(message), lifecycle_(std::move(lifecycle)), instance_(std::move(instance)),

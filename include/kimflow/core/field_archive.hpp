@@ -78,7 +78,8 @@ private:
 /// must parse; otherwise InvalidPayload names the field and the fix.
 class FieldsReader : public detail::FieldArchiveBase<FieldsReader> {
 public:
-    /// @param event  the event's id, used in error messages
+    /// @param event   the event's id, used in error messages
+    /// @param fields  the payload as given; it must outlive the reader
     /// @throws InvalidPayload for a name or value that is too long or not UTF-8 (checked
     ///         first, so that no message quotes such text)
     FieldsReader(std::string_view event, const Fields& fields) : event_(event), fields_(fields)
@@ -89,6 +90,8 @@ public:
         }
     }
 
+    /// Reads field @p f from the given pairs (called through the archive, once per field).
+    /// @throws InvalidPayload if a required field is missing or the value does not parse
     template <class T>
     void on_field(Field<T> f)
     {
@@ -150,12 +153,14 @@ private:
 /// (empty text or list, unset optional, false, zero).
 class FieldsWriter : public detail::FieldArchiveBase<FieldsWriter> {
 public:
+    /// Adds field @p f's pair (called through the archive, once per field).
     template <class T>
     void on_field(Field<T> f)
     {
         if (f.presence == Presence::optional && FieldCodec<T>::is_default(f.value)) return;
         pairs.emplace_back(f.name, FieldCodec<T>::format(f.value));
     }
+    /// The pairs written, in the order of the field list.
     std::vector<std::pair<std::string, std::string>> pairs;
 };
 
@@ -163,6 +168,7 @@ public:
 /// into one string (this runs on every fire).
 class FieldsSummary : public detail::FieldArchiveBase<FieldsSummary> {
 public:
+    /// Appends field @p f as `name=value` (called through the archive, once per field).
     template <class T>
     void on_field(Field<T> f)
     {
@@ -175,25 +181,31 @@ public:
         else
             text += FieldCodec<T>::format(f.value);
     }
+    /// The summary written so far.
     std::string text;
 };
 
 /// Describes a payload struct's fields (name, kind, required).
 class FieldDescriber : public detail::FieldArchiveBase<FieldDescriber> {
 public:
+    /// Adds field @p f's description (called through the archive, once per field).
     template <class T>
     void on_field(Field<T> f)
     {
         fields.push_back({f.name, FieldCodec<T>::kind(), f.presence == Presence::required});
     }
+    /// The fields described, in the order of the field list.
     std::vector<FieldInfo> fields;
 };
 
 /// Checks that required text and list fields are not empty: an empty one counts as missing.
 class RequiredChecker : public detail::FieldArchiveBase<RequiredChecker> {
 public:
+    /// @param event  the event's id, used in error messages
     explicit RequiredChecker(std::string_view event) : event_(event) {}
 
+    /// Checks field @p f (called through the archive, once per field).
+    /// @throws InvalidPayload if it is a required text or list and empty
     template <class T>
     void on_field(Field<T> f)
     {

@@ -43,8 +43,11 @@ enum class Presence { required, optional };
 /// A named member of a payload struct; see field().
 template <class T>
 struct Field {
+    /// The field's name in payloads (`name=value`) and in cereal's archives.
     const char* name;
+    /// The member it names.
     T& value;
+    /// Whether a payload must give it.
     Presence presence;
     /// Whether the field holds personal data (free text about a person): erased by
     /// Engine::purge() and Engine::erase(). Mark it with personal().
@@ -141,22 +144,35 @@ E parse_enum(std::string_view text)
     throw std::invalid_argument("'" + std::string(text) + "' is not one of: " + enum_choices<E>());
 }
 
-/// How one value type is written as text and read back. Specialise it for a type of your own.
+/// How one value type is written as text and read back. Specialise it for a type of your own,
+/// with four static members: `std::string kind()` (what the value is, for people and error
+/// messages), `std::string format(const T&)`, `T parse(std::string_view)` (throws
+/// std::invalid_argument saying what is expected) and `bool is_default(const T&)` (an optional
+/// field at its default is left out of `name=value` pairs and summaries).
 template <class T, class = void>
 struct FieldCodec;
 
+/// Text, as given.
 template <>
 struct FieldCodec<std::string> {
+    /// What the value is, for people and error messages.
     static std::string kind() { return "text"; }
+    /// The value as text.
     static std::string format(const std::string& v) { return v; }
+    /// Reads a value from @p s.
     static std::string parse(std::string_view s) { return std::string(s); }
+    /// Whether an optional field with this value is left out of pairs and summaries.
     static bool is_default(const std::string& v) { return v.empty(); }
 };
 
+/// Yes/no: reads true/yes/ja/1 and false/no/nein/0 in any case, writes true or false.
 template <>
 struct FieldCodec<bool> {
+    /// What the value is, for people and error messages.
     static std::string kind() { return "yes/no"; }
+    /// The value as text.
     static std::string format(bool v) { return v ? "true" : "false"; }
+    /// Reads a value from @p s.
     static bool parse(std::string_view s)
     {
         for (const char* t : {"true", "yes", "ja", "1"})
@@ -165,13 +181,18 @@ struct FieldCodec<bool> {
             if (detail::iequal(s, f)) return false;
         throw std::invalid_argument("'" + std::string(s) + "' is not yes/no; write true or false");
     }
+    /// Whether an optional field with this value is left out of pairs and summaries.
     static bool is_default(bool v) { return !v; }
 };
 
+/// Whole numbers, in decimal, checked against the type's range.
 template <class T>
 struct FieldCodec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>>> {
+    /// What the value is, for people and error messages.
     static std::string kind() { return "number"; }
+    /// The value as text.
     static std::string format(T v) { return std::to_string(v); }
+    /// Reads a value from @p s.
     static T parse(std::string_view s)
     {
         std::string text(s);
@@ -192,45 +213,68 @@ struct FieldCodec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T
             throw std::invalid_argument("'" + text + "' is not a whole number in range");
         return static_cast<T>(v);
     }
+    /// Whether an optional field with this value is left out of pairs and summaries.
     static bool is_default(T v) { return v == T{}; }
 };
 
+/// Calendar days: written `YYYY-MM-DD`, read in the forms parse_date() takes.
 template <>
 struct FieldCodec<Date> {
+    /// What the value is, for people and error messages.
     static std::string kind() { return "date"; }
+    /// The value as text.
     static std::string format(Date v) { return format_date(v); }
+    /// Reads a value from @p s.
     static Date parse(std::string_view s) { return parse_date(s); }
+    /// Whether an optional field with this value is left out of pairs and summaries.
     static bool is_default(Date v) { return v == Date{}; }
 };
 
+/// Instants, in the shapes parse_timestamp() reads; written in UTC.
 template <>
 struct FieldCodec<Timestamp> {
+    /// What the value is, for people and error messages.
     static std::string kind() { return "time"; }
+    /// The value as text.
     static std::string format(Timestamp v) { return format_timestamp(v); }
+    /// Reads a value from @p s.
     static Timestamp parse(std::string_view s) { return parse_timestamp(s); }
+    /// Whether an optional field with this value is left out of pairs and summaries.
     static bool is_default(Timestamp v) { return v == Timestamp{}; }
 };
 
+/// Enumerations with enum_names(), by name (letters in any case); never left out as default.
 template <class E>
 struct FieldCodec<E, std::enable_if_t<has_enum_names<E>::value>> {
+    /// What the value is, for people and error messages.
     static std::string kind() { return "one of: " + enum_choices<E>(); }
+    /// The value as text.
     static std::string format(E v) { return std::string(to_string(v)); }
+    /// Reads a value from @p s.
     static E parse(std::string_view s) { return parse_enum<E>(s); }
+    /// Whether an optional field with this value is left out of pairs and summaries.
     static bool is_default(E) { return false; }
 };
 
+/// An optional value: written as empty text when there is none.
 template <class T>
 struct FieldCodec<std::optional<T>> {
+    /// What the value is, for people and error messages.
     static std::string kind() { return FieldCodec<T>::kind(); }
+    /// The value as text.
     static std::string format(const std::optional<T>& v) { return v ? FieldCodec<T>::format(*v) : std::string(); }
+    /// Reads a value from @p s.
     static std::optional<T> parse(std::string_view s) { return FieldCodec<T>::parse(s); }
+    /// Whether an optional field with this value is left out of pairs and summaries.
     static bool is_default(const std::optional<T>& v) { return !v.has_value(); }
 };
 
 /// Lists are comma-separated; items are trimmed of surrounding blanks; empty items are dropped.
 template <class T>
 struct FieldCodec<std::vector<T>> {
+    /// What the value is, for people and error messages.
     static std::string kind() { return "list of " + FieldCodec<T>::kind() + ", comma-separated"; }
+    /// The value as text.
     static std::string format(const std::vector<T>& v)
     {
         std::string out;
@@ -240,6 +284,7 @@ struct FieldCodec<std::vector<T>> {
         }
         return out;
     }
+    /// Reads a value from @p s.
     static std::vector<T> parse(std::string_view s)
     {
         std::vector<T> out;
@@ -254,13 +299,16 @@ struct FieldCodec<std::vector<T>> {
         }
         return out;
     }
+    /// Whether an optional field with this value is left out of pairs and summaries.
     static bool is_default(const std::vector<T>& v) { return v.empty(); }
 };
 
 /// One field of a payload as a tool shows it (`kimctl events`).
 struct FieldInfo {
+    /// The field's name.
     std::string name;
-    std::string kind;  ///< e.g. "text", "date", "one of: Kenntnisnahme, Vorberatung, …"
+    std::string kind;  ///< What a value is: "text", "date", "one of: Kenntnisnahme, Vorberatung, …"
+    /// Whether a payload must give it.
     bool required;
 };
 

@@ -65,7 +65,9 @@ struct activates_deferred_events<D, std::void_t<typename D::activate_deferred_ev
 
 /// One row of a lifecycle's transition table, by stable ids.
 struct TransitionInfo {
+    /// Source state.
     std::string_view from;
+    /// The event's id.
     std::string_view event;
     /// Target state; equal to `from` for an internal transition.
     std::string_view to;
@@ -77,23 +79,34 @@ struct TransitionInfo {
 
 /// An event of a lifecycle: its id, its payload fields, and the states it may fire in.
 struct EventInfo {
+    /// The event's stable id.
     std::string_view id;
+    /// Its payload fields, in the order its serialize() names them.
     std::vector<FieldInfo> fields;
+    /// The states with a row for it, in table order (its guards may still refuse).
     std::vector<std::string_view> from;
 };
 
 /// Everything the engine derives from a Lifecycle's MSM definition.
 template <class Lifecycle>
 struct LifecycleTraits {
+    /// The lifecycle's MSM front-end (derived from MachineDef).
     using Definition = typename Lifecycle::Definition;
     /// MSM's back-end machine: the live state of one instance.
     using Machine = boost::msm::back::state_machine<Definition>;
+    /// The instance data (MachineDef's `data_type`; must be Lifecycle::Data).
     using Data = typename Definition::data_type;
+    /// The configuration (MachineDef's `config_type`).
     using Config = typename Definition::config_type;
+    /// The transition table as written in the front-end.
     using Table = typename Definition::transition_table;
+    /// MSM's back-end table, which gives the integer state ids.
     using BackTable = typename Machine::stt;
+    /// Every event type of the table.
     using EventSet = typename boost::msm::back::generate_event_set<BackTable>::type;
+    /// The initial state of each region, in order.
     using InitialStates = typename boost::msm::back::get_initial_states<typename Definition::initial_state>::type;
+    /// Number of orthogonal regions.
     static constexpr int regions = boost::mpl::size<InitialStates>::value;
     /// The region whose state is the lifecycle's phase (Lifecycle::main_region, default 0): what
     /// Instance::state() shows and a history record names when it moves.

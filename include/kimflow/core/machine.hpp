@@ -31,8 +31,11 @@ struct NoConfig {};
 /// sets it for the duration of one process_event call.
 template <class Config>
 struct FireContext {
+    /// The time of the fire, from the engine's clock.
     Timestamp now{};
+    /// Who fires the event.
     const Actor* actor = nullptr;
+    /// The engine's configuration of the lifecycle.
     const Config* config = nullptr;
     /// Why the first guard that said no refused (regions are asked in order).
     std::string refusal{};
@@ -42,6 +45,7 @@ struct FireContext {
 template <class Machine, class Config>
 class ContextScope {
 public:
+    /// Sets @p machine's context to @p context until the scope ends, then restores the one before.
     ContextScope(Machine& machine, FireContext<Config>& context) : machine_(machine), previous_(machine.context)
     {
         machine_.context = &context;
@@ -66,7 +70,9 @@ struct MachineDef : boost::msm::front::state_machine_def<Derived> {
     /// Actions never fire events themselves: no queue needed.
     using no_message_queue = int;
 
+    /// The instance data's type, for the engine and for generic guards.
     using data_type = Data;
+    /// The configuration's type, for the engine and for generic guards.
     using config_type = Config;
 
     /// The instance's data.
@@ -74,8 +80,11 @@ struct MachineDef : boost::msm::front::state_machine_def<Derived> {
     /// Set by the engine during a fire; null otherwise.
     FireContext<Config>* context = nullptr;
 
+    /// The time of the current fire (only while the engine runs the machine).
     Timestamp now() const { return context->now; }
+    /// Who fires the current event (only while the engine runs the machine).
     const Actor& actor() const { return *context->actor; }
+    /// The lifecycle's configuration (only while the engine runs the machine).
     const Config& config() const { return *context->config; }
 
     /// An event with no transition from the current state: the engine reports it as
@@ -93,6 +102,8 @@ struct MachineDef : boost::msm::front::state_machine_def<Derived> {
 /// the reason, as a sentence saying what is needed.
 template <class Derived>
 struct StateGuard {
+    /// MSM's guard call: asks `Derived::refuse`; a refusal's reason is kept in the fire
+    /// context (the first one wins) for the engine's GuardRejected.
     template <class Event, class Fsm, class Source, class Target>
     bool operator()(const Event&, Fsm& fsm, Source&, Target&) const
     {
@@ -115,6 +126,8 @@ struct StateGuard {
 /// It is not evaluated when listing allowed events (there is no payload then).
 template <class Derived>
 struct PayloadGuard {
+    /// MSM's guard call: asks `Derived::refuse` with the event; a refusal's reason is kept in
+    /// the fire context (the first one wins) for the engine's GuardRejected.
     template <class Event, class Fsm, class Source, class Target>
     bool operator()(const Event& event, Fsm& fsm, Source&, Target&) const
     {
@@ -125,8 +138,8 @@ struct PayloadGuard {
     }
 };
 
-/// Whether state @p State is active in any region of the back-end machine @p fsm (e.g. a
-/// guard in one region asking about another).
+/// Whether state @p State is active in any region of the back-end machine @p fsm (as a
+/// guard in one region asks about another).
 template <class State, class Fsm>
 bool is_active(const Fsm& fsm)
 {
@@ -151,16 +164,20 @@ struct has_label<G, std::void_t<decltype(G::label())>> : std::true_type {};
 /// All guards must allow; the first that refuses gives the reason. Label: "a and b".
 template <class... Guards>
 struct All {
+    /// MSM's guard call: each guard in turn, stopping at the first that refuses.
     template <class Event, class Fsm, class Source, class Target>
     bool operator()(const Event& e, Fsm& fsm, Source& s, Target& t) const
     {
         return (Guards{}(e, fsm, s, t) && ...);
     }
+    /// Whether the state guards among them allow the transition now (payload guards count as
+    /// yes), for the list of allowed events.
     template <class Fsm>
     static bool allows(const Fsm& fsm)
     {
         return ((!detail::has_allows<Guards, Fsm>::value || allows_one<Guards>(fsm)) && ...);
     }
+    /// The guards' labels joined by "and", for diagrams.
     static std::string label()
     {
         std::string out;

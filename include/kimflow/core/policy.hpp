@@ -66,6 +66,7 @@ constexpr std::string_view scope_name(Scope s)
 
 /// What an access is about: the instance and the facts a scope looks at.
 struct AccessTarget {
+    /// The lifecycle's id.
     std::string_view lifecycle;
     /// The instance id (empty for a list or a purge).
     std::string_view instance{};
@@ -83,9 +84,10 @@ struct PolicyRule {
     std::string role;
     /// Event ids and `create`, `read`, `erase`, `purge`; `*` for every action.
     std::vector<std::string> actions;
+    /// Which instances the rule reaches.
     Scope scope = Scope::owner;
 
-    /// Whether the rule speaks of @p action by @p role on @p lifecycle (its scope aside).
+    /// Whether the rule speaks of @p what by @p actor_role on @p lifecycle_id (its scope aside).
     bool covers(std::string_view lifecycle_id, std::string_view actor_role, std::string_view what) const
     {
         if (lifecycle != "*" && lifecycle != lifecycle_id) return false;
@@ -99,6 +101,7 @@ class Policy {
 public:
     /// A policy that allows nothing yet.
     Policy() = default;
+    /// A policy of @p rules.
     explicit Policy(std::vector<PolicyRule> rules) : rules_(std::move(rules)) {}
 
     /// Adds a rule; returns *this, so that rules chain.
@@ -108,6 +111,7 @@ public:
         return *this;
     }
 
+    /// Its rules, in the order added.
     const std::vector<PolicyRule>& rules() const noexcept { return rules_; }
 
     /// Why @p actor may not do @p what to @p target, in a sentence that says what would be

@@ -14,8 +14,10 @@ namespace kimflow {
 /// An incremental SHA-256: update() any number of times, then digest() once.
 class Sha256 {
 public:
+    /// The 32 bytes of a digest.
     using Digest = std::array<std::uint8_t, 32>;
 
+    /// Adds @p bytes to the message; returns *this, so that calls chain.
     Sha256& update(std::string_view bytes)
     {
         for (const char c : bytes) {

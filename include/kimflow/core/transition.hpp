@@ -20,11 +20,16 @@ inline constexpr std::string_view erasure_event = "erase_personal_data";
 struct TransitionRecord {
     /// The instance's version after this transition (1 for the first).
     std::uint64_t version = 0;
+    /// The event's id.
     std::string_view event;
+    /// The main region's state before; if the main region stayed, that of the first region that
+    /// moved (such as the KIM case's consent).
     std::string_view from;
-    /// Equal to `from` for an internal transition.
+    /// The state after, in the same region. Equal to `from` for an internal transition.
     std::string_view to;
+    /// Who fired the event.
     Actor actor;
+    /// When, by the engine's clock.
     Timestamp at{};
     /// The payload's fields as `name=value, …` (empty for an event without fields).
     std::string payload;
@@ -32,7 +37,9 @@ struct TransitionRecord {
 
 /// What a fire returns: the transition it applied.
 struct Fired {
+    /// The state before, as in TransitionRecord::from.
     std::string_view from;
+    /// The state after, as in TransitionRecord::to.
     std::string_view to;
     /// The instance's version after the transition.
     std::uint64_t version = 0;

@@ -14,6 +14,7 @@ namespace kimflow {
 
 /// A lifecycle's shape, read from its table: what the diagram writers draw.
 struct LifecycleGraph {
+    /// The lifecycle's id.
     std::string_view id;
     /// Initial state per region.
     std::vector<std::string_view> initial;
@@ -21,10 +22,12 @@ struct LifecycleGraph {
     std::vector<std::string_view> states;
     /// States no row leaves.
     std::vector<std::string_view> final_states;
+    /// The table's rows, as written.
     std::vector<TransitionInfo> transitions;
     /// The region of each state (same order as `states`): the region whose initial state reaches it.
     std::vector<std::size_t> region_of;
 
+    /// The region of @p state (0 for a state the graph does not have).
     std::size_t region(std::string_view state) const
     {
         auto it = std::find(states.begin(), states.end(), state);

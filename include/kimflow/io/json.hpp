@@ -11,10 +11,16 @@
 ///  "data": {…}, "history": [{"version": 1, "event": "submit", "from": "draft",
 ///  "to": "submitted", "actor": {…}, "at": "…", "payload": "…"}, …]}
 /// @endcode
+///
+/// The other way, for hosts that send JSON in (the C ABI, web back-ends): fields_from_json()
+/// turns an event's payload object into Fields, paper_from_json() a new paper's object into a
+/// Paper. Both refuse what they cannot take whole, with a message that says what to send.
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -22,6 +28,7 @@
 #include "kimflow/core/actor.hpp"
 #include "kimflow/core/engine.hpp"
 #include "kimflow/core/fields.hpp"
+#include "kimflow/core/text.hpp"
 #include "kimflow/core/time.hpp"
 #include "kimflow/core/transition.hpp"
 #include "kimflow/kim/case.hpp"
@@ -183,5 +190,138 @@ nlohmann::json to_json(const Engine<Lifecycle>& engine, const std::string& id, c
     const auto history = with_history ? engine.history(id, actor) : std::vector<TransitionRecord>{};
     return to_json<Lifecycle>(view, with_history ? &history : nullptr);
 }
+
+/// An event's payload from a JSON object of field names and values, for fire() by name:
+/// strings as they are, numbers and booleans as their JSON text (`2`, `true`), arrays of
+/// strings or numbers as a comma-separated list (Fields' convention for lists); null leaves the
+/// field out. A null @p payload is an empty payload.
+/// @throws InvalidPayload for a value that is an object, or a list element with a comma or
+///         that is not a string or number; InvalidData if @p payload is not an object
+inline Fields fields_from_json(const nlohmann::json& payload, std::string_view event)
+{
+    Fields fields;
+    if (payload.is_null()) return fields;
+    if (!payload.is_object())
+        throw InvalidData("event '" + std::string(event) +
+                          "': the payload must be a JSON object of field names and values, e.g. "
+                          "{\"meeting_date\": \"2025-02-06\", \"agenda_item\": \"9.2\"}");
+    const auto scalar = [&](const std::string& name, const nlohmann::json& v) -> std::string {
+        if (v.is_string()) return v.get<std::string>();
+        if (v.is_number() || v.is_boolean()) return v.dump();
+        throw InvalidPayload(std::string(event), name,
+                             "give a string, a number, a boolean or a list of strings, not " +
+                                 std::string(v.type_name()));
+    };
+    for (const auto& [name, value] : payload.items()) {
+        if (value.is_null()) continue;
+        if (!value.is_array()) {
+            fields.emplace(name, scalar(name, value));
+            continue;
+        }
+        std::string list;
+        for (const auto& element : value) {
+            if (element.is_array() || element.is_object() || element.is_null())
+                throw InvalidPayload(std::string(event), name, "a list holds strings or numbers only");
+            std::string text = scalar(name, element);
+            if (text.find(',') != std::string::npos)
+                throw InvalidPayload(std::string(event), name,
+                                     "a list element cannot contain a comma (lists are sent comma-separated): " +
+                                         printable(text));
+            list += (list.empty() ? "" : ",") + text;
+        }
+        fields.emplace(name, std::move(list));
+    }
+    return fields;
+}
+
+namespace paper {
+/// A new paper from the object to_json(const Paper&) writes, limited to what a paper has before
+/// its lifecycle starts: `reference` and `title` (required), `type` (default Anfrage), `date`,
+/// `originator`, `body`, `related_papers`, and `consultations` of `organization`, `role`
+/// (default Kenntnisnahme) and `authoritative`. Members that the lifecycle records
+/// (`submitted_at`, a consultation's `meeting_date`, …) are refused, not dropped, so a host
+/// never believes it set them; a consultation's `status` is taken only as `planned`.
+/// @throws InvalidData naming the member and what to send
+inline Paper paper_from_json(const nlohmann::json& j)
+{
+    const auto fail = [](const std::string& what) -> InvalidData { return InvalidData("paper JSON: " + what); };
+    if (!j.is_object())
+        throw fail("send an object, e.g. {\"reference\": \"14/1923\", \"type\": \"Anfrage\", \"title\": \"…\"}");
+    const auto text = [&](const nlohmann::json& o, const std::string& key, const std::string& where) {
+        const auto& v = o.at(key);
+        if (!v.is_string()) throw fail(where + "'" + key + "' must be a string, not " + v.type_name());
+        return v.get<std::string>();
+    };
+    const auto enum_value = [&](auto tag, const nlohmann::json& o, const std::string& key, const std::string& where) {
+        using E = decltype(tag);
+        try {
+            return parse_enum<E>(text(o, key, where));
+        } catch (const std::invalid_argument& e) {
+            throw fail(where + "'" + key + "': " + e.what());
+        }
+    };
+    const auto recorded = [&](const std::string& where, const std::string& key) {
+        return fail(where + "'" + key + "' is recorded by the paper lifecycle; leave it out of a new paper");
+    };
+
+    Paper p;
+    for (const auto& [key, value] : j.items()) {
+        if (key == "reference") p.reference = text(j, key, "");
+        else if (key == "title") p.title = text(j, key, "");
+        else if (key == "type") p.type = enum_value(PaperType{}, j, key, "");
+        else if (key == "originator") p.originator = text(j, key, "");
+        else if (key == "body") p.body = text(j, key, "");
+        else if (key == "date") {
+            try {
+                p.date = parse_date(text(j, key, ""));
+            } catch (const std::invalid_argument& e) {
+                throw fail(std::string("'date': ") + e.what());
+            }
+        } else if (key == "related_papers") {
+            if (!value.is_array()) throw fail("'related_papers' must be a list of references");
+            for (std::size_t i = 0; i < value.size(); ++i) {
+                if (!value[i].is_string()) throw fail("'related_papers' must be a list of references (strings)");
+                p.related_papers.push_back(value[i].get<std::string>());
+            }
+        } else if (key == "consultations") {
+            if (!value.is_array()) throw fail("'consultations' must be a list, the Beratungsfolge in order");
+            for (std::size_t i = 0; i < value.size(); ++i) {
+                const auto& c = value[i];
+                const std::string where = "consultation " + std::to_string(i + 1) + ": ";
+                if (!c.is_object())
+                    throw fail(where + "send an object, e.g. {\"organization\": \"Hauptausschuss\", \"role\": \"Entscheidung\"}");
+                Consultation consultation;
+                for (const auto& [ckey, cvalue] : c.items()) {
+                    if (ckey == "organization") consultation.organization = text(c, ckey, where);
+                    else if (ckey == "role") consultation.role = enum_value(ConsultationRole{}, c, ckey, where);
+                    else if (ckey == "authoritative") {
+                        if (!cvalue.is_boolean()) throw fail(where + "'authoritative' must be true or false");
+                        consultation.authoritative = cvalue.get<bool>();
+                    } else if (ckey == "status") {
+                        if (enum_value(ConsultationStatus{}, c, ckey, where) != ConsultationStatus::planned)
+                            throw recorded(where, ckey);
+                    } else if (ckey == "meeting_date" || ckey == "agenda_item" || ckey == "result") {
+                        throw recorded(where, ckey);
+                    } else {
+                        throw fail(where + "unknown member '" + printable(ckey) +
+                                   "'; a consultation has organization, role and authoritative");
+                    }
+                }
+                p.consultations.push_back(std::move(consultation));
+            }
+        } else if (key == "submitted_at" || key == "answered_at" || key == "answer_reference" ||
+                   key == "current_consultation" || key == "decided_at" || key == "completed_at" ||
+                   key == "completion_note" || key == "withdrawal_reason") {
+            throw recorded("", key);
+        } else {
+            throw fail("unknown member '" + printable(key) +
+                       "'; a new paper has reference, type, title, date, originator, body, related_papers and "
+                       "consultations");
+        }
+    }
+    validate(p);
+    return p;
+}
+}  // namespace paper
 
 }  // namespace kimflow

@@ -110,11 +110,12 @@
 #include "kimflow/core/error.hpp"
 #include "kimflow/paper/lifecycle.hpp"
 
+/// OParl 1.1 export and import of papers.
 namespace kimflow::oparl {
 
 /// How exported objects are named.
 struct ExportOptions {
-    /// The ids of exported objects are URLs under this base, e.g.
+    /// The ids of exported objects are URLs under this base, such as
     /// `https://ratsinfo.example.org/oparl/paper/14%2F1923` (a trailing slash is dropped).
     std::string base_url = "https://kimflow.invalid/oparl";
 };
@@ -136,7 +137,7 @@ Export export_papers(const paper::PaperEngine& engine, const ExportOptions& opti
 
 /// Writes @p exported into folder @p dir (created if missing), one file per object:
 /// `paper-<ref>.json`, `meeting-<…>.json`, `organization-<…>.json`, with file names made safe
-/// (letters, digits, `.`, `_` and `-`; other characters become `_`; a name taken already gets
+/// (letters, digits, dot, `_` and `-`; other characters become `_`; a name taken already gets
 /// `-2`, `-3`, …). Files are pretty-printed UTF-8 JSON; existing files of those names are
 /// replaced.
 /// @return the paths written
@@ -150,20 +151,24 @@ nlohmann::json as_list(const Export& exported);
 /// One input file: its name (for messages) and its text. A file holds one OParl object, a
 /// JSON array of objects, or a list page `{"data": [...]}`.
 struct ImportSource {
+    /// The file's name, as messages and ImportError::file() give it.
     std::string name;
+    /// The file's content: UTF-8 JSON.
     std::string text;
 };
 
 /// Bad OParl input: says which file and which field, and what to do.
 class ImportError : public InvalidData {
 public:
+    /// @p message about field @p field (a JSON path; empty for the whole file) of file @p file.
     ImportError(std::string file, std::string field, const std::string& message)
         : InvalidData(file + (field.empty() ? std::string() : ": " + field) + ": " + message),
           file_(std::move(file)), field_(std::move(field))
     {
     }
+    /// The name of the file (ImportSource::name).
     const std::string& file() const noexcept { return file_; }
-    /// JSON path of the offending field, e.g. `consultation[1].role`; empty for the whole file.
+    /// JSON path of the offending field, such as `consultation[1].role`; empty for the whole file.
     /// In a file holding a list the path starts at the object: `data[2].name`, `[2].name`.
     const std::string& field() const noexcept { return field_; }
 
@@ -174,6 +179,7 @@ private:
 
 /// What an import did, by paper reference (instance id), each list sorted.
 struct ImportResult {
+    /// Papers that were new to the engine.
     std::vector<std::string> created;
     /// Existing papers the data moved on (e.g. a meeting's result arrived since).
     std::vector<std::string> advanced;
@@ -190,6 +196,8 @@ struct ImportResult {
 /// @param engine  an engine with a store (for the unit of work)
 /// @param clock   the ManualClock @p engine was built with; moved to each event's time and
 ///                set back afterwards
+/// @param sources the files to read, all of them checked before anything is imported
+/// @param actor   who imports (e.g. an `importer` role the policy allows everything on papers)
 /// @throws ImportError for malformed JSON, objects of the wrong type, or fields that cannot
 ///         be read, for an existing paper whose history the data contradicts, and when the
 ///         replay does not reach the `kimflow:state` the data states;

@@ -21,6 +21,7 @@ inline std::size_t display_width(std::string_view s)
 /// numbers are right-aligned.
 class Table {
 public:
+    /// A table without rows, with the column titles @p header.
     explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
 
     /// Adds a row (missing cells are empty, extra cells are dropped).
@@ -30,6 +31,7 @@ public:
         rows_.push_back(std::move(row));
     }
 
+    /// Whether no row has been added.
     bool empty() const { return rows_.empty(); }
 
     /// The table as text: header, a rule, the rows; each line ends in '\n'.

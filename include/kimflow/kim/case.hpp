@@ -22,6 +22,8 @@
 #include "kimflow/core/fields.hpp"
 #include "kimflow/core/time.hpp"
 
+/// The KIM case lifecycle: Case Management of the Kommunales Integrationsmanagement NRW,
+/// with follow-ups (Wiedervorlage) and the figures a Kreis reports.
 namespace kimflow::kim {
 
 /// The legal domains (Rechtskreise) a referral goes to.
@@ -35,6 +37,8 @@ enum class Rechtskreis {
     other,    ///< anything else (Beratungsstellen, Schulen, Vereine …)
 };
 
+/// The names a Rechtskreis is read from and shown by: the first of each value is shown, the
+/// others (`SGB2`, `sonstige` …) are read too.
 constexpr auto enum_names(Rechtskreis)
 {
     using R = Rechtskreis;
@@ -69,6 +73,7 @@ enum class ClosureReason {
     other,
 };
 
+/// The names a ClosureReason is read from and shown by.
 constexpr auto enum_names(ClosureReason)
 {
     using C = ClosureReason;
@@ -89,8 +94,11 @@ constexpr std::array<ClosureReason, 7> all_closure_reasons{
 
 /// A referral to a service of a Rechtskreis.
 struct Referral {
+    /// The service the client was referred to.
     std::string recipient;
+    /// Its legal domain.
     Rechtskreis rechtskreis = Rechtskreis::other;
+    /// When the referral was made.
     Timestamp at{};
 };
 
@@ -98,8 +106,11 @@ struct Referral {
 struct Consent {
     /// The recipients it names, e.g. "Jobcenter Kreis Recklinghausen".
     std::vector<std::string> recipients{};
+    /// What the data may be used for (personal data).
     std::string purpose{};
+    /// When it was given (last given, if given again).
     std::optional<Timestamp> granted_at{};
+    /// When it was withdrawn, if it was.
     std::optional<Timestamp> withdrawn_at{};
 
     /// Whether the consent names @p recipient (letters compared without regard to case, and
@@ -119,14 +130,19 @@ struct Consent {
 
 /// A phase the case entered, and when (closed and aborted with their reason).
 struct PhaseChange {
+    /// The phase's state id, e.g. `intake`.
     std::string phase;
+    /// When it was entered.
     Timestamp at{};
+    /// For `closed` and `aborted`: why.
     std::optional<ClosureReason> reason{};
 };
 
 /// A follow-up date (Wiedervorlage) and when it was set.
 struct FollowUp {
+    /// The day the case is due again.
     Date date{};
+    /// When the date was set.
     Timestamp set_at{};
 };
 
@@ -143,7 +159,9 @@ struct KimCase {
     std::string manager{};
     /// Zielvereinbarung: the goals agreed with the client.
     std::vector<std::string> goals{};
+    /// Every referral made, oldest first.
     std::vector<Referral> referrals{};
+    /// The consent as last given (or withdrawn).
     Consent consent{};
     /// Every Wiedervorlage set, oldest first; the last is the one that counts.
     std::vector<FollowUp> follow_ups{};
@@ -173,7 +191,7 @@ struct KimCase {
     }
 };
 
-/// cereal: version 1 of each part of a case.
+/// cereal: a referral. Version 1.
 template <class Archive>
 void serialize(Archive& ar, Referral& r, std::uint32_t /*version*/)
 {
@@ -181,6 +199,7 @@ void serialize(Archive& ar, Referral& r, std::uint32_t /*version*/)
        cereal::make_nvp("at", r.at));
 }
 
+/// cereal: a consent. Version 1.
 template <class Archive>
 void serialize(Archive& ar, Consent& c, std::uint32_t /*version*/)
 {
@@ -188,18 +207,21 @@ void serialize(Archive& ar, Consent& c, std::uint32_t /*version*/)
        cereal::make_nvp("granted_at", c.granted_at), cereal::make_nvp("withdrawn_at", c.withdrawn_at));
 }
 
+/// cereal: a phase entered. Version 1.
 template <class Archive>
 void serialize(Archive& ar, PhaseChange& p, std::uint32_t /*version*/)
 {
     ar(cereal::make_nvp("phase", p.phase), cereal::make_nvp("at", p.at), cereal::make_nvp("reason", p.reason));
 }
 
+/// cereal: a follow-up. Version 1.
 template <class Archive>
 void serialize(Archive& ar, FollowUp& f, std::uint32_t /*version*/)
 {
     ar(cereal::make_nvp("date", f.date), cereal::make_nvp("set_at", f.set_at));
 }
 
+/// cereal: a case. Version 1.
 template <class Archive>
 void serialize(Archive& ar, KimCase& c, std::uint32_t /*version*/)
 {

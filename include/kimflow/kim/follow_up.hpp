@@ -12,11 +12,15 @@ namespace kimflow::kim {
 
 /// A case whose follow-up date has come.
 struct DueFollowUp {
+    /// The case's id.
     std::string case_id;
     /// Its phase (stable id).
     std::string phase;
+    /// The Träger that runs it.
     std::string traeger;
+    /// Its case manager.
     std::string manager;
+    /// The follow-up date.
     Date due;
 };
 

@@ -37,7 +37,7 @@ struct CaseConfig {
 };
 
 /// The date @p months calendar months after @p d (the last day of the month where the day
-/// does not exist, e.g. 31 January + 1 month = 28/29 February).
+/// does not exist: 31 January + 1 month is 28/29 February).
 inline Date add_months(Date d, int months)
 {
     date::year_month_day ymd{d};
@@ -59,7 +59,9 @@ namespace state {
 /// states, the reason the action has just set).
 template <class Derived, bool Open>
 struct Phase : boost::msm::front::state<> {
+    /// MSM's flags of the state: CaseOpen for the open phases.
     using flag_list = std::conditional_t<Open, boost::mpl::vector1<flag::CaseOpen>, boost::mpl::vector0<>>;
+    /// MSM's entry hook: appends the phase to KimCase::phases.
     template <class Event, class Fsm>
     void on_entry(const Event&, Fsm& fsm)
     {
@@ -70,20 +72,32 @@ struct Phase : boost::msm::front::state<> {
 };
 
 /// Before `open`: a case exists only once opened (Engine::create with the `open` event).
-struct New : boost::msm::front::state<> { static constexpr std::string_view id = "new"; };
-struct Intake : Phase<Intake, true> { static constexpr std::string_view id = "intake"; };
-struct Assessment : Phase<Assessment, true> { static constexpr std::string_view id = "assessment"; };
-struct Planning : Phase<Planning, true> { static constexpr std::string_view id = "planning"; };
-struct Linking : Phase<Linking, true> { static constexpr std::string_view id = "linking"; };
-struct Monitoring : Phase<Monitoring, true> { static constexpr std::string_view id = "monitoring"; };
-struct Evaluation : Phase<Evaluation, true> { static constexpr std::string_view id = "evaluation"; };
-struct Paused : Phase<Paused, true> { static constexpr std::string_view id = "paused"; };
-struct Closed : Phase<Closed, false> { static constexpr std::string_view id = "closed"; };
-struct Aborted : Phase<Aborted, false> { static constexpr std::string_view id = "aborted"; };
+struct New : boost::msm::front::state<> { static constexpr std::string_view id = "new"; /**< Stable id. */ };
+/// Zugang: the case is taken in; consent is sought, then accept or decline.
+struct Intake : Phase<Intake, true> { static constexpr std::string_view id = "intake"; /**< Stable id. */ };
+/// Needs and resources are being assessed.
+struct Assessment : Phase<Assessment, true> { static constexpr std::string_view id = "assessment"; /**< Stable id. */ };
+/// Goals are being agreed (Zielvereinbarung).
+struct Planning : Phase<Planning, true> { static constexpr std::string_view id = "planning"; /**< Stable id. */ };
+/// The client is being referred to services.
+struct Linking : Phase<Linking, true> { static constexpr std::string_view id = "linking"; /**< Stable id. */ };
+/// The help is under way and watched.
+struct Monitoring : Phase<Monitoring, true> { static constexpr std::string_view id = "monitoring"; /**< Stable id. */ };
+/// The goals are being checked: close or plan again.
+struct Evaluation : Phase<Evaluation, true> { static constexpr std::string_view id = "evaluation"; /**< Stable id. */ };
+/// Ruhend: the case rests and resumes in the phase it left (KimCase::paused_from).
+struct Paused : Phase<Paused, true> { static constexpr std::string_view id = "paused"; /**< Stable id. */ };
+/// Abschluss: the case has ended with a reason; it may be reopened within the window.
+struct Closed : Phase<Closed, false> { static constexpr std::string_view id = "closed"; /**< Stable id. */ };
+/// Abbruch: the case ended early (or the consent was withdrawn); final.
+struct Aborted : Phase<Aborted, false> { static constexpr std::string_view id = "aborted"; /**< Stable id. */ };
 
-struct ConsentNone : boost::msm::front::state<> { static constexpr std::string_view id = "none"; };
-struct ConsentGranted : boost::msm::front::state<> { static constexpr std::string_view id = "granted"; };
-struct ConsentWithdrawn : boost::msm::front::state<> { static constexpr std::string_view id = "withdrawn"; };
+/// Consent region: no consent given yet.
+struct ConsentNone : boost::msm::front::state<> { static constexpr std::string_view id = "none"; /**< Stable id. */ };
+/// Consent region: the client has consented (KimCase::consent).
+struct ConsentGranted : boost::msm::front::state<> { static constexpr std::string_view id = "granted"; /**< Stable id. */ };
+/// Consent region: the client has withdrawn the consent; the case is aborted.
+struct ConsentWithdrawn : boost::msm::front::state<> { static constexpr std::string_view id = "withdrawn"; /**< Stable id. */ };
 
 }  // namespace state
 
@@ -100,7 +114,9 @@ std::string current_phase(const Fsm& fsm)
 
 /// The case is open (intake … evaluation, or paused).
 struct CaseOpen : StateGuard<CaseOpen> {
+    /// The guard's name in diagrams.
     static std::string label() { return "case open"; }
+    /// Empty if the guard allows; otherwise why not and what to do.
     template <class Fsm>
     static std::string refuse(const Fsm& fsm)
     {
@@ -112,7 +128,9 @@ struct CaseOpen : StateGuard<CaseOpen> {
 
 /// The client has given consent.
 struct ConsentGiven : StateGuard<ConsentGiven> {
+    /// The guard's name in diagrams.
     static std::string label() { return "consent granted"; }
+    /// Empty if the guard allows; otherwise why not and what to do.
     template <class Fsm>
     static std::string refuse(const Fsm& fsm)
     {
@@ -123,7 +141,9 @@ struct ConsentGiven : StateGuard<ConsentGiven> {
 
 /// The consent region has just recorded the withdrawal (it is asked first).
 struct ConsentWithdrawnNow : StateGuard<ConsentWithdrawnNow> {
+    /// The guard's name in diagrams.
     static std::string label() { return "consent withdrawn"; }
+    /// Empty if the guard allows; otherwise why not and what to do.
     template <class Fsm>
     static std::string refuse(const Fsm& fsm)
     {
@@ -140,7 +160,9 @@ struct ConsentWithdrawnNow : StateGuard<ConsentWithdrawnNow> {
 
 /// At least one goal is agreed.
 struct HasGoal : StateGuard<HasGoal> {
+    /// The guard's name in diagrams.
     static std::string label() { return "a goal"; }
+    /// Empty if the guard allows; otherwise why not and what to do.
     template <class Fsm>
     static std::string refuse(const Fsm& fsm)
     {
@@ -151,7 +173,9 @@ struct HasGoal : StateGuard<HasGoal> {
 
 /// At least one referral is made.
 struct HasReferral : StateGuard<HasReferral> {
+    /// The guard's name in diagrams.
     static std::string label() { return "a referral"; }
+    /// Empty if the guard allows; otherwise why not and what to do.
     template <class Fsm>
     static std::string refuse(const Fsm& fsm)
     {
@@ -162,7 +186,9 @@ struct HasReferral : StateGuard<HasReferral> {
 
 /// The consent names the recipient of the referral.
 struct ConsentNamesRecipient : PayloadGuard<ConsentNamesRecipient> {
+    /// The guard's name in diagrams.
     static std::string label() { return "consent names recipient"; }
+    /// Empty if the consent names @p e's recipient; otherwise why not and what to do.
     template <class Fsm>
     static std::string refuse(const Fsm& fsm, const Refer& e)
     {
@@ -180,7 +206,9 @@ struct ConsentNamesRecipient : PayloadGuard<ConsentNamesRecipient> {
 /// A paused case left phase @p State.
 template <class State>
 struct LeftFrom : StateGuard<LeftFrom<State>> {
+    /// The guard's name in diagrams.
     static std::string label() { return "left " + std::string(State::id); }
+    /// Empty if the guard allows; otherwise why not and what to do.
     template <class Fsm>
     static std::string refuse(const Fsm& fsm)
     {
@@ -191,7 +219,9 @@ struct LeftFrom : StateGuard<LeftFrom<State>> {
 
 /// The closure lies within the reopen window.
 struct WithinReopenWindow : StateGuard<WithinReopenWindow> {
+    /// The guard's name in diagrams.
     static std::string label() { return "within reopen window"; }
+    /// Empty if the guard allows; otherwise why not and what to do.
     template <class Fsm>
     static std::string refuse(const Fsm& fsm)
     {
@@ -206,7 +236,9 @@ struct WithinReopenWindow : StateGuard<WithinReopenWindow> {
 
 /// An assignment names a Träger or a case manager.
 struct NamesSomeone : PayloadGuard<NamesSomeone> {
+    /// The guard's name in diagrams.
     static std::string label() { return "traeger or manager"; }
+    /// Empty if @p e names a Träger or a case manager; otherwise what to give.
     template <class Fsm>
     static std::string refuse(const Fsm&, const Assign& e)
     {
@@ -220,7 +252,9 @@ struct NamesSomeone : PayloadGuard<NamesSomeone> {
 /// Actions of the case lifecycle. They only apply what the guards have checked.
 namespace action {
 
+/// Records the Kommune, Kreis, Träger (the Kommune unless given) and case manager of `open`.
 struct RecordOpening {
+    /// MSM's action call.
     template <class Fsm, class S, class T>
     void operator()(const Open& e, Fsm& fsm, S&, T&) const
     {
@@ -232,7 +266,9 @@ struct RecordOpening {
     }
 };
 
+/// Records the consent: recipients, purpose, the time; replaces an earlier one.
 struct RecordConsent {
+    /// MSM's action call.
     template <class Fsm, class S, class T>
     void operator()(const GrantConsent& e, Fsm& fsm, S&, T&) const
     {
@@ -244,7 +280,9 @@ struct RecordConsent {
     }
 };
 
+/// Records when the consent was withdrawn.
 struct RecordConsentWithdrawal {
+    /// MSM's action call.
     template <class Fsm, class S, class T>
     void operator()(const WithdrawConsent&, Fsm& fsm, S&, T&) const
     {
@@ -252,7 +290,9 @@ struct RecordConsentWithdrawal {
     }
 };
 
+/// Appends the agreed goal to KimCase::goals.
 struct KeepGoal {
+    /// MSM's action call.
     template <class Fsm, class S, class T>
     void operator()(const AddGoal& e, Fsm& fsm, S&, T&) const
     {
@@ -260,7 +300,9 @@ struct KeepGoal {
     }
 };
 
+/// Appends the referral (recipient, Rechtskreis, time) to KimCase::referrals.
 struct KeepReferral {
+    /// MSM's action call.
     template <class Fsm, class S, class T>
     void operator()(const Refer& e, Fsm& fsm, S&, T&) const
     {
@@ -270,21 +312,25 @@ struct KeepReferral {
 
 /// Sets the reason the case ends with (before the end state records its entry).
 struct RecordEnd {
+    /// Declined at intake: not_suitable, with the note.
     template <class Fsm, class S, class T>
     void operator()(const Decline& e, Fsm& fsm, S&, T&) const
     {
         end(fsm.data, ClosureReason::not_suitable, e.note);
     }
+    /// Closed: the reason and note given.
     template <class Fsm, class S, class T>
     void operator()(const Close& e, Fsm& fsm, S&, T&) const
     {
         end(fsm.data, e.reason, e.note);
     }
+    /// Aborted: the reason and note given.
     template <class Fsm, class S, class T>
     void operator()(const Abort& e, Fsm& fsm, S&, T&) const
     {
         end(fsm.data, e.reason, e.note);
     }
+    /// Consent withdrawn: consent_withdrawn, no note.
     template <class Fsm, class S, class T>
     void operator()(const WithdrawConsent&, Fsm& fsm, S&, T&) const
     {
@@ -300,7 +346,9 @@ private:
     }
 };
 
+/// Remembers the phase the case leaves and why it rests (KimCase::note).
 struct RecordPause {
+    /// MSM's action call.
     template <class Fsm, class Source, class T>
     void operator()(const Pause& e, Fsm& fsm, Source&, T&) const
     {
@@ -309,7 +357,9 @@ struct RecordPause {
     }
 };
 
+/// Forgets the phase left and the reason for the pause.
 struct RecordResume {
+    /// MSM's action call.
     template <class Fsm, class S, class T>
     void operator()(const Resume&, Fsm& fsm, S&, T&) const
     {
@@ -318,7 +368,9 @@ struct RecordResume {
     }
 };
 
+/// Clears the closure reason and the note.
 struct RecordReopening {
+    /// MSM's action call.
     template <class Fsm, class S, class T>
     void operator()(const Reopen&, Fsm& fsm, S&, T&) const
     {
@@ -327,7 +379,9 @@ struct RecordReopening {
     }
 };
 
+/// Sets the Träger and/or the case manager that `assign` names.
 struct RecordAssignment {
+    /// MSM's action call.
     template <class Fsm, class S, class T>
     void operator()(const Assign& e, Fsm& fsm, S&, T&) const
     {
@@ -336,7 +390,9 @@ struct RecordAssignment {
     }
 };
 
+/// Appends the follow-up date (Wiedervorlage) with the time it was set.
 struct RecordFollowUp {
+    /// MSM's action call.
     template <class Fsm, class S, class T>
     void operator()(const FollowUpOn& e, Fsm& fsm, S&, T&) const
     {
@@ -348,11 +404,14 @@ struct RecordFollowUp {
 
 /// The MSM front-end of the case lifecycle.
 struct CaseMachine : MachineDef<CaseMachine, KimCase, CaseConfig> {
+    /// The regions' initial states: consent (region 0, asked first), then phase (region 1).
     using initial_state = boost::mpl::vector<state::ConsentNone, state::New>;
 
+    /// A row of the transition table (MSM's functor row, action and guard optional).
     template <class Source, class Event, class Target, class Action = boost::msm::front::none,
               class Guard = boost::msm::front::none>
     using Row = boost::msm::front::Row<Source, Event, Target, Action, Guard>;
+    /// No action, no guard, or (as target) an internal transition.
     using none = boost::msm::front::none;
 
     // 46 rows: past MPL's default of 20, so kimflow's target raises BOOST_MPL_LIMIT_VECTOR_SIZE
@@ -416,9 +475,13 @@ struct CaseMachine : MachineDef<CaseMachine, KimCase, CaseConfig> {
 
 /// The KIM case lifecycle's description for kimflow::Engine.
 struct CaseLifecycle {
+    /// The lifecycle's stable id, stored with every instance.
     static constexpr std::string_view id = "case";
+    /// The MSM front-end.
     using Definition = CaseMachine;
+    /// The data of a case.
     using Data = KimCase;
+    /// The configuration.
     using Config = CaseConfig;
     /// The phase region (the consent region is region 0).
     static constexpr int main_region = 1;

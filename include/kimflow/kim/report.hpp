@@ -40,9 +40,13 @@ struct Figures {
     /// Cases open at the end of the period whose follow-up date had passed.
     std::size_t follow_ups_overdue = 0;
 
+    /// Closures in the period, all reasons.
     std::size_t closed() const { return sum(closed_by_reason); }
+    /// Aborts in the period, all reasons.
     std::size_t aborted() const { return sum(aborted_by_reason); }
+    /// Cases open at the end of the period, all phases.
     std::size_t active() const { return sum(active_by_phase); }
+    /// Referrals made in the period, all Rechtskreise.
     std::size_t referrals() const { return sum(referrals_by_rechtskreis); }
 
     /// Median of days_to_closure (mean of the middle two for an even count); none without closures.
@@ -91,16 +95,23 @@ private:
 
 /// One group of a report (a Kommune or a Träger).
 struct ReportGroup {
+    /// The Kommune's or Träger's name.
     std::string name;
+    /// The figures of its cases.
     Figures figures;
 };
 
 /// The report for the period [from, to] (whole days, both included).
 struct Report {
+    /// The period's first day.
     Date from{};
+    /// The period's last day.
     Date to{};
+    /// One group per Kommune, sorted by name.
     std::vector<ReportGroup> by_kommune{};
+    /// One group per Träger, sorted by name.
     std::vector<ReportGroup> by_traeger{};
+    /// All cases together.
     Figures total{};
 };
 

@@ -19,6 +19,7 @@ enum class Overdue {
     result, ///< on the agenda of a meeting that has passed, with no result recorded
 };
 
+/// The names an Overdue value is read from and shown by.
 constexpr auto enum_names(Overdue)
 {
     return std::array{std::pair{Overdue::answer, std::string_view{"answer"}},
@@ -27,9 +28,11 @@ constexpr auto enum_names(Overdue)
 
 /// A paper that is overdue at some time.
 struct OverduePaper {
+    /// The paper's reference (instance id).
     std::string reference;
     /// Its state (stable id).
     std::string state;
+    /// An answer or a result.
     Overdue what;
     /// The last day it was due.
     Date due;

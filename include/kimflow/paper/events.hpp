@@ -13,7 +13,9 @@ namespace kimflow::paper {
 
 /// The paper is handed in (eingereicht).
 struct Submit {
+    /// The event's stable id, for firing by name and in the log.
     static constexpr std::string_view id = "submit";
+    /// The payload's fields, for cereal and for firing by name (see field()).
     template <class Archive>
     void serialize(Archive&)
     {
@@ -22,9 +24,11 @@ struct Submit {
 
 /// The Verwaltung answers an Anfrage in writing.
 struct Answer {
+    /// The event's stable id, for firing by name and in the log.
     static constexpr std::string_view id = "answer";
     /// Reference of the answer paper, e.g. "14/1923-1".
     std::string answer_reference;
+    /// The payload's fields, for cereal and for firing by name (see field()).
     template <class Archive>
     void serialize(Archive& ar)
     {
@@ -35,9 +39,11 @@ struct Answer {
 /// The paper goes on a meeting's agenda: binds the next planned consultation (of
 /// `organization`, if named) or adds one.
 struct Schedule {
+    /// The event's stable id, for firing by name and in the log.
     static constexpr std::string_view id = "schedule";
     /// The committee; empty for the next planned consultation.
     std::string organization;
+    /// The day of the meeting.
     Date meeting_date{};
     /// Tagesordnungspunkt, e.g. "9.2".
     std::string agenda_item;
@@ -45,6 +51,7 @@ struct Schedule {
     std::optional<ConsultationRole> role;
     /// Dringlichkeit: the agenda deadline does not apply.
     bool urgent = false;
+    /// The payload's fields, for cereal and for firing by name (see field()).
     template <class Archive>
     void serialize(Archive& ar)
     {
@@ -69,34 +76,46 @@ struct ResultEvent {
 };
 }  // namespace detail
 
-/// The committee takes note (zur Kenntnis genommen).
+/// The committee takes note (zur Kenntnis genommen). Payload: an optional `result`.
 struct Acknowledge : detail::ResultEvent<Acknowledge> {
+    /// The event's stable id, for firing by name and in the log.
     static constexpr std::string_view id = "acknowledge";
+    /// The result recorded when none is given.
     static constexpr std::string_view default_result = "zur Kenntnis genommen";
 };
 
 /// A preparing committee recommends (Vorberatung); the paper waits for the next consultation.
+/// Payload: an optional `result`.
 struct Recommend : detail::ResultEvent<Recommend> {
+    /// The event's stable id, for firing by name and in the log.
     static constexpr std::string_view id = "recommend";
+    /// The result recorded when none is given.
     static constexpr std::string_view default_result = "empfohlen";
 };
 
-/// The authoritative committee decides (beschlossen).
+/// The authoritative committee decides (beschlossen). Payload: an optional `result`.
 struct Decide : detail::ResultEvent<Decide> {
+    /// The event's stable id, for firing by name and in the log.
     static constexpr std::string_view id = "decide";
+    /// The result recorded when none is given.
     static constexpr std::string_view default_result = "beschlossen";
 };
 
-/// The authoritative committee rejects (abgelehnt).
+/// The authoritative committee rejects (abgelehnt). Payload: an optional `result`.
 struct Reject : detail::ResultEvent<Reject> {
+    /// The event's stable id, for firing by name and in the log.
     static constexpr std::string_view id = "reject";
+    /// The result recorded when none is given.
     static constexpr std::string_view default_result = "abgelehnt";
 };
 
 /// The item is postponed (vertagt): the consultation is planned again.
 struct Postpone {
+    /// The event's stable id, for firing by name and in the log.
     static constexpr std::string_view id = "postpone";
+    /// The result recorded on the consultation (postpone takes no payload).
     static constexpr std::string_view default_result = "vertagt";
+    /// The payload's fields, for cereal and for firing by name (see field()).
     template <class Archive>
     void serialize(Archive&)
     {
@@ -105,11 +124,13 @@ struct Postpone {
 
 /// The item is referred (verwiesen) to another committee, which gets a consultation next.
 struct Refer {
+    /// The event's stable id, for firing by name and in the log.
     static constexpr std::string_view id = "refer";
     /// The committee it is referred to.
     std::string organization;
     /// Its role there (Vorberatung if not given).
     std::optional<ConsultationRole> role;
+    /// The payload's fields, for cereal and for firing by name (see field()).
     template <class Archive>
     void serialize(Archive& ar)
     {
@@ -119,8 +140,11 @@ struct Refer {
 
 /// The originator withdraws the paper (zurückgezogen).
 struct Withdraw {
+    /// The event's stable id, for firing by name and in the log.
     static constexpr std::string_view id = "withdraw";
+    /// Why it is withdrawn.
     std::string reason;
+    /// The payload's fields, for cereal and for firing by name (see field()).
     template <class Archive>
     void serialize(Archive& ar)
     {
@@ -130,9 +154,11 @@ struct Withdraw {
 
 /// Beschlusskontrolle: the decision has been carried out.
 struct Complete {
+    /// The event's stable id, for firing by name and in the log.
     static constexpr std::string_view id = "complete";
     /// How it was carried out (optional).
     std::string note;
+    /// The payload's fields, for cereal and for firing by name (see field()).
     template <class Archive>
     void serialize(Archive& ar)
     {

@@ -28,15 +28,24 @@ namespace kimflow::paper {
 
 /// The states of a paper (stable ids).
 namespace state {
-struct Draft : boost::msm::front::state<> { static constexpr std::string_view id = "draft"; };
-struct Submitted : boost::msm::front::state<> { static constexpr std::string_view id = "submitted"; };
-struct Answered : boost::msm::front::state<> { static constexpr std::string_view id = "answered"; };
-struct OnAgenda : boost::msm::front::state<> { static constexpr std::string_view id = "on_agenda"; };
-struct Acknowledged : boost::msm::front::state<> { static constexpr std::string_view id = "acknowledged"; };
-struct Decided : boost::msm::front::state<> { static constexpr std::string_view id = "decided"; };
-struct Rejected : boost::msm::front::state<> { static constexpr std::string_view id = "rejected"; };
-struct Withdrawn : boost::msm::front::state<> { static constexpr std::string_view id = "withdrawn"; };
-struct Completed : boost::msm::front::state<> { static constexpr std::string_view id = "completed"; };
+/// Being written; not yet handed in.
+struct Draft : boost::msm::front::state<> { static constexpr std::string_view id = "draft"; /**< Stable id. */ };
+/// Handed in; waits for an answer (Anfrage) or the agenda.
+struct Submitted : boost::msm::front::state<> { static constexpr std::string_view id = "submitted"; /**< Stable id. */ };
+/// An Anfrage with its answer; waits for the agenda.
+struct Answered : boost::msm::front::state<> { static constexpr std::string_view id = "answered"; /**< Stable id. */ };
+/// On a meeting's agenda: Paper::current_consultation is bound to it.
+struct OnAgenda : boost::msm::front::state<> { static constexpr std::string_view id = "on_agenda"; /**< Stable id. */ };
+/// Taken note of, with no further consultation planned.
+struct Acknowledged : boost::msm::front::state<> { static constexpr std::string_view id = "acknowledged"; /**< Stable id. */ };
+/// Decided by the deciding consultation; waits for the Beschlusskontrolle.
+struct Decided : boost::msm::front::state<> { static constexpr std::string_view id = "decided"; /**< Stable id. */ };
+/// Rejected by the deciding consultation; final.
+struct Rejected : boost::msm::front::state<> { static constexpr std::string_view id = "rejected"; /**< Stable id. */ };
+/// Withdrawn (zurückgezogen); final.
+struct Withdrawn : boost::msm::front::state<> { static constexpr std::string_view id = "withdrawn"; /**< Stable id. */ };
+/// The decision has been carried out (Beschlusskontrolle); final.
+struct Completed : boost::msm::front::state<> { static constexpr std::string_view id = "completed"; /**< Stable id. */ };
 }  // namespace state
 
 /// Guards of the paper lifecycle.
@@ -44,7 +53,9 @@ namespace guard {
 
 /// Only an Anfrage is answered.
 struct IsAnfrage : StateGuard<IsAnfrage> {
+    /// The guard's name in diagrams.
     static std::string label() { return "Anfrage"; }
+    /// Empty if the guard allows; otherwise why not.
     template <class Fsm>
     static std::string refuse(const Fsm& fsm)
     {
@@ -56,7 +67,9 @@ struct IsAnfrage : StateGuard<IsAnfrage> {
 
 /// The Beratungsfolge has a consultation to bind, or the event names one to add.
 struct CanBind : PayloadGuard<CanBind> {
+    /// The guard's name in diagrams.
     static std::string label() { return "consultation to bind"; }
+    /// Empty if the guard allows @p e; otherwise why not and what to give.
     template <class Fsm>
     static std::string refuse(const Fsm& fsm, const Schedule& e)
     {
@@ -75,7 +88,9 @@ struct CanBind : PayloadGuard<CanBind> {
 /// The paper arrived early enough for the meeting (agenda deadline or Ladungsfrist of the
 /// body's rules of procedure), or the matter is urgent.
 struct MeetsDeadline : PayloadGuard<MeetsDeadline> {
+    /// The guard's name in diagrams.
     static std::string label() { return "deadline met or urgent"; }
+    /// Empty if the guard allows @p e; otherwise why not and what to give.
     template <class Fsm>
     static std::string refuse(const Fsm& fsm, const Schedule& e)
     {
@@ -98,7 +113,9 @@ struct MeetsDeadline : PayloadGuard<MeetsDeadline> {
 
 /// The consultation on the agenda is the authoritative one (its committee decides).
 struct Authoritative : StateGuard<Authoritative> {
+    /// The guard's name in diagrams.
     static std::string label() { return "authoritative"; }
+    /// Empty if the guard allows; otherwise why not.
     template <class Fsm>
     static std::string refuse(const Fsm& fsm)
     {
@@ -112,7 +129,9 @@ struct Authoritative : StateGuard<Authoritative> {
 
 /// More consultations are planned after the current one.
 struct MorePlanned : StateGuard<MorePlanned> {
+    /// The guard's name in diagrams.
     static std::string label() { return "more planned"; }
+    /// Empty if the guard allows; otherwise why not.
     template <class Fsm>
     static std::string refuse(const Fsm& fsm)
     {
@@ -122,7 +141,9 @@ struct MorePlanned : StateGuard<MorePlanned> {
 
 /// No consultation is planned after the current one.
 struct NoMorePlanned : StateGuard<NoMorePlanned> {
+    /// The guard's name in diagrams.
     static std::string label() { return "none planned"; }
+    /// Empty if the guard allows; otherwise why not.
     template <class Fsm>
     static std::string refuse(const Fsm& fsm)
     {
@@ -133,7 +154,9 @@ struct NoMorePlanned : StateGuard<NoMorePlanned> {
 /// The paper waited in state @p State before it went on the agenda.
 template <class State>
 struct WaitedIn : StateGuard<WaitedIn<State>> {
+    /// The guard's name in diagrams.
     static std::string label() { return "waited in " + std::string(State::id); }
+    /// Empty if the guard allows; otherwise why not.
     template <class Fsm>
     static std::string refuse(const Fsm& fsm)
     {
@@ -147,7 +170,9 @@ struct WaitedIn : StateGuard<WaitedIn<State>> {
 /// Actions of the paper lifecycle. They only apply what the guards have checked.
 namespace action {
 
+/// Records when the paper was submitted.
 struct RecordSubmission {
+    /// MSM's action call.
     template <class Fsm, class S, class T>
     void operator()(const Submit&, Fsm& fsm, S&, T&) const
     {
@@ -155,7 +180,9 @@ struct RecordSubmission {
     }
 };
 
+/// Records the answer's reference and time, and lists the answer among the related papers.
 struct RecordAnswer {
+    /// MSM's action call.
     template <class Fsm, class S, class T>
     void operator()(const Answer& e, Fsm& fsm, S&, T&) const
     {
@@ -169,6 +196,7 @@ struct RecordAnswer {
 
 /// Binds the next planned consultation (of the named committee) to the meeting, or adds one.
 struct BindConsultation {
+    /// MSM's action call.
     template <class Fsm, class Source, class T>
     void operator()(const Schedule& e, Fsm& fsm, Source&, T&) const
     {
@@ -213,6 +241,7 @@ inline void plan_after(Paper& p, std::size_t index, Consultation c)
 
 /// Records the meeting's result on the consultation (acknowledge, recommend, decide, reject).
 struct RecordResult {
+    /// MSM's action call.
     template <class Event, class Fsm, class S, class T>
     void operator()(const Event& e, Fsm& fsm, S&, T&) const
     {
@@ -223,6 +252,7 @@ struct RecordResult {
 
 /// Vertagt: the consultation is closed as postponed and planned again right after.
 struct PlanAgain {
+    /// MSM's action call.
     template <class Fsm, class S, class T>
     void operator()(const Postpone&, Fsm& fsm, S&, T&) const
     {
@@ -236,6 +266,7 @@ struct PlanAgain {
 /// Verwiesen: the named committee gets the next consultation; a deciding consultation that
 /// referred the matter is planned again after it, so the decision keeps its place.
 struct ReferOn {
+    /// MSM's action call.
     template <class Fsm, class S, class T>
     void operator()(const Refer& e, Fsm& fsm, S&, T&) const
     {
@@ -248,7 +279,9 @@ struct ReferOn {
     }
 };
 
+/// Records the reason; a consultation on the agenda is closed as "zurückgezogen".
 struct RecordWithdrawal {
+    /// MSM's action call.
     template <class Fsm, class S, class T>
     void operator()(const Withdraw& e, Fsm& fsm, S&, T&) const
     {
@@ -259,7 +292,9 @@ struct RecordWithdrawal {
     }
 };
 
+/// Records when and how the decision was carried out.
 struct RecordCompletion {
+    /// MSM's action call.
     template <class Fsm, class S, class T>
     void operator()(const Complete& e, Fsm& fsm, S&, T&) const
     {
@@ -272,8 +307,10 @@ struct RecordCompletion {
 
 /// The MSM front-end of the paper lifecycle.
 struct PaperMachine : MachineDef<PaperMachine, Paper, PaperConfig> {
+    /// A paper starts as a draft.
     using initial_state = state::Draft;
 
+    /// A row of the transition table (MSM's functor row, action and guard optional).
     template <class Source, class Event, class Target, class Action = boost::msm::front::none,
               class Guard = boost::msm::front::none>
     using Row = boost::msm::front::Row<Source, Event, Target, Action, Guard>;
@@ -310,10 +347,16 @@ struct PaperMachine : MachineDef<PaperMachine, Paper, PaperConfig> {
 
 /// The paper lifecycle's description for kimflow::Engine.
 struct PaperLifecycle {
+    /// The lifecycle's stable id, stored with every instance.
     static constexpr std::string_view id = "paper";
+    /// The MSM front-end.
     using Definition = PaperMachine;
+    /// The data of a paper.
     using Data = Paper;
+    /// The rules of procedure per body.
     using Config = PaperConfig;
+    /// Checks a new paper (paper::validate()).
+    /// @throws InvalidData saying which field to fill in
     static void validate(const Paper& p) { paper::validate(p); }
     /// What a store indexes: the earliest day the paper is due for something (see deadlines.hpp),
     /// its originator and its body.

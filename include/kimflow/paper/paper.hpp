@@ -19,6 +19,8 @@
 #include "kimflow/core/error.hpp"
 #include "kimflow/core/time.hpp"
 
+/// The Drucksache lifecycle: a council paper from submission through its Beratungsfolge to a
+/// result, with the rules of procedure and due dates.
 namespace kimflow::paper {
 
 /// The kind of paper (OParl `paperType`), as councils name them.
@@ -32,6 +34,8 @@ enum class PaperType {
     bericht,            ///< Bericht: a report
 };
 
+/// The names a PaperType is read from and shown by: the first of each value is shown, the
+/// others (spellings without umlauts) are read too.
 constexpr auto enum_names(PaperType)
 {
     using T = PaperType;
@@ -54,6 +58,8 @@ enum class ConsultationRole {
     anhoerung,     ///< Anhörung: is heard
 };
 
+/// The names a ConsultationRole is read from and shown by: the first of each value is shown,
+/// the others (spellings without umlauts) are read too.
 constexpr auto enum_names(ConsultationRole)
 {
     using R = ConsultationRole;
@@ -72,6 +78,7 @@ enum class ConsultationStatus {
     treated,   ///< the meeting dealt with it; `result` says how
 };
 
+/// The names a ConsultationStatus is read from and shown by.
 constexpr auto enum_names(ConsultationStatus)
 {
     using S = ConsultationStatus;
@@ -84,9 +91,11 @@ constexpr auto enum_names(ConsultationStatus)
 struct Consultation {
     /// The committee (Gremium), e.g. "Ausschuss für Kultur, Sport und Vielfalt".
     std::string organization;
+    /// What the committee is asked to do.
     ConsultationRole role = ConsultationRole::kenntnisnahme;
     /// Whether this committee's result is the binding decision (OParl `authoritative`).
     bool authoritative = false;
+    /// Planned, on an agenda, or treated.
     ConsultationStatus status = ConsultationStatus::planned;
     /// The meeting, once scheduled.
     std::optional<Date> meeting_date{};
@@ -103,6 +112,7 @@ struct Consultation {
 struct Paper {
     /// Drucksachennummer, e.g. "14/1923" (Wahlperiode 14, number 1923).
     std::string reference;
+    /// The kind of paper; decides which rules apply (answer period, deadline).
     PaperType type = PaperType::anfrage;
     /// Betreff.
     std::string title;
@@ -118,7 +128,9 @@ struct Paper {
     std::vector<Consultation> consultations{};
 
     // Recorded by the lifecycle.
+    /// When it was submitted (recorded by `submit`).
     std::optional<Timestamp> submitted_at{};
+    /// When the Anfrage was answered (recorded by `answer`).
     std::optional<Timestamp> answered_at{};
     /// Reference of the answer, e.g. "14/1923-1".
     std::string answer_reference{};
@@ -126,10 +138,13 @@ struct Paper {
     std::optional<std::size_t> current_consultation{};
     /// The state the paper waited in before the agenda ("submitted" or "answered").
     std::string waiting_state{};
+    /// When it was decided (recorded by `decide`).
     std::optional<Timestamp> decided_at{};
+    /// When the decision was carried out (recorded by `complete`).
     std::optional<Timestamp> completed_at{};
     /// How the decision was carried out (Beschlusskontrolle).
     std::string completion_note{};
+    /// Why it was withdrawn (recorded by `withdraw`).
     std::string withdrawal_reason{};
 
     /// The consultation on the agenda now, or null.

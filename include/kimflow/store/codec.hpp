@@ -61,6 +61,7 @@ std::string encode(const T& value)
 }
 
 /// A @p T read from bytes written by encode() (by this or an earlier version of the type).
+/// @param bytes the stored bytes
 /// @param what  names the bytes in the error, e.g. "paper 14/1923"
 /// @throws StoreCorrupt if the bytes do not hold a @p T
 template <class T>

@@ -114,7 +114,9 @@ inline constexpr const char* restore_advice =
 
 /// Puts @p machine into the states named by @p ids (one per region, stable ids), without
 /// running entry or exit actions: the machine continues as if it had got there itself.
-/// @param what  names the instance in errors, e.g. "paper 14/1923"
+/// @param machine  the instance's machine, as constructed
+/// @param ids      the stored state ids, region 0 first
+/// @param what     names the instance in errors, e.g. "paper 14/1923"
 /// @throws StoreCorrupt if the number of regions differs, an id is not a state of the
 ///         lifecycle, or names a state of another region: no fire could have stored that
 template <class Lifecycle>

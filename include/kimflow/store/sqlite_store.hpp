@@ -21,6 +21,7 @@ struct SqliteOptions {
     /// - `normal`: a committed transaction survives a process crash; a power loss may undo the
     ///   last transactions (the database stays consistent, never half-written). Faster.
     enum class Synchronous { normal, full };
+    /// What a commit promises; full by default.
     Synchronous synchronous = Synchronous::full;
     /// How long to wait for another writer before StoreBusy.
     std::chrono::milliseconds busy_timeout{5000};

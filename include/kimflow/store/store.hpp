@@ -21,7 +21,9 @@ namespace kimflow {
 /// SqliteStore), 0 where there is none.
 class StoreError : public Error {
 public:
+    /// A failure described by @p message, with the backend's error @p code (0 for none).
     StoreError(const std::string& message, int code = 0) : Error(message), code_(code) {}
+    /// The backend's error code (SQLite's extended result code), 0 where there is none.
     int code() const noexcept { return code_; }
 
 private:
@@ -31,43 +33,52 @@ private:
 /// Another writer held the database longer than the busy timeout.
 class StoreBusy : public StoreError {
 public:
+    /// Takes the message and the backend's error code, as StoreError does.
     using StoreError::StoreError;
 };
 
 /// The database cannot be written (read-only file or folder, or opened read-only).
 class StoreReadOnly : public StoreError {
 public:
+    /// Takes the message and the backend's error code, as StoreError does.
     using StoreError::StoreError;
 };
 
 /// The disk (or the database's page limit) is full.
 class StoreFull : public StoreError {
 public:
+    /// Takes the message and the backend's error code, as StoreError does.
     using StoreError::StoreError;
 };
 
 /// The file is damaged.
 class StoreCorrupt : public StoreError {
 public:
+    /// Takes the message and the backend's error code, as StoreError does.
     using StoreError::StoreError;
 };
 
 /// The file is not a kimflow database (another SQLite database, or not SQLite at all).
 class NotAKimflowDatabase : public StoreError {
 public:
+    /// Takes the message and the backend's error code, as StoreError does.
     using StoreError::StoreError;
 };
 
 /// The database was written by a newer kimflow; this one cannot read it safely.
 class SchemaTooNew : public StoreError {
 public:
+    /// Takes the message and the backend's error code, as StoreError does.
     using StoreError::StoreError;
 };
 
 /// An instance as stored: its current state and data, no history.
 struct StoredInstance {
+    /// The lifecycle's id (`paper`, `case`).
     std::string lifecycle;
+    /// The instance's id, unique within its lifecycle.
     std::string id;
+    /// Number of transitions applied so far.
     std::uint64_t version = 0;
     /// Active state per region (stable ids), region 0 first.
     std::vector<std::string> states;
@@ -75,12 +86,17 @@ struct StoredInstance {
     std::string state;
     /// The instance data, serialised with cereal's portable binary archive.
     std::string data;
+    /// When the instance was created.
     Timestamp created_at{};
+    /// Who created it.
     Actor created_by;
-    /// Query keys the lifecycle derives from the data (see Lifecycle::store_keys).
+    /// Query key the lifecycle derives from the data (StoreKeys::due): the day it is due.
     std::optional<Date> due{};
+    /// Query key: who it belongs to (StoreKeys::owner).
     std::string owner{};
+    /// Query key: where it belongs (StoreKeys::area).
     std::string area{};
+    /// Query key: the organisation over its owner (StoreKeys::overseer).
     std::string overseer{};
     /// When its personal data was erased (Store::erase), if it was.
     std::optional<Timestamp> erased_at{};
@@ -90,10 +106,15 @@ struct StoredInstance {
 struct StoredTransition {
     /// The instance's version after the transition (1 for the first).
     std::uint64_t version = 0;
+    /// The event's id.
     std::string event;
+    /// The main region's state before (for a move in another region, that region's state).
     std::string from;
+    /// The state after, in the same region as `from`.
     std::string to;
+    /// Who fired the event.
     Actor actor;
+    /// When, by the engine's clock.
     Timestamp at{};
     /// The event's payload, serialised with cereal's portable binary archive.
     std::string payload;
@@ -103,7 +124,9 @@ struct StoredTransition {
     /// payload and summary become once it is erased. The store chains a digest of both forms, so
     /// that an erased entry stays verifiable (see ChainCheck).
     bool personal = false;
+    /// The payload with its personal fields emptied.
     std::string erased_payload{};
+    /// The summary of the erased payload.
     std::string erased_summary{};
     /// When the entry's personal data was erased, if it was (read back only).
     std::optional<Timestamp> erased_at{};
@@ -111,12 +134,15 @@ struct StoredTransition {
 
 /// An action the policy refused, as the audit trail keeps it.
 struct StoredDenial {
+    /// The lifecycle's id.
     std::string lifecycle;
     /// The instance (empty for a list, a report or a purge).
     std::string instance;
     /// The event id, or `create`, `read`, `erase`, `purge`.
     std::string action;
+    /// Who was refused.
     Actor actor;
+    /// When.
     Timestamp at{};
     /// The policy's reason.
     std::string reason;
@@ -124,8 +150,11 @@ struct StoredDenial {
 
 /// A log entry's payload after erasure, for Store::erase.
 struct ErasedEntry {
+    /// The entry's version (which transition of the instance).
     std::uint64_t version = 0;
+    /// The payload in its erased form (StoredTransition::erased_payload).
     std::string payload;
+    /// The summary in its erased form (StoredTransition::erased_summary).
     std::string summary;
 };
 
@@ -135,7 +164,9 @@ struct ChainBreak {
     std::string log;
     /// The entry's position in its log (1 for the first).
     std::uint64_t position = 0;
+    /// The entry's lifecycle.
     std::string lifecycle;
+    /// The entry's instance (empty for a denial of a list, a report or a purge).
     std::string instance;
     /// The instance's version after the transition (0 for a denial).
     std::uint64_t version = 0;
@@ -145,26 +176,34 @@ struct ChainBreak {
 
 /// The result of Store::verify_chain.
 struct ChainCheck {
-    /// Entries checked in the transition log and in the denial log.
+    /// Entries checked in the transition log.
     std::uint64_t transitions = 0;
+    /// Entries checked in the denial log.
     std::uint64_t denials = 0;
     /// Transition entries whose personal data is erased (checked in their erased form).
     std::uint64_t erased = 0;
     /// The first entry that does not match, if one does not.
     std::optional<ChainBreak> first_break{};
-    /// The hashes of the last entries (hex), to keep elsewhere: a copy taken today lets a later
-    /// check prove that nothing before it was removed from the end.
+    /// The hash of the transition log's last entry (hex), to keep elsewhere: a copy taken today
+    /// lets a later check prove that nothing before it was removed from the end.
     std::string transition_head{};
+    /// The hash of the denial log's last entry (hex), likewise.
     std::string denial_head{};
+    /// Whether both chains are intact.
     bool ok() const noexcept { return !first_break; }
 };
 
 /// Which instances a query asks for; empty members do not restrict.
 struct InstanceQuery {
+    /// The lifecycle's id.
     std::string lifecycle;
+    /// Only instances in this state of the main region.
     std::string state{};
+    /// Only instances of this owner (StoreKeys::owner).
     std::string owner{};
+    /// Only instances in this area (StoreKeys::area).
     std::string area{};
+    /// Only instances under this overseer (StoreKeys::overseer).
     std::string overseer{};
     /// Only instances with a due date before this day.
     std::optional<Date> due_before{};
@@ -221,7 +260,7 @@ public:
     virtual void erase(const StoredInstance& erased, const std::vector<ErasedEntry>& entries,
                        const StoredTransition& record) = 0;
 
-    /// Makes erased data unrecoverable from the store's files (e.g. SQLite's WAL); called after
+    /// Makes erased data unrecoverable from the store's files (such as SQLite's WAL); called after
     /// erasures have committed. A backend whose files hold no old copies does nothing.
     virtual void scrub() {}
 

@@ -17,7 +17,9 @@ namespace kimflow {
 
 /// One thing wrong with a stored instance.
 struct VerifyFinding {
+    /// The instance's lifecycle.
     std::string lifecycle;
+    /// The instance's id.
     std::string id;
     /// What is wrong, in a sentence.
     std::string problem;

@@ -1,0 +1,81 @@
+# Install rules: headers, libkimflow (and libkimflow_c), kimctl, a CMake package
+# (find_package(kimflow 0.1) → kimflow::kimflow, kimflow::c, kimflow::kimctl) and pkg-config
+# files (kimflow, kimflow-c). Included from the top-level CMakeLists.txt when KIMFLOW_INSTALL.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(KIMFLOW_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/kimflow"
+    CACHE STRING "Where kimflow's CMake package files are installed, relative to the prefix")
+set(KIMFLOW_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
+    CACHE STRING "Where kimflow's pkg-config files are installed, relative to the prefix")
+
+set(kimflow_installed_targets kimflow)
+if(TARGET kimflow_c)
+    list(APPEND kimflow_installed_targets kimflow_c)
+endif()
+if(TARGET kimctl)
+    set_target_properties(kimctl PROPERTIES EXPORT_NAME kimctl)
+    list(APPEND kimflow_installed_targets kimctl)
+endif()
+
+install(TARGETS ${kimflow_installed_targets}
+    EXPORT kimflowTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT kimflow_development
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT kimflow_runtime NAMELINK_COMPONENT kimflow_development
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT kimflow_runtime
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/kimflow
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+    COMPONENT kimflow_development)
+
+install(EXPORT kimflowTargets
+    NAMESPACE kimflow::
+    DESTINATION ${KIMFLOW_INSTALL_CMAKEDIR}
+    COMPONENT kimflow_development)
+configure_package_config_file(
+    ${CMAKE_CURRENT_LIST_DIR}/kimflowConfig.cmake.in
+    ${PROJECT_BINARY_DIR}/kimflowConfig.cmake
+    INSTALL_DESTINATION ${KIMFLOW_INSTALL_CMAKEDIR})
+# 0.x: a minor release may change the API, so 0.1 accepts 0.1.y only.
+write_basic_package_version_file(
+    ${PROJECT_BINARY_DIR}/kimflowConfigVersion.cmake
+    COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/kimflowConfig.cmake ${PROJECT_BINARY_DIR}/kimflowConfigVersion.cmake
+    DESTINATION ${KIMFLOW_INSTALL_CMAKEDIR}
+    COMPONENT kimflow_development)
+
+# pkg-config. kimflow's compile definitions must reach every translation unit that includes its
+# headers (MSM's MPL limits), so they are the Cflags; a static kimflow also needs SQLiteCpp,
+# which Debian installs without a .pc file: name its archive's folder.
+get_target_property(kimflow_definitions kimflow INTERFACE_COMPILE_DEFINITIONS)
+list(TRANSFORM kimflow_definitions PREPEND "-D")
+list(JOIN kimflow_definitions " " KIMFLOW_PC_DEFINITIONS)
+set(KIMFLOW_PC_SQLITECPP "-lSQLiteCpp")
+get_target_property(kimflow_sqlitecpp_location SQLiteCpp LOCATION)
+if(kimflow_sqlitecpp_location)
+    get_filename_component(kimflow_sqlitecpp_dir "${kimflow_sqlitecpp_location}" DIRECTORY)
+    if(NOT kimflow_sqlitecpp_dir IN_LIST CMAKE_CXX_IMPLICIT_LINK_DIRECTORIES)
+        set(KIMFLOW_PC_SQLITECPP "-L${kimflow_sqlitecpp_dir} -lSQLiteCpp")
+    endif()
+endif()
+get_target_property(kimflow_type kimflow TYPE)
+if(kimflow_type STREQUAL "STATIC_LIBRARY")
+    set(KIMFLOW_PC_LIBS "${KIMFLOW_PC_SQLITECPP}")
+    set(KIMFLOW_PC_REQUIRES "nlohmann_json sqlite3")
+else()
+    set(KIMFLOW_PC_LIBS "")
+    set(KIMFLOW_PC_REQUIRES "nlohmann_json")
+endif()
+# pkg-config paths are relative to the prefix, so the files work wherever the prefix is moved.
+file(RELATIVE_PATH KIMFLOW_PC_PREFIX_FROM_PCDIR
+    "${CMAKE_INSTALL_PREFIX}/${KIMFLOW_INSTALL_PKGCONFIGDIR}" "${CMAKE_INSTALL_PREFIX}")
+configure_file(${CMAKE_CURRENT_LIST_DIR}/kimflow.pc.in ${PROJECT_BINARY_DIR}/kimflow.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/kimflow.pc
+    DESTINATION ${KIMFLOW_INSTALL_PKGCONFIGDIR}
+    COMPONENT kimflow_development)
+if(TARGET kimflow_c)
+    configure_file(${CMAKE_CURRENT_LIST_DIR}/kimflow-c.pc.in ${PROJECT_BINARY_DIR}/kimflow-c.pc @ONLY)
+    install(FILES ${PROJECT_BINARY_DIR}/kimflow-c.pc
+        DESTINATION ${KIMFLOW_INSTALL_PKGCONFIGDIR}
+        COMPONENT kimflow_development)
+endif()

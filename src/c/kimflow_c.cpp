@@ -1,0 +1,400 @@
+// The C ABI (include/kimflow/c/kimflow.h) over the C++ engines. Every entry point catches
+// everything: an exception must never unwind into a C, Java, .NET or Python caller.
+#include "kimflow/c/kimflow.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "kimflow/core/clock.hpp"
+#include "kimflow/core/error.hpp"
+#include "kimflow/core/policy.hpp"
+#include "kimflow/core/text.hpp"
+#include "kimflow/io/json.hpp"
+#include "kimflow/kim/lifecycle.hpp"
+#include "kimflow/paper/lifecycle.hpp"
+#include "kimflow/store/sqlite_store.hpp"
+#include "kimflow/version.hpp"
+
+using namespace kimflow;
+
+namespace {
+
+/// The system clock, until a host sets a time (kimflow_set_time): replays record the past.
+class HostClock final : public Clock {
+public:
+    Timestamp now() const override { return fixed_.load() ? manual_.now() : system_.now(); }
+    void set(std::optional<Timestamp> t)
+    {
+        if (t) manual_.set(*t);
+        fixed_.store(t.has_value());
+    }
+
+private:
+    SystemClock system_;
+    ManualClock manual_;
+    std::atomic<bool> fixed_{false};
+};
+
+thread_local std::string last_error;
+
+/// A failure found at the boundary itself (a NULL argument, an unknown lifecycle).
+struct BadArgument : std::invalid_argument {
+    using std::invalid_argument::invalid_argument;
+};
+
+kimflow_status fail(kimflow_status status, std::string message)
+{
+    last_error = std::move(message);
+    return status;
+}
+
+/// The status for whatever the C++ side threw; the most specific types first.
+kimflow_status translate_current_exception()
+{
+    try {
+        throw;
+    } catch (const BadArgument& e) {
+        return fail(KIMFLOW_INVALID_ARGUMENT, e.what());
+    } catch (const InstanceNotFound& e) {
+        return fail(KIMFLOW_NOT_FOUND, e.what());
+    } catch (const DuplicateInstance& e) {
+        return fail(KIMFLOW_ALREADY_EXISTS, e.what());
+    } catch (const EventNotAllowed& e) {
+        return fail(KIMFLOW_EVENT_NOT_ALLOWED, e.what());
+    } catch (const GuardRejected& e) {
+        return fail(KIMFLOW_GUARD_REJECTED, e.what());
+    } catch (const VersionConflict& e) {
+        return fail(KIMFLOW_VERSION_CONFLICT, e.what());
+    } catch (const NotPermitted& e) {
+        return fail(KIMFLOW_NOT_PERMITTED, std::string(e.what()) + " (nothing changed; the refusal is logged)");
+    } catch (const StoreCorrupt& e) {
+        return fail(KIMFLOW_STORE_CORRUPT, e.what());
+    } catch (const StoreError& e) {
+        return fail(KIMFLOW_STORAGE, e.what());
+    } catch (const UnknownEvent& e) {
+        return fail(KIMFLOW_INVALID_ARGUMENT, e.what());
+    } catch (const InvalidPayload& e) {
+        return fail(KIMFLOW_INVALID_ARGUMENT, e.what());
+    } catch (const InvalidData& e) {
+        return fail(KIMFLOW_INVALID_ARGUMENT, e.what());
+    } catch (const nlohmann::json::parse_error& e) {
+        return fail(KIMFLOW_INVALID_ARGUMENT, std::string("malformed JSON: ") + e.what());
+    } catch (const std::bad_alloc&) {
+        return fail(KIMFLOW_INTERNAL, "out of memory");
+    } catch (const std::exception& e) {
+        return fail(KIMFLOW_INTERNAL, e.what());
+    } catch (...) {
+        return fail(KIMFLOW_INTERNAL, "an unknown exception inside kimflow");
+    }
+}
+
+/// Runs @p body; its exceptions become statuses.
+template <class Body>
+kimflow_status guarded(Body&& body) noexcept
+{
+    try {
+        last_error.clear();
+        body();
+        return KIMFLOW_OK;
+    } catch (...) {
+        return translate_current_exception();
+    }
+}
+
+const char* required(const char* text, const char* what)
+{
+    if (!text) throw BadArgument(std::string(what) + " is NULL; pass a NUL-terminated UTF-8 string");
+    return text;
+}
+
+/// Hands @p text to the caller (freed with kimflow_free), if they want it.
+void give(char** out, const std::string& text)
+{
+    if (!out) return;
+    char* copy = static_cast<char*>(std::malloc(text.size() + 1));
+    if (!copy) throw std::bad_alloc();
+    std::memcpy(copy, text.c_str(), text.size() + 1);
+    *out = copy;
+}
+
+void clear(char** out)
+{
+    if (out) *out = nullptr;
+}
+
+Actor actor_of(const kimflow_actor* actor, const char* call)
+{
+    if (!actor || !actor->id || !*actor->id)
+        throw BadArgument(std::string(call) + " needs an actor with an id: who does this is recorded");
+    return Actor{actor->id, actor->role ? actor->role : "", actor->organization ? actor->organization : ""};
+}
+
+std::optional<Actor> reader_of(const kimflow_actor* actor, const char* call)
+{
+    if (!actor) return std::nullopt;
+    return actor_of(actor, call);
+}
+
+nlohmann::json parse_json(const char* text, const char* what)
+{
+    if (!text) return nullptr;
+    try {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw BadArgument(std::string(what) + " is not valid JSON: " + e.what());
+    }
+}
+
+/// The outcome of a write, without the data: the caller may be allowed to write but not to
+/// read, and a read to find out would log a denial.
+std::string outcome_json(std::string_view lifecycle, const std::string& id, const Fired& fired, std::string_view event)
+{
+    nlohmann::json j{{"lifecycle", std::string(lifecycle)},
+                     {"id", id},
+                     {"event", std::string(event)},
+                     {"from", std::string(fired.from)},
+                     {"to", std::string(fired.to)},
+                     {"state", std::string(fired.to)},
+                     {"version", fired.version}};
+    return j.dump();
+}
+
+paper::PaperConfig paper_config(const nlohmann::json& rules)
+{
+    paper::PaperConfig config;
+    if (rules.is_null()) return config;
+    if (!rules.is_object())
+        throw BadArgument("options: 'rules' must be an object of bodies, e.g. {\"Regionalverband Ruhr\": "
+                          "{\"answer_period_days\": 28}}");
+    for (const auto& [body, r] : rules.items()) {
+        if (!r.is_object()) throw BadArgument("options: rules of '" + printable(body) + "' must be an object");
+        paper::RulesOfProcedure rop;
+        for (const auto& [key, value] : r.items()) {
+            if (!value.is_number_integer() || value.get<long long>() < 0 || value.get<long long>() > 3660)
+                throw BadArgument("options: rules of '" + printable(body) + "', '" + printable(key) +
+                                  "' must be a number of days from 0 to 3660");
+            const int days = value.get<int>();
+            if (key == "answer_period_days") rop.answer_period_days = days;
+            else if (key == "agenda_deadline_days") rop.agenda_deadline_days = days;
+            else if (key == "invitation_period_days") rop.invitation_period_days = days;
+            else
+                throw BadArgument("options: rules of '" + printable(body) + "': unknown '" + printable(key) +
+                                  "'; known are answer_period_days, agenda_deadline_days, invitation_period_days");
+        }
+        config.bodies[body] = rop;
+    }
+    return config;
+}
+
+EngineOptions engine_options(const nlohmann::json& options)
+{
+    EngineOptions engine;
+    for (const auto& [key, value] : options.items()) {
+        if (key == "policy") {
+            if (!value.is_string())
+                throw BadArgument("options: 'policy' must be \"default\" or the text of a policy file");
+            const std::string text = value.get<std::string>();
+            engine.policy = std::make_shared<const Policy>(text == "default" ? Policy::defaults() : Policy::parse(text));
+        } else if (key == "max_resident") {
+            if (!value.is_number_integer() || value.get<long long>() < 1)
+                throw BadArgument("options: 'max_resident' must be a whole number of at least 1");
+            engine.max_resident = value.get<std::size_t>();
+        } else if (key != "rules") {
+            throw BadArgument("options: unknown '" + printable(key) + "'; known are policy, rules, max_resident");
+        }
+    }
+    return engine;
+}
+
+}  // namespace
+
+/// The handle behind the C type: one store, one clock, an engine per lifecycle.
+struct kimflow_db {
+    std::shared_ptr<HostClock> clock;
+    std::shared_ptr<SqliteStore> store;
+    std::unique_ptr<paper::PaperEngine> papers;
+    std::unique_ptr<kim::CaseEngine> cases;
+
+    /// Calls @p f with the engine of @p lifecycle.
+    template <class F>
+    void with_engine(const char* lifecycle, F&& f)
+    {
+        const std::string_view name = required(lifecycle, "lifecycle");
+        if (name == paper::PaperLifecycle::id) return f(*papers);
+        if (name == kim::CaseLifecycle::id) return f(*cases);
+        throw BadArgument("unknown lifecycle '" + printable(name) + "'; use \"" +
+                          std::string(paper::PaperLifecycle::id) + "\" or \"" + std::string(kim::CaseLifecycle::id) +
+                          "\"");
+    }
+};
+
+extern "C" {
+
+const char* kimflow_version(void)
+{
+#define KIMFLOW_C_STRINGIFY2(x) #x
+#define KIMFLOW_C_STRINGIFY(x) KIMFLOW_C_STRINGIFY2(x)
+    return KIMFLOW_C_STRINGIFY(KIMFLOW_VERSION_MAJOR) "." KIMFLOW_C_STRINGIFY(KIMFLOW_VERSION_MINOR) "." KIMFLOW_C_STRINGIFY(
+        KIMFLOW_VERSION_PATCH);
+}
+
+const char* kimflow_status_name(kimflow_status status)
+{
+    switch (status) {
+    case KIMFLOW_OK: return "KIMFLOW_OK";
+    case KIMFLOW_INVALID_ARGUMENT: return "KIMFLOW_INVALID_ARGUMENT";
+    case KIMFLOW_NOT_FOUND: return "KIMFLOW_NOT_FOUND";
+    case KIMFLOW_ALREADY_EXISTS: return "KIMFLOW_ALREADY_EXISTS";
+    case KIMFLOW_EVENT_NOT_ALLOWED: return "KIMFLOW_EVENT_NOT_ALLOWED";
+    case KIMFLOW_GUARD_REJECTED: return "KIMFLOW_GUARD_REJECTED";
+    case KIMFLOW_VERSION_CONFLICT: return "KIMFLOW_VERSION_CONFLICT";
+    case KIMFLOW_NOT_PERMITTED: return "KIMFLOW_NOT_PERMITTED";
+    case KIMFLOW_STORAGE: return "KIMFLOW_STORAGE";
+    case KIMFLOW_STORE_CORRUPT: return "KIMFLOW_STORE_CORRUPT";
+    case KIMFLOW_INTERNAL: return "KIMFLOW_INTERNAL";
+    }
+    return "KIMFLOW_UNKNOWN_STATUS";
+}
+
+const char* kimflow_last_error(void) { return last_error.c_str(); }
+
+void kimflow_free(char* text) { std::free(text); }
+
+kimflow_status kimflow_open(const char* path, const char* options, kimflow_db** db)
+{
+    if (db) *db = nullptr;
+    return guarded([&] {
+        if (!db) throw BadArgument("kimflow_open: db is NULL; pass the address of a kimflow_db* to receive the handle");
+        const std::string file = required(path, "path");
+        if (file.empty()) throw BadArgument("path is empty; name the database file, e.g. \"kimflow.db\"");
+        nlohmann::json settings = parse_json(options, "options");
+        if (settings.is_null()) settings = nlohmann::json::object();
+        if (!settings.is_object())
+            throw BadArgument("options must be a JSON object, e.g. {\"policy\": \"default\"}, or NULL");
+        const EngineOptions engine = engine_options(settings);
+        const paper::PaperConfig rules = paper_config(settings.contains("rules") ? settings["rules"] : nlohmann::json());
+
+        auto handle = std::make_unique<kimflow_db>();
+        handle->clock = std::make_shared<HostClock>();
+        handle->store = std::make_shared<SqliteStore>(file);
+        handle->papers = std::make_unique<paper::PaperEngine>(rules, handle->clock, handle->store, engine);
+        handle->cases = std::make_unique<kim::CaseEngine>(kim::CaseConfig{}, handle->clock, handle->store, engine);
+        *db = handle.release();
+    });
+}
+
+void kimflow_close(kimflow_db* db)
+{
+    // Nothing to report: a store's destructor does not throw, and a close cannot be refused.
+    delete db;
+}
+
+kimflow_status kimflow_set_time(kimflow_db* db, const char* rfc3339)
+{
+    return guarded([&] {
+        if (!db) throw BadArgument("kimflow_set_time: db is NULL; open one with kimflow_open");
+        if (!rfc3339) return db->clock->set(std::nullopt);
+        try {
+            db->clock->set(parse_timestamp(rfc3339));
+        } catch (const std::invalid_argument& e) {
+            throw BadArgument(std::string("kimflow_set_time: ") + e.what());
+        }
+    });
+}
+
+kimflow_status kimflow_paper_create(kimflow_db* db, const char* paper, const kimflow_actor* actor, char** outcome)
+{
+    clear(outcome);
+    return guarded([&] {
+        if (!db) throw BadArgument("kimflow_paper_create: db is NULL; open one with kimflow_open");
+        const Actor who = actor_of(actor, "kimflow_paper_create");
+        paper::Paper data = paper::paper_from_json(parse_json(required(paper, "paper"), "paper"));
+        const std::string id = data.reference;
+        db->papers->create(id, std::move(data), who);
+        nlohmann::json j{{"lifecycle", std::string(paper::PaperLifecycle::id)},
+                         {"id", id},
+                         {"state", std::string(db->papers->state(id))},
+                         {"version", db->papers->version(id)}};
+        give(outcome, j.dump());
+    });
+}
+
+kimflow_status kimflow_case_open(kimflow_db* db, const char* id, const char* payload, const kimflow_actor* actor,
+                                 char** outcome)
+{
+    clear(outcome);
+    return guarded([&] {
+        if (!db) throw BadArgument("kimflow_case_open: db is NULL; open one with kimflow_open");
+        const std::string case_id = required(id, "id");
+        const Actor who = actor_of(actor, "kimflow_case_open");
+        const Fields fields = fields_from_json(parse_json(payload, "payload"), kim::Open::id);
+        const Fired fired = db->cases->create(case_id, kim::KimCase{}, who, kim::Open::id, fields);
+        give(outcome, outcome_json(kim::CaseLifecycle::id, case_id, fired, kim::Open::id));
+    });
+}
+
+kimflow_status kimflow_fire(kimflow_db* db, const char* lifecycle, const char* id, const char* event,
+                            const char* payload, const kimflow_actor* actor, uint64_t expected_version,
+                            char** outcome)
+{
+    clear(outcome);
+    return guarded([&] {
+        if (!db) throw BadArgument("kimflow_fire: db is NULL; open one with kimflow_open");
+        const std::string target = required(id, "id");
+        const std::string name = required(event, "event");
+        const Actor who = actor_of(actor, "kimflow_fire");
+        const Fields fields = fields_from_json(parse_json(payload, "payload"), name);
+        const std::optional<std::uint64_t> expected =
+            expected_version ? std::optional<std::uint64_t>(expected_version) : std::nullopt;
+        db->with_engine(lifecycle, [&](auto& engine) {
+            const Fired fired = engine.fire(target, name, fields, who, expected);
+            give(outcome, outcome_json(engine.lifecycle(), target, fired, name));
+        });
+    });
+}
+
+kimflow_status kimflow_get(kimflow_db* db, const char* lifecycle, const char* id, const kimflow_actor* actor,
+                           int with_history, char** instance)
+{
+    clear(instance);
+    return guarded([&] {
+        if (!db) throw BadArgument("kimflow_get: db is NULL; open one with kimflow_open");
+        const std::string target = required(id, "id");
+        const std::optional<Actor> reader = reader_of(actor, "kimflow_get");
+        db->with_engine(lifecycle, [&](auto& engine) {
+            const nlohmann::json j = reader ? to_json(engine, target, *reader, with_history != 0)
+                                            : to_json(engine, target, with_history != 0);
+            give(instance, j.dump());
+        });
+    });
+}
+
+kimflow_status kimflow_allowed_events(kimflow_db* db, const char* lifecycle, const char* id,
+                                      const kimflow_actor* actor, char** events)
+{
+    clear(events);
+    return guarded([&] {
+        if (!db) throw BadArgument("kimflow_allowed_events: db is NULL; open one with kimflow_open");
+        const std::string target = required(id, "id");
+        const std::optional<Actor> reader = reader_of(actor, "kimflow_allowed_events");
+        db->with_engine(lifecycle, [&](auto& engine) {
+            nlohmann::json j = nlohmann::json::array();
+            for (auto e : reader ? engine.allowed_events(target, *reader) : engine.allowed_events(target))
+                j.push_back(std::string(e));
+            give(events, j.dump());
+        });
+    });
+}
+
+}  // extern "C"

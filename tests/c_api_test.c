@@ -1,0 +1,271 @@
+/* The C ABI (include/kimflow/c/kimflow.h) called from C, as a C, Java or .NET host would:
+ * statuses, messages, JSON in and out, nothing changed on a refusal, data kept across a close.
+ *
+ * Usage: kimflow_c_test DATABASE   (the file and its -wal/-shm are removed first) */
+#include <kimflow/c/kimflow.h>
+#include <kimflow/version.hpp>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures = 0;
+static int checks = 0;
+
+#define CHECK(condition)                                                                          \
+    do {                                                                                          \
+        ++checks;                                                                                 \
+        if (!(condition)) {                                                                       \
+            ++failures;                                                                           \
+            fprintf(stderr, "%s:%d: CHECK failed: %s (last error: %s)\n", __FILE__, __LINE__,   \
+                    #condition, kimflow_last_error());                                            \
+        }                                                                                         \
+    } while (0)
+
+/* The call returned @p expected; on a failure, the message is not empty. */
+#define CHECK_STATUS(call, expected)                                                              \
+    do {                                                                                          \
+        kimflow_status status_ = (call);                                                          \
+        ++checks;                                                                                 \
+        if (status_ != (expected)) {                                                              \
+            ++failures;                                                                           \
+            fprintf(stderr, "%s:%d: %s gave %s, expected %s (last error: %s)\n", __FILE__, __LINE__, \
+                    #call, kimflow_status_name(status_), kimflow_status_name(expected),           \
+                    kimflow_last_error());                                                        \
+        } else if ((expected) != KIMFLOW_OK && kimflow_last_error()[0] == '\0') {                 \
+            ++failures;                                                                           \
+            fprintf(stderr, "%s:%d: %s failed without a message\n", __FILE__, __LINE__, #call);  \
+        }                                                                                         \
+    } while (0)
+
+static int contains(const char* text, const char* part) { return text && strstr(text, part) != NULL; }
+
+static const kimflow_actor fraktion = {"kretschmer", "fraktion", "Fraktion Die Linke"};
+static const kimflow_actor verwaltung = {"baumeister", "verwaltung", "Regionalverband Ruhr"};
+static const kimflow_actor sitzungsdienst = {"sitzungsdienst", "sitzungsdienst", "Regionalverband Ruhr"};
+static const kimflow_actor case_manager = {"mueller", "case_manager", "Caritas Recklinghausen"};
+
+static const char* anfrage =
+    "{\"reference\": \"14/1923\", \"type\": \"Anfrage\","
+    " \"title\": \"Zusammenarbeit der Kommunalen Integrationszentren im Ruhrgebiet\","
+    " \"date\": \"2025-01-06\", \"originator\": \"Fraktion Die Linke\", \"body\": \"Regionalverband Ruhr\","
+    " \"consultations\": [{\"organization\": \"Ausschuss für Kultur, Sport und Vielfalt\", \"role\": \"Kenntnisnahme\"}]}";
+
+/* The paper's version as kimflow_get reports it, or -1. */
+static long version_of(kimflow_db* db, const char* lifecycle, const char* id)
+{
+    char* json = NULL;
+    long version = -1;
+    if (kimflow_get(db, lifecycle, id, NULL, 0, &json) == KIMFLOW_OK) {
+        const char* v = strstr(json, "\"version\":");
+        if (v) version = strtol(v + strlen("\"version\":"), NULL, 10);
+    }
+    kimflow_free(json);
+    return version;
+}
+
+static void the_boundary_itself(void)
+{
+    char expected[32];
+    snprintf(expected, sizeof expected, "%d.%d.%d", KIMFLOW_VERSION_MAJOR, KIMFLOW_VERSION_MINOR, KIMFLOW_VERSION_PATCH);
+    CHECK(strcmp(kimflow_version(), expected) == 0);
+    CHECK(strcmp(kimflow_status_name(KIMFLOW_NOT_PERMITTED), "KIMFLOW_NOT_PERMITTED") == 0);
+    CHECK(strcmp(kimflow_status_name((kimflow_status)99), "KIMFLOW_UNKNOWN_STATUS") == 0);
+    kimflow_free(NULL);
+    kimflow_close(NULL);
+}
+
+static void opening_refuses_bad_arguments(const char* path)
+{
+    kimflow_db* db = (kimflow_db*)&db; /* not NULL: a failed open must reset it */
+    CHECK_STATUS(kimflow_open(path, NULL, NULL), KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_open(NULL, NULL, &db), KIMFLOW_INVALID_ARGUMENT);
+    CHECK(db == NULL);
+    CHECK_STATUS(kimflow_open(path, "{\"policy\": ", &db), KIMFLOW_INVALID_ARGUMENT);
+    CHECK(contains(kimflow_last_error(), "not valid JSON"));
+    CHECK_STATUS(kimflow_open(path, "{\"polcy\": \"default\"}", &db), KIMFLOW_INVALID_ARGUMENT);
+    CHECK(contains(kimflow_last_error(), "known are policy, rules, max_resident"));
+    CHECK_STATUS(kimflow_open(path, "{\"policy\": \"allow paper everyone\"}", &db), KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_open(path, "{\"rules\": {\"Regionalverband Ruhr\": {\"answer_period_days\": -3}}}", &db),
+                 KIMFLOW_INVALID_ARGUMENT);
+    CHECK(db == NULL);
+
+    /* A file of another program is refused and left as it was. */
+    char foreign[4096];
+    snprintf(foreign, sizeof foreign, "%s.txt", path);
+    FILE* f = fopen(foreign, "wb");
+    CHECK(f != NULL);
+    if (!f) return;
+    const char text[] = "Tagesordnung der Sitzung vom 06.02.2025\n";
+    fputs(text, f);
+    fclose(f);
+    CHECK_STATUS(kimflow_open(foreign, NULL, &db), KIMFLOW_STORAGE);
+    CHECK(db == NULL);
+    char back[sizeof text] = {0};
+    f = fopen(foreign, "rb");
+    CHECK(f != NULL && fread(back, 1, sizeof back, f) == sizeof text - 1 && strcmp(back, text) == 0);
+    if (f) fclose(f);
+    remove(foreign);
+}
+
+static void a_paper_goes_through_its_lifecycle(kimflow_db* db)
+{
+    char* out = NULL;
+    CHECK_STATUS(kimflow_set_time(db, "2025-01-06T09:00:00+01:00"), KIMFLOW_OK);
+    CHECK_STATUS(kimflow_paper_create(db, anfrage, &fraktion, &out), KIMFLOW_OK);
+    CHECK(contains(out, "\"state\":\"draft\""));
+    CHECK(kimflow_last_error()[0] == '\0');
+    kimflow_free(out);
+
+    CHECK_STATUS(kimflow_paper_create(db, anfrage, &fraktion, NULL), KIMFLOW_ALREADY_EXISTS);
+    CHECK_STATUS(kimflow_paper_create(db, "{\"reference\": \"14/1924\"}", &fraktion, NULL), KIMFLOW_INVALID_ARGUMENT);
+    CHECK(contains(kimflow_last_error(), "needs a title"));
+    CHECK_STATUS(kimflow_paper_create(db, "{\"reference\": \"14/1924\", \"title\": \"x\", \"submitted_at\": \"2025-01-01\"}",
+                                      &fraktion, NULL),
+                 KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_paper_create(db, anfrage, NULL, NULL), KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_get(db, "paper", "14/1924", NULL, 0, &out), KIMFLOW_NOT_FOUND);
+    CHECK(out == NULL);
+
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "submit", NULL, &fraktion, 0, &out), KIMFLOW_OK);
+    CHECK(contains(out, "\"from\":\"draft\"") && contains(out, "\"to\":\"submitted\"") && contains(out, "\"version\":1"));
+    kimflow_free(out);
+
+    /* Refusals change nothing: the version stays at 1. */
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "acknowledge", NULL, &sitzungsdienst, 0, NULL),
+                 KIMFLOW_EVENT_NOT_ALLOWED);
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "answr", NULL, &verwaltung, 0, NULL), KIMFLOW_INVALID_ARGUMENT);
+    CHECK(contains(kimflow_last_error(), "its events are"));
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "answer", "{\"answer_reference\": \"14/1923-1\"}", &verwaltung, 7, NULL),
+                 KIMFLOW_VERSION_CONFLICT);
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "schedule",
+                              "{\"meeting_date\": \"next week\", \"agenda_item\": \"9.2\"}", &sitzungsdienst, 0, NULL),
+                 KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "schedule",
+                              "{\"meeting_date\": \"2024-12-01\", \"agenda_item\": \"9.2\"}", &sitzungsdienst, 0, NULL),
+                 KIMFLOW_GUARD_REJECTED);
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "answer", "[1, 2]", &verwaltung, 0, NULL), KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_fire(db, "papers", "14/1923", "answer", NULL, &verwaltung, 0, NULL), KIMFLOW_INVALID_ARGUMENT);
+    CHECK(contains(kimflow_last_error(), "use \"paper\" or \"case\""));
+    CHECK(version_of(db, "paper", "14/1923") == 1);
+
+    CHECK_STATUS(kimflow_allowed_events(db, "paper", "14/1923", NULL, &out), KIMFLOW_OK);
+    CHECK(contains(out, "\"answer\"") && contains(out, "\"schedule\"") && !contains(out, "\"submit\""));
+    kimflow_free(out);
+
+    CHECK_STATUS(kimflow_set_time(db, "2025-01-27T10:00:00+01:00"), KIMFLOW_OK);
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "answer", "{\"answer_reference\": \"14/1923-1\"}", &verwaltung, 1, NULL),
+                 KIMFLOW_OK);
+    CHECK_STATUS(kimflow_set_time(db, "the day after"), KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_set_time(db, "2025-01-28T08:30:00+01:00"), KIMFLOW_OK);
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "schedule",
+                              "{\"meeting_date\": \"2025-02-06\", \"agenda_item\": \"9.2\"}", &sitzungsdienst, 0, NULL),
+                 KIMFLOW_OK);
+    CHECK_STATUS(kimflow_set_time(db, "2025-02-06T15:40:00+01:00"), KIMFLOW_OK);
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "acknowledge", NULL, &sitzungsdienst, 0, &out), KIMFLOW_OK);
+    CHECK(contains(out, "\"state\":\"acknowledged\"") && contains(out, "\"version\":4"));
+    kimflow_free(out);
+
+    CHECK_STATUS(kimflow_get(db, "paper", "14/1923", &verwaltung, 1, &out), KIMFLOW_OK);
+    CHECK(contains(out, "\"created_at\":\"2025-01-06T08:00:00Z\""));
+    CHECK(contains(out, "\"answer_reference\":\"14/1923-1\""));
+    CHECK(contains(out, "\"agenda_item\":\"9.2\""));
+    CHECK(contains(out, "\"history\":[") && contains(out, "\"at\":\"2025-02-06T14:40:00Z\""));
+    kimflow_free(out);
+}
+
+static void a_case_is_opened_and_worked(kimflow_db* db)
+{
+    char* out = NULL;
+    CHECK_STATUS(kimflow_case_open(db, "RE-2025-0042",
+                                   "{\"kommune\": \"Recklinghausen\", \"traeger\": \"Caritas Recklinghausen\","
+                                   " \"manager\": \"mueller\", \"kreis\": \"Kreis Recklinghausen\"}",
+                                   &case_manager, &out),
+                 KIMFLOW_OK);
+    CHECK(contains(out, "\"event\":\"open\"") && contains(out, "\"version\":1"));
+    kimflow_free(out);
+    CHECK_STATUS(kimflow_case_open(db, "RE-2025-0043", "{\"kommune\": {\"name\": \"Marl\"}}", &case_manager, NULL),
+                 KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_get(db, "case", "RE-2025-0043", NULL, 0, NULL), KIMFLOW_NOT_FOUND);
+
+    CHECK_STATUS(kimflow_allowed_events(db, "case", "RE-2025-0042", NULL, &out), KIMFLOW_OK);
+    CHECK(contains(out, "\"grant_consent\""));
+    kimflow_free(out);
+    CHECK_STATUS(kimflow_fire(db, "case", "RE-2025-0042", "grant_consent",
+                              "{\"recipients\": [\"Jobcenter\", \"Jugendamt\"], \"purpose\": \"Abstimmung der Hilfen\"}",
+                              &case_manager, 0, &out),
+                 KIMFLOW_OK);
+    CHECK(contains(out, "\"to\":\"granted\""));
+    kimflow_free(out);
+    CHECK_STATUS(kimflow_get(db, "case", "RE-2025-0042", NULL, 0, &out), KIMFLOW_OK);
+    CHECK(contains(out, "\"recipients\":[\"Jobcenter\",\"Jugendamt\"]"));
+    kimflow_free(out);
+}
+
+static void a_policy_is_enforced(const char* path)
+{
+    kimflow_db* db = NULL;
+    char* out = NULL;
+    CHECK_STATUS(kimflow_open(path, "{\"policy\": \"default\"}", &db), KIMFLOW_OK);
+    if (!db) return;
+    CHECK_STATUS(kimflow_paper_create(db, "{\"reference\": \"14/2000\", \"title\": \"Antwort der Verwaltung\", "
+                                          "\"originator\": \"Fraktion Die Linke\"}",
+                                      &fraktion, NULL),
+                 KIMFLOW_OK);
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/2000", "submit", NULL, &fraktion, 0, NULL), KIMFLOW_OK);
+    /* Only the Verwaltung answers. */
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/2000", "answer", "{\"answer_reference\": \"14/2000-1\"}", &fraktion, 0, NULL),
+                 KIMFLOW_NOT_PERMITTED);
+    CHECK(contains(kimflow_last_error(), "refusal is logged"));
+    CHECK(version_of(db, "paper", "14/2000") == 1);
+    /* A Fraktion reads papers, but another Träger's case is not theirs to read. */
+    CHECK_STATUS(kimflow_allowed_events(db, "paper", "14/2000", &fraktion, &out), KIMFLOW_OK);
+    CHECK(contains(out, "\"withdraw\"") && !contains(out, "\"answer\""));
+    kimflow_free(out);
+    CHECK_STATUS(kimflow_get(db, "case", "RE-2025-0042", &fraktion, 0, &out), KIMFLOW_NOT_PERMITTED);
+    CHECK(out == NULL);
+    CHECK_STATUS(kimflow_get(db, "case", "RE-2025-0042", &case_manager, 0, &out), KIMFLOW_OK);
+    kimflow_free(out);
+    kimflow_close(db);
+}
+
+int main(int argc, char** argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s DATABASE\n", argv[0]);
+        return 2;
+    }
+    const char* path = argv[1];
+    char side[4096];
+    remove(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    remove(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    remove(side);
+
+    the_boundary_itself();
+    opening_refuses_bad_arguments(path);
+
+    kimflow_db* db = NULL;
+    CHECK_STATUS(kimflow_open(path, "{\"rules\": {\"Regionalverband Ruhr\": {\"answer_period_days\": 28}}}", &db),
+                 KIMFLOW_OK);
+    if (!db) return 1;
+    a_paper_goes_through_its_lifecycle(db);
+    a_case_is_opened_and_worked(db);
+    kimflow_close(db);
+
+    /* What was written is there after a close, on a new handle. */
+    db = NULL;
+    CHECK_STATUS(kimflow_open(path, NULL, &db), KIMFLOW_OK);
+    if (db) {
+        char* out = NULL;
+        CHECK_STATUS(kimflow_get(db, "paper", "14/1923", NULL, 0, &out), KIMFLOW_OK);
+        CHECK(contains(out, "\"state\":\"acknowledged\""));
+        kimflow_free(out);
+        kimflow_close(db);
+    }
+    a_policy_is_enforced(path);
+
+    printf("%d checks, %d failed\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,118 @@
+# kimflow as its consumers take it in (ctest: kimflow_package_consumer). Run with cmake -P:
+#   1. `cmake --install` the build tree into a temporary prefix and check what landed there;
+#   2. configure, build and run conan/test_package against it with find_package(kimflow 0.1),
+#      a C++ and a C program (what Conan's test_package does after `conan create`);
+#   3. build and run a C and a C++ program with only pkg-config's flags;
+#   4. configure a project that takes kimflow in with FetchContent (add_subdirectory underneath)
+#      and check that kimflow::kimflow and kimflow::c are there and that nothing else is built.
+# Variables: KIMFLOW_SOURCE_DIR, KIMFLOW_BINARY_DIR, WORK_DIR, GENERATOR, CXX_COMPILER,
+# C_COMPILER, COMPILER_LAUNCHER (may be empty).
+cmake_minimum_required(VERSION 3.25)
+
+foreach(var KIMFLOW_SOURCE_DIR KIMFLOW_BINARY_DIR WORK_DIR GENERATOR CXX_COMPILER C_COMPILER)
+    if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+        message(FATAL_ERROR "consumer_test.cmake needs -D ${var}=...")
+    endif()
+endforeach()
+
+function(run)
+    cmake_parse_arguments(RUN "" "WORKING_DIRECTORY;OUTPUT" "COMMAND;ENV" ${ARGN})
+    if(NOT RUN_WORKING_DIRECTORY)
+        set(RUN_WORKING_DIRECTORY ${WORK_DIR})
+    endif()
+    string(REPLACE ";" " " shown "${RUN_COMMAND}")
+    message(STATUS "+ ${shown}")
+    if(RUN_ENV)
+        set(RUN_COMMAND ${CMAKE_COMMAND} -E env ${RUN_ENV} ${RUN_COMMAND})
+    endif()
+    execute_process(COMMAND ${RUN_COMMAND} WORKING_DIRECTORY ${RUN_WORKING_DIRECTORY}
+        RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT result EQUAL 0)
+        message(FATAL_ERROR "failed (${result}): ${shown}\n${out}\n${err}")
+    endif()
+    if(RUN_OUTPUT)
+        set(${RUN_OUTPUT} "${out}" PARENT_SCOPE)
+    endif()
+endfunction()
+
+function(expect text pattern what)
+    if(NOT text MATCHES "${pattern}")
+        message(FATAL_ERROR "${what}: expected output matching '${pattern}', got:\n${text}")
+    endif()
+    message(STATUS "  ok: ${what}")
+endfunction()
+
+set(launcher_args "")
+if(COMPILER_LAUNCHER)
+    set(launcher_args -D CMAKE_CXX_COMPILER_LAUNCHER=${COMPILER_LAUNCHER} -D CMAKE_C_COMPILER_LAUNCHER=${COMPILER_LAUNCHER})
+endif()
+set(toolchain_args -G ${GENERATOR} -D CMAKE_CXX_COMPILER=${CXX_COMPILER} -D CMAKE_C_COMPILER=${C_COMPILER}
+    -D CMAKE_BUILD_TYPE=Release ${launcher_args})
+
+file(REMOVE_RECURSE ${WORK_DIR})
+file(MAKE_DIRECTORY ${WORK_DIR})
+set(prefix ${WORK_DIR}/prefix)
+
+# 1. Install, and check that what a consumer needs is there.
+run(COMMAND ${CMAKE_COMMAND} --install ${KIMFLOW_BINARY_DIR} --prefix ${prefix})
+foreach(file include/kimflow/kimflow.hpp include/kimflow/c/kimflow.h include/kimflow/paper/lifecycle.hpp
+             bin/kimctl)
+    if(NOT EXISTS ${prefix}/${file})
+        message(FATAL_ERROR "not installed: ${file}")
+    endif()
+endforeach()
+file(GLOB_RECURSE config_files ${prefix}/*/kimflowConfig.cmake)
+file(GLOB_RECURSE pc_files ${prefix}/*/kimflow.pc)
+file(GLOB_RECURSE c_libraries ${prefix}/*/libkimflow_c.so)
+if(NOT config_files OR NOT pc_files OR NOT c_libraries)
+    message(FATAL_ERROR "the install lacks kimflowConfig.cmake, kimflow.pc or libkimflow_c.so")
+endif()
+list(GET pc_files 0 pc_file)
+get_filename_component(pc_dir ${pc_file} DIRECTORY)
+list(GET c_libraries 0 c_library)
+get_filename_component(lib_dir ${c_library} DIRECTORY)
+run(COMMAND ${prefix}/bin/kimctl --version OUTPUT out)
+expect("${out}" "0\\.1\\.[0-9]+" "installed kimctl runs")
+
+# 2. find_package: conan/test_package, built against the prefix.
+run(COMMAND ${CMAKE_COMMAND} -S ${KIMFLOW_SOURCE_DIR}/conan/test_package -B ${WORK_DIR}/test_package
+    ${toolchain_args} -D CMAKE_PREFIX_PATH=${prefix})
+run(COMMAND ${CMAKE_COMMAND} --build ${WORK_DIR}/test_package)
+run(COMMAND ${WORK_DIR}/test_package/example ${WORK_DIR}/example.db OUTPUT out)
+expect("${out}" "^kimflow 0\\.1\\.[0-9]+: 14/1923 submitted \\(version 1\\)" "find_package: C++ example")
+run(COMMAND ${WORK_DIR}/test_package/example_c ${WORK_DIR}/example_c.db OUTPUT out)
+expect("${out}" "^kimflow 0\\.1\\.[0-9]+ \\(C\\): submitted" "find_package: C example")
+# A version the package does not promise is refused.
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${KIMFLOW_SOURCE_DIR}/tests/package/version_check
+    -B ${WORK_DIR}/version_check -D CMAKE_PREFIX_PATH=${prefix} -G ${GENERATOR}
+    RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(result EQUAL 0)
+    message(FATAL_ERROR "find_package(kimflow 0.2) accepted the 0.1 package")
+endif()
+message(STATUS "  ok: find_package(kimflow 0.2) refuses the 0.1 package")
+
+# 3. pkg-config: the flags alone build a C++ program against libkimflow and a C program
+# against libkimflow_c. The MSM definitions must be among the C++ flags.
+find_program(PKG_CONFIG NAMES pkg-config pkgconf REQUIRED)
+set(pc_env PKG_CONFIG_PATH=${pc_dir})
+run(COMMAND ${PKG_CONFIG} --cflags kimflow ENV ${pc_env} OUTPUT cflags)
+expect("${cflags}" "-DBOOST_MPL_LIMIT_VECTOR_SIZE=50" "pkg-config: kimflow's Cflags carry the MPL limits")
+run(COMMAND ${PKG_CONFIG} --libs kimflow ENV ${pc_env} OUTPUT libs)
+run(COMMAND ${PKG_CONFIG} --cflags --libs kimflow-c ENV ${pc_env} OUTPUT c_flags)
+separate_arguments(cflags UNIX_COMMAND "${cflags}")
+separate_arguments(libs UNIX_COMMAND "${libs}")
+separate_arguments(c_flags UNIX_COMMAND "${c_flags}")
+run(COMMAND ${CXX_COMPILER} -std=c++17 ${cflags} ${KIMFLOW_SOURCE_DIR}/tests/package/pkg_config_store.cpp
+    -o ${WORK_DIR}/pkg_config_store ${libs})
+run(COMMAND ${WORK_DIR}/pkg_config_store ${WORK_DIR}/example.db OUTPUT out)
+expect("${out}" "1 transition\\(s\\), chain sound" "pkg-config: C++ program reads the example's database")
+run(COMMAND ${C_COMPILER} -std=c99 ${KIMFLOW_SOURCE_DIR}/conan/test_package/src/example.c -o ${WORK_DIR}/pkg_config_c
+    ${c_flags})
+run(COMMAND ${WORK_DIR}/pkg_config_c ${WORK_DIR}/pkg_config_c.db ENV LD_LIBRARY_PATH=${lib_dir} OUTPUT out)
+expect("${out}" "^kimflow 0\\.1\\.[0-9]+ \\(C\\): submitted" "pkg-config: C example")
+
+# 4. FetchContent / add_subdirectory: configured from the source tree, kimflow not top level.
+run(COMMAND ${CMAKE_COMMAND} -S ${KIMFLOW_SOURCE_DIR}/tests/package/fetchcontent -B ${WORK_DIR}/fetchcontent
+    ${toolchain_args} -D KIMFLOW_SOURCE_DIR=${KIMFLOW_SOURCE_DIR} OUTPUT out)
+expect("${out}" "kimflow through FetchContent: kimflow::kimflow -> kimflow, kimflow::c -> kimflow_c; nothing else"
+    "FetchContent: the alias targets, and no tests, examples, benchmarks, kimctl or install rules")
