@@ -66,9 +66,20 @@ else()
     set(KIMFLOW_PC_LIBS "")
     set(KIMFLOW_PC_REQUIRES "nlohmann_json")
 endif()
-# pkg-config paths are relative to the prefix, so the files work wherever the prefix is moved.
-file(RELATIVE_PATH KIMFLOW_PC_PREFIX_FROM_PCDIR
-    "${CMAKE_INSTALL_PREFIX}/${KIMFLOW_INSTALL_PKGCONFIGDIR}" "${CMAKE_INSTALL_PREFIX}")
+# pkg-config paths are relative to the .pc file's folder, so the files work wherever the prefix
+# is moved; folders given as absolute paths stay absolute.
+set(kimflow_pc_dir "${KIMFLOW_INSTALL_PKGCONFIGDIR}")
+if(NOT IS_ABSOLUTE "${kimflow_pc_dir}")
+    set(kimflow_pc_dir "${CMAKE_INSTALL_PREFIX}/${kimflow_pc_dir}")
+endif()
+file(RELATIVE_PATH KIMFLOW_PC_PREFIX_FROM_PCDIR "${kimflow_pc_dir}" "${CMAKE_INSTALL_PREFIX}")
+foreach(dir INCLUDEDIR LIBDIR)
+    if(IS_ABSOLUTE "${CMAKE_INSTALL_${dir}}")
+        set(KIMFLOW_PC_${dir} "${CMAKE_INSTALL_${dir}}")
+    else()
+        set(KIMFLOW_PC_${dir} "\${prefix}/${CMAKE_INSTALL_${dir}}")
+    endif()
+endforeach()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/kimflow.pc.in ${PROJECT_BINARY_DIR}/kimflow.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/kimflow.pc
     DESTINATION ${KIMFLOW_INSTALL_PKGCONFIGDIR}

@@ -9,7 +9,7 @@ import re
 from conan import ConanFile
 from conan.tools.build import check_min_cppstd
 from conan.tools.cmake import CMake, CMakeDeps, CMakeToolchain, cmake_layout
-from conan.tools.files import copy, load
+from conan.tools.files import copy, load, rmdir
 
 
 class KimflowConan(ConanFile):
@@ -67,7 +67,8 @@ class KimflowConan(ConanFile):
         # Behind the store's interface: linked, not included.
         self.requires("sqlitecpp/3.3.1")
         if self.options.kimctl:
-            self.requires("cli11/2.3.2")
+            # Header-only and used by the kimctl program alone: not passed on to consumers.
+            self.requires("cli11/2.3.2", visible=False)
 
     def build_requirements(self):
         self.test_requires("gtest/1.14.0")
@@ -87,6 +88,9 @@ class KimflowConan(ConanFile):
         tc.cache_variables["KIMFLOW_BUILD_KIMCTL"] = bool(self.options.kimctl)
         tc.cache_variables["KIMFLOW_BUILD_C_API"] = bool(self.options.c_api)
         tc.cache_variables["KIMFLOW_INSTALL"] = True
+        # The install-and-consume test builds consumers against the system's packages; Conan
+        # tests the package with test_package instead.
+        tc.cache_variables["KIMFLOW_TEST_PACKAGE"] = False
         tc.generate()
         # CMakeDeps names the packages as kimflow's CMakeLists.txt finds them (Boost, cereal,
         # date, nlohmann_json, SQLiteCpp, GTest, benchmark, CLI11).
@@ -101,6 +105,10 @@ class KimflowConan(ConanFile):
 
     def package(self):
         CMake(self).install()
+        # Conan's generators describe the package; kimflow's own CMake and pkg-config files
+        # would point consumers past Conan's dependencies.
+        rmdir(self, os.path.join(self.package_folder, "lib", "cmake"))
+        rmdir(self, os.path.join(self.package_folder, "lib", "pkgconfig"))
 
     def package_info(self):
         self.cpp_info.set_property("cmake_file_name", "kimflow")
@@ -127,3 +135,5 @@ class KimflowConan(ConanFile):
             # A static kimflow is inside libkimflow_c; a shared one is loaded beside it.
             if self.options.shared:
                 c_api.requires = ["kimflow"]
+            # libkimflow_c is shared even in a static package: let `conanrun` find it.
+            self.runenv_info.prepend_path("LD_LIBRARY_PATH", os.path.join(self.package_folder, "lib"))

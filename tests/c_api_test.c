@@ -127,25 +127,32 @@ static void a_paper_goes_through_its_lifecycle(kimflow_db* db)
     CHECK_STATUS(kimflow_get(db, "paper", "14/1924", NULL, 0, &out), KIMFLOW_NOT_FOUND);
     CHECK(out == NULL);
 
+    /* Optimistic locking from the start: the new paper is at version 0. */
     CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "submit", NULL, &fraktion, 0, &out), KIMFLOW_OK);
     CHECK(contains(out, "\"from\":\"draft\"") && contains(out, "\"to\":\"submitted\"") && contains(out, "\"version\":1"));
     kimflow_free(out);
 
     /* Refusals change nothing: the version stays at 1. */
-    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "acknowledge", NULL, &sitzungsdienst, 0, NULL),
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "acknowledge", NULL, &sitzungsdienst, KIMFLOW_ANY_VERSION, NULL),
                  KIMFLOW_EVENT_NOT_ALLOWED);
-    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "answr", NULL, &verwaltung, 0, NULL), KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "withdraw", "{\"reason\": \"erledigt\"}", &fraktion, 0, NULL),
+                 KIMFLOW_VERSION_CONFLICT);
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "answer", "{\"answer_reference\": 1e400}", &verwaltung,
+                              KIMFLOW_ANY_VERSION, NULL),
+                 KIMFLOW_INVALID_ARGUMENT);
+    CHECK(contains(kimflow_last_error(), "send large numbers and exact values as strings"));
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "answr", NULL, &verwaltung, KIMFLOW_ANY_VERSION, NULL), KIMFLOW_INVALID_ARGUMENT);
     CHECK(contains(kimflow_last_error(), "its events are"));
     CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "answer", "{\"answer_reference\": \"14/1923-1\"}", &verwaltung, 7, NULL),
                  KIMFLOW_VERSION_CONFLICT);
     CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "schedule",
-                              "{\"meeting_date\": \"next week\", \"agenda_item\": \"9.2\"}", &sitzungsdienst, 0, NULL),
+                              "{\"meeting_date\": \"next week\", \"agenda_item\": \"9.2\"}", &sitzungsdienst, KIMFLOW_ANY_VERSION, NULL),
                  KIMFLOW_INVALID_ARGUMENT);
     CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "schedule",
-                              "{\"meeting_date\": \"2024-12-01\", \"agenda_item\": \"9.2\"}", &sitzungsdienst, 0, NULL),
+                              "{\"meeting_date\": \"2024-12-01\", \"agenda_item\": \"9.2\"}", &sitzungsdienst, KIMFLOW_ANY_VERSION, NULL),
                  KIMFLOW_GUARD_REJECTED);
-    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "answer", "[1, 2]", &verwaltung, 0, NULL), KIMFLOW_INVALID_ARGUMENT);
-    CHECK_STATUS(kimflow_fire(db, "papers", "14/1923", "answer", NULL, &verwaltung, 0, NULL), KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "answer", "[1, 2]", &verwaltung, KIMFLOW_ANY_VERSION, NULL), KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_fire(db, "papers", "14/1923", "answer", NULL, &verwaltung, KIMFLOW_ANY_VERSION, NULL), KIMFLOW_INVALID_ARGUMENT);
     CHECK(contains(kimflow_last_error(), "use \"paper\" or \"case\""));
     CHECK(version_of(db, "paper", "14/1923") == 1);
 
@@ -159,10 +166,10 @@ static void a_paper_goes_through_its_lifecycle(kimflow_db* db)
     CHECK_STATUS(kimflow_set_time(db, "the day after"), KIMFLOW_INVALID_ARGUMENT);
     CHECK_STATUS(kimflow_set_time(db, "2025-01-28T08:30:00+01:00"), KIMFLOW_OK);
     CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "schedule",
-                              "{\"meeting_date\": \"2025-02-06\", \"agenda_item\": \"9.2\"}", &sitzungsdienst, 0, NULL),
+                              "{\"meeting_date\": \"2025-02-06\", \"agenda_item\": \"9.2\"}", &sitzungsdienst, KIMFLOW_ANY_VERSION, NULL),
                  KIMFLOW_OK);
     CHECK_STATUS(kimflow_set_time(db, "2025-02-06T15:40:00+01:00"), KIMFLOW_OK);
-    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "acknowledge", NULL, &sitzungsdienst, 0, &out), KIMFLOW_OK);
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "acknowledge", NULL, &sitzungsdienst, KIMFLOW_ANY_VERSION, &out), KIMFLOW_OK);
     CHECK(contains(out, "\"state\":\"acknowledged\"") && contains(out, "\"version\":4"));
     kimflow_free(out);
 
@@ -193,7 +200,7 @@ static void a_case_is_opened_and_worked(kimflow_db* db)
     kimflow_free(out);
     CHECK_STATUS(kimflow_fire(db, "case", "RE-2025-0042", "grant_consent",
                               "{\"recipients\": [\"Jobcenter\", \"Jugendamt\"], \"purpose\": \"Abstimmung der Hilfen\"}",
-                              &case_manager, 0, &out),
+                              &case_manager, KIMFLOW_ANY_VERSION, &out),
                  KIMFLOW_OK);
     CHECK(contains(out, "\"to\":\"granted\""));
     kimflow_free(out);
@@ -212,9 +219,9 @@ static void a_policy_is_enforced(const char* path)
                                           "\"originator\": \"Fraktion Die Linke\"}",
                                       &fraktion, NULL),
                  KIMFLOW_OK);
-    CHECK_STATUS(kimflow_fire(db, "paper", "14/2000", "submit", NULL, &fraktion, 0, NULL), KIMFLOW_OK);
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/2000", "submit", NULL, &fraktion, KIMFLOW_ANY_VERSION, NULL), KIMFLOW_OK);
     /* Only the Verwaltung answers. */
-    CHECK_STATUS(kimflow_fire(db, "paper", "14/2000", "answer", "{\"answer_reference\": \"14/2000-1\"}", &fraktion, 0, NULL),
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/2000", "answer", "{\"answer_reference\": \"14/2000-1\"}", &fraktion, KIMFLOW_ANY_VERSION, NULL),
                  KIMFLOW_NOT_PERMITTED);
     CHECK(contains(kimflow_last_error(), "refusal is logged"));
     CHECK(version_of(db, "paper", "14/2000") == 1);

@@ -155,6 +155,12 @@ TEST_F(Json, APayloadObjectBecomesFieldsThatFireByName)
                  InvalidPayload);
     EXPECT_THROW(fields_from_json(nlohmann::json{{"recipients", {nlohmann::json::array()}}}, "grant_consent"),
                  InvalidPayload);
+    // Each of these would read back as another list than was sent.
+    for (const nlohmann::json& element : {nlohmann::json(""), nlohmann::json(" Jobcenter"), nlohmann::json("Jugendamt "),
+                                          nlohmann::json(true)})
+        EXPECT_THROW(fields_from_json(nlohmann::json{{"recipients", {"Jobcenter", element}}}, "grant_consent"),
+                     InvalidPayload)
+            << element;
 
     // Fired by name, the fields do what the typed event does.
     engine.create("14/1923", anfrage(), fraktion);

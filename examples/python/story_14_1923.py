@@ -76,9 +76,12 @@ class Kimflow:
     def create_paper(self, paper, actor):
         return self._returning(self._lib.kimflow_paper_create, self._db, self._encode(paper), ctypes.byref(actor))
 
-    def fire(self, lifecycle, id, event, actor, payload=None, expected_version=0):
+    ANY_VERSION = 2**64 - 1  # KIMFLOW_ANY_VERSION
+
+    def fire(self, lifecycle, id, event, actor, payload=None, expected_version=None):
+        version = self.ANY_VERSION if expected_version is None else expected_version
         return self._returning(self._lib.kimflow_fire, self._db, lifecycle.encode(), id.encode(), event.encode(),
-                               self._encode(payload), ctypes.byref(actor), expected_version)
+                               self._encode(payload), ctypes.byref(actor), version)
 
     def get(self, lifecycle, id, actor=None, history=False):
         return self._returning(self._lib.kimflow_get, self._db, lifecycle.encode(), id.encode(),

@@ -47,15 +47,20 @@ private:
 };
 
 thread_local std::string last_error;
+/// Set when even the message could not be kept (out of memory): kimflow_last_error() then
+/// returns a fixed text, so reporting an error never allocates its way into std::terminate.
+thread_local bool last_error_lost = false;
+constexpr const char* lost_error = "out of memory while reporting an error; free memory and try again";
 
 /// A failure found at the boundary itself (a NULL argument, an unknown lifecycle).
 struct BadArgument : std::invalid_argument {
     using std::invalid_argument::invalid_argument;
 };
 
-kimflow_status fail(kimflow_status status, std::string message)
+kimflow_status fail(kimflow_status status, std::string message) noexcept
 {
-    last_error = std::move(message);
+    last_error = std::move(message);  // a move assignment: no allocation
+    last_error_lost = false;
     return status;
 }
 
@@ -103,12 +108,18 @@ kimflow_status translate_current_exception()
 template <class Body>
 kimflow_status guarded(Body&& body) noexcept
 {
+    last_error.clear();
+    last_error_lost = false;
     try {
-        last_error.clear();
         body();
         return KIMFLOW_OK;
     } catch (...) {
-        return translate_current_exception();
+        try {
+            return translate_current_exception();
+        } catch (...) {  // building the message failed
+            last_error_lost = true;
+            return KIMFLOW_INTERNAL;
+        }
     }
 }
 
@@ -153,6 +164,9 @@ nlohmann::json parse_json(const char* text, const char* what)
         return nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
         throw BadArgument(std::string(what) + " is not valid JSON: " + e.what());
+    } catch (const nlohmann::json::exception& e) {  // e.g. a number beyond a double
+        throw BadArgument(std::string(what) + " cannot be read: " + e.what() +
+                          "; send large numbers and exact values as strings");
     }
 }
 
@@ -249,7 +263,7 @@ const char* kimflow_version(void)
         KIMFLOW_VERSION_PATCH);
 }
 
-const char* kimflow_status_name(kimflow_status status)
+const char* kimflow_status_name(int status)
 {
     switch (status) {
     case KIMFLOW_OK: return "KIMFLOW_OK";
@@ -267,7 +281,7 @@ const char* kimflow_status_name(kimflow_status status)
     return "KIMFLOW_UNKNOWN_STATUS";
 }
 
-const char* kimflow_last_error(void) { return last_error.c_str(); }
+const char* kimflow_last_error(void) { return last_error_lost ? lost_error : last_error.c_str(); }
 
 void kimflow_free(char* text) { std::free(text); }
 
@@ -322,10 +336,13 @@ kimflow_status kimflow_paper_create(kimflow_db* db, const char* paper, const kim
         paper::Paper data = paper::paper_from_json(parse_json(required(paper, "paper"), "paper"));
         const std::string id = data.reference;
         db->papers->create(id, std::move(data), who);
+        // Not read back: another thread may fire in between, and a failed read would report
+        // a failure for a paper that was created.
+        static const std::string initial(LifecycleTraits<paper::PaperLifecycle>::initial_states().front());
         nlohmann::json j{{"lifecycle", std::string(paper::PaperLifecycle::id)},
                          {"id", id},
-                         {"state", std::string(db->papers->state(id))},
-                         {"version", db->papers->version(id)}};
+                         {"state", initial},
+                         {"version", 0}};
         give(outcome, j.dump());
     });
 }
@@ -356,7 +373,7 @@ kimflow_status kimflow_fire(kimflow_db* db, const char* lifecycle, const char* i
         const Actor who = actor_of(actor, "kimflow_fire");
         const Fields fields = fields_from_json(parse_json(payload, "payload"), name);
         const std::optional<std::uint64_t> expected =
-            expected_version ? std::optional<std::uint64_t>(expected_version) : std::nullopt;
+            expected_version == KIMFLOW_ANY_VERSION ? std::nullopt : std::optional<std::uint64_t>(expected_version);
         db->with_engine(lifecycle, [&](auto& engine) {
             const Fired fired = engine.fire(target, name, fields, who, expected);
             give(outcome, outcome_json(engine.lifecycle(), target, fired, name));

@@ -82,14 +82,19 @@ run(COMMAND ${WORK_DIR}/test_package/example ${WORK_DIR}/example.db OUTPUT out)
 expect("${out}" "^kimflow 0\\.1\\.[0-9]+: 14/1923 submitted \\(version 1\\)" "find_package: C++ example")
 run(COMMAND ${WORK_DIR}/test_package/example_c ${WORK_DIR}/example_c.db OUTPUT out)
 expect("${out}" "^kimflow 0\\.1\\.[0-9]+ \\(C\\): submitted" "find_package: C example")
-# A version the package does not promise is refused.
-execute_process(COMMAND ${CMAKE_COMMAND} -S ${KIMFLOW_SOURCE_DIR}/tests/package/version_check
-    -B ${WORK_DIR}/version_check -D CMAKE_PREFIX_PATH=${prefix} -G ${GENERATOR}
-    RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(result EQUAL 0)
-    message(FATAL_ERROR "find_package(kimflow 0.2) accepted the 0.1 package")
-endif()
-message(STATUS "  ok: find_package(kimflow 0.2) refuses the 0.1 package")
+# A version the package does not promise is refused: a newer one, and an older minor one.
+foreach(request 0.2 0.0)
+    execute_process(COMMAND ${CMAKE_COMMAND} -S ${KIMFLOW_SOURCE_DIR}/tests/package/version_check
+        -B ${WORK_DIR}/version_check_${request} -D CMAKE_PREFIX_PATH=${prefix} -D REQUEST=${request} -G ${GENERATOR}
+        -D CMAKE_CXX_COMPILER=${CXX_COMPILER}
+        RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    string(REPLACE "." "\\." request_pattern "${request}")
+    if(result EQUAL 0 OR NOT err MATCHES "compatible with requested version \"${request_pattern}\""
+       OR NOT err MATCHES "0\\.1\\.[0-9]+")
+        message(FATAL_ERROR "find_package(kimflow ${request}) should refuse the 0.1 package for its version; got:\n${out}\n${err}")
+    endif()
+    message(STATUS "  ok: find_package(kimflow ${request}) refuses the 0.1 package")
+endforeach()
 
 # 3. pkg-config: the flags alone build a C++ program against libkimflow and a C program
 # against libkimflow_c. The MSM definitions must be among the C++ flags.

@@ -15,7 +15,7 @@ int main(int argc, char** argv)
     if (kimflow_open(path, NULL, &db) != KIMFLOW_OK ||
         kimflow_paper_create(db, "{\"reference\": \"14/1923\", \"title\": \"Zusammenarbeit der KI\"}", &fraktion, NULL) !=
             KIMFLOW_OK ||
-        kimflow_fire(db, "paper", "14/1923", "submit", NULL, &fraktion, 0, &out) != KIMFLOW_OK) {
+        kimflow_fire(db, "paper", "14/1923", "submit", NULL, &fraktion, KIMFLOW_ANY_VERSION, &out) != KIMFLOW_OK) {
         fprintf(stderr, "example_c: %s\n", kimflow_last_error());
         kimflow_close(db);
         return 1;

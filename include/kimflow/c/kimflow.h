@@ -27,7 +27,7 @@
  * if (kimflow_open("rat.db", NULL, &db) != KIMFLOW_OK) { fprintf(stderr, "%s\n", kimflow_last_error()); return 1; }
  * kimflow_actor fraktion = {"kretschmer", "fraktion", "Fraktion Die Linke"};
  * kimflow_paper_create(db, "{\"reference\": \"14/1923\", \"title\": \"...\"}", &fraktion, NULL);
- * kimflow_fire(db, "paper", "14/1923", "submit", NULL, &fraktion, 0, NULL);
+ * kimflow_fire(db, "paper", "14/1923", "submit", NULL, &fraktion, KIMFLOW_ANY_VERSION, NULL);
  * kimflow_close(db);
  * @endcode
  */
@@ -36,6 +36,8 @@
 
 #include <stdint.h>
 
+/** @def KIMFLOW_C_API
+    Marks the functions libkimflow_c exports (and, on Windows, imports into a host). */
 #if defined(_WIN32)
 #if defined(KIMFLOW_C_BUILDING)
 #define KIMFLOW_C_API __declspec(dllexport)
@@ -51,6 +53,9 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/** For kimflow_fire(): fire whatever version the instance is at (no optimistic locking). */
+#define KIMFLOW_ANY_VERSION UINT64_MAX
 
 /** An open database with the paper and KIM case engines on it. Opaque. */
 typedef struct kimflow_db kimflow_db;
@@ -100,8 +105,9 @@ typedef struct kimflow_actor {
 /** kimflow's version, e.g. "0.1.0". */
 KIMFLOW_C_API const char* kimflow_version(void);
 
-/** The name of @p status, e.g. "KIMFLOW_NOT_FOUND"; "KIMFLOW_UNKNOWN_STATUS" for other numbers. */
-KIMFLOW_C_API const char* kimflow_status_name(kimflow_status status);
+/** The name of @p status, a ::kimflow_status, e.g. "KIMFLOW_NOT_FOUND"; "KIMFLOW_UNKNOWN_STATUS"
+    for any other number (an int, so that a number from another language is never out of range). */
+KIMFLOW_C_API const char* kimflow_status_name(int status);
 
 /** What the calling thread's last failed call said, and what to do; "" after a call that
     succeeded. Valid until the thread's next kimflow call. */
@@ -168,7 +174,8 @@ KIMFLOW_C_API kimflow_status kimflow_case_open(kimflow_db* db, const char* id, c
  * @param payload           NULL, or a JSON object of the event's fields: strings, numbers,
  *                          booleans, lists of strings (see `kimctl paper events`)
  * @param actor             who fires it
- * @param expected_version  0, or the version the instance must be at (optimistic locking)
+ * @param expected_version  the version the instance must be at (optimistic locking; 0 for a
+ *                          paper nothing has happened to), or ::KIMFLOW_ANY_VERSION
  * @param outcome           receives the transition: lifecycle, id, event, from, to, state, version
  */
 KIMFLOW_C_API kimflow_status kimflow_fire(kimflow_db* db, const char* lifecycle, const char* id, const char* event,
@@ -195,7 +202,8 @@ KIMFLOW_C_API kimflow_status kimflow_get(kimflow_db* db, const char* lifecycle, 
  * @param db      the database, from kimflow_open()
  * @param lifecycle "paper" or "case"
  * @param id      the instance's id
- * @param actor   NULL: every event with a transition from the current state
+ * @param actor   NULL: every event with a transition from the current state whose state guards
+ *                allow it now
  * @param events  receives the array
  */
 KIMFLOW_C_API kimflow_status kimflow_allowed_events(kimflow_db* db, const char* lifecycle, const char* id,

@@ -195,8 +195,9 @@ nlohmann::json to_json(const Engine<Lifecycle>& engine, const std::string& id, c
 /// strings as they are, numbers and booleans as their JSON text (`2`, `true`), arrays of
 /// strings or numbers as a comma-separated list (Fields' convention for lists); null leaves the
 /// field out. A null @p payload is an empty payload.
-/// @throws InvalidPayload for a value that is an object, or a list element with a comma or
-///         that is not a string or number; InvalidData if @p payload is not an object
+/// @throws InvalidPayload for a value that is an object, or a list element that is not a string
+///         or number, is empty, has blanks around it or contains a comma (the list would not
+///         read back as sent); InvalidData if @p payload is not an object
 inline Fields fields_from_json(const nlohmann::json& payload, std::string_view event)
 {
     Fields fields;
@@ -220,9 +221,14 @@ inline Fields fields_from_json(const nlohmann::json& payload, std::string_view e
         }
         std::string list;
         for (const auto& element : value) {
-            if (element.is_array() || element.is_object() || element.is_null())
+            if (!element.is_string() && !element.is_number())
                 throw InvalidPayload(std::string(event), name, "a list holds strings or numbers only");
             std::string text = scalar(name, element);
+            if (text.empty() || text.front() == ' ' || text.back() == ' ' || text.front() == '\t' ||
+                text.back() == '\t')
+                throw InvalidPayload(std::string(event), name,
+                                     "a list element must not be empty or have blanks around it: '" + printable(text) +
+                                         "'");
             if (text.find(',') != std::string::npos)
                 throw InvalidPayload(std::string(event), name,
                                      "a list element cannot contain a comma (lists are sent comma-separated): " +
