@@ -569,6 +569,29 @@ TEST_F(OparlImport, ARoundTripKeepsEveryPaperInEveryState)
     }
 }
 
+// Found by fuzz_oparl_import: a referral's result names the committee ("verwiesen an …"), and a
+// committee whose name holds an outcome word came back withdrawn or postponed.
+TEST(OparlRoundTrip, AReferralToACommitteeNamedWithAnOutcomeWordStaysAReferral)
+{
+    for (const std::string committee : {"Ausschuss für zurückgezogene Anträge", "Vertagte Sachen", "Kenntnisnahme"}) {
+        SCOPED_TRACE(committee);
+        Council original, imported;
+        auto& e = original.engine;
+        e.create("14/2011", paper_of(PaperType::antrag, "14/2011", {{kAusschuss, ConsultationRole::vorberatung}}),
+                 fraktion);
+        e.fire("14/2011", Submit{}, fraktion);
+        original.schedule("14/2011", kAusschuss, "2025-02-06", "4");
+        original.at("2025-02-06T18:00:00Z");
+        e.fire("14/2011", Refer{committee, std::nullopt}, sitzungsdienst);
+        original.at("2025-02-07T09:00:00Z");
+        original.schedule("14/2011", committee, "2025-03-06", "3");
+        ASSERT_EQ(e.state("14/2011"), "on_agenda");
+
+        imported.import({{"export.json", oparl::as_list(oparl::export_papers(e, {kBase})).dump(2)}});
+        expect_same_paper(e, imported.engine, "14/2011");
+    }
+}
+
 TEST_F(OparlImport, ImportingTheSameObjectsTwiceChangesNothing)
 {
     const auto sources = exported_list();

@@ -421,7 +421,11 @@ const char* const kAcceptedResults =
 /// The outcome a result text names, or none (see the header for the rules).
 std::optional<Outcome> outcome_of(std::string_view result, bool decides)
 {
-    const std::string text = kimflow::detail::fold_case(result);
+    std::string text = kimflow::detail::fold_case(result);
+    // After "verwiesen an" comes the committee's name, which may hold any word ("Ausschuss für
+    // zurückgezogene Anträge"): only the words before it name the outcome.
+    if (const auto at = text.find("verwiesen an "); at != std::string::npos)
+        text.erase(at + std::string_view("verwiesen").size());
     auto has = [&](std::string_view word) { return text.find(word) != std::string::npos; };
     if (has("zurückgezogen") || has("zurueckgezogen")) return Outcome::withdraw;
     if (has("vertagt")) return Outcome::postpone;
