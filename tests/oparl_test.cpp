@@ -592,6 +592,30 @@ TEST(OparlRoundTrip, AReferralToACommitteeNamedWithAnOutcomeWordStaysAReferral)
     }
 }
 
+// Found by fuzz_oparl_import: on one day the Hauptausschuss postpones the paper and the
+// Ausschuss, earlier in the Beratungsfolge, puts it on its agenda the same evening. The waiting
+// consultation must come after the treated one of that day, wherever it stands in the list.
+TEST(OparlRoundTrip, ATreatmentAndAWaitingConsultationOnOneDayKeepTheirOrder)
+{
+    Council original, imported;
+    auto& e = original.engine;
+    e.create("14/2012",
+             paper_of(PaperType::antrag, "14/2012",
+                      {{kAusschuss, ConsultationRole::vorberatung}, {kHaupt, ConsultationRole::vorberatung}}),
+             fraktion);
+    e.fire("14/2012", Submit{}, fraktion);
+    original.at("2025-01-10T09:00:00Z");
+    original.schedule("14/2012", kHaupt, "2025-02-06", "3");
+    original.at("2025-02-06T17:00:00Z");
+    e.fire("14/2012", Postpone{}, sitzungsdienst);
+    original.at("2025-02-06T18:00:00Z");
+    original.schedule("14/2012", kAusschuss, "2025-02-06", "5", true);
+    ASSERT_EQ(e.state("14/2012"), "on_agenda");
+
+    imported.import({{"export.json", oparl::as_list(oparl::export_papers(e, {kBase})).dump(2)}});
+    expect_same_paper(e, imported.engine, "14/2012");
+}
+
 TEST_F(OparlImport, ImportingTheSameObjectsTwiceChangesNothing)
 {
     const auto sources = exported_list();

@@ -683,7 +683,12 @@ std::vector<Step> plan_consultations(std::vector<Treatment>& ts, Paper& paper, c
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < n; ++i)
         if (ts[i].day) order.push_back(i);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return *ts[a].day < *ts[b].day; });
+    // By day; on one day the treated before the one still waiting: a paper is on one agenda at
+    // a time, so a consultation without a result is the day's last (OParl has no order within a day).
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (*ts[a].day != *ts[b].day) return *ts[a].day < *ts[b].day;
+        return ts[a].outcome.has_value() && !ts[b].outcome.has_value();
+    });
 
     std::vector<Step> steps;
     auto schedule = [&](const Treatment& t) {
