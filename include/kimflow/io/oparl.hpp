@@ -48,17 +48,19 @@
 ///    Antwort given in the import; at `kimflow:answeredAt`, else the Antwort's date, else at
 ///    the submission. It comes before the first meeting on or after that day.
 /// 3. Per consultation whose meeting is known (a `Meeting` given, found through the
-///    consultation's `meeting` or its `AgendaItem`), in order of meeting date: `schedule` for
-///    that committee and day with the agenda item's `number` as TOP; then, if the agenda item
-///    has a `result`, the event the result text names (case-insensitive, first match wins):
-///    `zurückgezogen` → withdraw; `vertagt` → postpone; `verwiesen` → refer to the committee
-///    named after "verwiesen an ", else to the next consultation's committee (a postpone when
-///    there is none); `abgelehnt` → reject (recommend, keeping the text, if the committee does
-///    not decide); `Kenntnis` and `erledigt` → acknowledge; `empfohlen`/`Empfehlung` →
-///    recommend; `beschlossen`/`Beschluss` → decide (recommend if the committee does not
-///    decide). Any other result is an ImportError. A paper is on one agenda at a time: of the
-///    consultations without result only the first is scheduled, and only if no treated one
-///    follows it; the others stay planned. Schedules happen at the previous event's time,
+///    consultation's `meeting` or its `AgendaItem`), in order of meeting date (on one day the
+///    treated ones first, in the order of the data; OParl has no order within a day):
+///    `schedule` for that committee and day with the agenda item's `number` as TOP; then, if
+///    the agenda item has a `result`, the event the result text names (case-insensitive, first
+///    match wins): `zurückgezogen` → withdraw; `vertagt` → postpone; `verwiesen` → refer to
+///    the committee named after "verwiesen an " (whose words do not count as results), else to
+///    the next consultation's committee (a postpone when there is none); `abgelehnt` → reject
+///    (recommend, keeping the text, if the committee does not decide); `Kenntnis` and
+///    `erledigt` → acknowledge; `empfohlen`/`Empfehlung` → recommend; `beschlossen`/`Beschluss`
+///    → decide (recommend if the committee does not decide). Any other result is an
+///    ImportError. A paper is on one agenda at a time: of the consultations without result
+///    only the first is scheduled, and only if no treated one follows it; the others stay
+///    planned. Schedules happen at the previous event's time,
 ///    results at the meeting's day.
 ///    The consultation a postpone or refer plans again is the next one of that committee in
 ///    the data, so kimflow's own export comes back as it was; in other data, the lifecycle
