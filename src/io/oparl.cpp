@@ -418,14 +418,22 @@ enum class Outcome { acknowledge, recommend, decide, reject, postpone, refer, wi
 const char* const kAcceptedResults =
     "zur Kenntnis genommen, empfohlen, beschlossen, abgelehnt, vertagt, verwiesen, zurückgezogen, erledigt";
 
+/// Where the committee's name starts in a referral's result ("verwiesen an Hauptausschuss", as
+/// the lifecycle writes it), given the result folded by fold_case; npos if it names none.
+std::size_t referral_name_at(std::string_view folded)
+{
+    constexpr std::string_view referred_to = "verwiesen an ";
+    const auto at = folded.find(referred_to);
+    return at == std::string_view::npos ? at : at + referred_to.size();
+}
+
 /// The outcome a result text names, or none (see the header for the rules).
 std::optional<Outcome> outcome_of(std::string_view result, bool decides)
 {
     std::string text = kimflow::detail::fold_case(result);
-    // After "verwiesen an" comes the committee's name, which may hold any word ("Ausschuss für
-    // zurückgezogene Anträge"): only the words before it name the outcome.
-    if (const auto at = text.find("verwiesen an "); at != std::string::npos)
-        text.erase(at + std::string_view("verwiesen").size());
+    // The committee's name may hold any word ("Ausschuss für zurückgezogene Anträge"): only
+    // the words before it name the outcome.
+    if (const auto name = referral_name_at(text); name != std::string::npos) text.erase(name);
     auto has = [&](std::string_view word) { return text.find(word) != std::string::npos; };
     if (has("zurückgezogen") || has("zurueckgezogen")) return Outcome::withdraw;
     if (has("vertagt")) return Outcome::postpone;
@@ -659,8 +667,8 @@ std::vector<Step> plan_consultations(std::vector<Treatment>& ts, Paper& paper, c
         Treatment& t = ts[i];
         if (t.outcome == Outcome::refer) {
             const std::string folded = kimflow::detail::fold_case(t.result);
-            if (auto at = folded.find("verwiesen an "); at != std::string::npos)
-                t.refer_to = trim(t.result.substr(at + std::string_view("verwiesen an ").size()));
+            if (const auto name = referral_name_at(folded); name != std::string::npos)
+                t.refer_to = trim(t.result.substr(name));  // fold_case keeps every byte's place
             if (t.refer_to.empty() && i + 1 < n) t.refer_to = ts[i + 1].c.organization;
             if (t.refer_to.empty()) t.outcome = Outcome::postpone;  // referred, but nowhere known
         }
