@@ -47,7 +47,20 @@ install(FILES ${PROJECT_BINARY_DIR}/kimflowConfig.cmake ${PROJECT_BINARY_DIR}/ki
 # pkg-config. kimflow's compile definitions must reach every translation unit that includes its
 # headers (MSM's MPL limits), so they are the Cflags; a static kimflow also needs SQLiteCpp,
 # which Debian installs without a .pc file: name its archive's folder.
+# The definitions of the targets kimflow's headers use travel too (date's HAS_STRING_VIEW and
+# ONLY_C_LOCALE): a consumer compiled without them would see other inline functions than the
+# library was built with.
 get_target_property(kimflow_definitions kimflow INTERFACE_COMPILE_DEFINITIONS)
+get_target_property(kimflow_interface_links kimflow INTERFACE_LINK_LIBRARIES)
+foreach(dependency IN LISTS kimflow_interface_links)
+    if(TARGET ${dependency})
+        get_target_property(dependency_definitions ${dependency} INTERFACE_COMPILE_DEFINITIONS)
+        if(dependency_definitions)
+            list(APPEND kimflow_definitions ${dependency_definitions})
+        endif()
+    endif()
+endforeach()
+list(REMOVE_DUPLICATES kimflow_definitions)
 list(TRANSFORM kimflow_definitions PREPEND "-D")
 list(JOIN kimflow_definitions " " KIMFLOW_PC_DEFINITIONS)
 set(KIMFLOW_PC_SQLITECPP "-lSQLiteCpp")
@@ -61,7 +74,7 @@ endif()
 get_target_property(kimflow_type kimflow TYPE)
 if(kimflow_type STREQUAL "STATIC_LIBRARY")
     set(KIMFLOW_PC_LIBS "${KIMFLOW_PC_SQLITECPP}")
-    set(KIMFLOW_PC_REQUIRES "nlohmann_json sqlite3")
+    set(KIMFLOW_PC_REQUIRES "nlohmann_json sqlite3 libcrypto libutf8proc")
 else()
     set(KIMFLOW_PC_LIBS "")
     set(KIMFLOW_PC_REQUIRES "nlohmann_json")

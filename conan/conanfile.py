@@ -66,6 +66,8 @@ class KimflowConan(ConanFile):
         self.requires("nlohmann_json/3.11.3", transitive_headers=True)
         # Behind the store's interface: linked, not included.
         self.requires("sqlitecpp/3.3.1")
+        self.requires("openssl/3.2.2")   # libcrypto: SHA-256 of the audit chain (private)
+        self.requires("utf8proc/2.9.0")  # UTF-8 checks and case folding (private)
         if self.options.kimctl:
             # Header-only and used by the kimctl program alone: not passed on to consumers.
             self.requires("cli11/2.3.2", visible=False)
@@ -118,7 +120,7 @@ class KimflowConan(ConanFile):
         core.set_property("pkg_config_name", "kimflow")
         core.libs = ["kimflow"]
         core.requires = ["boost::headers", "cereal::cereal", "date::date", "nlohmann_json::nlohmann_json",
-                         "sqlitecpp::sqlitecpp"]
+                         "sqlitecpp::sqlitecpp", "openssl::crypto", "utf8proc::utf8proc"]
         # The same definitions kimflow's CMake target carries: every translation unit that sees
         # the MSM machines needs the same MPL limits.
         core.defines = ["BOOST_BIND_GLOBAL_PLACEHOLDERS", "BOOST_ALLOW_DEPRECATED_HEADERS",

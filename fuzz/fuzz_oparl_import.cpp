@@ -75,7 +75,7 @@ struct Council {
     oparl::ImportResult import(const std::vector<oparl::ImportSource>& sources)
     {
         kimflow_fuzz::poison_stack();
-        return oparl::import_papers(engine, *clock, sources, kImporter);
+        return oparl::import_papers(engine, sources, kImporter);
     }
 
     static std::shared_ptr<SqliteStore> shared_store(int which)

@@ -6,7 +6,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
-#include <kimflow/core/sha256.hpp>
+#include "store/sha256.hpp"  // private to the library: the tests see src/
 #include <kimflow/store/sqlite_store.hpp>
 
 #include "kim_fixture.hpp"

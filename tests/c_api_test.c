@@ -2,9 +2,12 @@
  * statuses, messages, JSON in and out, nothing changed on a refusal, data kept across a close.
  *
  * Usage: kimflow_c_test DATABASE   (the file and its -wal/-shm are removed first) */
+#define _POSIX_C_SOURCE 200112L /* pthread barriers */
+
 #include <kimflow/c/kimflow.h>
 #include <kimflow/version.hpp>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +239,72 @@ static void a_policy_is_enforced(const char* path)
     kimflow_close(db);
 }
 
+/* A history only moves forward: a fire recorded before the last transition is refused. */
+static void a_back_dated_fire_is_refused(kimflow_db* db)
+{
+    CHECK_STATUS(kimflow_set_time(db, "2025-01-01T00:00:00Z"), KIMFLOW_OK);
+    CHECK_STATUS(kimflow_fire(db, "case", "RE-2025-0042", "accept", NULL, &case_manager, KIMFLOW_ANY_VERSION, NULL),
+                 KIMFLOW_GUARD_REJECTED);
+    CHECK(contains(kimflow_last_error(), "before its last transition"));
+    CHECK(version_of(db, "case", "RE-2025-0042") == 2);
+    CHECK_STATUS(kimflow_set_time(db, NULL), KIMFLOW_OK);
+}
+
+/* After a close, the handle is refused, not used; a second close is harmless. */
+static void a_closed_handle_is_refused(const char* path)
+{
+    kimflow_db* db = NULL;
+    CHECK_STATUS(kimflow_open(path, NULL, &db), KIMFLOW_OK);
+    if (!db) return;
+    kimflow_close(db);
+    CHECK_STATUS(kimflow_set_time(db, "2025-01-06T09:00:00Z"), KIMFLOW_INVALID_ARGUMENT);
+    CHECK(contains(kimflow_last_error(), "not an open handle"));
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "withdraw", "{\"reason\": \"x\"}", &fraktion,
+                              KIMFLOW_ANY_VERSION, NULL),
+                 KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_get(db, "paper", "14/1923", NULL, 0, NULL), KIMFLOW_INVALID_ARGUMENT);
+    kimflow_close(db);
+}
+
+/* Two threads on one handle, each with its own recorded time. */
+struct timed_open {
+    kimflow_db* db;
+    pthread_barrier_t* both_set;
+    const char* time;
+    const char* id;
+    kimflow_status status;
+    char* json;
+};
+
+static void* open_at_own_time(void* argument)
+{
+    struct timed_open* job = (struct timed_open*)argument;
+    job->status = kimflow_set_time(job->db, job->time);
+    pthread_barrier_wait(job->both_set); /* the other thread has set its time too */
+    if (job->status == KIMFLOW_OK)
+        job->status = kimflow_case_open(job->db, job->id, "{\"kommune\": \"Marl\", \"traeger\": \"AWO\"}",
+                                        &case_manager, NULL);
+    if (job->status == KIMFLOW_OK) job->status = kimflow_get(job->db, "case", job->id, NULL, 0, &job->json);
+    return NULL;
+}
+
+static void each_thread_records_at_its_own_time(kimflow_db* db)
+{
+    pthread_barrier_t both_set;
+    pthread_barrier_init(&both_set, NULL, 2);
+    struct timed_open jobs[2] = {{db, &both_set, "2025-03-01T08:00:00Z", "MA-1", KIMFLOW_INTERNAL, NULL},
+                                 {db, &both_set, "2025-04-01T08:00:00Z", "MA-2", KIMFLOW_INTERNAL, NULL}};
+    pthread_t threads[2];
+    for (int i = 0; i < 2; ++i) pthread_create(&threads[i], NULL, open_at_own_time, &jobs[i]);
+    for (int i = 0; i < 2; ++i) pthread_join(threads[i], NULL);
+    pthread_barrier_destroy(&both_set);
+    CHECK(jobs[0].status == KIMFLOW_OK && jobs[1].status == KIMFLOW_OK);
+    CHECK(contains(jobs[0].json, "\"created_at\":\"2025-03-01T08:00:00Z\""));
+    CHECK(contains(jobs[1].json, "\"created_at\":\"2025-04-01T08:00:00Z\""));
+    kimflow_free(jobs[0].json);
+    kimflow_free(jobs[1].json);
+}
+
 int main(int argc, char** argv)
 {
     if (argc != 2) {
@@ -259,7 +328,10 @@ int main(int argc, char** argv)
     if (!db) return 1;
     a_paper_goes_through_its_lifecycle(db);
     a_case_is_opened_and_worked(db);
+    a_back_dated_fire_is_refused(db);
+    each_thread_records_at_its_own_time(db);
     kimflow_close(db);
+    a_closed_handle_is_refused(path);
 
     /* What was written is there after a close, on a new handle. */
     db = NULL;

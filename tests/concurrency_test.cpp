@@ -1,12 +1,20 @@
-// Firing from several threads: different instances in parallel, the same instance serialised.
+// Firing from several threads: different instances in parallel (in memory and on SQLite), the
+// same instance serialised.
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include <kimflow/store/sqlite_store.hpp>
+
 #include "complaint_lifecycle.hpp"
+#include "temp_file.hpp"
 
 using namespace kimflow;
 
@@ -77,5 +85,96 @@ TEST(EngineConcurrency, FiresOnOneInstanceAreSerialisedWithoutGapsOrLosses)
     // Observers saw versions 2..expected exactly once each.
     EXPECT_EQ(observed_sum.load(), expected * (expected + 1) / 2 - 1);
 }
+
+/// How an engine under test keeps its instances.
+enum class Keeping { in_memory, on_sqlite };
+
+class ConcurrencyOnInstances : public ::testing::TestWithParam<Keeping> {
+protected:
+    TempFile file{"parallel"};
+    std::shared_ptr<Store> store =
+        GetParam() == Keeping::on_sqlite ? std::shared_ptr<Store>(std::make_shared<SqliteStore>(file.path())) : nullptr;
+    complaint::Engine engine{complaint::Settings{}, std::make_shared<SystemClock>(), store};
+};
+
+/// One side waits for the other; bounded, so that a broken promise fails instead of hanging.
+class Latch {
+public:
+    void open()
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        open_ = true;
+        changed_.notify_all();
+    }
+    /// Whether it opened within @p bound (a generous bound against a hang, not a timing check).
+    bool wait(std::chrono::seconds bound = std::chrono::seconds(30))
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        return changed_.wait_for(lock, bound, [&] { return open_; });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool open_ = false;
+};
+
+TEST_P(ConcurrencyOnInstances, AFireOnBCompletesWhileAFireOnAIsStillUnderWay)
+{
+    engine.create("A", complaint::Complaint{"Straßenlaterne"}, clerk);
+    engine.create("B", complaint::Complaint{"Parkplatz"}, clerk);
+    // A's fire is held inside its observer, after its transition (and, on SQLite, after its
+    // commit) and before it returns, until B's fire has completed.
+    Latch a_inside, b_done;
+    std::atomic<bool> b_completed_while_a_held{false};
+    engine.observe([&](const complaint::Engine::Notice& n) {
+        if (n.instance != "A") return;
+        a_inside.open();
+        b_completed_while_a_held = b_done.wait();
+    });
+    std::thread a([&] { engine.fire("A", complaint::Review{"r"}, clerk); });
+    ASSERT_TRUE(a_inside.wait()) << "the fire on A never reached its observer";
+    std::thread b([&] {
+        engine.fire("B", complaint::Review{"r"}, clerk);
+        b_done.open();
+    });
+    b.join();
+    a.join();
+    EXPECT_TRUE(b_completed_while_a_held) << "the fire on B waited for the fire on A";
+    EXPECT_EQ(engine.state("A"), "in_review");
+    EXPECT_EQ(engine.state("B"), "in_review");
+}
+
+TEST_P(ConcurrencyOnInstances, ManyThreadsOnTheirOwnInstancesLoseNothing)
+{
+    constexpr int threads = 4, per_thread = 60;
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i) {
+                const std::string id = "B-" + std::to_string(t) + "-" + std::to_string(i);
+                engine.create(id, complaint::Complaint{"s"}, clerk);
+                engine.fire(id, complaint::Review{"r"}, clerk);
+                engine.fire(id, "add_note", Fields{{"text", "n"}}, clerk);
+                engine.fire(id, complaint::Resolve{"done"}, clerk);
+            }
+        });
+    for (auto& th : pool) th.join();
+    EXPECT_EQ(engine.size(), std::size_t{threads * per_thread});
+    std::size_t resolved = 0;
+    engine.for_each([&](const Instance<complaint::Lifecycle>& in) { resolved += in.state() == "resolved"; });
+    EXPECT_EQ(resolved, std::size_t{threads * per_thread});
+    if (store) {
+        // What a second engine reads from the file is the same.
+        complaint::Engine reread(complaint::Settings{}, std::make_shared<SystemClock>(), store);
+        EXPECT_EQ(reread.history("B-3-59").size(), 3u);
+        EXPECT_EQ(reread.state("B-0-0"), "resolved");
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Keepings, ConcurrencyOnInstances, ::testing::Values(Keeping::in_memory, Keeping::on_sqlite),
+                         [](const ::testing::TestParamInfo<Keeping>& info) {
+                             return info.param == Keeping::in_memory ? std::string("InMemory") : std::string("OnSqlite");
+                         });
 
 }  // namespace

@@ -819,7 +819,7 @@ TEST_F(HostileInput, AnOParlFileThatIsNotUtf8OrHasAMalformedTimeIsAnImportErrorA
                more + "}";
     };
     try {
-        oparl::import_papers(engine, *clock, {{"in.json", paper_json(", \"originator\": \"Fraktion \xC0\xAF\"")}},
+        oparl::import_papers(engine, {{"in.json", paper_json(", \"originator\": \"Fraktion \xC0\xAF\"")}},
                              importer);
         ADD_FAILURE() << "a file that is not UTF-8 was imported";
     } catch (const oparl::ImportError& e) {
@@ -831,7 +831,7 @@ TEST_F(HostileInput, AnOParlFileThatIsNotUtf8OrHasAMalformedTimeIsAnImportErrorA
     const std::string meeting = R"({"id": "https://x.example/m/1", "type": "https://schema.oparl.org/1.1/Meeting",
                                     "start": "2025-3-1T17:00:00+01:00"})";
     try {
-        oparl::import_papers(engine, *clock, {{"in.json", paper_json("")}, {"meeting.json", meeting}}, importer);
+        oparl::import_papers(engine, {{"in.json", paper_json("")}, {"meeting.json", meeting}}, importer);
         ADD_FAILURE() << "a malformed start was imported";
     } catch (const oparl::ImportError& e) {
         EXPECT_EQ(e.file(), "meeting.json");
@@ -841,7 +841,7 @@ TEST_F(HostileInput, AnOParlFileThatIsNotUtf8OrHasAMalformedTimeIsAnImportErrorA
     EXPECT_EQ(engine.size(), 0u);
     // A reference full of SQL is a reference like any other.
     const auto result = oparl::import_papers(
-        engine, *clock,
+        engine,
         {{"in.json", R"({"type": "https://schema.oparl.org/1.1/Paper", "reference": "1/2025'); DROP TABLE instance;--",
                         "paperType": "Antrag"})"}},
         importer);
@@ -855,7 +855,7 @@ TEST_F(HostileInput, AnOParlReferenceTooLongForAnIdIsAnImportErrorNamingTheFile)
     paper::PaperEngine engine(paper::PaperConfig{}, clock, open());
     const std::string reference(300, '7');
     try {
-        oparl::import_papers(engine, *clock,
+        oparl::import_papers(engine,
                              {{"long.json", R"({"type": "https://schema.oparl.org/1.1/Paper", "reference": ")" +
                                                 reference + R"(", "paperType": "Antrag"})"}},
                              Actor{"oparl-import", "sitzungsdienst", ""});

@@ -347,6 +347,34 @@ TEST_F(Kimctl, ExitCode3WhenTheEventIsRejectedAndNothingChanges)
     EXPECT_EQ(a1["data"]["title"], "Ein Antrag");
 }
 
+TEST_F(Kimctl, ABackDatedFireExitsWith3AndAnEditedTimeOrderIsFoundByVerify)
+{
+    ok(kCaritas + Args{"--at", "2025-05-10T09:00:00Z", "case", "open", "K-1", "--kommune", "Castrop-Rauxel",
+                       "--traeger", "Caritas"});
+    // Closed "on 2025-01-10", four months before it was opened: refused, nothing changed.
+    const Result back = run(kCaritas + Args{"--at", "2025-01-10", "fire", "case", "K-1", "decline"});
+    EXPECT_EQ(back.exit, 3) << describe(back);
+    expect_short_error(back);
+    EXPECT_NE(back.err.find("before its last transition (2025-05-10T09:00:00Z)"), std::string::npos) << back.err;
+    const json k1 = show("case", "K-1", kCaritas);
+    EXPECT_EQ(k1["state"], "intake");
+    EXPECT_EQ(k1["version"], 1);
+
+    ok(kCaritas + Args{"--at", "2025-05-12T09:00:00Z", "fire", "case", "K-1", "decline"});
+    EXPECT_EQ(run({"verify"}).exit, 0);
+    {
+        SQLite::Database sql(db.path(), SQLite::OPEN_READWRITE);
+        sql.exec("UPDATE transition SET at = at - 30 * 86400000000 WHERE version = 2 AND instance = "
+                 "(SELECT key FROM instance WHERE id = 'K-1')");
+    }
+    const Result edited = run({"verify"});
+    EXPECT_EQ(edited.exit, 6) << describe(edited);
+    EXPECT_NE(edited.out.find("case K-1: log entry 2 (decline) is recorded at 2025-04-12T09:00:00Z, before the entry "
+                              "ahead of it (2025-05-10T09:00:00Z)"),
+              std::string::npos)
+        << edited.out;
+}
+
 TEST_F(Kimctl, ExitCode4ForNoSuchPaperOrCase)
 {
     for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
@@ -485,8 +513,10 @@ bool can_validate(std::string& why)
 TEST_F(Kimctl, OParlExportValidatesAndImportsIntoAnEmptyDatabaseWithTheSameStates)
 {
     tell_14_1923();
-    ok(kSpd + Args{"paper", "create", "A-1", "--type", "Antrag", "--title", "Bericht zum Stand von KIM", "--originator",
-                   "SPD", "--consultation", "Betriebsausschuss 2|Entscheidung|authoritative"});
+    // Created when it was submitted: a history only moves forward.
+    ok(kSpd + Args{"--at", "2021-03-30", "paper", "create", "A-1", "--type", "Antrag", "--title",
+                   "Bericht zum Stand von KIM", "--originator", "SPD", "--consultation",
+                   "Betriebsausschuss 2|Entscheidung|authoritative"});
     ok(kSpd + Args{"--at", "2021-03-30", "fire", "paper", "A-1", "submit"});
     ok(kSitzungsdienst + Args{"--at", "2021-03-31", "fire", "paper", "A-1", "schedule", "meeting_date=2021-04-15",
                               "agenda_item=4", "urgent=true"});

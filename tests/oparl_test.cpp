@@ -82,7 +82,7 @@ struct Council {
 
     oparl::ImportResult import(const std::vector<oparl::ImportSource>& sources)
     {
-        return oparl::import_papers(engine, *clock, sources, importer);
+        return oparl::import_papers(engine, sources, importer);
     }
 };
 

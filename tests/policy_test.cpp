@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
 #include <kimflow/core/policy.hpp>
@@ -39,6 +40,63 @@ TEST(Policy, OrganisationKeysIgnoreCaseBlanksAndUnderscores)
     EXPECT_EQ(organization_key("  Caritas "), "caritas");
     EXPECT_EQ(organization_key("kreis_recklinghausen"), "kreis-recklinghausen");
     EXPECT_NE(organization_key("Caritas"), organization_key("AGORA"));
+}
+
+TEST(Policy, OneOrganisationInThreeSpellingsIsOneOwnerAndOneRecipient)
+{
+    // Folded as Unicode folds them (the Ä too), with blanks and underscores as hyphens.
+    const std::string key = organization_key("Ärztekammer Westfalen-Lippe");
+    EXPECT_EQ(key, "ärztekammer-westfalen-lippe");
+    EXPECT_EQ(organization_key("ÄRZTEKAMMER WESTFALEN-LIPPE"), key);
+    EXPECT_EQ(organization_key("  ärztekammer_westfalen-lippe "), key);
+    EXPECT_EQ(organization_key("A\xCC\x88rztekammer Westfalen-Lippe"), key);  // Ä written as A + combining diaeresis
+    EXPECT_EQ(organization_key("STRASSE"), organization_key("Straße"));
+
+    // The engine: a case of Träger "Ärztekammer …" is owned by the case manager who writes it in
+    // capitals, is found under a third spelling, and its consent names the recipient however
+    // it is written.
+    auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-03-01T09:00:00Z"));
+    EngineOptions options;
+    options.policy = std::make_shared<const Policy>(Policy::defaults());
+    kim::CaseEngine cases(kim::CaseConfig{}, clock, nullptr, options);
+    const Actor manager{"cm-aek-1", "case_manager", "ÄRZTEKAMMER WESTFALEN-LIPPE"};
+    kim::open_case(cases, "K-1", opening("Ärztekammer Westfalen-Lippe"), manager);
+    cases.fire("K-1", kim::GrantConsent{{"Ärztekammer Westfalen-Lippe"}, "Anerkennung"}, manager);
+    cases.fire("K-1", kim::Accept{}, manager);
+    cases.fire("K-1", kim::CompleteAssessment{}, manager);
+    cases.fire("K-1", kim::AddGoal{"Approbation"}, manager);
+    cases.fire("K-1", kim::AgreePlan{}, manager);
+    cases.fire("K-1", kim::Refer{" ÄRZTEKAMMER WESTFALEN-LIPPE", kim::Rechtskreis::other}, manager);
+    InstanceQuery mine;
+    mine.owner = "ärztekammer_westfalen-lippe";
+    EXPECT_EQ(cases.find(mine), std::vector<std::string>{"K-1"});
+    EXPECT_EQ(cases.find(InstanceQuery{}, Actor{"cm-aek-2", "case_manager", " Ärztekammer Westfalen-Lippe"}),
+              std::vector<std::string>{"K-1"});
+}
+
+TEST(Policy, AFileOfSchema2GetsItsOwnerKeysFoldedAsNow)
+{
+    TempFile file{"schema2-keys"};
+    auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-03-01T09:00:00Z"));
+    {
+        kim::CaseEngine cases(kim::CaseConfig{}, clock, std::make_shared<SqliteStore>(file.path()));
+        kim::open_case(cases, "K-1", opening("Ärztekammer Westfalen-Lippe", "Marl", "ÄRZTEKAMMER-KREIS"), caritas_manager);
+    }
+    {
+        // Schema 2 folded ASCII letters only: the Ä stayed as it was written.
+        SQLite::Database db(file.path(), SQLite::OPEN_READWRITE);
+        db.exec("UPDATE instance SET owner = 'Ärztekammer-westfalen-lippe', overseer = 'Ärztekammer-kreis'");
+        db.exec("PRAGMA user_version = 2");
+    }
+    kim::CaseEngine cases(kim::CaseConfig{}, clock, std::make_shared<SqliteStore>(file.path()));
+    InstanceQuery by_owner;
+    by_owner.owner = "ÄRZTEKAMMER WESTFALEN-LIPPE";
+    EXPECT_EQ(cases.find(by_owner), std::vector<std::string>{"K-1"});
+    InstanceQuery by_overseer;
+    by_overseer.overseer = "ärztekammer-kreis";
+    EXPECT_EQ(cases.find(by_overseer), std::vector<std::string>{"K-1"});
+    SQLite::Database db(file.path(), SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), SqliteStore::schema_version);
 }
 
 TEST(Policy, DefaultsKeepEachTraegerInItsOwnLane)

@@ -1,5 +1,5 @@
-// The conformance suite of the Store interface: every backend runs it (SqliteStore now; a
-// later backend adds its factory to the list at the bottom).
+// The conformance suite of the Store interface: every backend runs it (SqliteStore and
+// InMemoryStore now; a later backend adds its factory to the list at the bottom).
 #include <functional>
 #include <memory>
 #include <string>
@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <kimflow/store/memory_store.hpp>
 #include <kimflow/store/sqlite_store.hpp>
 
 #include "temp_file.hpp"
@@ -174,7 +175,100 @@ TEST_P(StoreConformance, FindsByStateOwnerAreaAndDueDay)
     EXPECT_TRUE(store->find(InstanceQuery{"case"}).empty());
 }
 
+TEST_P(StoreConformance, ReadsBackWhenTheLastTransitionWasRecorded)
+{
+    store->insert(instance("A"));
+    EXPECT_FALSE(store->load("paper", "A")->last_transition_at);
+    advance("A", 1, "submitted");
+    advance("A", 2, "answered");
+    EXPECT_EQ(store->load("paper", "A")->last_transition_at, parse_timestamp("2025-01-06T10:00:02Z"));
+}
+
+TEST_P(StoreConformance, LogsDenialsInOrder)
+{
+    const StoredDenial first{"case", "K-1", "read", Actor{"aweber", "case_manager", "agora"},
+                             parse_timestamp("2025-03-01T09:00:00Z"), "not theirs"};
+    StoredDenial second = first;
+    second.instance = "K-2";
+    second.action = "accept";
+    StoredDenial list = first;
+    list.instance.clear();
+    for (const StoredDenial& d : std::vector<StoredDenial>{first, second, list}) store->log_denial(d);
+    const auto all = store->denials("case");
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_EQ(all[1].instance, "K-2");
+    EXPECT_EQ(all[1].action, "accept");
+    EXPECT_EQ(all[0].actor, first.actor);
+    EXPECT_EQ(all[0].at, first.at);
+    EXPECT_EQ(all[0].reason, "not theirs");
+    EXPECT_EQ(store->denials("case", "K-1").size(), 1u);
+    EXPECT_TRUE(store->denials("paper").empty());
+    const ChainCheck check = store->verify_chain();
+    EXPECT_TRUE(check.ok());
+    EXPECT_EQ(check.denials, 3u);
+    EXPECT_EQ(check.denial_head.size(), 64u);
+}
+
+TEST_P(StoreConformance, ErasesPersonalDataAndTheChainStillHolds)
+{
+    store->insert(instance("K-1"));
+    StoredTransition personal = transition(1, "draft", "submitted");
+    personal.personal = true;
+    personal.payload = "goal=Sprachkurs";
+    personal.summary = "goal=Sprachkurs";
+    personal.erased_payload = "goal=";
+    personal.erased_summary = "goal=";
+    StoredInstance after = instance("K-1", 1);
+    store->append(after, personal);
+    advance("K-1", 2, "answered");
+    EXPECT_TRUE(store->verify_chain().ok());
+
+    StoredInstance erased = instance("K-1", 3);
+    erased.states = {"answered"};
+    erased.state = "answered";
+    erased.data = "erased";
+    StoredTransition record{3, "erase_personal_data", "answered", "answered", Actor{"it", "administrator", "kreis"},
+                            parse_timestamp("2026-01-01T00:00:00Z"), "", "reason=retention"};
+    // An erased form other than the one chained is refused, and nothing changes.
+    EXPECT_THROW(store->erase(erased, {ErasedEntry{1, "goal=?", "goal=?"}}, record), StoreError);
+    EXPECT_EQ(store->version("paper", "K-1"), 2u);
+    EXPECT_EQ(store->history("paper", "K-1")[0].payload, "goal=Sprachkurs");
+
+    store->erase(erased, {ErasedEntry{1, "goal=", "goal="}}, record);
+    const auto h = store->history("paper", "K-1");
+    ASSERT_EQ(h.size(), 3u);
+    EXPECT_EQ(h[0].payload, "goal=");
+    EXPECT_EQ(h[0].summary, "goal=");
+    EXPECT_EQ(h[0].erased_at, record.at);
+    EXPECT_FALSE(h[1].erased_at);
+    EXPECT_EQ(h[2].event, "erase_personal_data");
+    const auto loaded = store->load("paper", "K-1");
+    EXPECT_EQ(loaded->data, "erased");
+    EXPECT_EQ(loaded->erased_at, record.at);
+    EXPECT_EQ(loaded->version, 3u);
+    const ChainCheck check = store->verify_chain();
+    EXPECT_TRUE(check.ok()) << check.first_break->problem;
+    EXPECT_EQ(check.transitions, 3u);
+    EXPECT_EQ(check.erased, 1u);
+}
+
+TEST_P(StoreConformance, TheChangeCounterMovesWithEveryWrite)
+{
+    store->insert(instance("A"));
+    const auto before = store->change_counter();
+    if (!before) GTEST_SKIP() << GetParam().name << " cannot tell changes (a backend may say so)";
+    advance("A", 1, "submitted");
+    const auto after = store->change_counter();
+    EXPECT_NE(after, before);
+    store->begin();
+    advance("A", 2, "answered");
+    store->rollback();
+    EXPECT_NE(store->change_counter(), after) << "a rollback may leave an engine's copy ahead of the store";
+    EXPECT_EQ(store->version("paper", "A"), 1u);
+}
+
 const Backend kBackends[] = {
+    {"memory", [](const std::string&) { return std::make_shared<InMemoryStore>(); }},
     {"sqlite", [](const std::string& path) { return std::make_shared<SqliteStore>(path); }},
     {"sqlite_normal_sync",
      [](const std::string& path) {

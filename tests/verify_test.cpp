@@ -132,4 +132,23 @@ TEST_F(Verify, EntriesOfTheConsentRegionAndEventsThatMoveBothRegionsFormAValidLo
     EXPECT_NE(text.find("its log ends in 'withdrawn', but it is stored in 'granted'"), std::string::npos) << text;
 }
 
+TEST_F(Verify, AHistoryEditedOutOfTimeOrderIsFound)
+{
+    // The answer moved to a day before the submission, and the submission to before the paper
+    // was created: neither can a fire record any more, but a hand edit can.
+    edit("UPDATE transition SET at = at - 86400000000 WHERE version = 2 AND "
+         "instance = (SELECT key FROM instance WHERE id = '14/1923')");
+    std::string text = all(findings());
+    EXPECT_NE(text.find("paper 14/1923: log entry 2 (answer) is recorded at 2025-01-05T09:00:00Z, before the entry "
+                        "ahead of it (2025-01-06T09:00:00Z): a history only moves forward"),
+              std::string::npos)
+        << text;
+    edit("UPDATE transition SET at = at - 3600000000 WHERE version = 1 AND "
+         "instance = (SELECT key FROM instance WHERE id = '14/1923')");
+    text = all(findings());
+    EXPECT_NE(text.find("log entry 1 (submit) is recorded at 2025-01-06T08:00:00Z, before the instance was created"),
+              std::string::npos)
+        << text;
+}
+
 }  // namespace

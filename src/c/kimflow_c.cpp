@@ -7,6 +7,8 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <new>
 #include <optional>
 #include <stdexcept>
@@ -29,22 +31,6 @@
 using namespace kimflow;
 
 namespace {
-
-/// The system clock, until a host sets a time (kimflow_set_time): replays record the past.
-class HostClock final : public Clock {
-public:
-    Timestamp now() const override { return fixed_.load() ? manual_.now() : system_.now(); }
-    void set(std::optional<Timestamp> t)
-    {
-        if (t) manual_.set(*t);
-        fixed_.store(t.has_value());
-    }
-
-private:
-    SystemClock system_;
-    ManualClock manual_;
-    std::atomic<bool> fixed_{false};
-};
 
 thread_local std::string last_error;
 /// Set when even the message could not be kept (out of memory): kimflow_last_error() then
@@ -78,6 +64,8 @@ kimflow_status translate_current_exception()
     } catch (const EventNotAllowed& e) {
         return fail(KIMFLOW_EVENT_NOT_ALLOWED, e.what());
     } catch (const GuardRejected& e) {
+        return fail(KIMFLOW_GUARD_REJECTED, e.what());
+    } catch (const RecordedTooEarly& e) {  // the time rule, a guard every lifecycle has
         return fail(KIMFLOW_GUARD_REJECTED, e.what());
     } catch (const VersionConflict& e) {
         return fail(KIMFLOW_VERSION_CONFLICT, e.what());
@@ -233,9 +221,13 @@ EngineOptions engine_options(const nlohmann::json& options)
 
 }  // namespace
 
-/// The handle behind the C type: one store, one clock, an engine per lifecycle.
+/// The handle behind the C type: one store, an engine per lifecycle. The library keeps every
+/// open handle in a registry and looks each call's pointer up there, so that a closed handle is
+/// refused instead of used, and a close while another thread's call runs waits for nothing: the
+/// call holds the handle until it returns.
 struct kimflow_db {
-    std::shared_ptr<HostClock> clock;
+    /// Tells the handles apart for kimflow_set_time (an address may be reused after a close).
+    std::uint64_t serial = 0;
     std::shared_ptr<SqliteStore> store;
     std::unique_ptr<paper::PaperEngine> papers;
     std::unique_ptr<kim::CaseEngine> cases;
@@ -252,6 +244,41 @@ struct kimflow_db {
                           "\"");
     }
 };
+
+namespace {
+
+std::mutex registry_mutex;
+/// The open handles (kimflow_open adds, kimflow_close removes).
+std::unordered_map<const kimflow_db*, std::shared_ptr<kimflow_db>>& registry()
+{
+    static auto* handles = new std::unordered_map<const kimflow_db*, std::shared_ptr<kimflow_db>>();
+    return *handles;  // never destroyed: a host may close a handle from a static destructor
+}
+std::atomic<std::uint64_t> last_serial{0};
+
+/// The time each handle's fires and creations on this thread are recorded at (kimflow_set_time).
+thread_local std::unordered_map<std::uint64_t, Timestamp> recorded_times;
+
+/// The open handle @p db, held for the call; refuses NULL and closed handles.
+std::shared_ptr<kimflow_db> open_handle(const kimflow_db* db, const char* call)
+{
+    if (!db) throw BadArgument(std::string(call) + ": db is NULL; open one with kimflow_open");
+    std::lock_guard<std::mutex> lock(registry_mutex);
+    const auto it = registry().find(db);
+    if (it == registry().end())
+        throw BadArgument(std::string(call) + ": db is not an open handle (closed already, or never opened); open "
+                          "one with kimflow_open");
+    return it->second;
+}
+
+/// When this thread's fires and creations on @p db are recorded: the time kimflow_set_time gave.
+std::optional<Timestamp> recorded_at(const kimflow_db& db)
+{
+    const auto it = recorded_times.find(db.serial);
+    return it == recorded_times.end() ? std::nullopt : std::optional<Timestamp>(it->second);
+}
+
+}  // namespace
 
 extern "C" {
 
@@ -299,28 +326,44 @@ kimflow_status kimflow_open(const char* path, const char* options, kimflow_db** 
         const EngineOptions engine = engine_options(settings);
         const paper::PaperConfig rules = paper_config(settings.contains("rules") ? settings["rules"] : nlohmann::json());
 
-        auto handle = std::make_unique<kimflow_db>();
-        handle->clock = std::make_shared<HostClock>();
+        auto handle = std::make_shared<kimflow_db>();
+        const auto clock = std::make_shared<SystemClock>();
+        handle->serial = ++last_serial;
         handle->store = std::make_shared<SqliteStore>(file);
-        handle->papers = std::make_unique<paper::PaperEngine>(rules, handle->clock, handle->store, engine);
-        handle->cases = std::make_unique<kim::CaseEngine>(kim::CaseConfig{}, handle->clock, handle->store, engine);
-        *db = handle.release();
+        handle->papers = std::make_unique<paper::PaperEngine>(rules, clock, handle->store, engine);
+        handle->cases = std::make_unique<kim::CaseEngine>(kim::CaseConfig{}, clock, handle->store, engine);
+        std::lock_guard<std::mutex> lock(registry_mutex);
+        registry().emplace(handle.get(), handle);
+        *db = handle.get();
     });
 }
 
 void kimflow_close(kimflow_db* db)
 {
-    // Nothing to report: a store's destructor does not throw, and a close cannot be refused.
-    delete db;
+    // Nothing to report: a store's destructor does not throw, and a close cannot be refused. A
+    // handle that is not open (NULL, closed already) is left alone; one still in use by another
+    // thread's call goes when that call returns.
+    std::shared_ptr<kimflow_db> handle;
+    {
+        std::lock_guard<std::mutex> lock(registry_mutex);
+        const auto it = registry().find(db);
+        if (it == registry().end()) return;
+        handle = std::move(it->second);
+        registry().erase(it);
+    }
+    recorded_times.erase(handle->serial);
 }
 
 kimflow_status kimflow_set_time(kimflow_db* db, const char* rfc3339)
 {
     return guarded([&] {
-        if (!db) throw BadArgument("kimflow_set_time: db is NULL; open one with kimflow_open");
-        if (!rfc3339) return db->clock->set(std::nullopt);
+        const auto handle = open_handle(db, "kimflow_set_time");
+        if (!rfc3339) {
+            recorded_times.erase(handle->serial);
+            return;
+        }
         try {
-            db->clock->set(parse_timestamp(rfc3339));
+            recorded_times[handle->serial] = parse_timestamp(rfc3339);
         } catch (const std::invalid_argument& e) {
             throw BadArgument(std::string("kimflow_set_time: ") + e.what());
         }
@@ -331,11 +374,11 @@ kimflow_status kimflow_paper_create(kimflow_db* db, const char* paper, const kim
 {
     clear(outcome);
     return guarded([&] {
-        if (!db) throw BadArgument("kimflow_paper_create: db is NULL; open one with kimflow_open");
+        const auto handle = open_handle(db, "kimflow_paper_create");
         const Actor who = actor_of(actor, "kimflow_paper_create");
         paper::Paper data = paper::paper_from_json(parse_json(required(paper, "paper"), "paper"));
         const std::string id = data.reference;
-        db->papers->create(id, std::move(data), who);
+        handle->papers->create(id, std::move(data), who, CreateOptions{recorded_at(*handle)});
         // Not read back: another thread may fire in between, and a failed read would report
         // a failure for a paper that was created.
         static const std::string initial(LifecycleTraits<paper::PaperLifecycle>::initial_states().front());
@@ -352,11 +395,12 @@ kimflow_status kimflow_case_open(kimflow_db* db, const char* id, const char* pay
 {
     clear(outcome);
     return guarded([&] {
-        if (!db) throw BadArgument("kimflow_case_open: db is NULL; open one with kimflow_open");
+        const auto handle = open_handle(db, "kimflow_case_open");
         const std::string case_id = required(id, "id");
         const Actor who = actor_of(actor, "kimflow_case_open");
         const Fields fields = fields_from_json(parse_json(payload, "payload"), kim::Open::id);
-        const Fired fired = db->cases->create(case_id, kim::KimCase{}, who, kim::Open::id, fields);
+        const Fired fired =
+            handle->cases->create(case_id, kim::KimCase{}, who, kim::Open::id, fields, CreateOptions{recorded_at(*handle)});
         give(outcome, outcome_json(kim::CaseLifecycle::id, case_id, fired, kim::Open::id));
     });
 }
@@ -367,15 +411,15 @@ kimflow_status kimflow_fire(kimflow_db* db, const char* lifecycle, const char* i
 {
     clear(outcome);
     return guarded([&] {
-        if (!db) throw BadArgument("kimflow_fire: db is NULL; open one with kimflow_open");
+        const auto handle = open_handle(db, "kimflow_fire");
         const std::string target = required(id, "id");
         const std::string name = required(event, "event");
         const Actor who = actor_of(actor, "kimflow_fire");
         const Fields fields = fields_from_json(parse_json(payload, "payload"), name);
         const std::optional<std::uint64_t> expected =
             expected_version == KIMFLOW_ANY_VERSION ? std::nullopt : std::optional<std::uint64_t>(expected_version);
-        db->with_engine(lifecycle, [&](auto& engine) {
-            const Fired fired = engine.fire(target, name, fields, who, expected);
+        handle->with_engine(lifecycle, [&](auto& engine) {
+            const Fired fired = engine.fire(target, name, fields, who, FireOptions{expected, recorded_at(*handle)});
             give(outcome, outcome_json(engine.lifecycle(), target, fired, name));
         });
     });
@@ -386,10 +430,10 @@ kimflow_status kimflow_get(kimflow_db* db, const char* lifecycle, const char* id
 {
     clear(instance);
     return guarded([&] {
-        if (!db) throw BadArgument("kimflow_get: db is NULL; open one with kimflow_open");
+        const auto handle = open_handle(db, "kimflow_get");
         const std::string target = required(id, "id");
         const std::optional<Actor> reader = reader_of(actor, "kimflow_get");
-        db->with_engine(lifecycle, [&](auto& engine) {
+        handle->with_engine(lifecycle, [&](auto& engine) {
             const nlohmann::json j = reader ? to_json(engine, target, *reader, with_history != 0)
                                             : to_json(engine, target, with_history != 0);
             give(instance, j.dump());
@@ -402,10 +446,10 @@ kimflow_status kimflow_allowed_events(kimflow_db* db, const char* lifecycle, con
 {
     clear(events);
     return guarded([&] {
-        if (!db) throw BadArgument("kimflow_allowed_events: db is NULL; open one with kimflow_open");
+        const auto handle = open_handle(db, "kimflow_allowed_events");
         const std::string target = required(id, "id");
         const std::optional<Actor> reader = reader_of(actor, "kimflow_allowed_events");
-        db->with_engine(lifecycle, [&](auto& engine) {
+        handle->with_engine(lifecycle, [&](auto& engine) {
             nlohmann::json j = nlohmann::json::array();
             for (auto e : reader ? engine.allowed_events(target, *reader) : engine.allowed_events(target))
                 j.push_back(std::string(e));

@@ -343,20 +343,13 @@ private:
     const json* j_;
 };
 
-std::string trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n')) s.remove_suffix(1);
-    return std::string(s);
-}
-
 /// Looks @p text up in @p names (case-insensitive); fails listing the names.
 template <class T, std::size_t N>
 T read_name(const Reader& r, std::string_view key, const std::string& text,
             const std::pair<std::string_view, T> (&names)[N], std::string_view what)
 {
     for (const auto& [name, value] : names)
-        if (kimflow::detail::iequal(name, trim(text))) return value;
+        if (kimflow::equal_folded(name, kimflow::trim(text))) return value;
     std::string known;
     for (const auto& entry : names) known += (known.empty() ? "" : ", ") + std::string(entry.first);
     r.fail(key, "'" + text + "' is not a " + std::string(what) + " kimflow knows; use one of: " + known);
@@ -390,7 +383,7 @@ std::optional<PaperType> known_type(const std::optional<std::string>& text)
 {
     if (text)
         for (const auto& [name, value] : kPaperTypes)
-            if (kimflow::detail::iequal(name, trim(*text))) return value;
+            if (kimflow::equal_folded(name, kimflow::trim(*text))) return value;
     return std::nullopt;
 }
 
@@ -419,21 +412,21 @@ const char* const kAcceptedResults =
     "zur Kenntnis genommen, empfohlen, beschlossen, abgelehnt, vertagt, verwiesen, zurückgezogen, erledigt";
 
 /// Where the committee's name starts in a referral's result ("verwiesen an Hauptausschuss", as
-/// the lifecycle writes it), given the result folded by fold_case; npos if it names none.
-std::size_t referral_name_at(std::string_view folded)
+/// the lifecycle writes it): a byte offset into @p result; npos if it names none.
+std::size_t referral_name_at(std::string_view result)
 {
     constexpr std::string_view referred_to = "verwiesen an ";
-    const auto at = folded.find(referred_to);
+    const auto at = kimflow::find_folded(result, referred_to);
     return at == std::string_view::npos ? at : at + referred_to.size();
 }
 
 /// The outcome a result text names, or none (see the header for the rules).
 std::optional<Outcome> outcome_of(std::string_view result, bool decides)
 {
-    std::string text = kimflow::detail::fold_case(result);
     // The committee's name may hold any word ("Ausschuss für zurückgezogene Anträge"): only
     // the words before it name the outcome.
-    if (const auto name = referral_name_at(text); name != std::string::npos) text.erase(name);
+    const auto name = referral_name_at(result);
+    std::string text = kimflow::fold_case(name == std::string_view::npos ? result : result.substr(0, name));
     auto has = [&](std::string_view word) { return text.find(word) != std::string::npos; };
     if (has("zurückgezogen") || has("zurueckgezogen")) return Outcome::withdraw;
     if (has("vertagt")) return Outcome::postpone;
@@ -666,9 +659,8 @@ std::vector<Step> plan_consultations(std::vector<Treatment>& ts, Paper& paper, c
     for (std::size_t i = 0; i < n; ++i) {
         Treatment& t = ts[i];
         if (t.outcome == Outcome::refer) {
-            const std::string folded = kimflow::detail::fold_case(t.result);
-            if (const auto name = referral_name_at(folded); name != std::string::npos)
-                t.refer_to = trim(t.result.substr(name));  // fold_case keeps every byte's place
+            if (const auto name = referral_name_at(t.result); name != std::string::npos)
+                t.refer_to = std::string(kimflow::trim(std::string_view(t.result).substr(name)));
             if (t.refer_to.empty() && i + 1 < n) t.refer_to = ts[i + 1].c.organization;
             if (t.refer_to.empty()) t.outcome = Outcome::postpone;  // referred, but nowhere known
         }
@@ -831,37 +823,26 @@ Plan plan_paper(const Reader& r, const Catalog& cat, Timestamp now)
 
 // ---------------------------------------------------------------- import: applying the plan
 
-/// Sets the clock back to where it was.
-class ClockRestore {
-public:
-    explicit ClockRestore(ManualClock& clock) : clock_(clock), then_(clock.now()) {}
-    ~ClockRestore() { clock_.set(then_); }
-    ClockRestore(const ClockRestore&) = delete;
-    ClockRestore& operator=(const ClockRestore&) = delete;
-
-private:
-    ManualClock& clock_;
-    Timestamp then_;
-};
-
-/// Fires @p step; a schedule the deadline guard refuses goes in as urgent (see the header).
-void fire_step(PaperEngine& engine, const Plan& plan, const Step& step, const Actor& actor)
+/// Fires @p step, recorded at @p at; a schedule the deadline guard refuses goes in as urgent
+/// (see the header).
+void fire_step(PaperEngine& engine, const Plan& plan, const Step& step, const Actor& actor, Timestamp at)
 {
+    const FireOptions recorded{std::nullopt, at};
     try {
         std::visit(
             [&](const auto& e) {
                 using E = std::decay_t<decltype(e)>;
                 if constexpr (std::is_same_v<E, Schedule>) {
                     try {
-                        engine.fire(plan.reference, e, actor);
+                        engine.fire(plan.reference, e, actor, recorded);
                     } catch (const GuardRejected&) {
                         if (e.urgent) throw;
                         Schedule urgent = e;
                         urgent.urgent = true;
-                        engine.fire(plan.reference, urgent, actor);
+                        engine.fire(plan.reference, urgent, actor, recorded);
                     }
                 } else {
-                    engine.fire(plan.reference, e, actor);
+                    engine.fire(plan.reference, e, actor, recorded);
                 }
             },
             step.event);
@@ -880,8 +861,7 @@ std::string list_events(const std::vector<std::string_view>& ids)
 }
 
 /// Applies @p plan; returns the list of @p result it belongs in.
-std::vector<std::string>& apply(PaperEngine& engine, ManualClock& clock, const Plan& plan, const Actor& actor,
-                                ImportResult& result)
+std::vector<std::string>& apply(PaperEngine& engine, const Plan& plan, const Actor& actor, ImportResult& result)
 {
     std::size_t done = 0;
     Timestamp last = plan.created;
@@ -905,17 +885,16 @@ std::vector<std::string>& apply(PaperEngine& engine, ManualClock& clock, const P
         if (!history.empty()) last = history.back().at;
         list = done == plan.steps.size() ? &result.unchanged : &result.advanced;
     } else {
-        clock.set(plan.created);
         try {
-            engine.create(plan.reference, plan.paper, actor);
+            engine.create(plan.reference, plan.paper, actor, CreateOptions{plan.created});
         } catch (const InvalidData& e) {
             // The engine refuses the reference as an id (too long, not UTF-8, …): name the file.
             throw ImportError(plan.file, "reference", e.what());
         }
     }
     for (std::size_t i = done; i < plan.steps.size(); ++i) {
-        clock.set(last = std::max(last, *plan.steps[i].at));
-        fire_step(engine, plan, plan.steps[i], actor);
+        last = std::max(last, *plan.steps[i].at);
+        fire_step(engine, plan, plan.steps[i], actor, last);
     }
     if (!plan.state.empty() && engine.state(plan.reference) != plan.state)
         throw ImportError(plan.file, "kimflow:state",
@@ -1015,7 +994,7 @@ std::vector<std::string> write_export(const Export& exported, const std::string&
     auto write = [&](const json& object, const std::string& kind, const std::string& key) {
         const std::string stem = kind + "-" + safe_file_name(key);
         std::string name = stem + ".json";
-        for (int n = 2; !taken.insert(kimflow::detail::fold_case(name)).second; ++n)
+        for (int n = 2; !taken.insert(kimflow::fold_case(name)).second; ++n)
             name = stem + "-" + std::to_string(n) + ".json";
         const std::string path = (fs::path(dir) / name).string();
         std::ofstream file(path, std::ios::binary | std::ios::trunc);
@@ -1042,8 +1021,7 @@ json as_list(const Export& exported)
     return {{"data", std::move(data)}};
 }
 
-ImportResult import_papers(PaperEngine& engine, ManualClock& clock, const std::vector<ImportSource>& sources,
-                           const Actor& actor)
+ImportResult import_papers(PaperEngine& engine, const std::vector<ImportSource>& sources, const Actor& actor)
 {
     if (!engine.store())
         throw Error("import_papers needs an engine with a store, so that it can import all papers or none");
@@ -1054,7 +1032,7 @@ ImportResult import_papers(PaperEngine& engine, ManualClock& clock, const std::v
     std::vector<Plan> plans;
     std::map<std::string, const Reader*> seen;
     for (const Reader& r : catalog.papers) {
-        Plan plan = plan_paper(r, catalog, clock.now());
+        Plan plan = plan_paper(r, catalog, engine.clock().now());
         if (auto [it, fresh] = seen.emplace(plan.reference, &r); !fresh) {
             if (it->second->object() == r.object()) continue;  // the same object twice
             throw ImportError(r.file(), r.path(),
@@ -1066,9 +1044,8 @@ ImportResult import_papers(PaperEngine& engine, ManualClock& clock, const std::v
     // 2. Apply all of it, or nothing.
     ImportResult result;
     if (plans.empty()) return result;
-    ClockRestore restore(clock);
     auto unit = engine.unit_of_work();
-    for (const Plan& plan : plans) apply(engine, clock, plan, actor, result).push_back(plan.reference);
+    for (const Plan& plan : plans) apply(engine, plan, actor, result).push_back(plan.reference);
     unit.commit();
     for (auto* list : {&result.created, &result.advanced, &result.unchanged}) std::sort(list->begin(), list->end());
     return result;

@@ -46,7 +46,8 @@ std::string detail_tables(const KimCase& c)
 void case_open(Context& ctx, const CaseOpenArgs& args)
 {
     CaseEngine& engine = ctx.cases();
-    const Fired fired = open_case(engine, args.id, Open{args.kommune, args.traeger, args.manager, args.kreis}, ctx.actor());
+    const Fired fired = engine.create(args.id, KimCase{}, ctx.actor(), Open{args.kommune, args.traeger, args.manager, args.kreis},
+                                      CreateOptions{ctx.recorded_at()});
     if (ctx.json()) return ctx.print(instance_json(ctx, engine, args.id, false));
     std::cout << "Fall " << args.id << " eröffnet: " << fired.from << " --open--> " << fired.to << "  (version "
               << fired.version << ")\n";

@@ -48,6 +48,11 @@ Context::Context(Options options) : options_(std::move(options))
 
 kimflow::Timestamp Context::now() const { return now_; }
 
+std::optional<kimflow::Timestamp> Context::recorded_at() const
+{
+    return options_.at.empty() ? std::nullopt : std::optional<kimflow::Timestamp>(now_);
+}
+
 kimflow::Actor Context::actor() const
 {
     const std::string file =

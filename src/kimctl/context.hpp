@@ -4,6 +4,7 @@
 
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -93,8 +94,9 @@ public:
     ///         message says to run `kimctl init`)
     kimflow::SqliteStore& store(bool create = false);
     std::shared_ptr<kimflow::SqliteStore> store_ptr(bool create = false);
-    /// The clock the engines run on: set to now(); import moves it to the data's times.
-    kimflow::ManualClock& clock() { return *clock_; }
+    /// The time fires and creations are recorded at: `--at`, if given (a time before an
+    /// instance's last transition is refused); none: now.
+    std::optional<kimflow::Timestamp> recorded_at() const;
 
     kimflow::paper::PaperEngine& papers();
     kimflow::kim::CaseEngine& cases();
@@ -109,6 +111,7 @@ private:
 
     Options options_;
     kimflow::Timestamp now_;
+    /// Reads now() for the whole run: guards and queries see the time `--at` gives.
     std::shared_ptr<kimflow::ManualClock> clock_;
     std::shared_ptr<kimflow::SqliteStore> store_;
     std::shared_ptr<const kimflow::Policy> policy_;

@@ -101,7 +101,8 @@ void fire(Context& ctx, kimflow::Engine<Lifecycle>& engine, const std::string& i
           const std::vector<std::string>& words, std::optional<std::uint64_t> expected_version)
 {
     const kimflow::Fields fields = parse_fields(words);
-    const kimflow::Fired fired = engine.fire(id, event, fields, ctx.actor(), expected_version);
+    const kimflow::Fired fired =
+        engine.fire(id, event, fields, ctx.actor(), kimflow::FireOptions{expected_version, ctx.recorded_at()});
     if (ctx.json()) {
         nlohmann::json j;
         try {

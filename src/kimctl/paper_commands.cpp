@@ -33,7 +33,7 @@ Consultation parse_consultation(const std::string& text)
     for (std::size_t bar; (bar = text.find('|', start)) != std::string::npos; start = bar + 1)
         parts.push_back(text.substr(start, bar - start));
     parts.push_back(text.substr(start));
-    const bool authoritative = parts.size() == 3 && kimflow::detail::iequal(parts[2], "authoritative");
+    const bool authoritative = parts.size() == 3 && kimflow::equal_folded(parts[2], "authoritative");
     if (parts.size() < 2 || parts.size() > 3 || parts[0].empty() || (parts.size() == 3 && !authoritative))
         throw UsageError("--consultation '" + text +
                          "': write COMMITTEE|ROLE or COMMITTEE|ROLE|authoritative, e.g. "
@@ -96,7 +96,7 @@ void paper_create(Context& ctx, const PaperCreateArgs& args)
     p.body = args.body;
     for (const auto& c : args.consultations) p.consultations.push_back(parse_consultation(c));
     PaperEngine& engine = ctx.papers();
-    engine.create(p.reference, p, ctx.actor());
+    engine.create(p.reference, p, ctx.actor(), kimflow::CreateOptions{ctx.recorded_at()});
     if (ctx.json()) return ctx.print(instance_json(ctx, engine, p.reference, false));
     std::cout << "Drucksache " << p.reference << " angelegt (" << engine.state(p.reference) << "); next: kimctl fire paper "
               << p.reference << " submit\n";

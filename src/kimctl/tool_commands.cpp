@@ -199,7 +199,7 @@ void import_oparl(Context& ctx, const std::vector<std::string>& files)
 {
     std::vector<oparl::ImportSource> sources;
     for (const auto& f : files) sources.push_back({f, read_file(f)});
-    const oparl::ImportResult result = oparl::import_papers(ctx.papers(), ctx.clock(), sources, ctx.actor());
+    const oparl::ImportResult result = oparl::import_papers(ctx.papers(), sources, ctx.actor());
     if (ctx.json())
         return ctx.print(
             {{"created", result.created}, {"advanced", result.advanced}, {"unchanged", result.unchanged}});

@@ -14,7 +14,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
-#include "kimflow/store/chain.hpp"
+#include "chain.hpp"
+#include "kimflow/core/text.hpp"
 
 namespace kimflow {
 
@@ -288,9 +289,30 @@ struct SqliteStore::Impl {
             for (const char* sql : kSchemaV2) db.exec(sql);
             chain_existing_log();
         }
+        if (from < 3) fold_organization_keys();
         db.exec("PRAGMA application_id=" + std::to_string(application_id));
         db.exec("PRAGMA user_version=" + std::to_string(schema_version));
         t.commit();
+    }
+
+    /// Schema 3 (kimflow 0.2): owner and overseer keys folded as organization_key() folds them
+    /// now (Unicode case folding; schema 2 folded ASCII letters only, so "Ärztekammer" and
+    /// "ÄRZTEKAMMER" were two owners). Folding the old key gives the new one: ASCII lower case
+    /// is part of Unicode's folding.
+    void fold_organization_keys()
+    {
+        SQLite::Statement rows(db, "SELECT key, owner, overseer FROM instance");
+        SQLite::Statement update(db, "UPDATE instance SET owner = ?, overseer = ? WHERE key = ?");
+        while (rows.executeStep()) {
+            const std::string owner = rows.getColumn(1).getString(), overseer = rows.getColumn(2).getString();
+            const std::string owner_key = organization_key(owner), overseer_key = organization_key(overseer);
+            if (owner_key == owner && overseer_key == overseer) continue;
+            update.bind(1, owner_key);
+            update.bind(2, overseer_key);
+            update.bind(3, rows.getColumn(0).getInt64());
+            update.exec();
+            update.reset();
+        }
     }
 
     /// Schema 2: hashes for the entries a schema-1 file has (none were erased then).
@@ -449,7 +471,8 @@ std::optional<StoredInstance> SqliteStore::load(std::string_view lifecycle, std:
     return impl_->read("loading an instance", [&]() -> std::optional<StoredInstance> {
         auto s = impl_->statement(
                             "SELECT version, state, states, data, created_at, created_by, created_role, created_org, "
-                            "due, owner, area, overseer, erased_at FROM instance WHERE lifecycle = ? AND id = ?");
+                            "due, owner, area, overseer, erased_at, (SELECT t.at FROM transition t WHERE t.instance = "
+                            "instance.key ORDER BY t.version DESC LIMIT 1) FROM instance WHERE lifecycle = ? AND id = ?");
         s->bind(1, std::string(lifecycle));
         s->bind(2, std::string(id));
         if (!s->executeStep()) return std::nullopt;
@@ -468,6 +491,7 @@ std::optional<StoredInstance> SqliteStore::load(std::string_view lifecycle, std:
         in.area = s->getColumn(10).getString();
         in.overseer = s->getColumn(11).getString();
         if (!s->getColumn(12).isNull()) in.erased_at = timestamp_from_db(s->getColumn(12).getInt64());
+        if (!s->getColumn(13).isNull()) in.last_transition_at = timestamp_from_db(s->getColumn(13).getInt64());
         return in;
     });
 }

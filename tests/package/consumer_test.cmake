@@ -1,6 +1,6 @@
 # kimflow as its consumers take it in (ctest: kimflow_package_consumer). Run with cmake -P:
 #   1. `cmake --install` the build tree into a temporary prefix and check what landed there;
-#   2. configure, build and run conan/test_package against it with find_package(kimflow 0.1),
+#   2. configure, build and run conan/test_package against it with find_package(kimflow 0.2),
 #      a C++ and a C program (what Conan's test_package does after `conan create`);
 #   3. build and run a C and a C++ program with only pkg-config's flags;
 #   4. configure a project that takes kimflow in with FetchContent (add_subdirectory underneath)
@@ -72,28 +72,28 @@ get_filename_component(pc_dir ${pc_file} DIRECTORY)
 list(GET c_libraries 0 c_library)
 get_filename_component(lib_dir ${c_library} DIRECTORY)
 run(COMMAND ${prefix}/bin/kimctl --version OUTPUT out)
-expect("${out}" "0\\.1\\.[0-9]+" "installed kimctl runs")
+expect("${out}" "0\\.2\\.[0-9]+" "installed kimctl runs")
 
 # 2. find_package: conan/test_package, built against the prefix.
 run(COMMAND ${CMAKE_COMMAND} -S ${KIMFLOW_SOURCE_DIR}/conan/test_package -B ${WORK_DIR}/test_package
     ${toolchain_args} -D CMAKE_PREFIX_PATH=${prefix})
 run(COMMAND ${CMAKE_COMMAND} --build ${WORK_DIR}/test_package)
 run(COMMAND ${WORK_DIR}/test_package/example ${WORK_DIR}/example.db OUTPUT out)
-expect("${out}" "^kimflow 0\\.1\\.[0-9]+: 14/1923 submitted \\(version 1\\)" "find_package: C++ example")
+expect("${out}" "^kimflow 0\\.2\\.[0-9]+: 14/1923 submitted \\(version 1\\)" "find_package: C++ example")
 run(COMMAND ${WORK_DIR}/test_package/example_c ${WORK_DIR}/example_c.db OUTPUT out)
-expect("${out}" "^kimflow 0\\.1\\.[0-9]+ \\(C\\): submitted" "find_package: C example")
+expect("${out}" "^kimflow 0\\.2\\.[0-9]+ \\(C\\): submitted" "find_package: C example")
 # A version the package does not promise is refused: a newer one, and an older minor one.
-foreach(request 0.2 0.0)
+foreach(request 0.3 0.1)
     execute_process(COMMAND ${CMAKE_COMMAND} -S ${KIMFLOW_SOURCE_DIR}/tests/package/version_check
         -B ${WORK_DIR}/version_check_${request} -D CMAKE_PREFIX_PATH=${prefix} -D REQUEST=${request} -G ${GENERATOR}
         -D CMAKE_CXX_COMPILER=${CXX_COMPILER}
         RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
     string(REPLACE "." "\\." request_pattern "${request}")
     if(result EQUAL 0 OR NOT err MATCHES "compatible with requested version \"${request_pattern}\""
-       OR NOT err MATCHES "0\\.1\\.[0-9]+")
-        message(FATAL_ERROR "find_package(kimflow ${request}) should refuse the 0.1 package for its version; got:\n${out}\n${err}")
+       OR NOT err MATCHES "0\\.2\\.[0-9]+")
+        message(FATAL_ERROR "find_package(kimflow ${request}) should refuse the 0.2 package for its version; got:\n${out}\n${err}")
     endif()
-    message(STATUS "  ok: find_package(kimflow ${request}) refuses the 0.1 package")
+    message(STATUS "  ok: find_package(kimflow ${request}) refuses the 0.2 package")
 endforeach()
 
 # 3. pkg-config: the flags alone build a C++ program against libkimflow and a C program
@@ -114,7 +114,7 @@ expect("${out}" "1 transition\\(s\\), chain sound" "pkg-config: C++ program read
 run(COMMAND ${C_COMPILER} -std=c99 ${KIMFLOW_SOURCE_DIR}/conan/test_package/src/example.c -o ${WORK_DIR}/pkg_config_c
     ${c_flags})
 run(COMMAND ${WORK_DIR}/pkg_config_c ${WORK_DIR}/pkg_config_c.db ENV LD_LIBRARY_PATH=${lib_dir} OUTPUT out)
-expect("${out}" "^kimflow 0\\.1\\.[0-9]+ \\(C\\): submitted" "pkg-config: C example")
+expect("${out}" "^kimflow 0\\.2\\.[0-9]+ \\(C\\): submitted" "pkg-config: C example")
 
 # 4. FetchContent / add_subdirectory: configured from the source tree, kimflow not top level.
 run(COMMAND ${CMAKE_COMMAND} -S ${KIMFLOW_SOURCE_DIR}/tests/package/fetchcontent -B ${WORK_DIR}/fetchcontent

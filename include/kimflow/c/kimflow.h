@@ -19,8 +19,10 @@
  *   what the policy does not let them read.
  * - Text the library returns through a `char**` is the caller's: free it with kimflow_free().
  *   Out pointers may be NULL when the caller does not want the result.
- * - A ::kimflow_db may be used from several threads at once (the engines lock per instance);
- *   kimflow_close() must be the last call on it.
+ * - A ::kimflow_db may be used from several threads at once (the engines lock per instance).
+ *   After kimflow_close() every call on it returns ::KIMFLOW_INVALID_ARGUMENT (until a later
+ *   kimflow_open() happens to hand out the same address); a call still running when another
+ *   thread closes it finishes first.
  *
  * @code{.c}
  * kimflow_db* db = NULL;
@@ -130,12 +132,14 @@ KIMFLOW_C_API void kimflow_free(char* text);
  */
 KIMFLOW_C_API kimflow_status kimflow_open(const char* path, const char* options, kimflow_db** db);
 
-/** Closes @p db and frees it. NULL is fine. */
+/** Closes @p db and frees it. NULL, or a handle closed already, is left alone. */
 KIMFLOW_C_API void kimflow_close(kimflow_db* db);
 
 /**
- * Sets the time the following calls on @p db record, as RFC 3339 (`2025-01-06T09:00:00+01:00`):
- * for replays, imports and tests. NULL returns to the system clock.
+ * Sets the time at which the calling thread's following fires and creations on @p db are
+ * recorded, as RFC 3339 (`2025-01-06T09:00:00+01:00`): for replays, imports and tests. Other
+ * threads keep their own. NULL returns to now. A history only moves forward: a fire recorded
+ * before the instance's last transition returns ::KIMFLOW_GUARD_REJECTED and changes nothing.
  */
 KIMFLOW_C_API kimflow_status kimflow_set_time(kimflow_db* db, const char* rfc3339);
 

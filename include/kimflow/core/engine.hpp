@@ -24,6 +24,7 @@
 #include "kimflow/core/clock.hpp"
 #include "kimflow/core/error.hpp"
 #include "kimflow/core/field_archive.hpp"
+#include "kimflow/core/hooks.hpp"
 #include "kimflow/core/lifecycle.hpp"
 #include "kimflow/core/personal_data.hpp"
 #include "kimflow/core/policy.hpp"
@@ -39,26 +40,6 @@ namespace kimflow {
 
 template <class Lifecycle>
 class Engine;
-
-/// What a store indexes of an instance, derived from its data by the lifecycle's optional
-/// `static StoreKeys store_keys(const Data&, std::string_view state, const Config&)`.
-struct StoreKeys {
-    /// The day from which the instance is overdue (an answer, a result, a follow-up).
-    std::optional<Date> due{};
-    /// Who the instance belongs to (a Träger, an originator).
-    std::string owner{};
-    /// Where it belongs (a Kommune, a body).
-    std::string area{};
-    /// The organisation over its owner (the Kreis of a KIM case), for policies.
-    std::string overseer{};
-};
-
-/// How long an ended instance keeps its personal data: to the end of the given calendar year
-/// after the year it ended (5 for KIM cases: a case closed in 2020 is purged from 2026-01-01).
-struct Retention {
-    /// Calendar years after the year the instance ended.
-    int calendar_years = 5;
-};
 
 /// Settings of an engine.
 struct EngineOptions {
@@ -114,6 +95,9 @@ public:
     const Actor& created_by() const noexcept { return created_by_; }
     /// When its personal data was erased (Engine::purge, Engine::erase), if it was.
     const std::optional<Timestamp>& erased_at() const noexcept { return erased_at_; }
+    /// When its last transition was recorded (its creation, before the first): a fire is never
+    /// recorded before it.
+    Timestamp last_transition_at() const noexcept { return last_at_; }
 
 private:
     friend class Engine<Lifecycle>;
@@ -121,6 +105,7 @@ private:
     typename Traits::Machine machine_;
     std::uint64_t version_ = 0;
     Timestamp created_at_{};
+    Timestamp last_at_{};
     Actor created_by_;
     std::optional<Timestamp> erased_at_{};
     std::vector<TransitionRecord> history_;
@@ -194,6 +179,7 @@ public:
     using Notice = TransitionNotice<Data>;
     /// A function observe() registers.
     using Observer = std::function<void(const Notice&)>;
+    static_assert(sizeof(hooks::PersonalDataCheck<Lifecycle>) > 0, "the lifecycle's personal-data hooks are checked");
 
     /// @param config   the lifecycle's configuration (e.g. the rules of procedure)
     /// @param clock    where "now" comes from; the system clock by default
@@ -248,18 +234,18 @@ public:
     };
 
     /// Starts a unit of work on this thread: the fires until commit() are one store
-    /// transaction, for throughput (one commit instead of one per fire). Other threads wait
-    /// until it ends. Observers hear of its transitions after the commit; a rollback (or
-    /// destroying it uncommitted) undoes them all.
-    /// @throws Error without a store, or when this thread has a unit of work on this engine
+    /// transaction, for throughput (one commit instead of one per fire). Other threads' calls on
+    /// this engine wait until it ends. Observers hear of its transitions after the commit; a
+    /// rollback (or destroying it uncommitted) undoes them all.
+    /// @throws Error without a store, when this thread has a unit of work on this engine, or
+    ///         inside an observer or visit of this engine (which could not wait for itself)
     UnitOfWork unit_of_work()
     {
         if (!store_) throw Error("a unit of work needs an engine with a store");
         if (unit_here()) throw Error("this thread has a unit of work on this engine already; commit it first");
-        std::unique_lock<std::recursive_mutex> order(store_order_);
+        Gate gate(*this, Gate::exclusive);
         store_->begin();
-        auto unit = std::make_unique<Unit>();
-        unit->order = std::move(order);
+        auto unit = std::make_unique<Unit>(std::move(gate));
         units().push_back({this, unit.get()});
         unit.release();
         return UnitOfWork(this);
@@ -279,21 +265,19 @@ public:
     ///         has control characters, or the lifecycle's validate() refuses the data
     /// @throws DuplicateInstance if the id is taken
     /// @throws NotPermitted if the policy does not let @p actor `create` it
-    void create(const std::string& id, Data data, const Actor& actor)
+    void create(const std::string& id, Data data, const Actor& actor, const CreateOptions& options = {})
     {
-        auto slot = make_slot(id, std::move(data), actor);
+        auto slot = make_slot(id, std::move(data), actor, options);
         try {
             check(action::create, slot->instance, actor);
         } catch (const Refusal& r) {
             refuse(r);
         }
         if (!store_) return publish(id, std::move(slot));
-        std::lock_guard<std::recursive_mutex> order(store_order_);
-        StoreScope scope(*store_);
-        check_store_changes();
-        store_->insert(stored(slot->instance));
-        note_own_writes();
-        publish_stored(id, slot, scope);
+        Gate gate(*this, Gate::shared);
+        const StoredInstance initial = stored(slot->instance);
+        std::unique_lock<std::mutex> lock(slot->mutex);
+        write_new(id, slot, [&] { store_->insert(initial); });
     }
 
     /// Creates an instance and fires its opening event in one step: if the event is rejected,
@@ -301,10 +285,11 @@ public:
     /// the first entry of its history (as a KIM case is opened by `open` with its payload).
     /// @throws everything create() and fire() throw
     template <class Event>
-    Fired create(const std::string& id, Data data, const Actor& actor, const Event& opening)
+    Fired create(const std::string& id, Data data, const Actor& actor, const Event& opening,
+                 const CreateOptions& options = {})
     {
         try {
-            return create_checked(id, std::move(data), actor, opening);
+            return create_checked(id, std::move(data), actor, opening, options);
         } catch (const Refusal& r) {
             refuse(r);
         }
@@ -312,38 +297,47 @@ public:
 
     /// create() with the opening event given by name and a payload of strings.
     Fired create(const std::string& id, Data data, const Actor& actor, std::string_view opening,
-                 const Fields& payload)
+                 const Fields& payload, const CreateOptions& options = {})
     {
-        return (this->*named_event(opening).create)(id, std::move(data), actor, payload);
+        return (this->*named_event(opening).create)(id, std::move(data), actor, payload, options);
     }
 
     /// Fires a typed event on instance @p id.
     /// @param id                the instance
     /// @param event             the event with its payload
     /// @param actor             who fires it (recorded, and checked by the policy)
-    /// @param expected_version  if given, the fire applies only when the instance is at that version
+    /// @param options           the version it expects, and when it is recorded (FireOptions)
     /// @throws InstanceNotFound, VersionConflict,
     ///         EventNotAllowed (no transition from the current state),
     ///         GuardRejected (a guard said no; the reason says what is needed),
+    ///         RecordedTooEarly (the time is before the instance's last transition),
     ///         InvalidPayload (its text is not UTF-8 or longer than EngineOptions::max_payload_bytes),
     ///         NotPermitted (the policy does not let @p actor fire it here; logged as a denial),
     ///         ObserverError (the transition was applied; an observer failed)
     template <class Event>
-    Fired fire(const std::string& id, const Event& event, const Actor& actor,
-               std::optional<std::uint64_t> expected_version = std::nullopt)
+    Fired fire(const std::string& id, const Event& event, const Actor& actor, const FireOptions& options = {})
     {
         try {
-            return fire_checked(id, event, actor, expected_version);
+            return fire_checked(id, event, actor, options);
         } catch (const Refusal& r) {
             refuse(r);
         }
     }
 
+    /// fire() expecting @p expected_version (none: any), recorded now.
+    template <class Event>
+    Fired fire(const std::string& id, const Event& event, const Actor& actor,
+               std::optional<std::uint64_t> expected_version)
+    {
+        return fire(id, event, actor, FireOptions{expected_version, std::nullopt});
+    }
+
 private:
     template <class Event>
-    Fired create_checked(const std::string& id, Data data, const Actor& actor, const Event& opening)
+    Fired create_checked(const std::string& id, Data data, const Actor& actor, const Event& opening,
+                         const CreateOptions& options)
     {
-        auto slot = make_slot(id, std::move(data), actor);
+        auto slot = make_slot(id, std::move(data), actor, options);
         Instance<Lifecycle>& in = slot->instance;
         if (!store_) {
             // Published locked: others who find it wait until it is opened, or see it gone.
@@ -351,7 +345,7 @@ private:
             publish(id, slot);
             const TransitionRecord* record = nullptr;
             try {
-                record = &transition(in, opening, actor);
+                record = &transition(in, opening, actor, in.created_at_, in.history_);
                 check(Event::id, in, actor);  // the opening event sets the owner
             } catch (...) {
                 unpublish(id, *slot);  // rejected: as if never created
@@ -360,45 +354,68 @@ private:
             announce(slot, *record);
             return fired(*record);
         }
-        std::lock_guard<std::recursive_mutex> order(store_order_);
-        StoreScope scope(*store_);
-        check_store_changes();
-        store_->insert(stored(in));
+        Gate gate(*this, Gate::shared);
         std::unique_lock<std::mutex> lock(slot->mutex);
-        const TransitionRecord& record = transition(in, opening, actor);
+        const StoredInstance initial = stored(in);
+        std::vector<TransitionRecord> records;
+        const TransitionRecord& record = transition(in, opening, actor, in.created_at_, records);
         check(Event::id, in, actor);  // the opening event sets the owner
-        store_->append(stored(in), logged(record, opening));
-        note_own_writes();
-        publish_stored(id, slot, scope);
+        // Encoded before the store's transaction, so that other threads' fires overlap with it.
+        const StoredInstance opened = stored(in);
+        const StoredTransition logged_opening = logged(record, opening);
+        write_new(id, slot, [&] {
+            store_->insert(initial);
+            store_->append(opened, logged_opening);
+        });
         announce(slot, record);
         return fired(record);
     }
 
     template <class Event>
-    Fired fire_checked(const std::string& id, const Event& event, const Actor& actor,
-                       std::optional<std::uint64_t> expected_version)
+    Fired fire_checked(const std::string& id, const Event& event, const Actor& actor, const FireOptions& options)
     {
+        const std::optional<std::uint64_t>& expected_version = options.expected_version;
         if (!store_) {
             Locked locked = acquire(id);
             Instance<Lifecycle>& in = locked.slot->instance;
             check(Event::id, in, actor);
             if (expected_version && *expected_version != in.version_)
                 throw VersionConflict(id, *expected_version, in.version_);
-            const TransitionRecord& record = transition(in, event, actor);
+            const TransitionRecord& record = transition(in, event, actor, recorded_at(in, options), in.history_);
             announce(locked.slot, record);
             return fired(record);
         }
-        std::lock_guard<std::recursive_mutex> order(store_order_);
-        StoreScope scope(*store_);
-        Locked locked = acquire(id);  // fresh: reloaded if another process moved it
-        Instance<Lifecycle>& in = locked.slot->instance;
-        check(Event::id, in, actor);
-        if (expected_version && *expected_version != in.version_)
-            throw VersionConflict(id, *expected_version, in.version_);
-        const TransitionRecord& record = transition(in, event, actor);
-        write_through(scope, locked, id, [&] { store_->append(stored(in), logged(record, event)); });
-        announce(locked.slot, record);
-        return fired(record);
+        Gate gate(*this, Gate::shared);
+        for (int attempt = 1;; ++attempt) {
+            Locked locked = acquire(id);  // verified: reloaded if another writer moved it on
+            Instance<Lifecycle>& in = locked.slot->instance;
+            check(Event::id, in, actor);
+            if (expected_version && *expected_version != in.version_)
+                throw VersionConflict(id, *expected_version, in.version_);
+            std::vector<TransitionRecord> records;
+            const TransitionRecord& record = transition(in, event, actor, recorded_at(in, options), records);
+            // Encoded outside the store's transaction: only the write itself is serialised.
+            std::optional<StoredInstance> after;
+            std::optional<StoredTransition> logged_event;
+            try {
+                after.emplace(stored(in));
+                logged_event.emplace(logged(record, event));
+            } catch (...) {
+                discard(locked, id);  // moved on in memory only
+                throw;
+            }
+            try {
+                write_change(locked, id, [&] { store_->append(*after, *logged_event); });
+            } catch (const VersionConflict&) {
+                // Another process or engine wrote a newer version after this copy was verified;
+                // nothing was written and the copy is dropped. With no version expected, the
+                // event is taken anew on the instance as it now is.
+                if (expected_version || attempt == max_write_attempts) throw;
+                continue;
+            }
+            announce(locked.slot, record);
+            return fired(record);
+        }
     }
 
 public:
@@ -406,28 +423,29 @@ public:
     /// have text (a command line, a form, another language).
     /// @throws UnknownEvent, InvalidPayload, and everything the typed fire throws
     Fired fire(const std::string& id, std::string_view event, const Fields& payload, const Actor& actor,
-               std::optional<std::uint64_t> expected_version = std::nullopt)
+               const FireOptions& options = {})
     {
-        return (this->*named_event(event).fire)(id, payload, actor, expected_version);
+        return (this->*named_event(event).fire)(id, payload, actor, options);
+    }
+
+    /// fire() by name expecting @p expected_version (none: any), recorded now.
+    Fired fire(const std::string& id, std::string_view event, const Fields& payload, const Actor& actor,
+               std::optional<std::uint64_t> expected_version)
+    {
+        return fire(id, event, payload, actor, FireOptions{expected_version, std::nullopt});
     }
 
     /// Whether instance @p id exists.
     bool contains(const std::string& id) const
     {
-        if (store_) {
-            std::lock_guard<std::recursive_mutex> order(store_order_);
-            return store_->version(Lifecycle::id, id).has_value();
-        }
+        if (store_) return store_->version(Lifecycle::id, id).has_value();
         return contains_resident(id);
     }
 
     /// Number of instances (in the store, if there is one).
     std::size_t size() const
     {
-        if (store_) {
-            std::lock_guard<std::recursive_mutex> order(store_order_);
-            return static_cast<std::size_t>(store_->count(Lifecycle::id));
-        }
+        if (store_) return static_cast<std::size_t>(store_->count(Lifecycle::id));
         std::shared_lock<std::shared_mutex> lock(map_mutex_);
         return slots_.size();
     }
@@ -448,10 +466,7 @@ public:
         query.lifecycle = std::string(Lifecycle::id);
         if (!query.owner.empty()) query.owner = organization_key(query.owner);
         if (!query.overseer.empty()) query.overseer = organization_key(query.overseer);
-        if (store_) {
-            std::lock_guard<std::recursive_mutex> order(store_order_);
-            return store_->find(query);
-        }
+        if (store_) return store_->find(query);
         std::vector<std::string> out;
         for_each([&](const Instance<Lifecycle>& in) {
             const StoreKeys keys = keys_of(in);
@@ -471,8 +486,7 @@ public:
     template <class F>
     auto visit(const std::string& id, F&& f) const
     {
-        std::unique_lock<std::recursive_mutex> order(store_order_, std::defer_lock);
-        if (store_) order.lock();
+        Gate gate(*this, Gate::shared);
         Locked locked = acquire(id);
         return std::forward<F>(f)(static_cast<const Instance<Lifecycle>&>(locked.slot->instance));
     }
@@ -483,7 +497,7 @@ public:
     void for_each(F&& f) const
     {
         if (store_) {
-            std::lock_guard<std::recursive_mutex> order(store_order_);
+            Gate gate(*this, Gate::shared);
             for (const auto& id : store_->find(InstanceQuery{std::string(Lifecycle::id)})) {
                 Locked locked = acquire(id);
                 f(static_cast<const Instance<Lifecycle>&>(locked.slot->instance));
@@ -524,7 +538,6 @@ public:
     std::vector<TransitionRecord> history(const std::string& id) const
     {
         if (!store_) return visit(id, [](const Instance<Lifecycle>& in) { return in.history(); });
-        std::lock_guard<std::recursive_mutex> order(store_order_);
         if (!store_->version(Lifecycle::id, id)) throw InstanceNotFound(std::string(Lifecycle::id), id);
         std::vector<TransitionRecord> out;
         for (auto& t : store_->history(Lifecycle::id, id))
@@ -538,8 +551,7 @@ public:
     /// meeting date) are checked when the event is fired.
     std::vector<std::string_view> allowed_events(const std::string& id) const
     {
-        std::unique_lock<std::recursive_mutex> order(store_order_, std::defer_lock);
-        if (store_) order.lock();
+        Gate gate(*this, Gate::shared);
         Locked locked = acquire(id);
         return allowed_now(locked.slot->instance);
     }
@@ -547,8 +559,7 @@ public:
     /// A copy of everything about instance @p id but its history.
     View view(const std::string& id) const
     {
-        std::unique_lock<std::recursive_mutex> order(store_order_, std::defer_lock);
-        if (store_) order.lock();
+        Gate gate(*this, Gate::shared);
         Locked locked = acquire(id);
         const Instance<Lifecycle>& in = locked.slot->instance;
         return View{std::string(Lifecycle::id), in.id(),         in.states(),      in.version(),
@@ -561,8 +572,7 @@ public:
     View view(const std::string& id, const Actor& actor) const
     {
         try {
-            std::unique_lock<std::recursive_mutex> order(store_order_, std::defer_lock);
-            if (store_) order.lock();
+            Gate gate(*this, Gate::shared);
             Locked locked = acquire(id);
             const Instance<Lifecycle>& in = locked.slot->instance;
             check(action::read, in, actor);
@@ -579,8 +589,7 @@ public:
     std::vector<TransitionRecord> history(const std::string& id, const Actor& actor) const
     {
         try {
-            std::unique_lock<std::recursive_mutex> order(store_order_, std::defer_lock);
-            if (store_) order.lock();
+            Gate gate(*this, Gate::shared);
             check(action::read, acquire(id).slot->instance, actor);
             return history(id);
         } catch (const Refusal& r) {
@@ -594,8 +603,7 @@ public:
     std::vector<std::string_view> allowed_events(const std::string& id, const Actor& actor) const
     {
         try {
-            std::unique_lock<std::recursive_mutex> order(store_order_, std::defer_lock);
-            if (store_) order.lock();
+            Gate gate(*this, Gate::shared);
             Locked locked = acquire(id);
             check(action::read, locked.slot->instance, actor);
             return permitted_now(locked.slot->instance, actor);
@@ -637,8 +645,7 @@ public:
     {
         if (!options_.policy) return for_each(std::forward<F>(f));
         for (const auto& id : find(InstanceQuery{}, actor)) {
-            std::unique_lock<std::recursive_mutex> order(store_order_, std::defer_lock);
-            if (store_) order.lock();
+            Gate gate(*this, Gate::shared);
             std::optional<Locked> locked;
             try {
                 locked.emplace(acquire(id));
@@ -653,10 +660,7 @@ public:
     /// oldest first: from the store, or from memory for an engine without one.
     std::vector<StoredDenial> denials(const std::string& id = {}) const
     {
-        if (store_) {
-            std::lock_guard<std::recursive_mutex> order(store_order_);
-            return store_->denials(Lifecycle::id, id);
-        }
+        if (store_) return store_->denials(Lifecycle::id, id);
         std::lock_guard<std::mutex> lock(denials_mutex_);
         std::vector<StoredDenial> out;
         for (const auto& d : memory_denials_)
@@ -676,12 +680,11 @@ public:
     {
         require_store("erase");
         try {
-            std::lock_guard<std::recursive_mutex> order(store_order_);
-            StoreScope scope(*store_);
+            Gate gate(*this, Gate::shared);
             Locked locked = acquire(id);
             Instance<Lifecycle>& in = locked.slot->instance;
             check(action::erase, in, actor);
-            write_through(scope, locked, id, [&] { erase_stored(in, actor, clock_->now(), reason); });
+            write_change(locked, id, [&] { erase_stored(in, actor, std::max(clock_->now(), in.last_at_), reason); });
         } catch (const Refusal& r) {
             refuse(r);
         }
@@ -703,10 +706,13 @@ public:
                 refuse(Refusal{denial(action::purge, "", actor, std::move(*why))});
         std::vector<std::string> erased;
         const std::optional<Retention> retention = options_.retention ? options_.retention : lifecycle_retention();
-        if constexpr (has_ended_at<Lifecycle>::value) {
+        if constexpr (hooks::has_ended_at<Lifecycle>::value) {
             if (!retention) return erased;
-            std::lock_guard<std::recursive_mutex> order(store_order_);
+            // One transaction over many instances: exclusive, so that no fire holds an instance
+            // this transaction waits for while it waits for the store.
+            Gate gate(*this, Gate::exclusive);
             StoreScope scope(*store_);
+            const std::optional<std::uint64_t> before = store_->change_counter();
             try {
                 for (const auto& id : purge_candidates()) {
                     Locked locked = acquire(id);
@@ -714,11 +720,13 @@ public:
                     const std::optional<Timestamp> ended = Lifecycle::ended_at(in.data(), in.state());
                     if (!ended || now < retention_end(*ended, *retention)) continue;
                     if (in.erased_at_ && *in.erased_at_ >= *ended) continue;  // nothing recorded since
+                    if (now < in.last_at_) continue;  // something was recorded after @p now
                     erased.push_back(id);
                     erase_stored(in, actor, now, "retention period ended");
                 }
-                note_own_writes();
+                const std::optional<std::uint64_t> after = store_->change_counter();
                 scope.commit();
+                note_write(before, after);
             } catch (...) {
                 for (const auto& id : erased) drop(id);
                 throw;
@@ -777,20 +785,88 @@ public:
 private:
     struct Slot {
         std::mutex mutex;
-        /// False once removed from the map (an opening event was rejected, or the instance was
-        /// dropped for the store's copy); guarded by mutex.
-        bool alive = true;
+        /// False once removed from the map (an opening event was rejected, the instance was
+        /// dropped for the store's copy, or evicted): whoever then gets its lock looks again.
+        std::atomic<bool> alive{true};
         /// When it was last used (a tick of the engine's counter), to drop the least recently used.
         std::atomic<std::uint64_t> used{0};
         /// With a store: the cache epoch in which this copy was last known to match the store
-        /// (guarded by the store order lock).
+        /// (guarded by mutex).
         std::uint64_t verified_epoch = 0;
         Instance<Lifecycle> instance;
     };
 
+    /// The engine's gate, held by this thread for the life of the object: shared by fires,
+    /// creations and reads, which then run in parallel with each other; exclusive for a unit
+    /// of work and purge(), whose one transaction spans many instances. The lock order is gate,
+    /// then instance, then store, so no thread holds an instance while it waits for a
+    /// transaction that waits for that instance. A thread that holds the gate already (an
+    /// observer's fire, a visit's reads) does not take it again. Without a store there is
+    /// nothing to order.
+    class Gate {
+    public:
+        enum Mode { shared, exclusive };
+        Gate(const Engine& engine, Mode mode) : engine_(&engine), mode_(mode)
+        {
+            if (!engine.store_) {
+                engine_ = nullptr;
+                return;
+            }
+            auto& held = gates_held();
+            const auto here = std::find_if(held.begin(), held.end(), [&](const auto& g) { return g.first == &engine; });
+            if (here != held.end()) {
+                if (mode == exclusive && here->second == shared)
+                    throw Error("a unit of work or a purge cannot start inside an observer, a visit or a for_each of "
+                                "the same engine; start it after that call returns");
+                engine_ = nullptr;  // held already by this thread
+                return;
+            }
+            if (mode == exclusive)
+                engine.gate_.lock();
+            else
+                engine.gate_.lock_shared();
+            held.emplace_back(&engine, mode);
+        }
+        Gate(Gate&& other) noexcept : engine_(std::exchange(other.engine_, nullptr)), mode_(other.mode_) {}
+        Gate(const Gate&) = delete;
+        Gate& operator=(const Gate&) = delete;
+        Gate& operator=(Gate&&) = delete;
+        ~Gate() { release(); }
+        /// Lets the gate go before the object ends.
+        void release() noexcept
+        {
+            if (!engine_) return;
+            auto& held = gates_held();
+            const auto here = std::find_if(held.begin(), held.end(), [&](const auto& g) { return g.first == engine_; });
+            if (here != held.end()) held.erase(here);
+            if (mode_ == exclusive)
+                engine_->gate_.unlock();
+            else
+                engine_->gate_.unlock_shared();
+            engine_ = nullptr;
+        }
+
+    private:
+        const Engine* engine_;
+        Mode mode_;
+    };
+
+    /// The engines whose gate this thread holds, with how.
+    static std::vector<std::pair<const Engine*, typename Gate::Mode>>& gates_held()
+    {
+        static thread_local std::vector<std::pair<const Engine*, typename Gate::Mode>> held;
+        return held;
+    }
+
+    /// How often a fire is taken anew when another writer moved the instance on between its
+    /// verification and its write (a version expected by the caller is never retried).
+    static constexpr int max_write_attempts = 3;
+
     /// A unit of work in progress on one thread.
     struct Unit {
-        std::unique_lock<std::recursive_mutex> order;
+        explicit Unit(Gate held) : gate(std::move(held)) {}
+        /// The gate, exclusively: the unit's transaction spans many instances.
+        Gate gate;
         /// Instances fired in the unit: dropped from memory if it rolls back.
         std::vector<std::string> touched;
         /// Transitions to announce after the commit.
@@ -830,35 +906,25 @@ private:
         std::unique_lock<std::mutex> lock;
     };
 
-    template <class L, class = void>
-    struct has_store_keys : std::false_type {};
-    template <class L>
-    struct has_store_keys<L, std::void_t<decltype(L::store_keys(std::declval<const Data&>(), std::string_view{},
-                                                                std::declval<const Config&>()))>> : std::true_type {};
-
-    template <class L, class = void>
-    struct has_validate : std::false_type {};
-    template <class L>
-    struct has_validate<L, std::void_t<decltype(L::validate(std::declval<const Data&>()))>> : std::true_type {};
-
     struct NamedEvent {
         std::string_view id;
-        Fired (Engine::*fire)(const std::string&, const Fields&, const Actor&, std::optional<std::uint64_t>);
-        Fired (Engine::*create)(const std::string&, Data, const Actor&, const Fields&);
+        Fired (Engine::*fire)(const std::string&, const Fields&, const Actor&, const FireOptions&);
+        Fired (Engine::*create)(const std::string&, Data, const Actor&, const Fields&, const CreateOptions&);
         std::optional<ErasedEntry> (*erased)(const StoredTransition&, const std::string&);
     };
 
     template <class Event>
     Fired fire_from_fields(const std::string& id, const Fields& payload, const Actor& actor,
-                           std::optional<std::uint64_t> expected_version)
+                           const FireOptions& options)
     {
-        return fire(id, read_fields<Event>(Event::id, payload), actor, expected_version);
+        return fire(id, read_fields<Event>(Event::id, payload), actor, options);
     }
 
     template <class Event>
-    Fired create_from_fields(const std::string& id, Data data, const Actor& actor, const Fields& payload)
+    Fired create_from_fields(const std::string& id, Data data, const Actor& actor, const Fields& payload,
+                             const CreateOptions& options)
     {
-        return create(id, std::move(data), actor, read_fields<Event>(Event::id, payload));
+        return create(id, std::move(data), actor, read_fields<Event>(Event::id, payload), options);
     }
 
     /// The event named @p name, or null.
@@ -888,7 +954,8 @@ private:
     }
 
     /// A new instance in its initial state(s), not yet visible to other threads.
-    std::shared_ptr<Slot> make_slot(const std::string& id, Data data, const Actor& actor) const
+    std::shared_ptr<Slot> make_slot(const std::string& id, Data data, const Actor& actor,
+                                    const CreateOptions& options) const
     {
         if (id.empty()) throw InvalidData("an instance needs a non-empty id");
         if (id.size() > max_instance_id_bytes)
@@ -897,11 +964,11 @@ private:
         if (!valid_utf8(id)) throw InvalidData("an instance id must be UTF-8 text; this one has bytes that are not");
         if (std::any_of(id.begin(), id.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }))
             throw InvalidData("an instance id must not hold control characters (line breaks, tabs, …)");
-        if constexpr (has_validate<Lifecycle>::value) Lifecycle::validate(data);
+        if constexpr (hooks::has_validate<Lifecycle>::value) Lifecycle::validate(data);
         auto slot = std::make_shared<Slot>();
         Instance<Lifecycle>& in = slot->instance;
         in.id_ = id;
-        in.created_at_ = clock_->now();
+        in.created_at_ = in.last_at_ = options.recorded_at.value_or(clock_->now());
         in.created_by_ = actor;
         in.machine_.data = std::move(data);
         FireContext<Config> context{in.created_at_, &actor, &config_, {}};
@@ -910,22 +977,57 @@ private:
         return slot;
     }
 
-    /// Runs @p write (the store writes of a change already made to instance @p id in memory) and
-    /// commits @p scope. If either fails, the instance in memory is ahead of the store: it is
-    /// dropped, and read back as stored at its next use. Inside a unit of work, a rollback of
-    /// the unit drops it too.
+    /// Runs @p write (the store writes of a change already made in memory to instance @p id,
+    /// whose lock @p locked holds) as one store transaction, or a savepoint inside this thread's
+    /// unit of work. If it fails, the instance in memory is ahead of the store: it is dropped,
+    /// and read back as stored at its next use. Inside a unit of work, a rollback of the unit
+    /// drops it too.
     template <class Write>
-    void write_through(StoreScope& scope, Locked& locked, const std::string& id, Write&& write)
+    void write_change(Locked& locked, const std::string& id, Write&& write)
     {
         try {
+            StoreScope scope(*store_);
+            const std::optional<std::uint64_t> before = store_->change_counter();
             write();
-            note_own_writes();
+            const std::optional<std::uint64_t> after = store_->change_counter();
             scope.commit();
+            locked.slot->verified_epoch = note_write(before, after);
         } catch (...) {
-            locked.lock.unlock();
-            drop(id);
+            discard(locked, id);
             throw;
         }
+        if (Unit* unit = unit_here()) unit->touched.push_back(id);
+    }
+
+    /// Drops instance @p id, whose copy @p locked holds, from memory: the copy is ahead of the
+    /// store (a write failed), and the next use reads it back as stored.
+    void discard(Locked& locked, const std::string& id) const
+    {
+        locked.slot->alive = false;
+        locked.lock.unlock();
+        unpublish(id, locked.slot);
+    }
+
+    /// Writes new instance @p id (@p slot, whose lock the caller holds) with @p write, as
+    /// write_change() does, and makes it visible: before the commit, so that others who find it
+    /// wait for its lock; taken back if the write fails.
+    template <class Write>
+    void write_new(const std::string& id, const std::shared_ptr<Slot>& slot, Write&& write)
+    {
+        StoreScope scope(*store_);
+        const std::optional<std::uint64_t> before = store_->change_counter();
+        write();
+        const std::optional<std::uint64_t> after = store_->change_counter();
+        evict_for_one_more();
+        publish_replacing(id, slot);
+        try {
+            scope.commit();
+        } catch (...) {
+            slot->alive = false;
+            unpublish(id, slot);
+            throw;
+        }
+        slot->verified_epoch = note_write(before, after);
         if (Unit* unit = unit_here()) unit->touched.push_back(id);
     }
 
@@ -960,7 +1062,6 @@ private:
     {
         const StoredDenial& d = r.denial;
         if (store_) {
-            std::lock_guard<std::recursive_mutex> order(store_order_);
             store_->log_denial(d);
             if (Unit* unit = const_cast<Engine*>(this)->unit_here()) unit->denials.push_back(d);
         } else {
@@ -990,33 +1091,9 @@ private:
                                             "beyond its own life");
     }
 
-    template <class L, class = void>
-    struct has_stored_inconsistency : std::false_type {};
-    template <class L>
-    struct has_stored_inconsistency<L, std::void_t<decltype(L::stored_inconsistency(
-                                           std::declval<const Data&>(), std::declval<const std::vector<std::string>&>()))>>
-        : std::true_type {};
-    template <class L, class = void>
-    struct has_ended_at : std::false_type {};
-    template <class L>
-    struct has_ended_at<L, std::void_t<decltype(L::ended_at(std::declval<const Data&>(), std::string_view{}))>>
-        : std::true_type {};
-    template <class L, class = void>
-    struct has_erase_personal : std::false_type {};
-    template <class L>
-    struct has_erase_personal<L, std::void_t<decltype(L::erase_personal(std::declval<Data&>()))>> : std::true_type {};
-    template <class L, class = void>
-    struct has_retention : std::false_type {};
-    template <class L>
-    struct has_retention<L, std::void_t<decltype(Retention{L::retention})>> : std::true_type {};
-    template <class L, class = void>
-    struct has_ended_states : std::false_type {};
-    template <class L>
-    struct has_ended_states<L, std::void_t<decltype(std::begin(L::ended_states))>> : std::true_type {};
-
     static std::optional<Retention> lifecycle_retention()
     {
-        if constexpr (has_retention<Lifecycle>::value)
+        if constexpr (hooks::has_retention<Lifecycle>::value)
             return Retention{Lifecycle::retention};
         else
             return std::nullopt;
@@ -1025,7 +1102,7 @@ private:
     /// Instances purge() looks at: those in the lifecycle's `ended_states`, or all.
     std::vector<std::string> purge_candidates() const
     {
-        if constexpr (has_ended_states<Lifecycle>::value) {
+        if constexpr (hooks::has_ended_states<Lifecycle>::value) {
             std::vector<std::string> out;
             for (std::string_view state : Lifecycle::ended_states) {
                 InstanceQuery q{std::string(Lifecycle::id)};
@@ -1044,8 +1121,9 @@ private:
     /// caller holds its lock and drops it if the transaction fails).
     void erase_stored(Instance<Lifecycle>& in, const Actor& actor, Timestamp at, std::string_view reason)
     {
+        refuse_earlier(in, erasure_event, at);
         Data data = in.data();
-        if constexpr (has_erase_personal<Lifecycle>::value) Lifecycle::erase_personal(data);
+        if constexpr (hooks::has_erase_personal<Lifecycle>::value) Lifecycle::erase_personal(data);
         std::vector<ErasedEntry> entries;
         for (const auto& t : store_->history(Lifecycle::id, in.id())) {
             if (t.erased_at || t.event == erasure_event) continue;
@@ -1063,6 +1141,7 @@ private:
         in.machine_.data = std::move(data);
         in.version_ = after.version;
         in.erased_at_ = at;
+        in.last_at_ = at;
     }
 
     /// The erased form of a log entry of event @p Event, if it has personal fields.
@@ -1081,21 +1160,15 @@ private:
         if (!slots_.emplace(id, std::move(slot)).second) throw DuplicateInstance(std::string(Lifecycle::id), id);
     }
 
-    /// Puts a new instance, written in @p scope, into memory and commits the scope; takes it
-    /// back if the commit fails. Inside a unit of work, a rollback of the unit drops it again.
-    void publish_stored(const std::string& id, const std::shared_ptr<Slot>& slot, StoreScope& scope)
+    /// Makes @p slot visible under @p id in place of any copy there (a stale one of an instance
+    /// removed from the store behind this engine's back).
+    void publish_replacing(const std::string& id, const std::shared_ptr<Slot>& slot) const
     {
-        if (contains_resident(id)) drop(id);  // a stale copy of an instance deleted elsewhere
-        evict_for_one_more();
-        slot->verified_epoch = cache_epoch_;
-        publish(id, slot);
-        try {
-            scope.commit();
-        } catch (...) {
-            unpublish(id, *slot);
-            throw;
-        }
-        if (Unit* unit = unit_here()) unit->touched.push_back(id);
+        std::unique_lock<std::shared_mutex> lock(map_mutex_);
+        auto [it, fresh] = slots_.emplace(id, slot);
+        if (fresh) return;
+        it->second->alive = false;
+        it->second = slot;
     }
 
     /// Takes back a published slot whose lock the caller holds.
@@ -1106,8 +1179,17 @@ private:
         slots_.erase(id);
     }
 
-    /// Finds instance @p id and locks it. With a store (whose order lock the caller holds):
-    /// loads it if it is not in memory, and reloads it if the store has a newer version.
+    /// Removes @p slot from the map if it is still the one under @p id.
+    void unpublish(const std::string& id, const std::shared_ptr<Slot>& slot) const
+    {
+        std::unique_lock<std::shared_mutex> lock(map_mutex_);
+        auto it = slots_.find(id);
+        if (it != slots_.end() && it->second == slot) slots_.erase(it);
+    }
+
+    /// Finds instance @p id and locks it. With a store (whose gate the caller holds): loads it if
+    /// it is not in memory, and reloads it if the store has another version than the copy, unless
+    /// nothing can have changed since the copy was last verified.
     Locked acquire(const std::string& id) const
     {
         if (!store_) {
@@ -1117,42 +1199,54 @@ private:
             if (!locked.slot->alive) throw InstanceNotFound(std::string(Lifecycle::id), id);
             return locked;
         }
-        check_store_changes();
-        std::shared_ptr<Slot> slot = find_resident(id);
-        if (!slot || slot->verified_epoch != cache_epoch_) {
-            const auto stored_version = store_->version(Lifecycle::id, id);
-            if (!stored_version) {
-                if (slot) drop(id);
-                throw InstanceNotFound(std::string(Lifecycle::id), id);
+        for (;;) {
+            const std::uint64_t epoch = current_epoch();
+            std::shared_ptr<Slot> slot = find_resident(id);
+            if (!slot) slot = load(id, epoch);
+            Locked locked{slot, std::unique_lock<std::mutex>(slot->mutex)};
+            if (!slot->alive) continue;  // dropped, evicted or replaced meanwhile: look again
+            if (slot->verified_epoch != epoch) {
+                const auto stored_version = store_->version(Lifecycle::id, id);
+                if (!stored_version || *stored_version != slot->instance.version_) {
+                    // Removed, or another process moved it on: this copy is out of date.
+                    slot->alive = false;
+                    locked.lock.unlock();
+                    unpublish(id, slot);
+                    if (!stored_version) throw InstanceNotFound(std::string(Lifecycle::id), id);
+                    continue;
+                }
+                slot->verified_epoch = epoch;
             }
-            if (slot && slot->instance.version_ != *stored_version) {
-                drop(id);  // another process moved it on
-                slot.reset();
-            }
-            if (!slot) slot = load(id);
-            slot->verified_epoch = cache_epoch_;
+            slot->used.store(++tick_, std::memory_order_relaxed);
+            return locked;
         }
-        slot->used.store(++tick_, std::memory_order_relaxed);
-        Locked locked{std::move(slot), {}};
-        locked.lock = std::unique_lock<std::mutex>(locked.slot->mutex);
-        return locked;
     }
 
-    /// With a store (whose order lock the caller holds): if anything may have changed the store
-    /// since this engine last knew its copies current, they all count as unverified (each is
-    /// checked against its stored version at its next use).
-    void check_store_changes() const
+    /// The cache epoch to verify copies against (with a store): if anything may have changed the
+    /// store since this engine last knew its copies current, a new one, so that each copy is
+    /// checked against its stored version at its next use.
+    std::uint64_t current_epoch() const
     {
         const std::optional<std::uint64_t> changes = store_->change_counter();
+        std::lock_guard<std::mutex> lock(cache_mutex_);
         if (!changes || changes != verified_changes_) {
             ++cache_epoch_;
             verified_changes_ = changes;
         }
+        return cache_epoch_;
     }
 
-    /// After this engine's own writes in its store transaction (begun after check_store_changes()):
-    /// nobody else could write meanwhile, so the copies verified before are still current.
-    void note_own_writes() const { verified_changes_ = store_->change_counter(); }
+    /// After this engine's own write in a store transaction, during which the store's change
+    /// counter went from @p before to @p after: if nothing else had changed the store since the
+    /// copies were last known current, they still are; otherwise a new epoch begins. Returns the
+    /// epoch in which the written copy is current.
+    std::uint64_t note_write(const std::optional<std::uint64_t>& before, const std::optional<std::uint64_t>& after) const
+    {
+        std::lock_guard<std::mutex> lock(cache_mutex_);
+        if (!before || !after || before != verified_changes_) ++cache_epoch_;
+        verified_changes_ = after;
+        return cache_epoch_;
+    }
 
     std::shared_ptr<Slot> find_resident(const std::string& id) const
     {
@@ -1163,8 +1257,9 @@ private:
 
     bool contains_resident(const std::string& id) const { return find_resident(id) != nullptr; }
 
-    /// Reads instance @p id from the store into memory (the caller holds the order lock).
-    std::shared_ptr<Slot> load(const std::string& id) const
+    /// Reads instance @p id from the store into memory, current in cache epoch @p epoch; if
+    /// another thread has put it there meanwhile, that copy (the caller locks and checks it).
+    std::shared_ptr<Slot> load(const std::string& id, std::uint64_t epoch) const
     {
         std::optional<StoredInstance> s = store_->load(Lifecycle::id, id);
         if (!s) throw InstanceNotFound(std::string(Lifecycle::id), id);
@@ -1175,19 +1270,21 @@ private:
         in.created_at_ = s->created_at;
         in.created_by_ = std::move(s->created_by);
         in.erased_at_ = s->erased_at;
+        in.last_at_ = s->last_transition_at.value_or(s->created_at);
         const std::string what = std::string(Lifecycle::id) + " " + id;
         if constexpr (storable) in.machine_.data = decode<Data>(s->data, what);
         restore_state_ids<Lifecycle>(in.machine_, s->states, what);
         // Data that decodes can still contradict the state (a row edited by hand); the guards
         // and actions rely on what the state promises.
-        if constexpr (has_stored_inconsistency<Lifecycle>::value)
+        if constexpr (hooks::has_stored_inconsistency<Lifecycle>::value)
             if (const std::string problem = Lifecycle::stored_inconsistency(in.machine_.data, s->states);
                 !problem.empty())
                 throw StoreCorrupt("the stored " + what + " is impossible: " + problem +
                                    "; restore it from a backup, and run `kimctl verify` to find other damage");
+        slot->verified_epoch = epoch;
         evict_for_one_more();
-        publish(id, slot);
-        return slot;
+        std::unique_lock<std::shared_mutex> lock(map_mutex_);
+        return slots_.emplace(id, std::move(slot)).first->second;
     }
 
     /// Drops instance @p id from memory (the store keeps it).
@@ -1201,12 +1298,11 @@ private:
             slot = std::move(it->second);
             slots_.erase(it);
         }
-        std::unique_lock<std::mutex> lock(slot->mutex, std::try_to_lock);
-        slot->alive = false;  // a holder of its lock (this thread) sees it gone at its next acquire
+        slot->alive = false;  // a holder of its lock sees it gone at its next acquire
     }
 
     /// Makes room for one more resident instance: drops the least recently used tenth when
-    /// the limit is reached. Only called with the order lock held, so no fire is under way.
+    /// the limit is reached. An instance whose lock is held (a fire under way) is kept.
     void evict_for_one_more() const
     {
         std::unique_lock<std::shared_mutex> lock(map_mutex_);
@@ -1221,7 +1317,7 @@ private:
             auto it = slots_.find(by_use[i].second);
             const std::shared_ptr<Slot> victim = it->second;  // outlives the erase and the lock
             std::unique_lock<std::mutex> slot_lock(victim->mutex, std::try_to_lock);
-            if (!slot_lock.owns_lock()) continue;  // in use by this thread: keep it
+            if (!slot_lock.owns_lock()) continue;  // in use: keep it
             victim->alive = false;
             slots_.erase(it);
         }
@@ -1266,7 +1362,7 @@ private:
     /// The lifecycle's keys, with owner and overseer as organisation keys (organization_key()).
     StoreKeys keys_of(const Instance<Lifecycle>& in) const
     {
-        if constexpr (has_store_keys<Lifecycle>::value) {
+        if constexpr (hooks::has_store_keys<Lifecycle>::value) {
             StoreKeys keys = Lifecycle::store_keys(in.data(), in.state(), config_);
             keys.owner = organization_key(keys.owner);
             keys.overseer = organization_key(keys.overseer);
@@ -1338,7 +1434,7 @@ private:
             }
             return;
         }
-        unit->order.unlock();
+        unit->gate.release();
         std::string failures;
         for (auto& [slot, record] : unit->pending) {
             std::lock_guard<std::mutex> lock(slot->mutex);
@@ -1351,22 +1447,24 @@ private:
         if (!failures.empty()) throw ObserverError(failures);
     }
 
-    /// Applies @p event to @p in (whose lock the caller holds) in memory and records it.
-    /// Without a store the record joins the history; with one it is kept only until the
-    /// store has it (returned reference valid until the next transition of this engine).
+    /// Applies @p event to @p in (whose lock the caller holds) in memory and records it at
+    /// @p at, into @p history: the instance's own without a store; with one, the caller's, which
+    /// keeps it until the store has it. Returns the record (valid while @p history is unchanged).
     template <class Event>
-    const TransitionRecord& transition(Instance<Lifecycle>& in, const Event& event, const Actor& actor)
+    const TransitionRecord& transition(Instance<Lifecycle>& in, const Event& event, const Actor& actor, Timestamp at,
+                                       std::vector<TransitionRecord>& history)
     {
         static_assert(boost::mpl::has_key<typename Traits::EventSet, Event>::value,
                       "this event type does not appear in the lifecycle's transition table");
         check_required_fields(Event::id, event);
+        refuse_earlier(in, Event::id, at);
         Machine& machine = in.machine_;
         std::array<int, Traits::regions> before{};
         std::copy_n(machine.current_state(), Traits::regions, before.begin());
         // The record is built (and the history has room for it) before the machine moves, so that
         // a transition, once applied, is always recorded. Actions themselves may allocate: under
         // exhausted memory an action can stop half-way (no strong guarantee there).
-        TransitionRecord record{in.version_ + 1, Event::id, {}, {}, actor, clock_->now(), summarize_fields(event)};
+        TransitionRecord record{in.version_ + 1, Event::id, {}, {}, actor, at, summarize_fields(event)};
         // The summary holds every text field: checking it checks them all, before anything moves.
         if (record.payload.size() > options_.max_payload_bytes)
             throw InvalidPayload(std::string(Event::id), "", "the payload has " + std::to_string(record.payload.size()) +
@@ -1375,8 +1473,6 @@ private:
                                                                  " are taken: keep documents outside and refer to them");
         if (!valid_utf8(record.payload))
             throw InvalidPayload(std::string(Event::id), "", "a text field is not UTF-8; convert it before firing");
-        std::vector<TransitionRecord>& history = store_ ? last_record_ : in.history_;
-        if (store_) history.clear();
         if (history.size() == history.capacity()) history.reserve(std::max<std::size_t>(4, history.capacity() * 2));
 
         FireContext<Config> context{record.at, &actor, &config_, {}};
@@ -1396,8 +1492,28 @@ private:
         record.from = Traits::state_id(before[region]);
         record.to = Traits::state_id(machine.current_state()[region]);
         in.version_ = record.version;
+        in.last_at_ = record.at;
         history.push_back(std::move(record));
         return history.back();
+    }
+
+    /// When a fire on @p in (whose lock the caller holds) is recorded: the time given, or now by
+    /// the clock but never before the last transition (a wall clock may step back).
+    Timestamp recorded_at(const Instance<Lifecycle>& in, const FireOptions& options) const
+    {
+        return options.recorded_at ? *options.recorded_at : std::max(clock_->now(), in.last_at_);
+    }
+
+    /// Throws RecordedTooEarly if @p at lies before @p in's last transition.
+    static void refuse_earlier(const Instance<Lifecycle>& in, std::string_view event, Timestamp at)
+    {
+        if (at >= in.last_at_) return;
+        const std::string reason = "it would be recorded at " + format_timestamp(at) +
+                                   ", before its last transition (" + format_timestamp(in.last_at_) +
+                                   "); a history only moves forward: give a time at or after that one";
+        throw RecordedTooEarly(in.id(), std::string(in.state()), std::string(event), reason,
+                               "cannot " + std::string(event) + " " + std::string(Lifecycle::id) + " '" + in.id() +
+                                   "': " + reason);
     }
 
     std::vector<std::string_view> allowed_now(const Instance<Lifecycle>& in) const
@@ -1464,20 +1580,18 @@ private:
     const std::shared_ptr<const Clock> clock_;
     const std::shared_ptr<Store> store_;
     const EngineOptions options_;
-    /// With a store: taken first by every operation (and held by a unit of work), so that
-    /// the store's transaction, the map and the instance locks are always taken in that order.
-    mutable std::recursive_mutex store_order_;
+    /// With a store: see Gate.
+    mutable std::shared_mutex gate_;
     mutable std::atomic<std::uint64_t> tick_{0};
     /// With a store: the store's change counter when the resident copies were last known current,
     /// and the epoch of that knowledge (a slot verified in an older epoch is checked again).
-    /// Both guarded by store_order_.
+    /// Both guarded by cache_mutex_.
+    mutable std::mutex cache_mutex_;
     mutable std::optional<std::uint64_t> verified_changes_;
     mutable std::uint64_t cache_epoch_ = 1;
     /// Without a store: the refusals logged (with one, the store keeps them).
     mutable std::mutex denials_mutex_;
     mutable std::vector<StoredDenial> memory_denials_;
-    /// With a store: the record of the transition being written (guarded by store_order_).
-    std::vector<TransitionRecord> last_record_;
     mutable std::shared_mutex map_mutex_;
     /// Instances in memory (all of them without a store; a cache of the store's with one).
     mutable std::unordered_map<std::string, std::shared_ptr<Slot>> slots_;

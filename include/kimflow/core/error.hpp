@@ -132,6 +132,15 @@ public:
     using EventRejected::EventRejected;
 };
 
+/// The fire was to be recorded at a time before the instance's last transition. A history only
+/// moves forward, so every report that counts days (from intake to closure, answer periods) can
+/// trust its order; nothing changed.
+class RecordedTooEarly : public EventRejected {
+public:
+    /// As EventRejected; @p reason names both times.
+    using EventRejected::EventRejected;
+};
+
 /// The fire named the version it expected, and the instance has moved on since.
 class VersionConflict : public Error {
 public:

@@ -29,6 +29,7 @@
 
 #include <cereal/cereal.hpp>
 
+#include "kimflow/core/text.hpp"
 #include "kimflow/core/time.hpp"
 
 namespace kimflow {
@@ -94,29 +95,6 @@ std::string_view to_string(E value)
     return {};
 }
 
-namespace detail {
-/// Lower case for ASCII letters and the German capitals Ä, Ö, Ü (UTF-8), which is all the
-/// folding domain words need (Anhörung, Änderungsantrag).
-inline std::string fold_case(std::string_view s)
-{
-    std::string out(s);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(out[i]);
-        if (c >= 'A' && c <= 'Z') {
-            out[i] = static_cast<char>(c - 'A' + 'a');
-        } else if (c == 0xC3 && i + 1 < out.size()) {
-            unsigned char& next = reinterpret_cast<unsigned char&>(out[++i]);
-            if (next == 0x84 || next == 0x96 || next == 0x9C) next = static_cast<unsigned char>(next + 0x20);
-        }
-    }
-    return out;
-}
-/// Equal but for the case of ASCII letters and of Ä, Ö, Ü.
-inline bool iequal(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && fold_case(a) == fold_case(b);
-}
-}  // namespace detail
 
 /// "A, B, C": the names of an enumeration, one per value (its first name; spellings such as
 /// `Anhoerung` for `Anhörung` are accepted too but not listed).
@@ -134,13 +112,13 @@ std::string enum_choices()
     return out;
 }
 
-/// Reads an enumerator by name (letters in any case).
+/// Reads an enumerator by name (letters in any case, compared as fold_case() folds them).
 /// @throws std::invalid_argument listing the accepted names.
 template <class E, std::enable_if_t<has_enum_names<E>::value, int> = 0>
 E parse_enum(std::string_view text)
 {
     for (const auto& [v, name] : enum_names(E{}))
-        if (detail::iequal(name, text)) return v;
+        if (equal_folded(name, text)) return v;
     throw std::invalid_argument("'" + std::string(text) + "' is not one of: " + enum_choices<E>());
 }
 
@@ -176,9 +154,9 @@ struct FieldCodec<bool> {
     static bool parse(std::string_view s)
     {
         for (const char* t : {"true", "yes", "ja", "1"})
-            if (detail::iequal(s, t)) return true;
+            if (equal_folded(s, t)) return true;
         for (const char* f : {"false", "no", "nein", "0"})
-            if (detail::iequal(s, f)) return false;
+            if (equal_folded(s, f)) return false;
         throw std::invalid_argument("'" + std::string(s) + "' is not yes/no; write true or false");
     }
     /// Whether an optional field with this value is left out of pairs and summaries.
@@ -290,9 +268,7 @@ struct FieldCodec<std::vector<T>> {
         std::vector<T> out;
         while (!s.empty()) {
             auto comma = s.find(',');
-            auto item = s.substr(0, comma);
-            while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-            while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+            const std::string_view item = trim(s.substr(0, comma));
             if (!item.empty()) out.push_back(FieldCodec<T>::parse(item));
             if (comma == std::string_view::npos) break;
             s.remove_prefix(comma + 1);

@@ -21,6 +21,7 @@
 
 #include "kimflow/core/actor.hpp"
 #include "kimflow/core/error.hpp"
+#include "kimflow/core/text.hpp"
 
 namespace kimflow {
 
@@ -35,21 +36,6 @@ inline constexpr std::string_view erase = "erase";
 /// Erase the personal data of every instance past its retention period.
 inline constexpr std::string_view purge = "purge";
 }  // namespace action
-
-/// An organisation's name as policies compare it: without surrounding blanks, ASCII letters in
-/// lower case, blanks and underscores as hyphens. So "Kreis Recklinghausen" and
-/// `kreis-recklinghausen` name one organisation, as do "Caritas" and `caritas`.
-inline std::string organization_key(std::string_view name)
-{
-    while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
-    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
-    std::string out(name);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c == ' ' || c == '_' || c == '\t') c = '-';
-    }
-    return out;
-}
 
 /// Which instances a rule reaches.
 enum class Scope {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,25 @@ struct Fired {
     std::string_view to;
     /// The instance's version after the transition.
     std::uint64_t version = 0;
+};
+
+/// How a fire is to be applied and recorded (Engine::fire).
+struct FireOptions {
+    /// If given, the fire applies only when the instance is at this version (VersionConflict
+    /// otherwise): optimistic locking for a host that showed the instance to someone.
+    std::optional<std::uint64_t> expected_version{};
+    /// When the transition is recorded. A replay of the past (an OParl import, `kimctl --at`)
+    /// gives the time the data says; it must not be earlier than the instance's last transition
+    /// (RecordedTooEarly otherwise). None: now, by the engine's clock, but never before the last
+    /// transition (a wall clock that stepped back records the last transition's time).
+    std::optional<Timestamp> recorded_at{};
+};
+
+/// How an instance is to be created (Engine::create).
+struct CreateOptions {
+    /// When it is recorded as created (and its opening event, if any); none: now, by the
+    /// engine's clock.
+    std::optional<Timestamp> recorded_at{};
 };
 
 }  // namespace kimflow

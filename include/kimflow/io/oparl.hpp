@@ -39,8 +39,8 @@
 ///
 /// ## How import derives the state ("the replay")
 /// The paper is created with its Beratungsfolge (every consultation planned), then the events
-/// the data implies are fired through the real lifecycle, as the import's actor, with the
-/// ManualClock at the times the data gives (never going backwards):
+/// the data implies are fired through the real lifecycle, as the import's actor, each recorded
+/// at the time the data gives (FireOptions::recorded_at; never going backwards):
 /// 1. `submit`, at `kimflow:submittedAt`, else the paper's `date`, else `created`, else now.
 ///    A paper published in OParl is at least submitted, unless `kimflow:state` says `draft`,
 ///    or says `withdrawn` without `kimflow:submittedAt` (withdrawn as a draft).
@@ -108,7 +108,6 @@
 #include <nlohmann/json.hpp>
 
 #include "kimflow/core/actor.hpp"
-#include "kimflow/core/clock.hpp"
 #include "kimflow/core/error.hpp"
 #include "kimflow/paper/lifecycle.hpp"
 
@@ -195,9 +194,8 @@ struct ImportResult {
 ///
 /// All or nothing: every source is read and checked first, then all papers go in one unit of
 /// work; on any error nothing is changed. Importing the same objects again changes nothing.
-/// @param engine  an engine with a store (for the unit of work)
-/// @param clock   the ManualClock @p engine was built with; moved to each event's time and
-///                set back afterwards
+/// @param engine  an engine with a store (for the unit of work); its clock says what "now" is
+///                for objects that give no time (the clock is read, never moved)
 /// @param sources the files to read, all of them checked before anything is imported
 /// @param actor   who imports (e.g. an `importer` role the policy allows everything on papers)
 /// @throws ImportError for malformed JSON, objects of the wrong type, or fields that cannot
@@ -206,7 +204,6 @@ struct ImportResult {
 ///         EventRejected (GuardRejected, EventNotAllowed) if the data contradicts the
 ///         lifecycle, its message naming the file and paper;
 ///         Error if @p engine has no store
-ImportResult import_papers(paper::PaperEngine& engine, ManualClock& clock, const std::vector<ImportSource>& sources,
-                           const Actor& actor);
+ImportResult import_papers(paper::PaperEngine& engine, const std::vector<ImportSource>& sources, const Actor& actor);
 
 }  // namespace kimflow::oparl

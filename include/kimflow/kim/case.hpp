@@ -20,6 +20,7 @@
 
 #include "kimflow/core/error.hpp"
 #include "kimflow/core/fields.hpp"
+#include "kimflow/core/text.hpp"
 #include "kimflow/core/time.hpp"
 
 /// The KIM case lifecycle: Case Management of the Kommunales Integrationsmanagement NRW,
@@ -113,18 +114,14 @@ struct Consent {
     /// When it was withdrawn, if it was.
     std::optional<Timestamp> withdrawn_at{};
 
-    /// Whether the consent names @p recipient (letters compared without regard to case, and
-    /// without surrounding blanks).
+    /// Whether the consent names @p recipient: compared as organisations are
+    /// (organization_key(): without surrounding blanks, case-folded), so a recipient is named
+    /// exactly when a policy would take it for the same organisation.
     bool names(std::string_view recipient) const
     {
-        auto trim = [](std::string_view s) {
-            while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-            while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-            return s;
-        };
-        return std::any_of(recipients.begin(), recipients.end(), [&](const std::string& r) {
-            return kimflow::detail::iequal(trim(r), trim(recipient));
-        });
+        const std::string wanted = organization_key(recipient);
+        return std::any_of(recipients.begin(), recipients.end(),
+                           [&](const std::string& r) { return organization_key(r) == wanted; });
     }
 };
 

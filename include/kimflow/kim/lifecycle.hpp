@@ -503,6 +503,8 @@ struct CaseLifecycle {
         return {};
     }
 
+    /// A case holds personal data: the hooks below are checked at compile time (core/hooks.hpp).
+    static constexpr bool personal_data = true;
     /// Personal data is kept to the end of the 5th calendar year after the case ended.
     static constexpr Retention retention{5};
     /// The phases in which a case has ended.

@@ -32,13 +32,13 @@ struct SqliteOptions {
 };
 
 /// A Store in one SQLite file. Creates and migrates the schema on open; refuses files that
-/// are not kimflow databases, or come from a newer kimflow. Its logs are hash-chained (see
-/// store/chain.hpp), and it deletes securely: what it erases is overwritten, not just unlinked. Safe to use from several
+/// are not kimflow databases, or come from a newer kimflow. Its logs are hash-chained (SHA-256
+/// over every field of an entry and the hash before it; Store::verify_chain), and it deletes securely: what it erases is overwritten, not just unlinked. Safe to use from several
 /// threads (one connection, serialised) and from several processes on the same file.
 class SqliteStore final : public Store {
 public:
     /// The schema version this kimflow writes (PRAGMA user_version).
-    static constexpr int schema_version = 2;
+    static constexpr int schema_version = 3;
     /// PRAGMA application_id of kimflow databases ("KIMF").
     static constexpr std::int32_t application_id = 0x4B494D46;
 

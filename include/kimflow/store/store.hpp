@@ -100,6 +100,9 @@ struct StoredInstance {
     std::string overseer{};
     /// When its personal data was erased (Store::erase), if it was.
     std::optional<Timestamp> erased_at{};
+    /// When its last logged transition was recorded, if it has one (read back only: the engine
+    /// refuses to record a fire before it).
+    std::optional<Timestamp> last_transition_at{};
 };
 
 /// A transition as logged.

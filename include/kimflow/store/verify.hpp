@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "kimflow/core/engine.hpp"
+#include "kimflow/core/lifecycle.hpp"
+#include "kimflow/core/transition.hpp"
 #include "kimflow/store/codec.hpp"
 #include "kimflow/store/store.hpp"
 
@@ -94,6 +95,8 @@ void follow_unlogged_regions(std::vector<std::string>& current, std::size_t logg
 ///   regions end where the instance is stored. (A log entry names the state of one region;
 ///   a region the entry does not name follows when exactly one row leaves its state with
 ///   the entry's event.)
+/// - the log is in time order: no entry is recorded before the instance was created or before
+///   the entry ahead of it (the engine refuses such fires; an edited file can still hold them).
 /// @return how many instances were checked
 /// @throws StoreError if the store cannot be read at all
 template <class Lifecycle>
@@ -132,8 +135,15 @@ std::size_t verify_instances(Store& store, std::vector<VerifyFinding>& findings)
         std::vector<std::string> current = initial;
         std::uint64_t expected = 1;
         bool path_known = true;
+        Timestamp previous_at = stored->created_at;
         for (const auto& t : log) {
             const std::string entry = "log entry " + std::to_string(t.version);
+            if (t.at < previous_at)
+                problem(entry + " (" + t.event + ") is recorded at " + format_timestamp(t.at) + ", before " +
+                        (t.version <= 1 ? std::string("the instance was created (") : std::string("the entry ahead of it ("))
+                        + format_timestamp(previous_at) + "): a history only moves forward; the log was edited "
+                        "or written by a tool that back-dated it");
+            previous_at = std::max(previous_at, t.at);
             if (t.version != expected)
                 problem(entry + " follows version " + std::to_string(expected - 1) + "; versions must not skip");
             expected = t.version + 1;

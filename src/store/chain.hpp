@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "kimflow/core/sha256.hpp"
+#include "sha256.hpp"
 #include "kimflow/store/store.hpp"
 
 namespace kimflow::chain {
