@@ -22,31 +22,6 @@ namespace {
 
 const Actor clerk{"clerk"};
 
-TEST(EngineConcurrency, ManyThreadsOnManyInstances)
-{
-    complaint::Engine engine;
-    constexpr int threads = 8, per_thread = 200;
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) {
-        pool.emplace_back([&, t] {
-            for (int i = 0; i < per_thread; ++i) {
-                const std::string id = "B-" + std::to_string(t) + "-" + std::to_string(i);
-                engine.create(id, complaint::Complaint{"s"}, clerk);
-                engine.fire(id, complaint::Review{"r"}, clerk);
-                engine.fire(id, "add_note", Fields{{"text", "n"}}, clerk);
-                engine.fire(id, complaint::Resolve{"done"}, clerk);
-            }
-        });
-    }
-    for (auto& th : pool) th.join();
-    EXPECT_EQ(engine.size(), std::size_t{threads * per_thread});
-    std::size_t resolved = 0;
-    engine.for_each([&](const Instance<complaint::Lifecycle>& in) {
-        resolved += in.state() == "resolved" && in.version() == 3 && in.history().size() == 3;
-    });
-    EXPECT_EQ(resolved, std::size_t{threads * per_thread});
-}
-
 TEST(EngineConcurrency, FiresOnOneInstanceAreSerialisedWithoutGapsOrLosses)
 {
     complaint::Engine engine;
@@ -145,9 +120,10 @@ TEST_P(ConcurrencyOnInstances, AFireOnBCompletesWhileAFireOnAIsStillUnderWay)
     EXPECT_EQ(engine.state("B"), "in_review");
 }
 
-TEST_P(ConcurrencyOnInstances, ManyThreadsOnTheirOwnInstancesLoseNothing)
+TEST_P(ConcurrencyOnInstances, ManyThreadsOnManyInstancesLoseNothing)
 {
-    constexpr int threads = 4, per_thread = 60;
+    // Fewer on SQLite, where every fire waits for its commit on disk.
+    const int threads = store ? 4 : 8, per_thread = store ? 60 : 200;
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t)
         pool.emplace_back([&, t] {
@@ -160,10 +136,15 @@ TEST_P(ConcurrencyOnInstances, ManyThreadsOnTheirOwnInstancesLoseNothing)
             }
         });
     for (auto& th : pool) th.join();
-    EXPECT_EQ(engine.size(), std::size_t{threads * per_thread});
+    const auto all = static_cast<std::size_t>(threads * per_thread);
+    EXPECT_EQ(engine.size(), all);
     std::size_t resolved = 0;
-    engine.for_each([&](const Instance<complaint::Lifecycle>& in) { resolved += in.state() == "resolved"; });
-    EXPECT_EQ(resolved, std::size_t{threads * per_thread});
+    engine.for_each([&](const Instance<complaint::Lifecycle>& in) {
+        // With a store the history is read from it (an instance in memory keeps none of it).
+        const std::size_t logged = store ? engine.history(in.id()).size() : in.history().size();
+        resolved += in.state() == "resolved" && in.version() == 3 && logged == 3;
+    });
+    EXPECT_EQ(resolved, all);
     if (store) {
         // What a second engine reads from the file is the same.
         complaint::Engine reread(complaint::Settings{}, std::make_shared<SystemClock>(), store);

@@ -276,7 +276,7 @@ public:
         if (!store_) return publish(id, std::move(slot));
         Gate gate(*this, Gate::shared);
         const StoredInstance initial = stored(slot->instance);
-        std::unique_lock<std::mutex> lock(slot->mutex);
+        std::unique_lock<std::mutex> lock = lock_slot(*slot);
         write_new(id, slot, [&] { store_->insert(initial); });
     }
 
@@ -355,7 +355,7 @@ private:
             return fired(*record);
         }
         Gate gate(*this, Gate::shared);
-        std::unique_lock<std::mutex> lock(slot->mutex);
+        std::unique_lock<std::mutex> lock = lock_slot(*slot);
         const StoredInstance initial = stored(in);
         std::vector<TransitionRecord> records;
         const TransitionRecord& record = transition(in, opening, actor, in.created_at_, records);
@@ -446,15 +446,13 @@ public:
     std::size_t size() const
     {
         if (store_) return static_cast<std::size_t>(store_->count(Lifecycle::id));
-        std::shared_lock<std::shared_mutex> lock(map_mutex_);
-        return slots_.size();
+        return resident_count_.load(std::memory_order_relaxed);
     }
 
     /// Number of instances in memory now.
     std::size_t resident() const
     {
-        std::shared_lock<std::shared_mutex> lock(map_mutex_);
-        return slots_.size();
+        return resident_count_.load(std::memory_order_relaxed);
     }
 
     /// Ids of the instances @p query asks for (its lifecycle is this engine's), sorted. With a
@@ -506,9 +504,10 @@ public:
         }
         std::vector<std::shared_ptr<Slot>> all;
         {
-            std::shared_lock<std::shared_mutex> lock(map_mutex_);
-            all.reserve(slots_.size());
-            for (const auto& entry : slots_) all.push_back(entry.second);
+            for (const Shard& shard : shards_) {
+                std::shared_lock<std::shared_mutex> lock(shard.mutex);
+                for (const auto& entry : shard.slots) all.push_back(entry.second);
+            }
         }
         for (const auto& slot : all) {
             std::lock_guard<std::mutex> lock(slot->mutex);
@@ -1004,8 +1003,20 @@ private:
     void discard(Locked& locked, const std::string& id) const
     {
         locked.slot->alive = false;
-        locked.lock.unlock();
+        if (locked.lock.owns_lock()) locked.lock.unlock();
         unpublish(id, locked.slot);
+    }
+
+    /// The lock of @p slot, for a call on the store path. A thread that holds the gate
+    /// exclusively (in a unit of work or purge) is the only one in the engine: it takes no
+    /// instance locks, which it would otherwise take while it holds the store's transaction
+    /// (against the gate, instance, store order the other calls keep).
+    std::unique_lock<std::mutex> lock_slot(Slot& slot) const
+    {
+        const auto& held = gates_held();
+        const bool alone = std::any_of(held.begin(), held.end(),
+                                       [&](const auto& g) { return g.first == this && g.second == Gate::exclusive; });
+        return alone ? std::unique_lock<std::mutex>(slot.mutex, std::defer_lock) : std::unique_lock<std::mutex>(slot.mutex);
     }
 
     /// Writes new instance @p id (@p slot, whose lock the caller holds) with @p write, as
@@ -1156,17 +1167,23 @@ private:
     /// Makes @p slot visible under @p id.
     void publish(const std::string& id, std::shared_ptr<Slot> slot) const
     {
-        std::unique_lock<std::shared_mutex> lock(map_mutex_);
-        if (!slots_.emplace(id, std::move(slot)).second) throw DuplicateInstance(std::string(Lifecycle::id), id);
+        Shard& shard = shard_of(id);
+        std::unique_lock<std::shared_mutex> lock(shard.mutex);
+        if (!shard.slots.emplace(id, std::move(slot)).second) throw DuplicateInstance(std::string(Lifecycle::id), id);
+        resident_count_.fetch_add(1, std::memory_order_relaxed);
     }
 
     /// Makes @p slot visible under @p id in place of any copy there (a stale one of an instance
     /// removed from the store behind this engine's back).
     void publish_replacing(const std::string& id, const std::shared_ptr<Slot>& slot) const
     {
-        std::unique_lock<std::shared_mutex> lock(map_mutex_);
-        auto [it, fresh] = slots_.emplace(id, slot);
-        if (fresh) return;
+        Shard& shard = shard_of(id);
+        std::unique_lock<std::shared_mutex> lock(shard.mutex);
+        auto [it, fresh] = shard.slots.emplace(id, slot);
+        if (fresh) {
+            resident_count_.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
         it->second->alive = false;
         it->second = slot;
     }
@@ -1175,16 +1192,20 @@ private:
     void unpublish(const std::string& id, Slot& slot)
     {
         slot.alive = false;
-        std::unique_lock<std::shared_mutex> lock(map_mutex_);
-        slots_.erase(id);
+        Shard& shard = shard_of(id);
+        std::unique_lock<std::shared_mutex> lock(shard.mutex);
+        resident_count_.fetch_sub(shard.slots.erase(id), std::memory_order_relaxed);
     }
 
     /// Removes @p slot from the map if it is still the one under @p id.
     void unpublish(const std::string& id, const std::shared_ptr<Slot>& slot) const
     {
-        std::unique_lock<std::shared_mutex> lock(map_mutex_);
-        auto it = slots_.find(id);
-        if (it != slots_.end() && it->second == slot) slots_.erase(it);
+        Shard& shard = shard_of(id);
+        std::unique_lock<std::shared_mutex> lock(shard.mutex);
+        auto it = shard.slots.find(id);
+        if (it == shard.slots.end() || it->second != slot) return;
+        shard.slots.erase(it);
+        resident_count_.fetch_sub(1, std::memory_order_relaxed);
     }
 
     /// Finds instance @p id and locks it. With a store (whose gate the caller holds): loads it if
@@ -1203,14 +1224,14 @@ private:
             const std::uint64_t epoch = current_epoch();
             std::shared_ptr<Slot> slot = find_resident(id);
             if (!slot) slot = load(id, epoch);
-            Locked locked{slot, std::unique_lock<std::mutex>(slot->mutex)};
+            Locked locked{slot, lock_slot(*slot)};
             if (!slot->alive) continue;  // dropped, evicted or replaced meanwhile: look again
             if (slot->verified_epoch != epoch) {
                 const auto stored_version = store_->version(Lifecycle::id, id);
                 if (!stored_version || *stored_version != slot->instance.version_) {
                     // Removed, or another process moved it on: this copy is out of date.
                     slot->alive = false;
-                    locked.lock.unlock();
+                    if (locked.lock.owns_lock()) locked.lock.unlock();
                     unpublish(id, slot);
                     if (!stored_version) throw InstanceNotFound(std::string(Lifecycle::id), id);
                     continue;
@@ -1250,9 +1271,10 @@ private:
 
     std::shared_ptr<Slot> find_resident(const std::string& id) const
     {
-        std::shared_lock<std::shared_mutex> lock(map_mutex_);
-        auto it = slots_.find(id);
-        return it == slots_.end() ? nullptr : it->second;
+        const Shard& shard = shard_of(id);
+        std::shared_lock<std::shared_mutex> lock(shard.mutex);
+        auto it = shard.slots.find(id);
+        return it == shard.slots.end() ? nullptr : it->second;
     }
 
     bool contains_resident(const std::string& id) const { return find_resident(id) != nullptr; }
@@ -1283,8 +1305,11 @@ private:
                                    "; restore it from a backup, and run `kimctl verify` to find other damage");
         slot->verified_epoch = epoch;
         evict_for_one_more();
-        std::unique_lock<std::shared_mutex> lock(map_mutex_);
-        return slots_.emplace(id, std::move(slot)).first->second;
+        Shard& shard = shard_of(id);
+        std::unique_lock<std::shared_mutex> lock(shard.mutex);
+        auto [it, fresh] = shard.slots.emplace(id, std::move(slot));
+        if (fresh) resident_count_.fetch_add(1, std::memory_order_relaxed);
+        return it->second;
     }
 
     /// Drops instance @p id from memory (the store keeps it).
@@ -1292,11 +1317,13 @@ private:
     {
         std::shared_ptr<Slot> slot;
         {
-            std::unique_lock<std::shared_mutex> lock(map_mutex_);
-            auto it = slots_.find(id);
-            if (it == slots_.end()) return;
+            Shard& shard = shard_of(id);
+            std::unique_lock<std::shared_mutex> lock(shard.mutex);
+            auto it = shard.slots.find(id);
+            if (it == shard.slots.end()) return;
             slot = std::move(it->second);
-            slots_.erase(it);
+            shard.slots.erase(it);
+            resident_count_.fetch_sub(1, std::memory_order_relaxed);
         }
         slot->alive = false;  // a holder of its lock sees it gone at its next acquire
     }
@@ -1305,21 +1332,30 @@ private:
     /// the limit is reached. An instance whose lock is held (a fire under way) is kept.
     void evict_for_one_more() const
     {
-        std::unique_lock<std::shared_mutex> lock(map_mutex_);
-        if (slots_.size() < options_.max_resident) return;
-        std::vector<std::pair<std::uint64_t, std::string>> by_use;
-        by_use.reserve(slots_.size());
-        for (const auto& [id, slot] : slots_) by_use.emplace_back(slot->used.load(std::memory_order_relaxed), id);
+        if (resident_count_.load(std::memory_order_relaxed) < options_.max_resident) return;
+        std::vector<std::unique_lock<std::shared_mutex>> locks;  // every shard, in order
+        for (const Shard& shard : shards_) locks.emplace_back(shard.mutex);
+        std::size_t size = 0;
+        for (const Shard& shard : shards_) size += shard.slots.size();
+        if (size < options_.max_resident) return;
+        std::vector<std::pair<std::uint64_t, const std::string*>> by_use;
+        by_use.reserve(size);
+        for (const Shard& shard : shards_)
+            for (const auto& [id, slot] : shard.slots) by_use.emplace_back(slot->used.load(std::memory_order_relaxed), &id);
         const std::size_t keep = options_.max_resident - std::max<std::size_t>(1, options_.max_resident / 10);
-        const std::size_t evict = slots_.size() - keep;
+        const std::size_t evict = size - keep;
         std::nth_element(by_use.begin(), by_use.begin() + static_cast<std::ptrdiff_t>(evict - 1), by_use.end());
-        for (std::size_t i = 0; i < evict; ++i) {
-            auto it = slots_.find(by_use[i].second);
+        std::vector<std::string> victims;
+        for (std::size_t i = 0; i < evict; ++i) victims.push_back(*by_use[i].second);
+        for (const std::string& id : victims) {
+            Shard& shard = shard_of(id);
+            auto it = shard.slots.find(id);
             const std::shared_ptr<Slot> victim = it->second;  // outlives the erase and the lock
             std::unique_lock<std::mutex> slot_lock(victim->mutex, std::try_to_lock);
             if (!slot_lock.owns_lock()) continue;  // in use: keep it
             victim->alive = false;
-            slots_.erase(it);
+            shard.slots.erase(it);
+            resident_count_.fetch_sub(1, std::memory_order_relaxed);
         }
     }
 
@@ -1592,9 +1628,18 @@ private:
     /// Without a store: the refusals logged (with one, the store keeps them).
     mutable std::mutex denials_mutex_;
     mutable std::vector<StoredDenial> memory_denials_;
-    mutable std::shared_mutex map_mutex_;
-    /// Instances in memory (all of them without a store; a cache of the store's with one).
-    mutable std::unordered_map<std::string, std::shared_ptr<Slot>> slots_;
+    /// Instances in memory (all of them without a store; a cache of the store's with one), in
+    /// shards by the id's hash, each with its own lock (on a cache line of its own), so that
+    /// threads on different instances seldom touch the same lock.
+    struct alignas(64) Shard {
+        mutable std::shared_mutex mutex;
+        std::unordered_map<std::string, std::shared_ptr<Slot>> slots;
+    };
+    static constexpr std::size_t shard_count = 16;
+    mutable std::array<Shard, shard_count> shards_;
+    Shard& shard_of(const std::string& id) const { return shards_[std::hash<std::string>{}(id) % shard_count]; }
+    /// How many instances are in memory, over all shards.
+    mutable std::atomic<std::size_t> resident_count_{0};
     mutable std::mutex observers_mutex_;
     std::shared_ptr<const std::vector<std::pair<std::size_t, Observer>>> observers_ =
         std::make_shared<const std::vector<std::pair<std::size_t, Observer>>>();

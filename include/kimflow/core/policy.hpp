@@ -104,11 +104,12 @@ public:
     /// allowed; none when a rule allows it. An actor without an id is always refused.
     std::optional<std::string> refusal(const Actor& actor, std::string_view what, const AccessTarget& target) const
     {
-        const std::string who = "'" + actor.id + "' (role '" + actor.role + "' of '" + actor.organization + "')";
         if (actor.id.empty()) return std::string("an actor without an id may do nothing; say who acts");
         for (const auto& rule : rules_)
             if (rule.covers(target.lifecycle, actor.role, what) && reaches(rule.scope, actor, target))
                 return std::nullopt;
+        // Built only for a refusal: a permitted action (every fire on a checked engine) allocates nothing.
+        const std::string who = "'" + actor.id + "' (role '" + actor.role + "' of '" + actor.organization + "')";
         std::string subject = std::string(target.lifecycle) +
                               (target.instance.empty() ? std::string("s") : " '" + std::string(target.instance) + "'");
         std::string allowed;
