@@ -156,8 +156,10 @@ struct TransitionNotice {
 /// A failed write drops the instance from memory, so that it is read back as stored.
 ///
 /// Thread safety: every member function may be called from several threads at once.
-/// Fires on different instances run in parallel; fires on the same instance are serialised
-/// by a lock per instance, so its versions and history stay gap-free. Observers run on the
+/// Fires on different instances run in parallel, with a store too (only the store's write is
+/// one at a time where the backend has one writer); a unit of work and purge() run alone on
+/// the engine. Fires on the same instance are serialised by a lock per instance, so its
+/// versions and history stay gap-free. Observers run on the
 /// firing thread while that instance's lock is held: they see transitions of one instance in
 /// order and should return quickly. An observer may fire on and read other instances, but must
 /// not touch the instance it is told about (the notice carries its data) nor call for_each(),
