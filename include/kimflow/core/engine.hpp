@@ -350,7 +350,7 @@ private:
                 record = &transition(in, opening, actor, in.created_at_, in.history_);
                 check(Event::id, in, actor);  // the opening event sets the owner
             } catch (...) {
-                unpublish(id, *slot);  // rejected: as if never created
+                unpublish(id, slot);  // rejected: as if never created
                 throw;
             }
             announce(slot, *record);
@@ -813,10 +813,8 @@ private:
                 engine_ = nullptr;
                 return;
             }
-            auto& held = gates_held();
-            const auto here = std::find_if(held.begin(), held.end(), [&](const auto& g) { return g.first == &engine; });
-            if (here != held.end()) {
-                if (mode == exclusive && here->second == shared)
+            if (const Mode* held = engine.gate_held()) {
+                if (mode == exclusive && *held == shared)
                     throw Error("a unit of work or a purge cannot start inside an observer, a visit or a for_each of "
                                 "the same engine; start it after that call returns");
                 engine_ = nullptr;  // held already by this thread
@@ -826,7 +824,7 @@ private:
                 engine.gate_.lock();
             else
                 engine.gate_.lock_shared();
-            held.emplace_back(&engine, mode);
+            gates_held().emplace_back(&engine, mode);
         }
         Gate(Gate&& other) noexcept : engine_(std::exchange(other.engine_, nullptr)), mode_(other.mode_) {}
         Gate(const Gate&) = delete;
@@ -857,6 +855,14 @@ private:
     {
         static thread_local std::vector<std::pair<const Engine*, typename Gate::Mode>> held;
         return held;
+    }
+
+    /// How this thread holds this engine's gate; null if it does not.
+    const typename Gate::Mode* gate_held() const
+    {
+        for (const auto& [engine, mode] : gates_held())
+            if (engine == this) return &mode;
+        return nullptr;
     }
 
     /// How often a fire is taken anew when another writer moved the instance on between its
@@ -1004,7 +1010,7 @@ private:
     /// store (a write failed), and the next use reads it back as stored.
     void discard(Locked& locked, const std::string& id) const
     {
-        locked.slot->alive = false;
+        locked.slot->alive = false;  // before the lock goes: a waiter must find it gone
         if (locked.lock.owns_lock()) locked.lock.unlock();
         unpublish(id, locked.slot);
     }
@@ -1015,9 +1021,8 @@ private:
     /// (against the gate, instance, store order the other calls keep).
     std::unique_lock<std::mutex> lock_slot(Slot& slot) const
     {
-        const auto& held = gates_held();
-        const bool alone = std::any_of(held.begin(), held.end(),
-                                       [&](const auto& g) { return g.first == this && g.second == Gate::exclusive; });
+        const typename Gate::Mode* held = gate_held();
+        const bool alone = held && *held == Gate::exclusive;
         return alone ? std::unique_lock<std::mutex>(slot.mutex, std::defer_lock) : std::unique_lock<std::mutex>(slot.mutex);
     }
 
@@ -1036,7 +1041,6 @@ private:
         try {
             scope.commit();
         } catch (...) {
-            slot->alive = false;
             unpublish(id, slot);
             throw;
         }
@@ -1190,18 +1194,11 @@ private:
         it->second = slot;
     }
 
-    /// Takes back a published slot whose lock the caller holds.
-    void unpublish(const std::string& id, Slot& slot)
-    {
-        slot.alive = false;
-        Shard& shard = shard_of(id);
-        std::unique_lock<std::shared_mutex> lock(shard.mutex);
-        resident_count_.fetch_sub(shard.slots.erase(id), std::memory_order_relaxed);
-    }
-
-    /// Removes @p slot from the map if it is still the one under @p id.
+    /// Takes back @p slot (it is gone for whoever gets its lock next) and removes it from the
+    /// map if it is still the one under @p id.
     void unpublish(const std::string& id, const std::shared_ptr<Slot>& slot) const
     {
+        slot->alive = false;
         Shard& shard = shard_of(id);
         std::unique_lock<std::shared_mutex> lock(shard.mutex);
         auto it = shard.slots.find(id);
@@ -1232,9 +1229,7 @@ private:
                 const auto stored_version = store_->version(Lifecycle::id, id);
                 if (!stored_version || *stored_version != slot->instance.version_) {
                     // Removed, or another process moved it on: this copy is out of date.
-                    slot->alive = false;
-                    if (locked.lock.owns_lock()) locked.lock.unlock();
-                    unpublish(id, slot);
+                    discard(locked, id);
                     if (!stored_version) throw InstanceNotFound(std::string(Lifecycle::id), id);
                     continue;
                 }
