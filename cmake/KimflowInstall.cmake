@@ -1,5 +1,5 @@
 # Install rules: headers, libkimflow (and libkimflow_c), kimctl, a CMake package
-# (find_package(kimflow 0.1) → kimflow::kimflow, kimflow::c, kimflow::kimctl) and pkg-config
+# (find_package(kimflow 0.2) → kimflow::kimflow, kimflow::msm, kimflow::c, kimflow::kimctl) and pkg-config
 # files (kimflow, kimflow-c). Included from the top-level CMakeLists.txt when KIMFLOW_INSTALL.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -9,7 +9,7 @@ set(KIMFLOW_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/kimflow"
 set(KIMFLOW_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
     CACHE STRING "Where kimflow's pkg-config files are installed, relative to the prefix")
 
-set(kimflow_installed_targets kimflow)
+set(kimflow_installed_targets kimflow kimflow_msm)
 if(TARGET kimflow_c)
     list(APPEND kimflow_installed_targets kimflow_c)
 endif()
@@ -45,20 +45,25 @@ install(FILES ${PROJECT_BINARY_DIR}/kimflowConfig.cmake ${PROJECT_BINARY_DIR}/ki
     COMPONENT kimflow_development)
 
 # pkg-config. kimflow's compile definitions must reach every translation unit that includes its
-# headers (MSM's MPL limits), so they are the Cflags; a static kimflow also needs SQLiteCpp,
-# which Debian installs without a .pc file: name its archive's folder.
+# headers, so they are the Cflags; a static kimflow also needs SQLiteCpp, which Debian installs
+# without a .pc file: name its archive's folder. (The MSM settings of kimflow::msm are for the
+# one unit that builds a host's own lifecycle model; README says which they are.)
 # The definitions of the targets kimflow's headers use travel too (date's HAS_STRING_VIEW and
 # ONLY_C_LOCALE): a consumer compiled without them would see other inline functions than the
 # library was built with.
-get_target_property(kimflow_definitions kimflow INTERFACE_COMPILE_DEFINITIONS)
-get_target_property(kimflow_interface_links kimflow INTERFACE_LINK_LIBRARIES)
-foreach(dependency IN LISTS kimflow_interface_links)
-    if(TARGET ${dependency})
-        get_target_property(dependency_definitions ${dependency} INTERFACE_COMPILE_DEFINITIONS)
-        if(dependency_definitions)
-            list(APPEND kimflow_definitions ${dependency_definitions})
-        endif()
+set(kimflow_definitions "")
+foreach(target kimflow cereal::cereal date::date nlohmann_json::nlohmann_json)
+    if(NOT TARGET ${target})
+        continue()
     endif()
+    get_target_property(target_definitions ${target} INTERFACE_COMPILE_DEFINITIONS)
+    foreach(definition IN LISTS target_definitions)
+        # A generator expression cannot be evaluated here (nlohmann_json's options are off by
+        # default); what is left are the plain definitions, such as date's.
+        if(definition AND NOT definition MATCHES "\\$<|NOTFOUND")
+            list(APPEND kimflow_definitions ${definition})
+        endif()
+    endforeach()
 endforeach()
 list(REMOVE_DUPLICATES kimflow_definitions)
 list(TRANSFORM kimflow_definitions PREPEND "-D")

@@ -34,14 +34,17 @@
 #include <utility>
 #include <vector>
 
+#include <kimflow/core/lifecycle.hpp>
+#include <kimflow/core/machine_states.hpp>
+#include <kimflow/core/verify.hpp>
 #include <kimflow/io/json.hpp>
 #include <kimflow/kim/follow_up.hpp>
-#include <kimflow/kim/lifecycle.hpp>
+#include <kimflow/kim/machine.hpp>
 #include <kimflow/kim/report.hpp>
 #include <kimflow/paper/deadlines.hpp>
-#include <kimflow/paper/lifecycle.hpp>
+#include <kimflow/paper/machine.hpp>
+#include <kimflow/store/codec.hpp>
 #include <kimflow/store/sqlite_store.hpp>
-#include <kimflow/store/verify.hpp>
 
 #include "fuzz_common.hpp"
 
@@ -217,10 +220,22 @@ struct Outcome {
     Fired fired{};
 };
 
+/// The engine a host uses for a built-in lifecycle.
+template <class Lifecycle>
+struct FaceOf;
+template <>
+struct FaceOf<paper::PaperLifecycle> {
+    using type = paper::PaperEngine;
+};
+template <>
+struct FaceOf<kim::CaseLifecycle> {
+    using type = kim::CaseEngine;
+};
+
 template <class Lifecycle>
 class Side {
 public:
-    using E = Engine<Lifecycle>;
+    using E = typename FaceOf<Lifecycle>::type;
     using Config = typename E::Config;
     using Data = typename E::Data;
     using Traits = LifecycleTraits<Lifecycle>;

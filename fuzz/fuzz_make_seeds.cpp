@@ -13,6 +13,7 @@
 
 #include <kimflow/kim/lifecycle.hpp>
 #include <kimflow/paper/lifecycle.hpp>
+#include <kimflow/store/codec.hpp>
 
 namespace {
 

@@ -27,8 +27,11 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include <kimflow/kim/lifecycle.hpp>
-#include <kimflow/paper/lifecycle.hpp>
+#include <kimflow/core/lifecycle.hpp>
+#include <kimflow/core/machine_states.hpp>
+#include <kimflow/kim/machine.hpp>
+#include <kimflow/paper/machine.hpp>
+#include <kimflow/store/codec.hpp>
 #include <kimflow/store/sqlite_store.hpp>
 
 #include "fuzz_common.hpp"

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "store/sha256.hpp"  // private to the library: the tests see src/
+#include <kimflow/default_policy.hpp>
 #include <kimflow/store/sqlite_store.hpp>
 
 #include "kim_fixture.hpp"
@@ -38,7 +39,7 @@ protected:
     void SetUp() override
     {
         EngineOptions options;
-        options.policy = std::make_shared<const Policy>(Policy::defaults());
+        options.policy = std::make_shared<const Policy>(default_policy());
         CaseEngine engine{CaseConfig{}, clock, std::make_shared<SqliteStore>(file.path()), options};
         for (const char* id : {"K-1", "K-2", "K-3"}) {
             open_case(engine, id, castrop_rauxel(), caritas);

@@ -17,12 +17,13 @@
 #include <gtest/gtest.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <kimflow/core/field_archive.hpp>
 #include <kimflow/core/text.hpp>
 #include <kimflow/io/json.hpp>
 #include <kimflow/io/oparl.hpp>
 #include <kimflow/store/codec.hpp>
 #include <kimflow/store/sqlite_store.hpp>
-#include <kimflow/store/verify.hpp>
+#include <kimflow/core/verify.hpp>
 
 #include "kim_fixture.hpp"
 #include "paper_fixture.hpp"

@@ -1,7 +1,7 @@
 // End-to-end tests of kimctl: the real binary against a temporary database, as a Verwaltung
 // clerk or a script would run it. Checks exit codes, stdout (tables and --json parsed back)
 // and stderr. Every command that touches a paper or a case acts as someone, under the default
-// policy (Policy::defaults()) unless a test gives its own.
+// policy (default_policy()) unless a test gives its own.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/stat.h>

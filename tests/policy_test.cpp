@@ -6,6 +6,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
+#include <kimflow/default_policy.hpp>
 #include <kimflow/core/policy.hpp>
 #include <kimflow/kim/report.hpp>
 #include <kimflow/store/sqlite_store.hpp>
@@ -57,7 +58,7 @@ TEST(Policy, OneOrganisationInThreeSpellingsIsOneOwnerAndOneRecipient)
     // it is written.
     auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-03-01T09:00:00Z"));
     EngineOptions options;
-    options.policy = std::make_shared<const Policy>(Policy::defaults());
+    options.policy = std::make_shared<const Policy>(default_policy());
     kim::CaseEngine cases(kim::CaseConfig{}, clock, nullptr, options);
     const Actor manager{"cm-aek-1", "case_manager", "ÄRZTEKAMMER WESTFALEN-LIPPE"};
     kim::open_case(cases, "K-1", opening("Ärztekammer Westfalen-Lippe"), manager);
@@ -101,7 +102,7 @@ TEST(Policy, AFileOfSchema2GetsItsOwnerKeysFoldedAsNow)
 
 TEST(Policy, DefaultsKeepEachTraegerInItsOwnLane)
 {
-    const Policy p = Policy::defaults();
+    const Policy p = default_policy();
     EXPECT_TRUE(p.permits(caritas_manager, "accept", a_case("caritas")));
     EXPECT_TRUE(p.permits(caritas_manager, action::read, a_case("caritas")));
     EXPECT_FALSE(p.permits(agora_manager, "accept", a_case("caritas")));
@@ -119,7 +120,7 @@ TEST(Policy, DefaultsKeepEachTraegerInItsOwnLane)
 
 TEST(Policy, DefaultsForPapersFollowTheRulesOfProcedure)
 {
-    const Policy p = Policy::defaults();
+    const Policy p = default_policy();
     const std::string linke_key = organization_key("Fraktion Die Linke");
     const AccessTarget linke_paper{"paper", "14/1923", linke_key};
     const Actor linke{"kretschmer", "fraktion", "Fraktion Die Linke"};
@@ -147,19 +148,19 @@ TEST(Policy, ActorWithoutIdMayDoNothing)
 
 TEST(Policy, RefusalSaysWhatWouldBeAllowed)
 {
-    const auto why = Policy::defaults().refusal(agora_manager, "accept", a_case("caritas"));
+    const auto why = default_policy().refusal(agora_manager, "accept", a_case("caritas"));
     ASSERT_TRUE(why);
     EXPECT_NE(why->find("cm-agora-7"), std::string::npos) << *why;
     EXPECT_NE(why->find("instances their organisation owns"), std::string::npos) << *why;
     EXPECT_NE(why->find("owned by 'caritas'"), std::string::npos) << *why;
-    const auto none = Policy::defaults().refusal(Actor{"x", "hausmeister", "rvr"}, "accept", a_case("caritas"));
+    const auto none = default_policy().refusal(Actor{"x", "hausmeister", "rvr"}, "accept", a_case("caritas"));
     ASSERT_TRUE(none);
     EXPECT_NE(none->find("no rule of the policy allows role 'hausmeister'"), std::string::npos) << *none;
 }
 
 TEST(Policy, TextRoundTripsAndBadLinesNameTheLine)
 {
-    const Policy p = Policy::defaults();
+    const Policy p = default_policy();
     EXPECT_EQ(Policy::parse(p.text()).text(), p.text());
     const Policy parsed = Policy::parse("# Träger only read\n\nallow case case_manager read owner  # comment\n");
     ASSERT_EQ(parsed.rules().size(), 1u);
@@ -182,7 +183,7 @@ protected:
     std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(parse_timestamp("2025-03-01T09:00:00Z"));
     EngineOptions options = [] {
         EngineOptions o;
-        o.policy = std::make_shared<const Policy>(Policy::defaults());
+        o.policy = std::make_shared<const Policy>(default_policy());
         return o;
     }();
     kim::CaseEngine engine{kim::CaseConfig{}, clock, nullptr, options};
@@ -312,7 +313,7 @@ TEST(PaperPolicy, FraktionenSubmitAndWithdrawTheirOwnAndOnlyTheVerwaltungAnswers
 {
     using namespace paper_test;
     EngineOptions o;
-    o.policy = std::make_shared<const Policy>(Policy::defaults());
+    o.policy = std::make_shared<const Policy>(default_policy());
     auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-01-06T09:00:00Z"));
     paper::PaperEngine engine{paper::PaperConfig{}, clock, nullptr, o};
     const Actor spd{"mueller", "fraktion", "SPD-Fraktion"};

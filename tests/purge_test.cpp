@@ -3,13 +3,15 @@
 // erased text is nowhere in the database's files afterwards.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
+#include <kimflow/default_policy.hpp>
 #include <kimflow/io/kim_report.hpp>
 #include <kimflow/store/sqlite_store.hpp>
-#include <kimflow/store/verify.hpp>
+#include <kimflow/core/verify.hpp>
 
 #include "kim_fixture.hpp"
 #include "temp_file.hpp"
@@ -35,7 +37,7 @@ protected:
     std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(parse_timestamp("2020-02-03T09:00:00Z"));
     EngineOptions options = [] {
         EngineOptions o;
-        o.policy = std::make_shared<const Policy>(Policy::defaults());
+        o.policy = std::make_shared<const Policy>(default_policy());
         return o;
     }();
     std::unique_ptr<CaseEngine> engine = make_engine();
@@ -220,10 +222,28 @@ TEST_F(PurgeTest, AnErasedEntryEditedAfterwardsIsCaught)
     EXPECT_NE(c.first_break->problem.find("after erasure"), std::string::npos) << c.first_break->problem;
 }
 
-TEST(PurgeInMemory, NeedsAStore)
+// An engine without a file keeps its cases in an InMemoryStore, which purges as a file does: the
+// same path, not a second one.
+TEST(PurgeInMemory, ErasesAsOnAFile)
 {
-    CaseEngine engine;
-    EXPECT_THROW(engine.purge(parse_timestamp("2026-01-01T00:00:00Z"), administrator), Error);
+    auto clock = std::make_shared<ManualClock>(parse_timestamp("2020-02-03T09:00:00Z"));
+    CaseEngine engine(CaseConfig{}, clock);
+    open_case(engine, "K-1", castrop_rauxel(), caritas);
+    engine.fire("K-1", GrantConsent{{kJobcenter}, kPurpose}, caritas);
+    engine.fire("K-1", Accept{}, caritas);
+    engine.fire("K-1", CompleteAssessment{}, caritas);
+    engine.fire("K-1", AddGoal{kGoal}, caritas);
+    clock->set(parse_timestamp("2020-06-15T10:00:00Z"));
+    engine.fire("K-1", Abort{ClosureReason::no_contact, kNote}, caritas);
+
+    EXPECT_TRUE(engine.purge(parse_timestamp("2025-12-31T23:59:59Z"), administrator).empty());
+    EXPECT_EQ(engine.purge(parse_timestamp("2026-01-01T00:00:00Z"), administrator), std::vector<std::string>{"K-1"});
+    const KimCase erased = engine.data("K-1");
+    EXPECT_EQ(erased.goals, std::vector<std::string>{""});
+    EXPECT_TRUE(erased.note.empty());
+    EXPECT_TRUE(erased.consent.purpose.empty());
+    for (const auto& r : engine.history("K-1")) EXPECT_EQ(r.payload.find(kMarker), std::string::npos) << r.payload;
+    EXPECT_TRUE(engine.store()->verify_chain().ok());
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// verify_instances (kimflow/store/verify.hpp) and SqliteStore's file checks: a sound store
+// verify_instances (kimflow/core/verify.hpp) and SqliteStore's file checks: a sound store
 // has no findings; each kind of damage a hand edit can cause is found and named.
 #include <gtest/gtest.h>
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -8,7 +8,7 @@
 #include "temp_file.hpp"
 
 #include <kimflow/store/sqlite_store.hpp>
-#include <kimflow/store/verify.hpp>
+#include <kimflow/core/verify.hpp>
 
 namespace {
 

@@ -3,6 +3,9 @@
 #include <memory>
 #include <vector>
 
+#include <kimflow/core/lifecycle.hpp>
+#include <kimflow/paper/machine.hpp>
+
 #include "common/samples.hpp"
 #include "common/suite.hpp"
 

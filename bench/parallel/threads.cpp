@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <kimflow/core/policy.hpp>
+#include <kimflow/default_policy.hpp>
 #include <kimflow/store/sqlite_store.hpp>
 
 #include "common/files.hpp"
@@ -35,7 +36,7 @@ void set_up(benchmark::State& state, bool on_sqlite)
     if (state.thread_index() != 0) return;  // the others wait at the loop until thread 0 is done
     shared = Shared{};
     EngineOptions options;
-    options.policy = std::make_shared<const Policy>(Policy::defaults());  // as a service checks it
+    options.policy = std::make_shared<const Policy>(default_policy());  // as a service checks it
     std::shared_ptr<Store> store;
     if (on_sqlite) {
         shared.dir = std::make_unique<bench::ScratchDir>();

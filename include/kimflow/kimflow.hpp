@@ -1,22 +1,26 @@
 /// @file
-/// kimflow's umbrella header: the engine, the built-in lifecycles, the store, and input and
-/// output (JSON, OParl, diagrams, reports). Include the single headers instead to compile less.
-/// The C ABI has its own header, kimflow/c/kimflow.h.
+/// kimflow's umbrella header: the engines of the built-in lifecycles, the stores, and input and
+/// output (JSON, OParl, diagrams, reports). It pulls in no Boost.MSM: the transition tables are
+/// compiled in the library. A lifecycle of the host's own adds core/msm_model.hpp in one
+/// translation unit (see core/engine.hpp). The C ABI has its own header, kimflow/c/kimflow.h.
 #pragma once
 
 #include "kimflow/core/actor.hpp"
 #include "kimflow/core/clock.hpp"
 #include "kimflow/core/engine.hpp"
+#include "kimflow/core/engine_core.hpp"
 #include "kimflow/core/error.hpp"
 #include "kimflow/core/field_archive.hpp"
 #include "kimflow/core/fields.hpp"
-#include "kimflow/core/lifecycle.hpp"
-#include "kimflow/core/machine.hpp"
+#include "kimflow/core/hooks.hpp"
+#include "kimflow/core/lifecycle_model.hpp"
 #include "kimflow/core/personal_data.hpp"
 #include "kimflow/core/policy.hpp"
 #include "kimflow/core/text.hpp"
 #include "kimflow/core/time.hpp"
 #include "kimflow/core/transition.hpp"
+#include "kimflow/core/verify.hpp"
+#include "kimflow/default_policy.hpp"
 #include "kimflow/io/diagram.hpp"
 #include "kimflow/io/json.hpp"
 #include "kimflow/io/kim_report.hpp"
@@ -32,9 +36,7 @@
 #include "kimflow/paper/lifecycle.hpp"
 #include "kimflow/paper/paper.hpp"
 #include "kimflow/paper/rules.hpp"
-#include "kimflow/store/codec.hpp"
-#include "kimflow/store/snapshot.hpp"
+#include "kimflow/store/memory_store.hpp"
 #include "kimflow/store/sqlite_store.hpp"
 #include "kimflow/store/store.hpp"
-#include "kimflow/store/verify.hpp"
 #include "kimflow/version.hpp"

@@ -21,6 +21,7 @@
 #include "kimflow/core/clock.hpp"
 #include "kimflow/core/error.hpp"
 #include "kimflow/core/policy.hpp"
+#include "kimflow/default_policy.hpp"
 #include "kimflow/core/text.hpp"
 #include "kimflow/io/json.hpp"
 #include "kimflow/kim/lifecycle.hpp"
@@ -207,7 +208,7 @@ EngineOptions engine_options(const nlohmann::json& options)
             if (!value.is_string())
                 throw BadArgument("options: 'policy' must be \"default\" or the text of a policy file");
             const std::string text = value.get<std::string>();
-            engine.policy = std::make_shared<const Policy>(text == "default" ? Policy::defaults() : Policy::parse(text));
+            engine.policy = std::make_shared<const Policy>(text == "default" ? default_policy() : Policy::parse(text));
         } else if (key == "max_resident") {
             if (!value.is_number_integer() || value.get<long long>() < 1)
                 throw BadArgument("options: 'max_resident' must be a whole number of at least 1");
@@ -381,7 +382,7 @@ kimflow_status kimflow_paper_create(kimflow_db* db, const char* paper, const kim
         handle->papers->create(id, std::move(data), who, CreateOptions{recorded_at(*handle)});
         // Not read back: another thread may fire in between, and a failed read would report
         // a failure for a paper that was created.
-        static const std::string initial(LifecycleTraits<paper::PaperLifecycle>::initial_states().front());
+        static const std::string initial(model_of<paper::PaperLifecycle>().initial_states().front());
         nlohmann::json j{{"lifecycle", std::string(paper::PaperLifecycle::id)},
                          {"id", id},
                          {"state", initial},

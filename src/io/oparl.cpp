@@ -1023,8 +1023,6 @@ json as_list(const Export& exported)
 
 ImportResult import_papers(PaperEngine& engine, const std::vector<ImportSource>& sources, const Actor& actor)
 {
-    if (!engine.store())
-        throw Error("import_papers needs an engine with a store, so that it can import all papers or none");
     // 1. Read and check everything, and plan every paper, before anything changes.
     Catalog catalog;
     for (const auto& source : sources) catalog.add_source(source);

@@ -1,5 +1,22 @@
-// The KIM case engine's members, compiled once here: the case machine's 46-row table is the
-// heaviest MSM instantiation of the library.
+// The case engine's members, compiled once here, and the rules the default policy has for
+// cases.
 #include "kimflow/kim/lifecycle.hpp"
 
 template class kimflow::Engine<kimflow::kim::CaseLifecycle>;
+
+namespace kimflow::kim {
+
+std::vector<PolicyRule> default_policy_rules()
+{
+    return {
+        {"case", "case_manager", {"*"}, Scope::owner},
+        {"case", "kreis_coordinator", {"read", "assign", "erase"}, Scope::overseer},
+    };
+}
+
+Fired open_case(CaseEngine& engine, const std::string& id, const Open& open, const Actor& actor, KimCase data)
+{
+    return engine.create(id, std::move(data), actor, open);
+}
+
+}  // namespace kimflow::kim

@@ -69,7 +69,7 @@ kimflow::Actor Context::actor() const
 std::shared_ptr<const kimflow::Policy> Context::policy()
 {
     if (policy_) return policy_;
-    if (options_.policy.empty()) return policy_ = std::make_shared<const kimflow::Policy>(kimflow::Policy::defaults());
+    if (options_.policy.empty()) return policy_ = std::make_shared<const kimflow::Policy>(kimflow::default_policy());
     std::ifstream in(options_.policy, std::ios::binary);
     if (!in) throw UsageError("cannot read the policy file '" + options_.policy + "'; check the path");
     std::ostringstream text;

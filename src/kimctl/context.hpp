@@ -12,6 +12,7 @@
 
 #include <kimflow/core/clock.hpp>
 #include <kimflow/core/policy.hpp>
+#include <kimflow/default_policy.hpp>
 #include <kimflow/kim/lifecycle.hpp>
 #include <kimflow/paper/lifecycle.hpp>
 #include <kimflow/store/sqlite_store.hpp>
@@ -60,7 +61,7 @@ struct Options {
     std::string actor;
     std::string role;
     std::string organization;
-    /// The policy file; empty: Policy::defaults().
+    /// The policy file; empty: default_policy().
     std::string policy;
     /// The configuration file read, if any (named in messages).
     std::string config;
@@ -85,7 +86,7 @@ public:
     /// --as / --role / --org, or the configuration file's `as`, `role`, `org`.
     /// @throws UsageError if neither says who acts, or in which role
     kimflow::Actor actor() const;
-    /// The policy every engine checks: the policy file's, or Policy::defaults().
+    /// The policy every engine checks: the policy file's, or default_policy().
     /// @throws UsageError if the policy file cannot be read or is malformed
     std::shared_ptr<const kimflow::Policy> policy();
 

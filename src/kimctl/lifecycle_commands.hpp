@@ -125,7 +125,7 @@ void fire(Context& ctx, kimflow::Engine<Lifecycle>& engine, const std::string& i
 template <class Lifecycle>
 void events(Context& ctx)
 {
-    const auto events = kimflow::LifecycleTraits<Lifecycle>::events();
+    const auto events = kimflow::Engine<Lifecycle>::events();
     if (ctx.json()) {
         nlohmann::json j = nlohmann::json::array();
         for (const auto& e : events) {

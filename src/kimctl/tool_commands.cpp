@@ -12,7 +12,7 @@
 
 #include <kimflow/io/diagram.hpp>
 #include <kimflow/io/oparl.hpp>
-#include <kimflow/store/verify.hpp>
+#include <kimflow/core/verify.hpp>
 
 #include "commands.hpp"
 

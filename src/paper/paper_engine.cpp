@@ -1,21 +1,24 @@
-// The paper engine's members, compiled once here so that hosts do not instantiate the
-// paper lifecycle's MSM dispatch tables in every translation unit.
-#include "kimflow/paper/deadlines.hpp"
+// The paper engine's members, compiled once here, and the rules the default policy has for
+// papers.
 #include "kimflow/paper/lifecycle.hpp"
+
+template class kimflow::Engine<kimflow::paper::PaperLifecycle>;
 
 namespace kimflow::paper {
 
-StoreKeys PaperLifecycle::store_keys(const Paper& p, std::string_view state, const PaperConfig& config)
+std::vector<PolicyRule> default_policy_rules()
 {
-    StoreKeys keys{std::nullopt, p.originator, p.body};
-    const bool waiting = state == state::Submitted::id || state == state::OnAgenda::id;
-    if (waiting && !p.answered_at) keys.due = answer_due(p, config);
-    if (state == state::OnAgenda::id)
-        if (const Consultation* c = p.current(); c && c->meeting_date && (!keys.due || *c->meeting_date < *keys.due))
-            keys.due = c->meeting_date;
-    return keys;
+    return {
+        {"paper", "fraktion", {"create", "submit", "withdraw"}, Scope::owner},
+        {"paper", "verwaltung", {"create", "submit", "withdraw"}, Scope::owner},
+        {"paper", "verwaltung", {"answer", "complete"}, Scope::any},
+        {"paper",
+         "sitzungsdienst",
+         {"create", "schedule", "acknowledge", "recommend", "decide", "reject", "postpone", "refer"},
+         Scope::any},
+        {"paper", "*", {"read"}, Scope::any},
+        {"paper", "importer", {"*"}, Scope::any},
+    };
 }
 
 }  // namespace kimflow::paper
-
-template class kimflow::Engine<kimflow::paper::PaperLifecycle>;

@@ -3,6 +3,7 @@
 // kimflow_compile_fail_misspelt_hook builds it and expects the compiler to name the hook.
 #include <kimflow/core/engine.hpp>
 #include <kimflow/core/machine.hpp>
+#include <kimflow/core/msm_model.hpp>
 
 #include <boost/mpl/vector.hpp>
 #include <boost/msm/front/functor_row.hpp>
@@ -41,6 +42,7 @@ struct Lifecycle {
     using Definition = Machine;
     using Data = Akte;
     using Config = kimflow::NoConfig;
+    using Events = kimflow::EventList<Close>;
     static constexpr bool personal_data = true;
     static constexpr kimflow::Retention retention{10};
     static std::optional<kimflow::Timestamp> ended_at(const Akte&, std::string_view) { return std::nullopt; }

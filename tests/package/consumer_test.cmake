@@ -96,12 +96,24 @@ foreach(request 0.3 0.1)
     message(STATUS "  ok: find_package(kimflow ${request}) refuses the 0.2 package")
 endforeach()
 
+# A host with a lifecycle of its own: tests/host/own_lifecycle.cpp against the package, its
+# model built with kimflow::msm (Boost.MSM's headers and kimflow's settings for machines).
+run(COMMAND ${CMAKE_COMMAND} -S ${KIMFLOW_SOURCE_DIR}/tests/package/own_lifecycle -B ${WORK_DIR}/own_lifecycle
+    ${toolchain_args} -D CMAKE_PREFIX_PATH=${prefix} -D KIMFLOW_SOURCE_DIR=${KIMFLOW_SOURCE_DIR})
+run(COMMAND ${CMAKE_COMMAND} --build ${WORK_DIR}/own_lifecycle)
+run(COMMAND ${WORK_DIR}/own_lifecycle/own_lifecycle OUTPUT out)
+expect("${out}" "state: answered, version 2" "find_package: a host lifecycle on kimflow::msm")
+
 # 3. pkg-config: the flags alone build a C++ program against libkimflow and a C program
-# against libkimflow_c. The MSM definitions must be among the C++ flags.
+# against libkimflow_c. The definitions the library was built with for the headers it includes
+# (date's) are among the C++ flags; Boost.MSM's are not, as nothing a host includes needs them.
 find_program(PKG_CONFIG NAMES pkg-config pkgconf REQUIRED)
 set(pc_env PKG_CONFIG_PATH=${pc_dir})
 run(COMMAND ${PKG_CONFIG} --cflags kimflow ENV ${pc_env} OUTPUT cflags)
-expect("${cflags}" "-DBOOST_MPL_LIMIT_VECTOR_SIZE=50" "pkg-config: kimflow's Cflags carry the MPL limits")
+expect("${cflags}" "-DONLY_C_LOCALE=1" "pkg-config: kimflow's Cflags carry date's definitions")
+if(cflags MATCHES "BOOST_|NOTFOUND|\\$<")
+    message(FATAL_ERROR "pkg-config: kimflow's Cflags carry what a host does not need: ${cflags}")
+endif()
 run(COMMAND ${PKG_CONFIG} --libs kimflow ENV ${pc_env} OUTPUT libs)
 run(COMMAND ${PKG_CONFIG} --cflags --libs kimflow-c ENV ${pc_env} OUTPUT c_flags)
 separate_arguments(cflags UNIX_COMMAND "${cflags}")

@@ -8,9 +8,10 @@
 /// @code
 /// struct CaseLifecycle {
 ///     …
+///     using Events = EventList<Open, Accept, …>;                  // every event of the table
 ///     static StoreKeys store_keys(const KimCase&, std::string_view state, const CaseConfig&);
 ///     static void validate(const KimCase&);                       // throw InvalidData
-///     static std::string stored_inconsistency(const KimCase&, const std::vector<std::string>& states);
+///     static std::optional<std::string> stored_inconsistency(const KimCase&, const std::vector<std::string>& states);
 ///     static constexpr bool personal_data = true;                 // then all three below
 ///     static constexpr Retention retention{5};
 ///     static std::optional<Timestamp> ended_at(const KimCase&, std::string_view state);
@@ -20,6 +21,7 @@
 /// @endcode
 #pragma once
 
+#include <cstddef>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -52,8 +54,25 @@ struct Retention {
     int calendar_years = 5;
 };
 
+/// The events of a lifecycle, as its description lists them (`using Events = EventList<…>`):
+/// what a typed fire takes, known without the transition table. The translation unit that
+/// builds the lifecycle's model checks that they are exactly the table's events.
+template <class... Events>
+struct EventList {
+    /// Whether @p E is one of them.
+    template <class E>
+    static constexpr bool contains = (std::is_same_v<E, Events> || ...);
+    /// How many there are.
+    static constexpr std::size_t size = sizeof...(Events);
+};
+
 /// Which hooks a lifecycle @p L declares (see the file comment).
 namespace hooks {
+
+template <class L, class = void>
+struct has_event_list : std::false_type {};
+template <class L>
+struct has_event_list<L, std::void_t<typename L::Events>> : std::true_type {};
 
 template <class L, class = void>
 struct has_store_keys : std::false_type {};

@@ -1,5 +1,7 @@
 /// @file
-/// What the engine knows of a lifecycle, read from its MSM transition table.
+/// What is read off a lifecycle's MSM transition table (LifecycleTraits): for the model that
+/// msm_model.hpp builds, and for tests of the tables. Hosts that only run engines need not
+/// include it.
 ///
 /// A Lifecycle is a small description struct:
 /// @code
@@ -8,6 +10,7 @@
 ///     using Definition = ComplaintMachine;                 // MSM functor front-end, derived from MachineDef
 ///     using Data = Complaint;                              // instance data (Definition::data_type)
 ///     using Config = NoConfig;                             // configuration (Definition::config_type)
+///     using Events = EventList<File, Review, Resolve>;     // every event of the table
 ///     static void validate(const Complaint&);              // optional: throw InvalidData for bad data
 ///     static constexpr int main_region = 0;                // optional: the region that is the phase
 /// };
@@ -29,6 +32,7 @@
 #include <boost/msm/back/state_machine.hpp>
 
 #include "kimflow/core/field_archive.hpp"
+#include "kimflow/core/lifecycle_model.hpp"
 #include "kimflow/core/machine.hpp"
 
 namespace kimflow {
@@ -62,30 +66,6 @@ struct activates_deferred_events : std::false_type {};
 template <class D>
 struct activates_deferred_events<D, std::void_t<typename D::activate_deferred_events>> : std::true_type {};
 }  // namespace detail
-
-/// One row of a lifecycle's transition table, by stable ids.
-struct TransitionInfo {
-    /// Source state.
-    std::string_view from;
-    /// The event's id.
-    std::string_view event;
-    /// Target state; equal to `from` for an internal transition.
-    std::string_view to;
-    /// True for an internal transition (no state change; MSM `Row<S, E, none, …>`).
-    bool internal = false;
-    /// The guard's label ("" when unguarded), e.g. "Anfrage" or "waited in submitted".
-    std::string guard{};
-};
-
-/// An event of a lifecycle: its id, its payload fields, and the states it may fire in.
-struct EventInfo {
-    /// The event's stable id.
-    std::string_view id;
-    /// Its payload fields, in the order its serialize() names them.
-    std::vector<FieldInfo> fields;
-    /// The states with a row for it, in table order (its guards may still refuse).
-    std::vector<std::string_view> from;
-};
 
 /// Everything the engine derives from a Lifecycle's MSM definition.
 template <class Lifecycle>

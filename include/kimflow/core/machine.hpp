@@ -8,11 +8,11 @@
 /// integer state id, is what kimflow stores and shows.
 #pragma once
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
-
-#include <algorithm>
 
 #include <boost/msm/back/metafunctions.hpp>
 #include <boost/msm/front/completion_event.hpp>
@@ -98,8 +98,8 @@ struct MachineDef : boost::msm::front::state_machine_def<Derived> {
 /// Base of a guard that decides from the instance alone (its data and configuration), not
 /// from the event's payload. The engine also evaluates it to list the events allowed now.
 /// The derived guard provides `static std::string label()` (for diagrams) and
-/// `template <class Fsm> static std::string refuse(const Fsm&)`: empty to allow, otherwise
-/// the reason, as a sentence saying what is needed.
+/// `template <class Fsm> static std::optional<std::string> refuse(const Fsm&)`: none to allow,
+/// otherwise the reason, as a sentence saying what is needed.
 template <class Derived>
 struct StateGuard {
     /// MSM's guard call: asks `Derived::refuse`; a refusal's reason is kept in the fire
@@ -107,22 +107,22 @@ struct StateGuard {
     template <class Event, class Fsm, class Source, class Target>
     bool operator()(const Event&, Fsm& fsm, Source&, Target&) const
     {
-        std::string why = Derived::refuse(fsm);
-        if (why.empty()) return true;
-        if (fsm.context->refusal.empty()) fsm.context->refusal = std::move(why);
+        std::optional<std::string> why = Derived::refuse(fsm);
+        if (!why) return true;
+        if (fsm.context->refusal.empty()) fsm.context->refusal = std::move(*why);
         return false;
     }
     /// Whether the guard allows the transition as the instance is now.
     template <class Fsm>
     static bool allows(const Fsm& fsm)
     {
-        return Derived::refuse(fsm).empty();
+        return !Derived::refuse(fsm);
     }
 };
 
 /// Base of a guard that needs the event's payload. The derived guard provides
 /// `static std::string label()` and
-/// `template <class Fsm, class Event> static std::string refuse(const Fsm&, const Event&)`.
+/// `template <class Fsm, class Event> static std::optional<std::string> refuse(const Fsm&, const Event&)`.
 /// It is not evaluated when listing allowed events (there is no payload then).
 template <class Derived>
 struct PayloadGuard {
@@ -131,9 +131,9 @@ struct PayloadGuard {
     template <class Event, class Fsm, class Source, class Target>
     bool operator()(const Event& event, Fsm& fsm, Source&, Target&) const
     {
-        std::string why = Derived::refuse(fsm, event);
-        if (why.empty()) return true;
-        if (fsm.context->refusal.empty()) fsm.context->refusal = std::move(why);
+        std::optional<std::string> why = Derived::refuse(fsm, event);
+        if (!why) return true;
+        if (fsm.context->refusal.empty()) fsm.context->refusal = std::move(*why);
         return false;
     }
 };

@@ -7,8 +7,9 @@
 /// lifecycle, a role, actions (event ids, or `create`, `read`, `erase`, `purge`) and a scope:
 /// any instance, only instances the actor's organisation owns (a case of their Träger, a paper
 /// of their Fraktion), or only instances their organisation oversees (the cases of their Kreis).
-/// Policy::defaults() is the table in the README; a host builds its own with allow() or reads
-/// one from text with Policy::parse().
+/// kimflow::default_policy() (default_policy.hpp) is the table in the README, made of the rules
+/// each built-in lifecycle ships; a host builds its own with allow() or reads one from text with
+/// Policy::parse().
 #pragma once
 
 #include <algorithm>
@@ -143,36 +144,6 @@ public:
             if (rule.covers(lifecycle, actor.role, what) && std::find(out.begin(), out.end(), rule.scope) == out.end())
                 out.push_back(rule.scope);
         return out;
-    }
-
-    /// The policy kimflow ships, documented as a table in the README:
-    ///
-    /// | lifecycle | role | may | on |
-    /// |---|---|---|---|
-    /// | paper | `fraktion` | create, submit, withdraw | its own papers |
-    /// | paper | `verwaltung` | create, submit, withdraw | its own papers |
-    /// | paper | `verwaltung` | answer, complete | every paper |
-    /// | paper | `sitzungsdienst` | create, schedule, acknowledge, recommend, decide, reject, postpone, refer | every paper |
-    /// | paper | every role | read | every paper (public records) |
-    /// | paper | `importer` | everything | every paper (a job that replays the council's OParl data) |
-    /// | case | `case_manager` | everything (every event, create, read, erase) | the cases of its Träger |
-    /// | case | `kreis_coordinator` | read, assign, erase | the cases of its Kreis |
-    /// | every lifecycle | `administrator` | purge | everything |
-    static Policy defaults()
-    {
-        Policy p;
-        p.allow("paper", "fraktion", {"create", "submit", "withdraw"}, Scope::owner)
-            .allow("paper", "verwaltung", {"create", "submit", "withdraw"}, Scope::owner)
-            .allow("paper", "verwaltung", {"answer", "complete"}, Scope::any)
-            .allow("paper", "sitzungsdienst",
-                   {"create", "schedule", "acknowledge", "recommend", "decide", "reject", "postpone", "refer"},
-                   Scope::any)
-            .allow("paper", "*", {"read"}, Scope::any)
-            .allow("paper", "importer", {"*"}, Scope::any)
-            .allow("case", "case_manager", {"*"}, Scope::owner)
-            .allow("case", "kreis_coordinator", {"read", "assign", "erase"}, Scope::overseer)
-            .allow("*", "administrator", {"purge"}, Scope::any);
-        return p;
     }
 
     /// Reads a policy from text, one rule a line:

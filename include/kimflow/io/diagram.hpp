@@ -1,14 +1,16 @@
 /// @file
-/// Lifecycle diagrams in Graphviz DOT and Mermaid `stateDiagram-v2`, generated from the MSM
-/// transition table itself, so a diagram can never disagree with the machine.
+/// Lifecycle diagrams in Graphviz DOT and Mermaid `stateDiagram-v2`, generated from the
+/// lifecycle's transition table itself (its LifecycleModel), so a diagram can never disagree
+/// with the machine.
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "kimflow/core/lifecycle.hpp"
+#include "kimflow/core/lifecycle_model.hpp"
 
 namespace kimflow {
 
@@ -35,115 +37,25 @@ struct LifecycleGraph {
     }
 };
 
+/// The graph of the lifecycle @p model describes.
+LifecycleGraph lifecycle_graph(const LifecycleModel& model);
+
 /// The graph of lifecycle @p Lifecycle.
 template <class Lifecycle>
 LifecycleGraph lifecycle_graph()
 {
-    using Traits = LifecycleTraits<Lifecycle>;
-    LifecycleGraph g{Lifecycle::id, Traits::initial_states(), Traits::states(), {}, Traits::transitions(), {}};
-    // Regions: what each initial state reaches through the table (rows never cross regions).
-    g.region_of.assign(g.states.size(), 0);
-    for (std::size_t r = 0; r < g.initial.size(); ++r) {
-        std::vector<std::string_view> todo{g.initial[r]};
-        std::vector<bool> seen(g.states.size(), false);
-        while (!todo.empty()) {
-            const auto s = todo.back();
-            todo.pop_back();
-            const auto index = static_cast<std::size_t>(std::find(g.states.begin(), g.states.end(), s) - g.states.begin());
-            if (seen[index]) continue;
-            seen[index] = true;
-            g.region_of[index] = r;
-            for (const auto& t : g.transitions)
-                if (t.from == s) todo.push_back(t.to);
-        }
-    }
-    for (auto s : g.states) {
-        bool leaves = std::any_of(g.transitions.begin(), g.transitions.end(),
-                                  [&](const TransitionInfo& t) { return t.from == s && !t.internal; });
-        if (!leaves) g.final_states.push_back(s);
-    }
-    return g;
+    return lifecycle_graph(model_of<Lifecycle>());
 }
-
-namespace detail {
-inline std::string edge_label(const TransitionInfo& t)
-{
-    std::string label(t.event);
-    if (!t.guard.empty()) label += " [" + t.guard + "]";
-    return label;
-}
-inline std::string dot_quoted(std::string_view text)
-{
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
-}  // namespace detail
 
 /// Graphviz DOT of @p graph: rounded boxes for states, a point for the start, double borders
 /// for final states, dashed self-loops for internal transitions; with several regions, each
 /// region is a cluster.
-inline std::string to_dot(const LifecycleGraph& graph)
-{
-    std::string out = "digraph " + detail::dot_quoted(graph.id) + " {\n";
-    out += "  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
-           "  edge [fontname=\"Helvetica\", fontsize=10];\n";
-    const bool clusters = graph.initial.size() > 1;
-    for (std::size_t r = 0; r < graph.initial.size(); ++r) {
-        const std::string indent = clusters ? "    " : "  ";
-        if (clusters)
-            out += "  subgraph \"cluster_region" + std::to_string(r) + "\" {\n    label=\"region " +
-                   std::to_string(r) + "\";\n    style=dashed;\n";
-        const std::string start = "\"__start" + std::to_string(r) + "\"";
-        out += indent + start + " [shape=point, label=\"\"];\n";
-        for (std::size_t i = 0; i < graph.states.size(); ++i) {
-            if (graph.region_of[i] != r) continue;
-            const auto s = graph.states[i];
-            out += indent + detail::dot_quoted(s);
-            if (std::find(graph.final_states.begin(), graph.final_states.end(), s) != graph.final_states.end())
-                out += " [peripheries=2]";
-            out += ";\n";
-        }
-        if (clusters) out += "  }\n";
-        out += "  " + start + " -> " + detail::dot_quoted(graph.initial[r]) + ";\n";
-    }
-    for (const auto& t : graph.transitions) {
-        out += "  " + detail::dot_quoted(t.from) + " -> " + detail::dot_quoted(t.to) +
-               " [label=" + detail::dot_quoted(detail::edge_label(t)) + (t.internal ? ", style=dashed" : "") + "];\n";
-    }
-    return out + "}\n";
-}
+std::string to_dot(const LifecycleGraph& graph);
 
 /// Mermaid `stateDiagram-v2` of @p graph; internal transitions are marked "(internal)". With
 /// several regions the lifecycle is one composite state whose regions are separated by `--`.
 /// State ids are written as they are: keep them to letters, digits and underscores.
-inline std::string to_mermaid(const LifecycleGraph& graph)
-{
-    std::string out = "stateDiagram-v2\n";
-    const bool regions = graph.initial.size() > 1;
-    const std::string indent = regions ? "        " : "    ";
-    if (regions) out += "    state " + std::string(graph.id) + "_lifecycle {\n";
-    for (std::size_t r = 0; r < graph.initial.size(); ++r) {
-        if (r > 0) out += "        --\n";
-        out += indent + "[*] --> " + std::string(graph.initial[r]) + "\n";
-        for (const auto& t : graph.transitions) {
-            if (graph.region(t.from) != r) continue;
-            // Mermaid ends a label at a colon or a semicolon: keep the label free of them.
-            std::string label = detail::edge_label(t);
-            std::replace(label.begin(), label.end(), ':', ' ');
-            std::replace(label.begin(), label.end(), ';', ',');
-            out += indent + std::string(t.from) + " --> " + std::string(t.to) + " : " + label +
-                   (t.internal ? " (internal)" : "") + "\n";
-        }
-        for (auto s : graph.final_states)
-            if (graph.region(s) == r) out += indent + std::string(s) + " --> [*]\n";
-    }
-    if (regions) out += "    }\n";
-    return out;
-}
+std::string to_mermaid(const LifecycleGraph& graph);
 
 /// DOT of lifecycle @p Lifecycle.
 template <class Lifecycle>

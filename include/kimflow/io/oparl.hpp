@@ -194,16 +194,15 @@ struct ImportResult {
 ///
 /// All or nothing: every source is read and checked first, then all papers go in one unit of
 /// work; on any error nothing is changed. Importing the same objects again changes nothing.
-/// @param engine  an engine with a store (for the unit of work); its clock says what "now" is
-///                for objects that give no time (the clock is read, never moved)
+/// @param engine  the engine to import into; its clock says what "now" is for objects that give
+///                no time (the clock is read, never moved)
 /// @param sources the files to read, all of them checked before anything is imported
 /// @param actor   who imports (e.g. an `importer` role the policy allows everything on papers)
 /// @throws ImportError for malformed JSON, objects of the wrong type, or fields that cannot
 ///         be read, for an existing paper whose history the data contradicts, and when the
 ///         replay does not reach the `kimflow:state` the data states;
 ///         EventRejected (GuardRejected, EventNotAllowed) if the data contradicts the
-///         lifecycle, its message naming the file and paper;
-///         Error if @p engine has no store
+///         lifecycle, its message naming the file and paper
 ImportResult import_papers(paper::PaperEngine& engine, const std::vector<ImportSource>& sources, const Actor& actor);
 
 }  // namespace kimflow::oparl

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -118,89 +119,20 @@ struct Report {
 /// The figures of one case for the period [from, to].
 /// Phases at the end of the period come from the case's phase changes; Kommune and Träger are
 /// the case's current ones.
-inline Figures case_figures(const KimCase& c, Date from, Date to)
-{
-    Figures f;
-    const Timestamp begin = start_of(from), end = start_of(to + date::days{1});
-    auto in_period = [&](Timestamp t) { return t >= begin && t < end; };
-
-    if (c.opened_at() && in_period(*c.opened_at())) ++f.opened;
-    std::optional<Timestamp> last_intake;
-    const PhaseChange* at_end = nullptr;
-    for (const PhaseChange& p : c.phases) {
-        if (p.at >= end) break;
-        at_end = &p;
-        if (p.phase == state::Intake::id) last_intake = p.at;
-        if (!in_period(p.at)) continue;
-        const ClosureReason reason = p.reason.value_or(ClosureReason::other);
-        if (p.phase == state::Closed::id) {
-            ++f.closed_by_reason[reason];
-            if (last_intake) f.days_to_closure.push_back(days_between(date_of(*last_intake), date_of(p.at)));
-        } else if (p.phase == state::Aborted::id) {
-            ++f.aborted_by_reason[reason];
-        }
-    }
-    const bool active_at_end =
-        at_end && at_end->phase != state::Closed::id && at_end->phase != state::Aborted::id;
-    if (active_at_end) {
-        ++f.active_by_phase[at_end->phase];
-        const FollowUp* latest = nullptr;
-        for (const FollowUp& fu : c.follow_ups)
-            if (fu.set_at < end) latest = &fu;
-        if (latest && latest->date < to) ++f.follow_ups_overdue;
-    }
-    for (const Referral& r : c.referrals)
-        if (in_period(r.at)) ++f.referrals_by_rechtskreis[r.rechtskreis];
-    return f;
-}
+Figures case_figures(const KimCase& c, Date from, Date to);
 
 /// The report over @p cases for [from, to]. Groups are sorted by name; a case counts in its
 /// Kommune's and its Träger's group and once in the total.
 /// @throws InvalidData if @p to is before @p from
-template <class Cases>
-Report make_report(const Cases& cases, Date from, Date to)
-{
-    if (to < from)
-        throw InvalidData("the report period ends (" + format_date(to) + ") before it begins (" + format_date(from) +
-                          "); swap from and to");
-    Report report{from, to, {}, {}, {}};
-    std::map<std::string, Figures> kommunen, traeger;
-    for (const KimCase& c : cases) {
-        const Figures f = case_figures(c, from, to);
-        kommunen[c.kommune].add(f);
-        traeger[c.traeger].add(f);
-        report.total.add(f);
-    }
-    for (auto& [name, f] : kommunen) report.by_kommune.push_back({name, std::move(f)});
-    for (auto& [name, f] : traeger) report.by_traeger.push_back({name, std::move(f)});
-    return report;
-}
+Report make_report(const std::vector<KimCase>& cases, Date from, Date to);
 
 /// The report over every case of @p engine (or those @p include accepts) for [from, to].
-template <class Predicate>
-Report make_report(const CaseEngine& engine, Date from, Date to, Predicate include)
-{
-    std::vector<KimCase> cases;
-    engine.for_each([&](const Instance<CaseLifecycle>& in) {
-        if (include(in.data())) cases.push_back(in.data());
-    });
-    return make_report(cases, from, to);
-}
-
-/// The report over every case of @p engine for [from, to].
-inline Report make_report(const CaseEngine& engine, Date from, Date to)
-{
-    return make_report(engine, from, to, [](const KimCase&) { return true; });
-}
+Report make_report(const CaseEngine& engine, Date from, Date to,
+                   const std::function<bool(const KimCase&)>& include = nullptr);
 
 /// The report over the cases @p actor may read, by the engine's policy (a case manager's
 /// counts only their Träger's cases, a Kreis coordinator's those of their Kreis).
 /// @throws NotPermitted if they may read no case at all (logged as a denial)
-inline Report make_report(const CaseEngine& engine, const Actor& actor, Date from, Date to)
-{
-    std::vector<KimCase> cases;
-    engine.for_each(actor, [&](const Instance<CaseLifecycle>& in) { cases.push_back(in.data()); });
-    return make_report(cases, from, to);
-}
+Report make_report(const CaseEngine& engine, const Actor& actor, Date from, Date to);
 
 }  // namespace kimflow::kim

@@ -17,7 +17,7 @@
 #include "kimflow/core/error.hpp"
 #include "kimflow/core/lifecycle.hpp"
 #include "kimflow/core/text.hpp"
-#include "kimflow/store/store.hpp"
+#include "kimflow/store/store.hpp"  // StoreCorrupt
 
 namespace kimflow {
 

@@ -1,0 +1,234 @@
+// EngineCore: construction, and the writes that move instances (create, fire). Each takes the
+// gate shared, the instance's lock, and then the store's transaction; the machine, the record,
+// the encoding and the policy run before the store is asked, so that fires on other instances
+// overlap with them.
+#include <utility>
+
+#include "engine_impl.hpp"
+#include "kimflow/core/text.hpp"
+
+namespace kimflow {
+
+EngineCore::Impl::Impl(const LifecycleModel& lifecycle_model, std::shared_ptr<const void> lifecycle_config,
+                       std::shared_ptr<const Clock> engine_clock, std::shared_ptr<Store> engine_store,
+                       EngineOptions engine_options)
+    : model(lifecycle_model),
+      lifecycle(lifecycle_model.id()),
+      config(std::move(lifecycle_config)),
+      clock(std::move(engine_clock)),
+      store(std::move(engine_store)),
+      options(std::move(engine_options)),
+      cache(options.max_resident)
+{
+}
+
+EngineCore::EngineCore(const LifecycleModel& model, std::shared_ptr<const void> config,
+                       std::shared_ptr<const Clock> clock, std::shared_ptr<Store> store, EngineOptions options)
+{
+    if (!clock) throw Error("an engine needs a clock; pass a SystemClock or a ManualClock");
+    if (!store) throw Error("an engine needs a store; pass an InMemoryStore to keep instances in memory only");
+    if (options.max_resident == 0) throw Error("EngineOptions::max_resident must be at least 1");
+    impl_ = std::make_unique<Impl>(model, std::move(config), std::move(clock), std::move(store), std::move(options));
+}
+
+EngineCore::~EngineCore() = default;
+
+const LifecycleModel& EngineCore::model() const noexcept { return impl_->model; }
+const void* EngineCore::config() const noexcept { return impl_->config.get(); }
+const Clock& EngineCore::clock() const noexcept { return *impl_->clock; }
+const std::shared_ptr<Store>& EngineCore::store() const noexcept { return impl_->store; }
+const EngineOptions& EngineCore::options() const noexcept { return impl_->options; }
+
+void EngineCore::create(const std::string& id, void* data, const Actor& actor, const CreateOptions& options)
+{
+    Impl& e = *impl_;
+    auto slot = e.make_slot(id, data, actor, options);
+    try {
+        e.check(action::create, slot->instance, actor);
+    } catch (const core::Refusal& r) {
+        e.refuse(r);
+    }
+    core::Gate gate = e.gate(core::GateMode::shared);
+    const StoredInstance initial = e.stored(slot->instance);
+    std::unique_lock<std::mutex> lock = e.lock_slot(*slot);
+    e.write_new(id, slot, [&] { e.store->insert(initial); });
+}
+
+Fired EngineCore::create(const std::string& id, void* data, const Actor& actor, const EventType& type,
+                         const void* opening, const CreateOptions& options)
+{
+    try {
+        return impl_->create(id, data, actor, type, opening, options);
+    } catch (const core::Refusal& r) {
+        impl_->refuse(r);
+    }
+}
+
+Fired EngineCore::create(const std::string& id, void* data, const Actor& actor, std::string_view event,
+                         const Fields& payload, const CreateOptions& options)
+{
+    const EventType& type = impl_->event_named(event);
+    const EventBox opening = type.read(payload);
+    return create(id, data, actor, type, opening.get(), options);
+}
+
+Fired EngineCore::fire(const std::string& id, const EventType& type, const void* payload, const Actor& actor,
+                       const FireOptions& options)
+{
+    try {
+        return impl_->fire(id, type, payload, actor, options);
+    } catch (const core::Refusal& r) {
+        impl_->refuse(r);
+    }
+}
+
+Fired EngineCore::fire(const std::string& id, std::string_view event, const Fields& payload, const Actor& actor,
+                       const FireOptions& options)
+{
+    const EventType& type = impl_->event_named(event);
+    const EventBox box = type.read(payload);
+    return fire(id, type, box.get(), actor, options);
+}
+
+const EventType& EngineCore::Impl::event_named(std::string_view name) const
+{
+    if (const EventType* type = model.event(name)) return *type;
+    std::string known;
+    for (const auto& e : model.events()) known += (known.empty() ? "" : ", ") + std::string(e.id);
+    throw UnknownEvent(lifecycle, std::string(name), known);
+}
+
+Fired EngineCore::Impl::create(const std::string& id, void* data, const Actor& actor, const EventType& type,
+                               const void* opening, const CreateOptions& options)
+{
+    auto slot = make_slot(id, data, actor, options);
+    InstanceState& in = slot->instance;
+    core::Gate shared = gate(core::GateMode::shared);
+    std::unique_lock<std::mutex> lock = lock_slot(*slot);
+    const StoredInstance initial = stored(in);
+    const TransitionRecord record = transition(in, type, opening, actor, in.created_at);
+    check(type.id(), in, actor);  // the opening event sets the owner
+    // Encoded before the store's transaction, so that other threads' fires overlap with it.
+    const StoredInstance opened = stored(in);
+    const StoredTransition logged_opening = logged(record, type, opening);
+    write_new(id, slot, [&] {
+        store->insert(initial);
+        store->append(opened, logged_opening);
+    });
+    announce(slot, record);
+    return fired(record);
+}
+
+Fired EngineCore::Impl::fire(const std::string& id, const EventType& type, const void* payload, const Actor& actor,
+                             const FireOptions& options)
+{
+    const std::optional<std::uint64_t>& expected_version = options.expected_version;
+    core::Gate shared = gate(core::GateMode::shared);
+    for (int attempt = 1;; ++attempt) {
+        core::Locked locked = acquire(id);  // verified: reloaded if another writer moved it on
+        InstanceState& in = locked.slot->instance;
+        check(type.id(), in, actor);
+        if (expected_version && *expected_version != in.version)
+            throw VersionConflict(id, *expected_version, in.version);
+        const TransitionRecord record = transition(in, type, payload, actor, recorded_at(in, options));
+        // Encoded outside the store's transaction: only the write itself is serialised.
+        std::optional<StoredInstance> after;
+        std::optional<StoredTransition> logged_event;
+        try {
+            after.emplace(stored(in));
+            logged_event.emplace(logged(record, type, payload));
+        } catch (...) {
+            discard(locked, id);  // moved on in memory only
+            throw;
+        }
+        try {
+            write_change(locked, id, [&] { store->append(*after, *logged_event); });
+        } catch (const VersionConflict&) {
+            // Another process or engine wrote a newer version after this copy was verified;
+            // nothing was written and the copy is dropped. With no version expected, the
+            // event is taken anew on the instance as it now is.
+            if (expected_version || attempt == max_write_attempts) throw;
+            continue;
+        }
+        announce(locked.slot, record);
+        return fired(record);
+    }
+}
+
+std::shared_ptr<core::Slot> EngineCore::Impl::make_slot(const std::string& id, void* data, const Actor& actor,
+                                                        const CreateOptions& options) const
+{
+    if (id.empty()) throw InvalidData("an instance needs a non-empty id");
+    if (id.size() > max_instance_id_bytes)
+        throw InvalidData("an instance id may have at most " + std::to_string(max_instance_id_bytes) +
+                          " bytes; this one has " + std::to_string(id.size()) + ": use a shorter reference");
+    if (!valid_utf8(id)) throw InvalidData("an instance id must be UTF-8 text; this one has bytes that are not");
+    for (char c : id)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+            throw InvalidData("an instance id must not hold control characters (line breaks, tabs, …)");
+    model.validate(data);
+    auto slot = std::make_shared<core::Slot>();
+    InstanceState& in = slot->instance;
+    in.id = id;
+    in.created_at = in.last_at = options.recorded_at.value_or(clock->now());
+    in.created_by = actor;
+    in.machine = model.start(data, facts(in.created_at, actor));
+    return slot;
+}
+
+std::unique_lock<std::mutex> EngineCore::Impl::lock_slot(core::Slot& slot) const
+{
+    const core::GateMode* held = core::Gate::held(this);
+    const bool alone = held && *held == core::GateMode::exclusive;
+    return alone ? std::unique_lock<std::mutex>(slot.mutex, std::defer_lock) : std::unique_lock<std::mutex>(slot.mutex);
+}
+
+core::Locked EngineCore::Impl::acquire(const std::string& id) const
+{
+    for (;;) {
+        const std::uint64_t epoch = cache.current_epoch(store->change_counter());
+        std::shared_ptr<core::Slot> slot = cache.find(id);
+        if (!slot) slot = load(id, epoch);
+        core::Locked locked{slot, lock_slot(*slot)};
+        if (!slot->alive) continue;  // dropped, evicted or replaced meanwhile: look again
+        if (slot->verified_epoch != epoch) {
+            const auto stored_version = store->version(lifecycle, id);
+            if (!stored_version || *stored_version != slot->instance.version) {
+                // Removed, or another process moved it on: this copy is out of date.
+                discard(locked, id);
+                if (!stored_version) throw InstanceNotFound(lifecycle, id);
+                continue;
+            }
+            slot->verified_epoch = epoch;
+        }
+        slot->used.store(cache.tick(), std::memory_order_relaxed);
+        return locked;
+    }
+}
+
+std::shared_ptr<core::Slot> EngineCore::Impl::load(const std::string& id, std::uint64_t epoch) const
+{
+    std::optional<StoredInstance> s = store->load(lifecycle, id);
+    if (!s) throw InstanceNotFound(lifecycle, id);
+    auto slot = std::make_shared<core::Slot>();
+    InstanceState& in = slot->instance;
+    in.id = id;
+    in.version = s->version;
+    in.created_at = s->created_at;
+    in.created_by = std::move(s->created_by);
+    in.erased_at = s->erased_at;
+    in.last_at = s->last_transition_at.value_or(s->created_at);
+    in.machine = model.restore(s->data, s->states, lifecycle + " " + id);
+    slot->verified_epoch = epoch;
+    cache.evict_for_one_more();
+    return cache.adopt(id, std::move(slot));
+}
+
+void EngineCore::Impl::discard(core::Locked& locked, const std::string& id) const
+{
+    locked.slot->alive = false;  // before the lock goes: a waiter must find it gone
+    if (locked.lock.owns_lock()) locked.lock.unlock();
+    cache.unpublish(id, locked.slot);
+}
+
+}  // namespace kimflow

@@ -1,0 +1,201 @@
+// EngineCore's state and the steps its operations share, for the core's own source files:
+// instances and records (engine_core.cpp), reads (reads.cpp), units of work and observers
+// (units.cpp), erasure (erasure.cpp).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "gate.hpp"
+#include "kimflow/core/engine_core.hpp"
+#include "resident.hpp"
+
+namespace kimflow {
+
+namespace core {
+
+/// A refused action, thrown inside an operation and caught at its edge, once its locks and
+/// store transaction are undone, where Impl::refuse() logs it and throws NotPermitted.
+struct Refusal {
+    StoredDenial denial;
+};
+
+/// A unit of work in progress on one thread.
+struct Unit {
+    explicit Unit(Gate held) : gate(std::move(held)) {}
+    /// The gate, exclusively: the unit's transaction spans many instances.
+    Gate gate;
+    /// Instances written in the unit: dropped from memory if it rolls back.
+    std::vector<std::string> touched;
+    /// Transitions to announce after the commit.
+    std::vector<std::pair<std::shared_ptr<Slot>, TransitionRecord>> pending;
+    /// Refusals logged in the unit: logged again if it rolls back.
+    std::vector<StoredDenial> denials;
+};
+
+/// One fire's (or create's) part of the store transaction: a transaction of its own, or a
+/// savepoint inside a unit of work. Rolled back unless committed.
+class StoreScope {
+public:
+    explicit StoreScope(Store& store) : store_(store) { store_.begin(); }
+    ~StoreScope()
+    {
+        if (done_) return;
+        try {
+            store_.rollback();
+        } catch (...) {
+        }
+    }
+    StoreScope(const StoreScope&) = delete;
+    StoreScope& operator=(const StoreScope&) = delete;
+    void commit()
+    {
+        done_ = true;
+        store_.commit();
+    }
+
+private:
+    Store& store_;
+    bool done_ = false;
+};
+
+}  // namespace core
+
+struct EngineCore::Impl {
+    Impl(const LifecycleModel& model, std::shared_ptr<const void> config, std::shared_ptr<const Clock> clock,
+         std::shared_ptr<Store> store, EngineOptions options);
+
+    const LifecycleModel& model;
+    /// The lifecycle's id, as the store and the messages take it.
+    const std::string lifecycle;
+    const std::shared_ptr<const void> config;
+    const std::shared_ptr<const Clock> clock;
+    const std::shared_ptr<Store> store;
+    const EngineOptions options;
+
+    mutable core::SpreadSharedMutex gate_mutex;
+    mutable core::ResidentCache cache;
+
+    mutable std::mutex observers_mutex;
+    std::shared_ptr<const std::vector<std::pair<std::size_t, Observer>>> observers =
+        std::make_shared<const std::vector<std::pair<std::size_t, Observer>>>();
+    std::atomic<std::size_t> observer_count{0};
+    /// Held shared while observers run; unobserve() takes it exclusively to wait for them.
+    mutable std::shared_mutex notifying;
+    std::size_t last_observer = 0;
+
+    /// How often a fire is taken anew when another writer moved the instance on between its
+    /// verification and its write (a version expected by the caller is never retried).
+    static constexpr int max_write_attempts = 3;
+
+    core::Gate gate(core::GateMode mode) const { return core::Gate(this, gate_mutex, mode); }
+
+    // --- instances (engine_core.cpp) ---
+    Fired fire(const std::string& id, const EventType& type, const void* payload, const Actor& actor,
+               const FireOptions& options);
+    Fired create(const std::string& id, void* data, const Actor& actor, const EventType& type, const void* opening,
+                 const CreateOptions& options);
+    /// The event named @p name; throws UnknownEvent listing the lifecycle's events.
+    const EventType& event_named(std::string_view name) const;
+    /// A new instance in its initial states, not yet visible to other threads.
+    std::shared_ptr<core::Slot> make_slot(const std::string& id, void* data, const Actor& actor,
+                                          const CreateOptions& options) const;
+    /// Finds instance @p id and locks it (the caller holds the gate): loads it if it is not in
+    /// memory, reloads it if the store has another version than the copy.
+    core::Locked acquire(const std::string& id) const;
+    /// The lock of @p slot; not taken by a thread that holds the gate exclusively (it is alone).
+    std::unique_lock<std::mutex> lock_slot(core::Slot& slot) const;
+    std::shared_ptr<core::Slot> load(const std::string& id, std::uint64_t epoch) const;
+    /// Drops instance @p id, whose copy @p locked holds, from memory: it is ahead of the store.
+    void discard(core::Locked& locked, const std::string& id) const;
+
+    /// Runs @p write (the store writes of a change already made in memory to instance @p id,
+    /// whose lock @p locked holds) as one store transaction, or a savepoint inside this thread's
+    /// unit of work. If it fails, the copy in memory is ahead of the store: it is dropped.
+    template <class Write>
+    void write_change(core::Locked& locked, const std::string& id, Write&& write)
+    {
+        try {
+            core::StoreScope scope(*store);
+            const std::optional<std::uint64_t> before = store->change_counter();
+            write();
+            // Noted inside the transaction, which orders the notes of this engine's writers.
+            locked.slot->verified_epoch = cache.note_write(before, store->change_counter());
+            scope.commit();
+        } catch (...) {
+            discard(locked, id);
+            throw;
+        }
+        if (core::Unit* unit = unit_here()) unit->touched.push_back(id);
+    }
+
+    /// Writes new instance @p id (@p slot, whose lock the caller holds) with @p write, as
+    /// write_change() does, and makes it visible: before the commit, so that others who find it
+    /// wait for its lock; taken back if the write fails.
+    template <class Write>
+    void write_new(const std::string& id, const std::shared_ptr<core::Slot>& slot, Write&& write)
+    {
+        core::StoreScope scope(*store);
+        const std::optional<std::uint64_t> before = store->change_counter();
+        write();
+        slot->verified_epoch = cache.note_write(before, store->change_counter());
+        cache.evict_for_one_more();
+        cache.publish_replacing(id, slot);
+        try {
+            scope.commit();
+        } catch (...) {
+            cache.unpublish(id, slot);
+            throw;
+        }
+        if (core::Unit* unit = unit_here()) unit->touched.push_back(id);
+    }
+
+    // --- records (engine_core.cpp) ---
+    /// Applies @p payload to @p in (whose lock the caller holds) in memory, recorded at @p at.
+    TransitionRecord transition(InstanceState& in, const EventType& type, const void* payload, const Actor& actor,
+                                Timestamp at) const;
+    /// The time given, or now by the clock but never before the last transition.
+    Timestamp recorded_at(const InstanceState& in, const FireOptions& options) const;
+    /// Throws RecordedTooEarly if @p at lies before @p in's last transition.
+    void refuse_earlier(const InstanceState& in, std::string_view event, Timestamp at) const;
+    [[noreturn]] void reject(const InstanceState& in, std::string_view event, MachineOutcome outcome) const;
+    StoredInstance stored(const InstanceState& in) const;
+    StoredTransition logged(const TransitionRecord& r, const EventType& type, const void* payload) const;
+    /// The lifecycle's keys, with owner and overseer as organisation keys.
+    StoreKeys keys_of(const InstanceState& in) const;
+    FireFacts facts(Timestamp at, const Actor& actor) const { return FireFacts{at, &actor, config.get()}; }
+    static Fired fired(const TransitionRecord& r) { return {r.from, r.to, r.version}; }
+
+    // --- policy (engine_core.cpp) ---
+    StoredDenial denial(std::string_view what, const std::string& id, const Actor& actor, std::string reason) const;
+    /// Throws core::Refusal unless the policy lets @p actor do @p what to @p in.
+    void check(std::string_view what, const InstanceState& in, const Actor& actor) const;
+    /// Logs the refusal (inside this thread's unit of work, and again after it if it rolls back)
+    /// and throws NotPermitted.
+    [[noreturn]] void refuse(const core::Refusal& r) const;
+
+    // --- units of work and observers (units.cpp) ---
+    core::Unit* unit_here() const;
+    /// Tells observers of @p record now, or at the commit of this thread's unit of work.
+    void announce(const std::shared_ptr<core::Slot>& slot, const TransitionRecord& record);
+    void notify(const InstanceState& in, const TransitionRecord& record) const;
+    bool notifying_here() const;
+    void end_unit(bool commit);
+
+    // --- erasure (erasure.cpp) ---
+    /// Erases @p in's personal data in the store's open transaction, then in memory (the caller
+    /// holds its lock and drops it if the transaction fails).
+    void erase_stored(InstanceState& in, const Actor& actor, Timestamp at, std::string_view reason);
+    /// Instances purge() looks at: those in the lifecycle's ended states, or all.
+    std::vector<std::string> purge_candidates() const;
+};
+
+}  // namespace kimflow

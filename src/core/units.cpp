@@ -1,0 +1,194 @@
+// EngineCore: units of work (one store transaction over many fires, held in a registry per
+// thread) and observers (told of each transition once it is committed).
+#include <algorithm>
+#include <exception>
+
+#include "engine_impl.hpp"
+
+namespace kimflow {
+
+namespace {
+
+/// The units of work of this thread: (engine, unit).
+std::vector<std::pair<const EngineCore::Impl*, core::Unit*>>& units()
+{
+    thread_local std::vector<std::pair<const EngineCore::Impl*, core::Unit*>> list;
+    return list;
+}
+
+/// The engines whose observers this thread is running now, innermost last.
+std::vector<const EngineCore::Impl*>& notifying_engines()
+{
+    thread_local std::vector<const EngineCore::Impl*> engines;
+    return engines;
+}
+
+}  // namespace
+
+UnitOfWork::UnitOfWork(UnitOfWork&& other) noexcept : engine_(std::exchange(other.engine_, nullptr)) {}
+
+UnitOfWork::~UnitOfWork()
+{
+    if (!engine_) return;
+    try {
+        engine_->end_unit(false);
+    } catch (...) {
+    }
+}
+
+void UnitOfWork::commit()
+{
+    if (!engine_) throw Error("this unit of work has ended already");
+    std::exchange(engine_, nullptr)->end_unit(true);
+}
+
+void UnitOfWork::rollback()
+{
+    if (engine_) std::exchange(engine_, nullptr)->end_unit(false);
+}
+
+UnitOfWork EngineCore::unit_of_work()
+{
+    Impl& e = *impl_;
+    if (e.unit_here()) throw Error("this thread has a unit of work on this engine already; commit it first");
+    core::Gate gate = e.gate(core::GateMode::exclusive);
+    e.store->begin();
+    auto unit = std::make_unique<core::Unit>(std::move(gate));
+    units().push_back({&e, unit.get()});
+    unit.release();
+    return UnitOfWork(this);
+}
+
+void EngineCore::end_unit(bool commit) { impl_->end_unit(commit); }
+
+core::Unit* EngineCore::Impl::unit_here() const
+{
+    for (const auto& [engine, unit] : units())
+        if (engine == this) return unit;
+    return nullptr;
+}
+
+void EngineCore::Impl::end_unit(bool commit)
+{
+    auto& list = units();
+    auto it = std::find_if(list.begin(), list.end(), [this](const auto& entry) { return entry.first == this; });
+    if (it == list.end()) return;
+    std::unique_ptr<core::Unit> unit(it->second);
+    list.erase(it);
+    bool committed = false;
+    if (commit) {
+        try {
+            store->commit();
+            committed = true;
+        } catch (...) {
+            for (const auto& id : unit->touched) cache.drop(id);
+            throw;
+        }
+    } else {
+        try {
+            store->rollback();
+        } catch (...) {
+        }
+    }
+    if (!committed) {
+        for (const auto& id : unit->touched) cache.drop(id);
+        // A refusal is logged even when the work around it is undone.
+        for (const auto& d : unit->denials) {
+            try {
+                store->log_denial(d);
+            } catch (...) {
+                if (commit) throw;  // the commit failed: the store is unwell; report that
+            }
+        }
+        return;
+    }
+    unit->gate.release();
+    std::string failures;
+    for (auto& [slot, record] : unit->pending) {
+        std::lock_guard<std::mutex> lock(slot->mutex);
+        try {
+            notify(slot->instance, record);
+        } catch (const ObserverError& e) {
+            failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+        }
+    }
+    if (!failures.empty()) throw ObserverError(failures);
+}
+
+void EngineCore::Impl::announce(const std::shared_ptr<core::Slot>& slot, const TransitionRecord& record)
+{
+    if (core::Unit* unit = unit_here()) {
+        unit->pending.emplace_back(slot, record);
+        return;
+    }
+    notify(slot->instance, record);
+}
+
+bool EngineCore::Impl::notifying_here() const
+{
+    const auto& engines = notifying_engines();
+    return std::find(engines.begin(), engines.end(), this) != engines.end();
+}
+
+void EngineCore::Impl::notify(const InstanceState& in, const TransitionRecord& record) const
+{
+    if (observer_count.load(std::memory_order_acquire) == 0) return;
+    std::shared_ptr<const std::vector<std::pair<std::size_t, Observer>>> current;
+    {
+        std::lock_guard<std::mutex> lock(observers_mutex);
+        current = observers;
+    }
+    const CoreNotice notice{lifecycle, in.id, record, in.machine->data()};
+    std::string failures;
+    {
+        // An observer that fires on another instance notifies again on this thread: only the
+        // outermost call holds the lock (a shared_mutex must not be locked twice by one thread).
+        const bool outermost = !notifying_here();
+        std::shared_lock<std::shared_mutex> running(notifying, std::defer_lock);
+        if (outermost) {
+            running.lock();
+            notifying_engines().push_back(this);
+        }
+        for (const auto& entry : *current) {
+            try {
+                entry.second(notice);
+            } catch (const std::exception& ex) {
+                failures += (failures.empty() ? "" : "; ") + std::string(ex.what());
+            } catch (...) {
+                failures += (failures.empty() ? "" : "; ") + std::string("an exception of unknown type");
+            }
+        }
+        if (outermost) notifying_engines().pop_back();
+    }
+    if (!failures.empty())
+        throw ObserverError(lifecycle + " '" + in.id + "': '" + std::string(record.event) + "' was applied as version " +
+                            std::to_string(record.version) + ", but an observer failed: " + failures);
+}
+
+std::size_t EngineCore::observe(Observer observer)
+{
+    Impl& e = *impl_;
+    std::lock_guard<std::mutex> lock(e.observers_mutex);
+    auto next = std::make_shared<std::vector<std::pair<std::size_t, Observer>>>(*e.observers);
+    next->emplace_back(++e.last_observer, std::move(observer));
+    e.observers = std::move(next);
+    e.observer_count.store(e.observers->size(), std::memory_order_release);
+    return e.last_observer;
+}
+
+void EngineCore::unobserve(std::size_t handle)
+{
+    Impl& e = *impl_;
+    {
+        std::lock_guard<std::mutex> lock(e.observers_mutex);
+        auto next = std::make_shared<std::vector<std::pair<std::size_t, Observer>>>(*e.observers);
+        next->erase(std::remove_if(next->begin(), next->end(), [&](const auto& o) { return o.first == handle; }),
+                    next->end());
+        e.observers = std::move(next);
+        e.observer_count.store(e.observers->size(), std::memory_order_release);
+    }
+    // Wait until notifications that began before the removal have ended.
+    if (!e.notifying_here()) std::unique_lock<std::shared_mutex> wait(e.notifying);
+}
+
+}  // namespace kimflow

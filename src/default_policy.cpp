@@ -1,0 +1,16 @@
+#include "kimflow/default_policy.hpp"
+
+#include "kimflow/kim/lifecycle.hpp"
+#include "kimflow/paper/lifecycle.hpp"
+
+namespace kimflow {
+
+Policy default_policy()
+{
+    std::vector<PolicyRule> rules = paper::default_policy_rules();
+    for (auto& rule : kim::default_policy_rules()) rules.push_back(std::move(rule));
+    rules.push_back({"*", "administrator", {"purge"}, Scope::any});
+    return Policy(std::move(rules));
+}
+
+}  // namespace kimflow
