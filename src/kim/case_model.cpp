@@ -1,7 +1,10 @@
 // The KIM case lifecycle's model: its MSM transition table (46 rows, the heaviest machine of the
-// library) compiled once, here, and the hooks its description declares.
-#include "kimflow/core/msm_model.hpp"
-#include "kimflow/kim/machine.hpp"
+// library) compiled once, here and in case_events.cpp, and the hooks its description declares.
+#include "case_events.hpp"
+
+#define KIMFLOW_COMPILED_APART(Event) \
+    extern template class kimflow::msm_detail::TypedEvent<kimflow::kim::CaseLifecycle, kimflow::kim::Event>;
+KIMFLOW_CASE_EVENTS_COMPILED_APART(KIMFLOW_COMPILED_APART)
 
 namespace kimflow::kim {
 

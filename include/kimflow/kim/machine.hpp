@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <boost/mpl/vector.hpp>
+#include <boost/mpl/vector/vector50.hpp>
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/states.hpp>
 
@@ -398,10 +399,12 @@ struct CaseMachine : MachineDef<CaseMachine, KimCase, CaseConfig> {
     /// No action, no guard, or (as target) an internal transition.
     using none = boost::msm::front::none;
 
-    // 46 rows: past MPL's default of 20, so kimflow's target raises BOOST_MPL_LIMIT_VECTOR_SIZE
-    // (see CMakeLists.txt), as the MSM documentation describes.
+    // 46 rows: past the 20 that boost::mpl::vector takes, so the table is MPL's numbered
+    // vector46, which MPL ships preprocessed up to 50. (Raising MPL's limits instead, as the MSM
+    // documentation suggests, turns off MPL's preprocessed headers in every unit that sees a
+    // machine and costs each of them compile time.)
     // clang-format off
-    struct transition_table : boost::mpl::vector<
+    struct transition_table : boost::mpl::vector46<
         //  consent region     event            to                       action                           guard
         Row<state::ConsentNone,    GrantConsent,    state::ConsentGranted,   action::RecordConsent,           guard::CaseOpen>,
         Row<state::ConsentGranted, GrantConsent,    none,                    action::RecordConsent,           guard::CaseOpen>,

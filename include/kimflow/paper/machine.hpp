@@ -319,9 +319,8 @@ struct PaperMachine : MachineDef<PaperMachine, Paper, PaperConfig> {
               class Guard = boost::msm::front::none>
     using Row = boost::msm::front::Row<Source, Event, Target, Action, Guard>;
 
-    // 20 rows: the most boost::mpl::vector takes by default. A 21st row needs
-    // BOOST_MPL_CFG_NO_PREPROCESSED_HEADERS and BOOST_MPL_LIMIT_VECTOR_SIZE raised, as the MSM
-    // documentation describes.
+    // 20 rows: the most boost::mpl::vector takes. A 21st row makes it MPL's numbered vector21
+    // (boost/mpl/vector/vector30.hpp), as the case table's vector46.
     // clang-format off
     struct transition_table : boost::mpl::vector<
         //  from              event        to                   action                    guard
