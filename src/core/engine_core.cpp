@@ -109,11 +109,11 @@ Fired EngineCore::Impl::create(const std::string& id, void* data, const Actor& a
     const TransitionRecord record = transition(in, type, opening, actor, in.created_at);
     check(type.id(), in, actor);  // the opening event sets the owner
     // Encoded before the store's transaction, so that other threads' fires overlap with it.
-    const StoredInstance opened = stored(in);
-    const StoredTransition logged_opening = logged(record, type, opening);
+    StoredInstance opened = stored(in);
+    StoredTransition logged_opening = logged(record, type, opening);
     write_new(id, slot, [&] {
         store->insert(initial);
-        store->append(opened, logged_opening);
+        store->append(std::move(opened), std::move(logged_opening));
     });
     announce(slot, record);
     return fired(record);
@@ -142,7 +142,7 @@ Fired EngineCore::Impl::fire(const std::string& id, const EventType& type, const
             throw;
         }
         try {
-            write_change(locked, id, [&] { store->append(*after, *logged_event); });
+            write_change(locked, id, [&] { store->append(std::move(*after), std::move(*logged_event)); });
         } catch (const VersionConflict&) {
             // Another process or engine wrote a newer version after this copy was verified;
             // nothing was written and the copy is dropped. With no version expected, the

@@ -131,6 +131,7 @@ struct EngineCore::Impl {
             locked.slot->verified_epoch = cache.note_write(before, store->change_counter());
             scope.commit();
         } catch (...) {
+            cache.forget();
             discard(locked, id);
             throw;
         }
@@ -152,6 +153,7 @@ struct EngineCore::Impl {
         try {
             scope.commit();
         } catch (...) {
+            cache.forget();
             cache.unpublish(id, slot);
             throw;
         }

@@ -53,6 +53,7 @@ std::vector<std::string> EngineCore::purge(Timestamp now, const Actor& actor)
             e.cache.note_write(before, e.store->change_counter());
             scope.commit();
         } catch (...) {
+            e.cache.forget();
             for (const auto& id : erased) e.cache.drop(id);
             throw;
         }

@@ -100,21 +100,43 @@ void ResidentCache::evict_for_one_more()
 
 std::uint64_t ResidentCache::current_epoch(const std::optional<std::uint64_t>& changes)
 {
+    // A counter behind the one noted: this engine's own write is noted but not yet committed on
+    // another thread (counters only grow), and nothing else has changed.
+    if (changes && counter_known_.load(std::memory_order_acquire) &&
+        verified_changes_.load(std::memory_order_acquire) >= *changes)
+        return epoch_.load(std::memory_order_acquire);
     std::lock_guard<std::mutex> lock(epoch_mutex_);
-    if (!changes || changes != verified_changes_) {
-        ++epoch_;
-        verified_changes_ = changes;
-    }
-    return epoch_;
+    if (!changes || !counter_known_.load(std::memory_order_relaxed) ||
+        verified_changes_.load(std::memory_order_relaxed) < *changes)
+        remember(changes, epoch_.load(std::memory_order_relaxed) + 1);
+    return epoch_.load(std::memory_order_relaxed);
 }
 
 std::uint64_t ResidentCache::note_write(const std::optional<std::uint64_t>& before,
                                         const std::optional<std::uint64_t>& after)
 {
     std::lock_guard<std::mutex> lock(epoch_mutex_);
-    if (!before || !after || before != verified_changes_) ++epoch_;
-    verified_changes_ = after;
-    return epoch_;
+    std::uint64_t epoch = epoch_.load(std::memory_order_relaxed);
+    const bool current = before && after && counter_known_.load(std::memory_order_relaxed) &&
+                         verified_changes_.load(std::memory_order_relaxed) == *before;
+    remember(after, current ? epoch : epoch + 1);
+    return epoch_.load(std::memory_order_relaxed);
+}
+
+void ResidentCache::forget()
+{
+    std::lock_guard<std::mutex> lock(epoch_mutex_);
+    counter_known_.store(false, std::memory_order_release);
+}
+
+void ResidentCache::remember(const std::optional<std::uint64_t>& changes, std::uint64_t epoch)
+{
+    // Unknown first, so that no reader pairs the old counter with the new epoch's absence.
+    counter_known_.store(false, std::memory_order_release);
+    epoch_.store(epoch, std::memory_order_release);
+    if (!changes) return;
+    verified_changes_.store(*changes, std::memory_order_release);
+    counter_known_.store(true, std::memory_order_release);
 }
 
 }  // namespace kimflow::core

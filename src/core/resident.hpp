@@ -69,8 +69,15 @@ public:
     /// After this engine's own write, during which the store's change counter went from
     /// @p before to @p after; returns the epoch in which the written copy is current.
     std::uint64_t note_write(const std::optional<std::uint64_t>& before, const std::optional<std::uint64_t>& after);
+    /// After a write that failed once noted: what the store holds is not known, so every copy is
+    /// checked again at its next use.
+    void forget();
 
 private:
+    /// Records that the copies are current at store counter @p changes (none: unknown) in
+    /// epoch @p epoch (the caller holds epoch_mutex_).
+    void remember(const std::optional<std::uint64_t>& changes, std::uint64_t epoch);
+
     struct alignas(64) Shard {
         mutable std::shared_mutex mutex;
         std::unordered_map<std::string, std::shared_ptr<Slot>> slots;
@@ -83,10 +90,14 @@ private:
     std::atomic<std::size_t> count_{0};
     mutable std::atomic<std::uint64_t> tick_{0};
     /// The store's change counter when the copies were last known current, and the epoch of that
-    /// knowledge; both guarded by epoch_mutex_.
+    /// knowledge; both written under epoch_mutex_. They are atomics as well so that the common
+    /// case, nothing changed since, reads them without the lock (every fire asks): the epoch is
+    /// stored before the counter and read after it, so a reader that sees the counter sees an
+    /// epoch at least as new as the one that goes with it.
     std::mutex epoch_mutex_;
-    std::optional<std::uint64_t> verified_changes_;
-    std::uint64_t epoch_ = 1;
+    std::atomic<bool> counter_known_{false};
+    std::atomic<std::uint64_t> verified_changes_{0};
+    std::atomic<std::uint64_t> epoch_{1};
 };
 
 }  // namespace kimflow::core

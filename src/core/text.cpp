@@ -2,6 +2,8 @@
 // case folding is Unicode's, so kimflow keeps no tables of its own.
 #include "kimflow/core/text.hpp"
 
+#include <array>
+
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
@@ -137,9 +139,25 @@ std::string_view trim(std::string_view text) noexcept
 
 std::string organization_key(std::string_view name)
 {
+    // Every fire on a checked engine asks for the keys of its instance's owner and overseer and
+    // of its actor's organisation: a few names, asked again and again. The last ones are kept
+    // per thread (no lock), so that each is folded once.
+    struct Known {
+        std::string name;
+        std::string key;
+    };
+    constexpr std::size_t kept = 8;
+    thread_local std::array<Known, kept> known;
+    thread_local std::size_t next = 0;
+    for (const Known& k : known)
+        if (!k.key.empty() && k.name == name) return k.key;
     std::string out = fold_case(trim(name));
     for (char& c : out)
         if (c == ' ' || c == '_' || c == '\t') c = '-';
+    if (!out.empty() && name.size() <= 200) {
+        known[next] = {std::string(name), out};
+        next = (next + 1) % kept;
+    }
     return out;
 }
 

@@ -81,6 +81,7 @@ void EngineCore::Impl::end_unit(bool commit)
             store->commit();
             committed = true;
         } catch (...) {
+            cache.forget();
             for (const auto& id : unit->touched) cache.drop(id);
             throw;
         }
@@ -91,6 +92,7 @@ void EngineCore::Impl::end_unit(bool commit)
         }
     }
     if (!committed) {
+        cache.forget();
         for (const auto& id : unit->touched) cache.drop(id);
         // A refusal is logged even when the work around it is undone.
         for (const auto& d : unit->denials) {

@@ -1,11 +1,21 @@
-// InMemoryStore: rows in ordered maps, the logs in commit order with the same hash chain as
-// SqliteStore, and transactions as undo lists (one per nesting level), so that a begin()
-// costs nothing however many instances there are.
+// InMemoryStore: rows in hash maps per lifecycle, the logs in commit order with the same hash
+// chain as SqliteStore, and transactions as undo lists (one per nesting level), so that a
+// begin() costs nothing however many instances there are.
+//
+// It is the store of every engine given none, so a fire's part of it is kept short: rows are
+// taken over rather than copied (Store::append with rvalues), and the chain is hashed when it is
+// read (verify_chain, erase), not on every append. Nothing but this process can change its
+// memory, so hashing later reports exactly what hashing at once would.
 #include "kimflow/store/memory_store.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <thread>
+#include <unordered_map>
 #include <utility>
 
 #include "chain.hpp"
@@ -18,9 +28,11 @@ struct LogEntry {
     std::string lifecycle;
     std::string id;
     StoredTransition transition;
+    /// Whether payload_hash and erased_hash are computed (always before an erasure changes the
+    /// payload, so that they are the digests of what was written).
+    bool digested = false;
     Sha256::Digest payload_hash{};
     Sha256::Digest erased_hash{};
-    Sha256::Digest hash{};
 };
 
 struct DenialEntry {
@@ -34,70 +46,175 @@ struct Row {
     std::vector<std::size_t> log;
 };
 
-using Key = std::pair<std::string, std::string>;
+using Rows = std::unordered_map<std::string, Row>;
+
+/// Locks @p mutex, trying for a moment before it sleeps: another thread holds it for one fire's
+/// write (well under a microsecond), and putting a thread to sleep and waking it costs several.
+void lock_briefly_spinning(std::recursive_mutex& mutex)
+{
+    // Waits twice as long after each failed try, so that the waiting thread does not take the
+    // lock's cache line from the one that holds it on every turn.
+    for (int pauses = 1; pauses <= 1024; pauses *= 2) {
+        if (mutex.try_lock()) return;
+        for (int i = 0; i < pauses; ++i) {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+        }
+    }
+    mutex.lock();
+}
+
+/// std::lock_guard over lock_briefly_spinning().
+class SpinningGuard {
+public:
+    explicit SpinningGuard(std::recursive_mutex& mutex) : mutex_(mutex) { lock_briefly_spinning(mutex_); }
+    ~SpinningGuard()
+    {
+        if (held_) mutex_.unlock();
+    }
+    SpinningGuard(const SpinningGuard&) = delete;
+    SpinningGuard& operator=(const SpinningGuard&) = delete;
+    /// Unlocks before the guard ends.
+    void release_early()
+    {
+        held_ = false;
+        mutex_.unlock();
+    }
+
+private:
+    std::recursive_mutex& mutex_;
+    bool held_ = true;
+};
+
+/// The transition log: entries in commit order, each in memory of its own, so that an entry can
+/// be made before the store's lock is taken (see begin()).
+class EntryLog {
+public:
+    LogEntry& operator[](std::size_t i) { return *entries_[i]; }
+    const LogEntry& operator[](std::size_t i) const { return *entries_[i]; }
+    std::size_t size() const noexcept { return entries_.size(); }
+    LogEntry& back() { return *entries_.back(); }
+    void push_back(std::unique_ptr<LogEntry> entry) { entries_.push_back(std::move(entry)); }
+    void pop_back() { entries_.pop_back(); }
+
+private:
+    std::deque<std::unique_ptr<LogEntry>> entries_;
+};
+
+/// An entry made by this thread before it took the store's lock, for its next append: making it
+/// (and touching fresh memory for it) inside the lock would keep other threads waiting.
+std::unique_ptr<LogEntry>& spare_entry()
+{
+    thread_local std::unique_ptr<LogEntry> spare;
+    return spare;
+}
+
+void digest(LogEntry& e)
+{
+    if (e.digested) return;
+    const StoredTransition& t = e.transition;
+    e.payload_hash = chain::payload_digest(t.payload, t.summary);
+    e.erased_hash = t.personal ? chain::payload_digest(t.erased_payload, t.erased_summary) : e.payload_hash;
+    e.digested = true;
+}
 
 }  // namespace
 
 struct InMemoryStore::Impl {
     std::recursive_mutex mutex;
     std::unique_lock<std::recursive_mutex> transaction_lock{mutex, std::defer_lock};
-    /// One undo list per open level, innermost last; empty outside a transaction.
+    /// Open transaction levels (0: none); undo[level] is each one's undo list, innermost last.
+    /// The lists stay allocated between transactions, so that a fire's write allocates none.
+    std::size_t depth = 0;
     std::vector<std::vector<std::function<void()>>> undo;
-    std::map<Key, Row, std::less<>> rows;
-    std::vector<LogEntry> log;
+    /// The rows as they were before each append of the open transaction, in order (their undo
+    /// takes the last one back).
+    std::vector<StoredInstance> replaced;
+    /// Rows by lifecycle, then id.
+    std::map<std::string, Rows, std::less<>> lifecycles;
+    /// In a deque: appending never moves the entries already there.
+    EntryLog log;
+    /// The chain's hash after each entry, for the entries hashed so far (a prefix of the log).
+    std::deque<Sha256::Digest> hashes;
     std::vector<DenialEntry> denial_log;
-    std::uint64_t changes = 0;
+    /// Writes committed so far: what change_counter() tells other threads. Read without the lock,
+    /// written under it.
+    std::atomic<std::uint64_t> changes{0};
+    /// Writes of the open transaction, not yet in `changes` (the transaction's thread sees them).
+    std::uint64_t pending = 0;
+    /// The thread whose transaction is open.
+    std::atomic<std::thread::id> owner{};
 
     /// Records how to undo a change just made, if a transaction is open.
     void on_rollback(std::function<void()> undo_it)
     {
-        if (!undo.empty()) undo.back().push_back(std::move(undo_it));
+        if (depth > 0) undo[depth - 1].push_back(std::move(undo_it));
     }
 
     Row* find_row(std::string_view lifecycle, std::string_view id)
     {
-        auto it = rows.find(Key{std::string(lifecycle), std::string(id)});
-        return it == rows.end() ? nullptr : &it->second;
+        auto rows = lifecycles.find(lifecycle);
+        if (rows == lifecycles.end()) return nullptr;
+        auto it = rows->second.find(std::string(id));
+        return it == rows->second.end() ? nullptr : &it->second;
     }
 
-    Sha256::Digest last_transition_hash() const { return log.empty() ? chain::genesis : log.back().hash; }
-
-    /// Appends @p t to @p row's log and the chain, and moves the row to @p after.
-    void append(Row& row, const StoredInstance& after, const StoredTransition& t)
+    /// Hashes the chain through the log's last entry.
+    void hash_log()
     {
-        LogEntry entry{after.lifecycle, after.id, t, {}, {}, {}};
-        entry.transition.erased_at.reset();
-        entry.payload_hash = chain::payload_digest(t.payload, t.summary);
-        entry.erased_hash = t.personal ? chain::payload_digest(t.erased_payload, t.erased_summary) : entry.payload_hash;
-        entry.hash = chain::transition_hash(last_transition_hash(), after.lifecycle, after.id, entry.transition,
-                                            entry.payload_hash, entry.erased_hash);
-        StoredInstance before = row.instance;
-        row.instance = after;
-        row.instance.created_at = before.created_at;  // as SqliteStore: creation facts are not rewritten
-        row.instance.created_by = before.created_by;
-        row.instance.erased_at = before.erased_at;
-        row.instance.last_transition_at.reset();
+        for (std::size_t i = hashes.size(); i < log.size(); ++i) {
+            LogEntry& e = log[i];
+            digest(e);
+            hashes.push_back(chain::transition_hash(i == 0 ? chain::genesis : hashes[i - 1], e.lifecycle, e.id,
+                                                    e.transition, e.payload_hash, e.erased_hash));
+        }
+    }
+
+    /// Appends @p t to @p row's log, and moves the row to @p after.
+    void append(Row& row, StoredInstance&& after, StoredTransition&& t)
+    {
+        // As SqliteStore: creation facts are not rewritten.
+        after.created_at = row.instance.created_at;
+        after.created_by = row.instance.created_by;
+        after.erased_at = row.instance.erased_at;
+        after.last_transition_at.reset();
+        std::swap(row.instance, after);
+        std::unique_ptr<LogEntry> entry = std::move(spare_entry());
+        if (!entry) entry = std::make_unique<LogEntry>();
+        entry->lifecycle = row.instance.lifecycle;
+        entry->id = row.instance.id;
+        entry->transition = std::move(t);
+        entry->transition.erased_at.reset();
         log.push_back(std::move(entry));
         row.log.push_back(log.size() - 1);
-        on_rollback([this, &row, before = std::move(before)]() mutable {
-            row.log.pop_back();
+        if (depth == 0) return;
+        replaced.push_back(std::move(after));
+        // Two pointers: std::function keeps them without allocating.
+        on_rollback([this, row = &row] {
+            row->log.pop_back();
             log.pop_back();
-            row.instance = std::move(before);
+            if (hashes.size() > log.size()) hashes.pop_back();
+            row->instance = std::move(replaced.back());
+            replaced.pop_back();
         });
     }
 
     template <class F>
     auto locked(F&& f)
     {
-        std::lock_guard<std::recursive_mutex> lock(mutex);
+        SpinningGuard lock(mutex);
         return f();
     }
 
     template <class F>
     auto write(F&& f)
     {
-        std::lock_guard<std::recursive_mutex> lock(mutex);
-        ++changes;
+        SpinningGuard lock(mutex);
+        if (depth == 0)
+            changes.fetch_add(1, std::memory_order_release);
+        else
+            ++pending;
         return f();
     }
 };
@@ -128,22 +245,28 @@ std::optional<std::uint64_t> InMemoryStore::version(std::string_view lifecycle, 
 void InMemoryStore::insert(const StoredInstance& instance)
 {
     impl_->write([&] {
-        Key key{instance.lifecycle, instance.id};
-        const auto [it, fresh] = impl_->rows.emplace(key, Row{instance, {}});
+        auto rows = impl_->lifecycles.find(instance.lifecycle);
+        if (rows == impl_->lifecycles.end()) rows = impl_->lifecycles.emplace(instance.lifecycle, Rows{}).first;
+        const auto [it, fresh] = rows->second.emplace(instance.id, Row{instance, {}});
         if (!fresh) throw DuplicateInstance(instance.lifecycle, instance.id);
         it->second.instance.last_transition_at.reset();
-        impl_->on_rollback([this, key = std::move(key)] { impl_->rows.erase(key); });
+        impl_->on_rollback([&rows = rows->second, id = instance.id] { rows.erase(id); });
     });
 }
 
 void InMemoryStore::append(const StoredInstance& after, const StoredTransition& transition)
+{
+    append(StoredInstance(after), StoredTransition(transition));
+}
+
+void InMemoryStore::append(StoredInstance&& after, StoredTransition&& transition)
 {
     impl_->write([&] {
         Row* row = impl_->find_row(after.lifecycle, after.id);
         if (!row) throw InstanceNotFound(after.lifecycle, after.id);
         if (row->instance.version + 1 != after.version)
             throw VersionConflict(after.id, after.version - 1, row->instance.version);
-        impl_->append(*row, after, transition);
+        impl_->append(*row, std::move(after), std::move(transition));
     });
 }
 
@@ -161,34 +284,37 @@ std::vector<std::string> InMemoryStore::find(const InstanceQuery& q)
 {
     return impl_->locked([&] {
         std::vector<std::string> out;
-        for (auto it = impl_->rows.lower_bound(Key{q.lifecycle, std::string()});
-             it != impl_->rows.end() && it->first.first == q.lifecycle; ++it) {
-            const StoredInstance& in = it->second.instance;
+        auto rows = impl_->lifecycles.find(q.lifecycle);
+        if (rows == impl_->lifecycles.end()) return out;
+        for (const auto& [id, row] : rows->second) {
+            const StoredInstance& in = row.instance;
             if (!q.state.empty() && in.state != q.state) continue;
             if (!q.owner.empty() && in.owner != q.owner) continue;
             if (!q.area.empty() && in.area != q.area) continue;
             if (!q.overseer.empty() && in.overseer != q.overseer) continue;
             if (q.due_before && !(in.due && *in.due < *q.due_before)) continue;
-            out.push_back(in.id);
+            out.push_back(id);
         }
-        return out;  // in id order: the map's
+        std::sort(out.begin(), out.end());
+        return out;
     });
 }
 
 std::uint64_t InMemoryStore::count(std::string_view lifecycle)
 {
-    return impl_->locked([&] {
-        std::uint64_t n = 0;
-        for (auto it = impl_->rows.lower_bound(Key{std::string(lifecycle), std::string()});
-             it != impl_->rows.end() && it->first.first == lifecycle; ++it)
-            ++n;
-        return n;
+    return impl_->locked([&]() -> std::uint64_t {
+        auto rows = impl_->lifecycles.find(lifecycle);
+        return rows == impl_->lifecycles.end() ? 0 : rows->second.size();
     });
 }
 
 std::optional<std::uint64_t> InMemoryStore::change_counter()
 {
-    return impl_->locked([&] { return std::optional<std::uint64_t>(impl_->changes); });
+    // Another thread's transaction moves the counter when it commits, not before: an engine
+    // that reads it meanwhile need not check its copies again for writes it cannot see yet.
+    const std::uint64_t committed = impl_->changes.load(std::memory_order_acquire);
+    if (impl_->owner.load(std::memory_order_acquire) != std::this_thread::get_id()) return committed;
+    return committed + impl_->pending;
 }
 
 void InMemoryStore::log_denial(const StoredDenial& denial)
@@ -226,6 +352,7 @@ void InMemoryStore::erase(const StoredInstance& erased, const std::vector<Erased
             std::size_t found = impl_->log.size();
             for (std::size_t at : row->log)
                 if (impl_->log[at].transition.version == e.version) found = at;
+            if (found != impl_->log.size()) digest(impl_->log[found]);  // before the payload changes
             if (found == impl_->log.size() ||
                 impl_->log[found].erased_hash != chain::payload_digest(e.payload, e.summary))
                 throw StoreError("cannot erase " + erased.lifecycle + " '" + erased.id + "': the erased form of version " +
@@ -245,7 +372,7 @@ void InMemoryStore::erase(const StoredInstance& erased, const std::vector<Erased
                 impl_->log[at].transition = std::move(before);
             });
         }
-        impl_->append(*row, erased, record);
+        impl_->append(*row, StoredInstance(erased), StoredTransition(record));
         const std::optional<Timestamp> erased_before = row->instance.erased_at;
         row->instance.erased_at = record.at;
         impl_->on_rollback([row, erased_before] { row->instance.erased_at = erased_before; });
@@ -255,15 +382,17 @@ void InMemoryStore::erase(const StoredInstance& erased, const std::vector<Erased
 ChainCheck InMemoryStore::verify_chain()
 {
     return impl_->locked([&] {
+        impl_->hash_log();
         ChainCheck check;
         Sha256::Digest previous = chain::genesis;
-        for (const LogEntry& e : impl_->log) {
+        for (std::size_t i = 0; i < impl_->log.size(); ++i) {
+            const LogEntry& e = impl_->log[i];
             ++check.transitions;
             const StoredTransition& t = e.transition;
             if (t.erased_at) ++check.erased;
             const Sha256::Digest& expected = t.erased_at ? e.erased_hash : e.payload_hash;
             previous = chain::transition_hash(previous, e.lifecycle, e.id, t, e.payload_hash, e.erased_hash);
-            if (expected != chain::payload_digest(t.payload, t.summary) || previous != e.hash) {
+            if (expected != chain::payload_digest(t.payload, t.summary) || previous != impl_->hashes[i]) {
                 check.first_break = ChainBreak{"transition", check.transitions, e.lifecycle, e.id, t.version,
                                                "its content does not match its hash"};
                 break;
@@ -288,36 +417,60 @@ ChainCheck InMemoryStore::verify_chain()
 
 void InMemoryStore::begin()
 {
-    std::unique_lock<std::recursive_mutex> lock(impl_->mutex);
-    impl_->undo.emplace_back();
+    if (!spare_entry()) spare_entry() = std::make_unique<LogEntry>();
+    lock_briefly_spinning(impl_->mutex);
+    std::unique_lock<std::recursive_mutex> lock(impl_->mutex, std::adopt_lock);
+    Impl& m = *impl_;
+    if (m.undo.size() == m.depth) m.undo.emplace_back();
+    m.undo[m.depth].clear();
+    ++m.depth;
     // The outermost level keeps the lock until it ends: other threads wait for the transaction.
-    if (impl_->undo.size() == 1) impl_->transaction_lock = std::move(lock);
+    if (m.depth == 1) {
+        m.transaction_lock = std::move(lock);
+        m.owner.store(std::this_thread::get_id(), std::memory_order_release);
+    }
 }
 
 void InMemoryStore::commit()
 {
-    std::lock_guard<std::recursive_mutex> guard(impl_->mutex);
-    if (impl_->undo.empty()) throw StoreError("commit() without begin()");
-    std::vector<std::function<void()>> level = std::move(impl_->undo.back());
-    impl_->undo.pop_back();
-    if (!impl_->undo.empty()) {
+    SpinningGuard guard(impl_->mutex);
+    Impl& m = *impl_;
+    if (m.depth == 0) throw StoreError("commit() without begin()");
+    --m.depth;
+    if (m.depth > 0) {
         // An inner level's changes become the outer level's to undo.
-        auto& outer = impl_->undo.back();
+        auto& level = m.undo[m.depth];
+        auto& outer = m.undo[m.depth - 1];
         outer.insert(outer.end(), std::make_move_iterator(level.begin()), std::make_move_iterator(level.end()));
+        level.clear();
         return;
     }
-    impl_->transaction_lock.unlock();
+    m.undo[0].clear();
+    // The rows replaced are freed once the lock is let go.
+    std::vector<StoredInstance> replaced;
+    replaced.swap(m.replaced);
+    end_transaction(m);
+    guard.release_early();
 }
 
 void InMemoryStore::rollback()
 {
-    std::lock_guard<std::recursive_mutex> guard(impl_->mutex);
-    if (impl_->undo.empty()) return;
-    ++impl_->changes;  // what engines keep in memory may now be ahead of the store
-    std::vector<std::function<void()>> level = std::move(impl_->undo.back());
-    impl_->undo.pop_back();
+    SpinningGuard guard(impl_->mutex);
+    Impl& m = *impl_;
+    if (m.depth == 0) return;
+    ++m.pending;  // what engines keep in memory may now be ahead of the store
+    --m.depth;
+    auto& level = m.undo[m.depth];
     for (auto it = level.rbegin(); it != level.rend(); ++it) (*it)();
-    if (impl_->undo.empty()) impl_->transaction_lock.unlock();
+    level.clear();
+    if (m.depth == 0) end_transaction(m);
+}
+
+void InMemoryStore::end_transaction(Impl& m)
+{
+    m.changes.fetch_add(std::exchange(m.pending, 0), std::memory_order_release);
+    m.owner.store(std::thread::id{}, std::memory_order_release);
+    m.transaction_lock.unlock();
 }
 
 }  // namespace kimflow

@@ -25,10 +25,13 @@ public:
     std::optional<std::uint64_t> version(std::string_view lifecycle, std::string_view id) override;
     void insert(const StoredInstance& instance) override;
     void append(const StoredInstance& after, const StoredTransition& transition) override;
+    /// Takes the rows over.
+    void append(StoredInstance&& after, StoredTransition&& transition) override;
     std::vector<StoredTransition> history(std::string_view lifecycle, std::string_view id) override;
     std::vector<std::string> find(const InstanceQuery& query) override;
     std::uint64_t count(std::string_view lifecycle) override;
-    /// Moves with every write and rollback (nothing else can write to this memory).
+    /// Moves with every write and rollback (nothing else can write to this memory); another
+    /// thread's writes count once its transaction ends.
     std::optional<std::uint64_t> change_counter() override;
     void log_denial(const StoredDenial& denial) override;
     std::vector<StoredDenial> denials(std::string_view lifecycle, std::string_view id = {}) override;
@@ -41,6 +44,8 @@ public:
 
 private:
     struct Impl;
+    /// Counts the transaction's writes as committed and lets other threads in.
+    static void end_transaction(Impl& m);
     std::unique_ptr<Impl> impl_;
 };
 

@@ -52,6 +52,7 @@ public:
     std::optional<StoredInstance> load(std::string_view lifecycle, std::string_view id) override;
     std::optional<std::uint64_t> version(std::string_view lifecycle, std::string_view id) override;
     void insert(const StoredInstance& instance) override;
+    using Store::append;
     void append(const StoredInstance& after, const StoredTransition& transition) override;
     std::vector<StoredTransition> history(std::string_view lifecycle, std::string_view id) override;
     std::vector<std::string> find(const InstanceQuery& query) override;

@@ -231,6 +231,12 @@ public:
     /// Logs @p transition and writes the instance's new state @p after, both or neither.
     /// @throws VersionConflict unless the stored version is after.version - 1
     virtual void append(const StoredInstance& after, const StoredTransition& transition) = 0;
+    /// append() of rows the caller no longer needs: a store that keeps them in memory takes them
+    /// over instead of copying them (the engine writes this way). By default, append().
+    virtual void append(StoredInstance&& after, StoredTransition&& transition)
+    {
+        append(static_cast<const StoredInstance&>(after), static_cast<const StoredTransition&>(transition));
+    }
 
     /// The transition log of one instance, oldest first.
     virtual std::vector<StoredTransition> history(std::string_view lifecycle, std::string_view id) = 0;
@@ -241,11 +247,12 @@ public:
     /// Number of instances of @p lifecycle.
     virtual std::uint64_t count(std::string_view lifecycle) = 0;
 
-    /// A number that differs from an earlier reading whenever stored instances may have
-    /// changed since, through this object or any other connection or process; none if the
+    /// A number that grows whenever stored instances may have changed since an earlier reading,
+    /// through this object or any other connection or process, and never goes back; none if the
     /// backend cannot tell. An engine whose reading has not moved since it last wrote uses its
     /// copies in memory without asking the store for their versions first. Inside this thread's
-    /// transaction only this object's own writes can move it.
+    /// transaction only this object's own writes can move it; another thread's transaction may
+    /// move it when it commits.
     virtual std::optional<std::uint64_t> change_counter() { return std::nullopt; }
 
     /// Adds a refused action to the audit trail.
