@@ -49,7 +49,7 @@ void EngineCore::create(const std::string& id, void* data, const Actor& actor, c
         e.refuse(r);
     }
     core::Gate gate = e.gate(core::GateMode::shared);
-    const StoredInstance initial = e.stored(slot->instance);
+    const StoredInstance initial = e.row_of(slot->instance);
     std::unique_lock<std::mutex> lock = e.lock_slot(*slot);
     e.write_new(id, slot, [&] { e.store->insert(initial); });
 }
@@ -105,12 +105,12 @@ Fired EngineCore::Impl::create(const std::string& id, void* data, const Actor& a
     InstanceState& in = slot->instance;
     core::Gate shared = gate(core::GateMode::shared);
     std::unique_lock<std::mutex> lock = lock_slot(*slot);
-    const StoredInstance initial = stored(in);
+    const StoredInstance initial = row_of(in);
     const TransitionRecord record = transition(in, type, opening, actor, in.created_at);
     check(type.id(), in, actor);  // the opening event sets the owner
     // Encoded before the store's transaction, so that other threads' fires overlap with it.
-    StoredInstance opened = stored(in);
-    StoredTransition logged_opening = logged(record, type, opening);
+    StoredInstance opened = row_of(in);
+    StoredTransition logged_opening = log_entry_of(record, type, opening);
     write_new(id, slot, [&] {
         store->insert(initial);
         store->append(std::move(opened), std::move(logged_opening));
@@ -125,7 +125,7 @@ Fired EngineCore::Impl::fire(const std::string& id, const EventType& type, const
     const std::optional<std::uint64_t>& expected_version = options.expected_version;
     core::Gate shared = gate(core::GateMode::shared);
     for (int attempt = 1;; ++attempt) {
-        core::Locked locked = acquire(id);  // verified: reloaded if another writer moved it on
+        core::LockedInstance locked = acquire(id);  // verified: reloaded if another writer moved it on
         InstanceState& in = locked.slot->instance;
         check(type.id(), in, actor);
         if (expected_version && *expected_version != in.version)
@@ -135,8 +135,8 @@ Fired EngineCore::Impl::fire(const std::string& id, const EventType& type, const
         std::optional<StoredInstance> after;
         std::optional<StoredTransition> logged_event;
         try {
-            after.emplace(stored(in));
-            logged_event.emplace(logged(record, type, payload));
+            after.emplace(row_of(in));
+            logged_event.emplace(log_entry_of(record, type, payload));
         } catch (...) {
             discard(locked, id);  // moved on in memory only
             throw;
@@ -155,7 +155,7 @@ Fired EngineCore::Impl::fire(const std::string& id, const EventType& type, const
     }
 }
 
-std::shared_ptr<core::Slot> EngineCore::Impl::make_slot(const std::string& id, void* data, const Actor& actor,
+std::shared_ptr<core::ResidentInstance> EngineCore::Impl::make_slot(const std::string& id, void* data, const Actor& actor,
                                                         const CreateOptions& options) const
 {
     if (id.empty()) throw InvalidData("an instance needs a non-empty id");
@@ -167,7 +167,7 @@ std::shared_ptr<core::Slot> EngineCore::Impl::make_slot(const std::string& id, v
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
             throw InvalidData("an instance id must not hold control characters (line breaks, tabs, …)");
     model.validate(data);
-    auto slot = std::make_shared<core::Slot>();
+    auto slot = std::make_shared<core::ResidentInstance>();
     InstanceState& in = slot->instance;
     in.id = id;
     in.created_at = in.last_at = options.recorded_at.value_or(clock->now());
@@ -176,20 +176,20 @@ std::shared_ptr<core::Slot> EngineCore::Impl::make_slot(const std::string& id, v
     return slot;
 }
 
-std::unique_lock<std::mutex> EngineCore::Impl::lock_slot(core::Slot& slot) const
+std::unique_lock<std::mutex> EngineCore::Impl::lock_slot(core::ResidentInstance& slot) const
 {
     const core::GateMode* held = core::Gate::held(this);
     const bool alone = held && *held == core::GateMode::exclusive;
     return alone ? std::unique_lock<std::mutex>(slot.mutex, std::defer_lock) : std::unique_lock<std::mutex>(slot.mutex);
 }
 
-core::Locked EngineCore::Impl::acquire(const std::string& id) const
+core::LockedInstance EngineCore::Impl::acquire(const std::string& id) const
 {
     for (;;) {
         const std::uint64_t epoch = cache.current_epoch(store->change_counter());
-        std::shared_ptr<core::Slot> slot = cache.find(id);
+        std::shared_ptr<core::ResidentInstance> slot = cache.find(id);
         if (!slot) slot = load(id, epoch);
-        core::Locked locked{slot, lock_slot(*slot)};
+        core::LockedInstance locked{slot, lock_slot(*slot)};
         if (!slot->alive) continue;  // dropped, evicted or replaced meanwhile: look again
         if (slot->verified_epoch != epoch) {
             const auto stored_version = store->version(lifecycle, id);
@@ -206,11 +206,11 @@ core::Locked EngineCore::Impl::acquire(const std::string& id) const
     }
 }
 
-std::shared_ptr<core::Slot> EngineCore::Impl::load(const std::string& id, std::uint64_t epoch) const
+std::shared_ptr<core::ResidentInstance> EngineCore::Impl::load(const std::string& id, std::uint64_t epoch) const
 {
     std::optional<StoredInstance> s = store->load(lifecycle, id);
     if (!s) throw InstanceNotFound(lifecycle, id);
-    auto slot = std::make_shared<core::Slot>();
+    auto slot = std::make_shared<core::ResidentInstance>();
     InstanceState& in = slot->instance;
     in.id = id;
     in.version = s->version;
@@ -224,7 +224,7 @@ std::shared_ptr<core::Slot> EngineCore::Impl::load(const std::string& id, std::u
     return cache.adopt(id, std::move(slot));
 }
 
-void EngineCore::Impl::discard(core::Locked& locked, const std::string& id) const
+void EngineCore::Impl::discard(core::LockedInstance& locked, const std::string& id) const
 {
     locked.slot->alive = false;  // before the lock goes: a waiter must find it gone
     if (locked.lock.owns_lock()) locked.lock.unlock();

@@ -29,14 +29,14 @@ struct Refusal {
 };
 
 /// A unit of work in progress on one thread.
-struct Unit {
-    explicit Unit(Gate held) : gate(std::move(held)) {}
+struct OpenUnit {
+    explicit OpenUnit(Gate held) : gate(std::move(held)) {}
     /// The gate, exclusively: the unit's transaction spans many instances.
     Gate gate;
     /// Instances written in the unit: dropped from memory if it rolls back.
     std::vector<std::string> touched;
     /// Transitions to announce after the commit.
-    std::vector<std::pair<std::shared_ptr<Slot>, TransitionRecord>> pending;
+    std::vector<std::pair<std::shared_ptr<ResidentInstance>, TransitionRecord>> pending;
     /// Refusals logged in the unit: logged again if it rolls back.
     std::vector<StoredDenial> denials;
 };
@@ -106,22 +106,22 @@ struct EngineCore::Impl {
     /// The event named @p name; throws UnknownEvent listing the lifecycle's events.
     const EventType& event_named(std::string_view name) const;
     /// A new instance in its initial states, not yet visible to other threads.
-    std::shared_ptr<core::Slot> make_slot(const std::string& id, void* data, const Actor& actor,
+    std::shared_ptr<core::ResidentInstance> make_slot(const std::string& id, void* data, const Actor& actor,
                                           const CreateOptions& options) const;
     /// Finds instance @p id and locks it (the caller holds the gate): loads it if it is not in
     /// memory, reloads it if the store has another version than the copy.
-    core::Locked acquire(const std::string& id) const;
+    core::LockedInstance acquire(const std::string& id) const;
     /// The lock of @p slot; not taken by a thread that holds the gate exclusively (it is alone).
-    std::unique_lock<std::mutex> lock_slot(core::Slot& slot) const;
-    std::shared_ptr<core::Slot> load(const std::string& id, std::uint64_t epoch) const;
+    std::unique_lock<std::mutex> lock_slot(core::ResidentInstance& slot) const;
+    std::shared_ptr<core::ResidentInstance> load(const std::string& id, std::uint64_t epoch) const;
     /// Drops instance @p id, whose copy @p locked holds, from memory: it is ahead of the store.
-    void discard(core::Locked& locked, const std::string& id) const;
+    void discard(core::LockedInstance& locked, const std::string& id) const;
 
     /// Runs @p write (the store writes of a change already made in memory to instance @p id,
     /// whose lock @p locked holds) as one store transaction, or a savepoint inside this thread's
     /// unit of work. If it fails, the copy in memory is ahead of the store: it is dropped.
     template <class Write>
-    void write_change(core::Locked& locked, const std::string& id, Write&& write)
+    void write_change(core::LockedInstance& locked, const std::string& id, Write&& write)
     {
         try {
             core::StoreScope scope(*store);
@@ -135,14 +135,14 @@ struct EngineCore::Impl {
             discard(locked, id);
             throw;
         }
-        if (core::Unit* unit = unit_here()) unit->touched.push_back(id);
+        if (core::OpenUnit* unit = unit_here()) unit->touched.push_back(id);
     }
 
     /// Writes new instance @p id (@p slot, whose lock the caller holds) with @p write, as
     /// write_change() does, and makes it visible: before the commit, so that others who find it
     /// wait for its lock; taken back if the write fails.
     template <class Write>
-    void write_new(const std::string& id, const std::shared_ptr<core::Slot>& slot, Write&& write)
+    void write_new(const std::string& id, const std::shared_ptr<core::ResidentInstance>& slot, Write&& write)
     {
         core::StoreScope scope(*store);
         const std::optional<std::uint64_t> before = store->change_counter();
@@ -157,7 +157,7 @@ struct EngineCore::Impl {
             cache.unpublish(id, slot);
             throw;
         }
-        if (core::Unit* unit = unit_here()) unit->touched.push_back(id);
+        if (core::OpenUnit* unit = unit_here()) unit->touched.push_back(id);
     }
 
     // --- records (engine_core.cpp) ---
@@ -169,8 +169,8 @@ struct EngineCore::Impl {
     /// Throws RecordedTooEarly if @p at lies before @p in's last transition.
     void refuse_earlier(const InstanceState& in, std::string_view event, Timestamp at) const;
     [[noreturn]] void reject(const InstanceState& in, std::string_view event, MachineOutcome outcome) const;
-    StoredInstance stored(const InstanceState& in) const;
-    StoredTransition logged(const TransitionRecord& r, const EventType& type, const void* payload) const;
+    StoredInstance row_of(const InstanceState& in) const;
+    StoredTransition log_entry_of(const TransitionRecord& r, const EventType& type, const void* payload) const;
     /// The lifecycle's keys, with owner and overseer as organisation keys.
     StoreKeys keys_of(const InstanceState& in) const;
     FireFacts facts(Timestamp at, const Actor& actor) const { return FireFacts{at, &actor, config.get()}; }
@@ -185,9 +185,9 @@ struct EngineCore::Impl {
     [[noreturn]] void refuse(const core::Refusal& r) const;
 
     // --- units of work and observers (units.cpp) ---
-    core::Unit* unit_here() const;
+    core::OpenUnit* unit_here() const;
     /// Tells observers of @p record now, or at the commit of this thread's unit of work.
-    void announce(const std::shared_ptr<core::Slot>& slot, const TransitionRecord& record);
+    void announce(const std::shared_ptr<core::ResidentInstance>& slot, const TransitionRecord& record);
     void notify(const InstanceState& in, const TransitionRecord& record) const;
     bool notifying_here() const;
     void end_unit(bool commit);

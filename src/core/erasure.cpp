@@ -13,7 +13,7 @@ void EngineCore::erase(const std::string& id, const Actor& actor, std::string_vi
     Impl& e = *impl_;
     try {
         core::Gate gate = e.gate(core::GateMode::shared);
-        core::Locked locked = e.acquire(id);
+        core::LockedInstance locked = e.acquire(id);
         InstanceState& in = locked.slot->instance;
         e.check(action::erase, in, actor);
         e.write_change(locked, id,
@@ -41,7 +41,7 @@ std::vector<std::string> EngineCore::purge(Timestamp now, const Actor& actor)
         const std::optional<std::uint64_t> before = e.store->change_counter();
         try {
             for (const auto& id : e.purge_candidates()) {
-                core::Locked locked = e.acquire(id);
+                core::LockedInstance locked = e.acquire(id);
                 InstanceState& in = locked.slot->instance;
                 const std::optional<Timestamp> ended = e.model.ended_at(in.machine->data(), in.machine->state());
                 if (!ended || now < retention_end(*ended, *retention)) continue;
@@ -58,7 +58,7 @@ std::vector<std::string> EngineCore::purge(Timestamp now, const Actor& actor)
             throw;
         }
     }
-    if (core::Unit* unit = e.unit_here()) unit->touched.insert(unit->touched.end(), erased.begin(), erased.end());
+    if (core::OpenUnit* unit = e.unit_here()) unit->touched.insert(unit->touched.end(), erased.begin(), erased.end());
     if (!e.unit_here() && !erased.empty()) e.store->scrub();
     return erased;
 }
@@ -81,7 +81,7 @@ void EngineCore::Impl::erase_stored(InstanceState& in, const Actor& actor, Times
         if (auto payload = type->erase_stored(t.payload, what))
             entries.push_back({t.version, std::move(payload->bytes), std::move(payload->summary)});
     }
-    StoredInstance after = stored(in);
+    StoredInstance after = row_of(in);
     // Erased on a copy: the instance in memory changes only once the store has the erasure.
     std::unique_ptr<LiveMachine> erased_machine = model.restore(after.data, after.states, lifecycle + " " + in.id);
     model.erase_personal(erased_machine->data());

@@ -68,7 +68,7 @@ std::vector<std::string> EngineCore::find(InstanceQuery query, const Actor& acto
 void EngineCore::visit(const std::string& id, const Visitor& f) const
 {
     core::Gate gate = impl_->gate(core::GateMode::shared);
-    core::Locked locked = impl_->acquire(id);
+    core::LockedInstance locked = impl_->acquire(id);
     f(locked.slot->instance);
 }
 
@@ -77,7 +77,7 @@ void EngineCore::visit(const std::string& id, const Actor& actor, const Visitor&
     const Impl& e = *impl_;
     try {
         core::Gate gate = e.gate(core::GateMode::shared);
-        core::Locked locked = e.acquire(id);
+        core::LockedInstance locked = e.acquire(id);
         e.check(action::read, locked.slot->instance, actor);
         f(locked.slot->instance);
     } catch (const core::Refusal& r) {
@@ -89,7 +89,7 @@ void EngineCore::for_each(const Visitor& f) const
 {
     core::Gate gate = impl_->gate(core::GateMode::shared);
     for (const auto& id : impl_->store->find(InstanceQuery{impl_->lifecycle})) {
-        core::Locked locked = impl_->acquire(id);
+        core::LockedInstance locked = impl_->acquire(id);
         f(locked.slot->instance);
     }
 }
@@ -99,7 +99,7 @@ void EngineCore::for_each(const Actor& actor, const Visitor& f) const
     if (!impl_->options.policy) return for_each(f);
     for (const auto& id : find(InstanceQuery{}, actor)) {
         core::Gate gate = impl_->gate(core::GateMode::shared);
-        std::optional<core::Locked> locked;
+        std::optional<core::LockedInstance> locked;
         try {
             locked.emplace(impl_->acquire(id));
         } catch (const InstanceNotFound&) {

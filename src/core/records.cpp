@@ -71,7 +71,7 @@ StoreKeys EngineCore::Impl::keys_of(const InstanceState& in) const
     return keys;
 }
 
-StoredInstance EngineCore::Impl::stored(const InstanceState& in) const
+StoredInstance EngineCore::Impl::row_of(const InstanceState& in) const
 {
     StoreKeys keys = keys_of(in);
     std::vector<std::string> states;
@@ -92,7 +92,7 @@ StoredInstance EngineCore::Impl::stored(const InstanceState& in) const
                           in.erased_at};
 }
 
-StoredTransition EngineCore::Impl::logged(const TransitionRecord& r, const EventType& type, const void* payload) const
+StoredTransition EngineCore::Impl::log_entry_of(const TransitionRecord& r, const EventType& type, const void* payload) const
 {
     StoredTransition t{r.version, std::string(r.event), std::string(r.from), std::string(r.to),
                        r.actor,   r.at,                 type.encode(payload), r.payload};
@@ -123,7 +123,7 @@ void EngineCore::Impl::refuse(const core::Refusal& r) const
 {
     const StoredDenial& d = r.denial;
     store->log_denial(d);
-    if (core::Unit* unit = unit_here()) unit->denials.push_back(d);
+    if (core::OpenUnit* unit = unit_here()) unit->denials.push_back(d);
     throw NotPermitted(d.lifecycle, d.instance, d.action, d.actor.id, "not permitted: " + d.reason);
 }
 

@@ -4,7 +4,7 @@
 
 namespace kimflow::core {
 
-std::shared_ptr<Slot> ResidentCache::find(const std::string& id) const
+std::shared_ptr<ResidentInstance> ResidentCache::find(const std::string& id) const
 {
     const Shard& shard = shard_of(id);
     std::shared_lock<std::shared_mutex> lock(shard.mutex);
@@ -12,7 +12,7 @@ std::shared_ptr<Slot> ResidentCache::find(const std::string& id) const
     return it == shard.slots.end() ? nullptr : it->second;
 }
 
-bool ResidentCache::publish(const std::string& id, std::shared_ptr<Slot> slot)
+bool ResidentCache::publish(const std::string& id, std::shared_ptr<ResidentInstance> slot)
 {
     Shard& shard = shard_of(id);
     std::unique_lock<std::shared_mutex> lock(shard.mutex);
@@ -21,7 +21,7 @@ bool ResidentCache::publish(const std::string& id, std::shared_ptr<Slot> slot)
     return true;
 }
 
-void ResidentCache::publish_replacing(const std::string& id, const std::shared_ptr<Slot>& slot)
+void ResidentCache::publish_replacing(const std::string& id, const std::shared_ptr<ResidentInstance>& slot)
 {
     Shard& shard = shard_of(id);
     std::unique_lock<std::shared_mutex> lock(shard.mutex);
@@ -34,7 +34,7 @@ void ResidentCache::publish_replacing(const std::string& id, const std::shared_p
     it->second = slot;
 }
 
-void ResidentCache::unpublish(const std::string& id, const std::shared_ptr<Slot>& slot)
+void ResidentCache::unpublish(const std::string& id, const std::shared_ptr<ResidentInstance>& slot)
 {
     slot->alive = false;
     Shard& shard = shard_of(id);
@@ -45,7 +45,7 @@ void ResidentCache::unpublish(const std::string& id, const std::shared_ptr<Slot>
     count_.fetch_sub(1, std::memory_order_relaxed);
 }
 
-std::shared_ptr<Slot> ResidentCache::adopt(const std::string& id, std::shared_ptr<Slot> slot)
+std::shared_ptr<ResidentInstance> ResidentCache::adopt(const std::string& id, std::shared_ptr<ResidentInstance> slot)
 {
     Shard& shard = shard_of(id);
     std::unique_lock<std::shared_mutex> lock(shard.mutex);
@@ -56,7 +56,7 @@ std::shared_ptr<Slot> ResidentCache::adopt(const std::string& id, std::shared_pt
 
 void ResidentCache::drop(const std::string& id)
 {
-    std::shared_ptr<Slot> slot;
+    std::shared_ptr<ResidentInstance> slot;
     {
         Shard& shard = shard_of(id);
         std::unique_lock<std::shared_mutex> lock(shard.mutex);
@@ -89,7 +89,7 @@ void ResidentCache::evict_for_one_more()
     for (const std::string& id : victims) {
         Shard& shard = shard_of(id);
         auto it = shard.slots.find(id);
-        const std::shared_ptr<Slot> victim = it->second;  // outlives the erase and the lock
+        const std::shared_ptr<ResidentInstance> victim = it->second;  // outlives the erase and the lock
         std::unique_lock<std::mutex> slot_lock(victim->mutex, std::try_to_lock);
         if (!slot_lock.owns_lock()) continue;  // in use: keep it
         victim->alive = false;

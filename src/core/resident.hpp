@@ -20,7 +20,7 @@
 namespace kimflow::core {
 
 /// One resident instance with its lock.
-struct Slot {
+struct ResidentInstance {
     std::mutex mutex;
     /// False once removed from the cache (an opening event was rejected, the copy was dropped
     /// for the store's, or evicted): whoever then gets its lock looks again.
@@ -33,8 +33,8 @@ struct Slot {
 };
 
 /// An instance's slot with its lock held (or, under the exclusive gate, not taken).
-struct Locked {
-    std::shared_ptr<Slot> slot;
+struct LockedInstance {
+    std::shared_ptr<ResidentInstance> slot;
     std::unique_lock<std::mutex> lock;
 };
 
@@ -43,16 +43,16 @@ public:
     explicit ResidentCache(std::size_t max_resident) : max_resident_(max_resident) {}
 
     /// The slot under @p id, or null.
-    std::shared_ptr<Slot> find(const std::string& id) const;
+    std::shared_ptr<ResidentInstance> find(const std::string& id) const;
     /// Makes @p slot visible under @p id; false if the id is taken.
-    bool publish(const std::string& id, std::shared_ptr<Slot> slot);
+    bool publish(const std::string& id, std::shared_ptr<ResidentInstance> slot);
     /// Makes @p slot visible under @p id in place of any copy there (a stale one).
-    void publish_replacing(const std::string& id, const std::shared_ptr<Slot>& slot);
+    void publish_replacing(const std::string& id, const std::shared_ptr<ResidentInstance>& slot);
     /// Takes back @p slot (gone for whoever gets its lock next), and removes it if it is still
     /// the one under @p id.
-    void unpublish(const std::string& id, const std::shared_ptr<Slot>& slot);
+    void unpublish(const std::string& id, const std::shared_ptr<ResidentInstance>& slot);
     /// A slot just loaded: put under @p id, or the one another thread put there meanwhile.
-    std::shared_ptr<Slot> adopt(const std::string& id, std::shared_ptr<Slot> slot);
+    std::shared_ptr<ResidentInstance> adopt(const std::string& id, std::shared_ptr<ResidentInstance> slot);
     /// Drops @p id from memory (the store keeps it).
     void drop(const std::string& id);
     /// Makes room for one more: drops the least recently used tenth when the limit is reached.
@@ -80,7 +80,7 @@ private:
 
     struct alignas(64) Shard {
         mutable std::shared_mutex mutex;
-        std::unordered_map<std::string, std::shared_ptr<Slot>> slots;
+        std::unordered_map<std::string, std::shared_ptr<ResidentInstance>> slots;
     };
     static constexpr std::size_t shard_count = 16;
     Shard& shard_of(const std::string& id) const { return shards_[std::hash<std::string>{}(id) % shard_count]; }

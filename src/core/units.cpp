@@ -10,9 +10,9 @@ namespace kimflow {
 namespace {
 
 /// The units of work of this thread: (engine, unit).
-std::vector<std::pair<const EngineCore::Impl*, core::Unit*>>& units()
+std::vector<std::pair<const EngineCore::Impl*, core::OpenUnit*>>& units()
 {
-    thread_local std::vector<std::pair<const EngineCore::Impl*, core::Unit*>> list;
+    thread_local std::vector<std::pair<const EngineCore::Impl*, core::OpenUnit*>> list;
     return list;
 }
 
@@ -53,7 +53,7 @@ UnitOfWork EngineCore::unit_of_work()
     if (e.unit_here()) throw Error("this thread has a unit of work on this engine already; commit it first");
     core::Gate gate = e.gate(core::GateMode::exclusive);
     e.store->begin();
-    auto unit = std::make_unique<core::Unit>(std::move(gate));
+    auto unit = std::make_unique<core::OpenUnit>(std::move(gate));
     units().push_back({&e, unit.get()});
     unit.release();
     return UnitOfWork(this);
@@ -61,7 +61,7 @@ UnitOfWork EngineCore::unit_of_work()
 
 void EngineCore::end_unit(bool commit) { impl_->end_unit(commit); }
 
-core::Unit* EngineCore::Impl::unit_here() const
+core::OpenUnit* EngineCore::Impl::unit_here() const
 {
     for (const auto& [engine, unit] : units())
         if (engine == this) return unit;
@@ -73,7 +73,7 @@ void EngineCore::Impl::end_unit(bool commit)
     auto& list = units();
     auto it = std::find_if(list.begin(), list.end(), [this](const auto& entry) { return entry.first == this; });
     if (it == list.end()) return;
-    std::unique_ptr<core::Unit> unit(it->second);
+    std::unique_ptr<core::OpenUnit> unit(it->second);
     list.erase(it);
     bool committed = false;
     if (commit) {
@@ -117,9 +117,9 @@ void EngineCore::Impl::end_unit(bool commit)
     if (!failures.empty()) throw ObserverError(failures);
 }
 
-void EngineCore::Impl::announce(const std::shared_ptr<core::Slot>& slot, const TransitionRecord& record)
+void EngineCore::Impl::announce(const std::shared_ptr<core::ResidentInstance>& slot, const TransitionRecord& record)
 {
-    if (core::Unit* unit = unit_here()) {
+    if (core::OpenUnit* unit = unit_here()) {
         unit->pending.emplace_back(slot, record);
         return;
     }

@@ -219,6 +219,8 @@ struct InMemoryStore::Impl {
     }
 };
 
+std::shared_ptr<Store> make_memory_store() { return std::make_shared<InMemoryStore>(); }
+
 InMemoryStore::InMemoryStore() : impl_(std::make_unique<Impl>()) {}
 
 InMemoryStore::~InMemoryStore() = default;

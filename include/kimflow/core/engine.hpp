@@ -27,7 +27,6 @@
 #include "kimflow/core/lifecycle_model.hpp"
 #include "kimflow/core/policy.hpp"
 #include "kimflow/core/transition.hpp"
-#include "kimflow/store/memory_store.hpp"
 #include "kimflow/store/store.hpp"
 
 /// kimflow: an engine for lifecycles written as Boost.MSM machines, their store, and the
@@ -172,7 +171,7 @@ public:
     explicit Engine(Config config = Config{}, std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>(),
                     std::shared_ptr<Store> store = nullptr, EngineOptions options = {})
         : core_(model_of<Lifecycle>(), std::make_shared<const Config>(std::move(config)), std::move(clock),
-                store ? std::move(store) : std::make_shared<InMemoryStore>(), std::move(options))
+                store ? std::move(store) : make_memory_store(), std::move(options))
     {
     }
     Engine(const Engine&) = delete;

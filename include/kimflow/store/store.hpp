@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -284,5 +285,9 @@ public:
     /// Undoes the innermost level (the whole transaction at the outermost).
     virtual void rollback() = 0;
 };
+
+/// A new InMemoryStore (memory_store.hpp): the store of an engine that is given none. Declared
+/// here, with the interface, so that an engine needs no store's header to make one.
+std::shared_ptr<Store> make_memory_store();
 
 }  // namespace kimflow

@@ -1,0 +1,266 @@
+// SqliteStore's connection and the helpers its source files share: the instance calls
+// (sqlite_store.cpp), the schema and opening the file (sqlite_schema.cpp), and the audit trail
+// (sqlite_audit.cpp). Private to those three; nothing here is part of kimflow's interface.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "chain.hpp"
+#include "kimflow/store/sqlite_store.hpp"
+
+namespace kimflow {
+
+namespace sqlite_detail {
+
+// Timestamps are stored as microseconds since 1970 (UTC), dates as days since 1970.
+inline std::int64_t to_db(Timestamp t) { return t.time_since_epoch().count(); }
+inline Timestamp timestamp_from_db(std::int64_t v) { return Timestamp{std::chrono::microseconds{v}}; }
+inline std::int64_t to_db(Date d) { return d.time_since_epoch().count(); }
+inline Date date_from_db(std::int64_t v) { return Date{date::days{v}}; }
+
+// Region states are stored as one text, separated by commas (state ids are identifiers).
+inline std::string join_states(const std::vector<std::string>& states)
+{
+    std::string out;
+    for (const auto& s : states) out += (out.empty() ? "" : ",") + s;
+    return out;
+}
+inline std::vector<std::string> split_states(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::string item;
+    std::istringstream in(text);
+    while (std::getline(in, item, ',')) out.push_back(item);
+    return out;
+}
+
+// Turns SQLite's error into the kimflow error a host can act on (sqlite_store.cpp).
+[[noreturn]] void rethrow(const SQLite::Exception& e, const std::string& path, const char* doing);
+
+inline std::string_view as_bytes(const Sha256::Digest& d)
+{
+    return std::string_view(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
+inline Sha256::Digest digest_from_db(const SQLite::Column& c)
+{
+    Sha256::Digest d{};
+    if (c.isNull() || c.getBytes() != static_cast<int>(d.size())) return d;
+    const auto* bytes = static_cast<const std::uint8_t*>(c.getBlob());
+    std::copy(bytes, bytes + d.size(), d.begin());
+    return d;
+}
+
+inline bool same_digest(const SQLite::Column& c, const Sha256::Digest& d)
+{
+    return !c.isNull() && c.getBytes() == static_cast<int>(d.size()) &&
+           std::equal(d.begin(), d.end(), static_cast<const std::uint8_t*>(c.getBlob()));
+}
+
+}  // namespace sqlite_detail
+
+struct SqliteStore::Impl {
+    std::string path;
+    SqliteOptions options;
+    SQLite::Database db;
+    std::recursive_mutex mutex;
+    std::unique_lock<std::recursive_mutex> transaction_lock{mutex, std::defer_lock};
+    int depth = 0;  // nesting of begin() on the thread that holds transaction_lock
+    /// Prepared statements by SQL text, kept for the connection's life: preparing costs more
+    /// than running most of them. Declared after db, so destroyed before it.
+    /// Looked up by the caller's text without copying it (a fire looks up several).
+    std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>> statements;
+    /// change_counter(): this object's writes and rollbacks, and other connections' commits seen.
+    std::uint64_t changes = 0;
+    /// The last PRAGMA data_version read (it moves when another connection commits).
+    std::int64_t data_version = -1;
+    /// The hashes of the logs' last entries, known while no other connection has written and
+    /// nothing was rolled back (each append would otherwise look them up).
+    std::optional<Sha256::Digest> transition_head, denial_head;
+
+    Impl(const std::string& p, SqliteOptions o)
+        : path(p), options(o),
+          db(p, o.read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE),
+             static_cast<int>(o.busy_timeout.count()))
+    {
+    }
+
+    /// A prepared statement in use: reset and unbound again when the user is done with it.
+    class Use {
+    public:
+        explicit Use(SQLite::Statement& s) : s_(s) {}
+        ~Use()
+        {
+            try {
+                s_.reset();
+                s_.clearBindings();
+            } catch (...) {
+                // reset() repeats the error of the last step, which its caller has reported
+            }
+        }
+        Use(const Use&) = delete;
+        Use& operator=(const Use&) = delete;
+        SQLite::Statement* operator->() const noexcept { return &s_; }
+        SQLite::Statement& operator*() const noexcept { return s_; }
+
+    private:
+        SQLite::Statement& s_;
+    };
+
+    Use statement(std::string_view sql)
+    {
+        auto it = statements.find(sql);
+        if (it == statements.end()) {
+            std::string text(sql);
+            auto prepared = std::make_unique<SQLite::Statement>(db, text);
+            it = statements.emplace(std::move(text), std::move(prepared)).first;
+        }
+        return Use(*it->second);
+    }
+
+    /// Counts a change if another connection has committed since the last look.
+    void notice_other_connections()
+    {
+        auto s = statement("PRAGMA data_version");
+        s->executeStep();
+        const std::int64_t now = s->getColumn(0).getInt64();
+        if (now != data_version) {
+            data_version = now;
+            ++changes;
+            forget_heads();
+        }
+    }
+
+    std::int64_t pragma(const std::string& name)
+    {
+        return db.execAndGet("PRAGMA " + name).getInt64();
+    }
+
+    // Opening the file and bringing its schema up to date (sqlite_schema.cpp).
+    void open();
+    void migrate(std::int64_t from);
+    void fold_organization_keys();
+    void chain_existing_log();
+
+    /// A transition from the ten columns version, event, from, to, actor, role, org, at,
+    /// payload, summary of @p s, starting at @p first.
+    static StoredTransition transition_from(SQLite::Statement& s, int first)
+    {
+        StoredTransition t;
+        t.version = static_cast<std::uint64_t>(s.getColumn(first).getInt64());
+        t.event = s.getColumn(first + 1).getString();
+        t.from = s.getColumn(first + 2).getString();
+        t.to = s.getColumn(first + 3).getString();
+        t.actor = Actor{s.getColumn(first + 4).getString(), s.getColumn(first + 5).getString(),
+                        s.getColumn(first + 6).getString()};
+        t.at = sqlite_detail::timestamp_from_db(s.getColumn(first + 7).getInt64());
+        const SQLite::Column payload = s.getColumn(first + 8);
+        t.payload.assign(static_cast<const char*>(payload.getBlob()), static_cast<std::size_t>(payload.getBytes()));
+        t.summary = s.getColumn(first + 9).getString();
+        return t;
+    }
+
+    void forget_heads()
+    {
+        transition_head.reset();
+        denial_head.reset();
+    }
+
+    /// The hash of the last entry of a log: @p head if known, else read with @p sql.
+    Sha256::Digest last_hash(std::optional<Sha256::Digest>& head, const char* sql)
+    {
+        if (head) return *head;
+        auto s = statement(sql);
+        return *(head = s->executeStep() ? sqlite_detail::digest_from_db(s->getColumn(0)) : chain::genesis);
+    }
+
+    /// Runs @p f under the store's lock, inside a transaction unless begin() has opened one.
+    template <class F>
+    auto write(const char* doing, F&& f)
+    {
+        std::lock_guard<std::recursive_mutex> lock(mutex);
+        ++changes;
+        try {
+            if (depth > 0) return f();
+            SQLite::Transaction t(db, SQLite::TransactionBehavior::IMMEDIATE);
+            notice_other_connections();  // the log heads may have moved
+            try {
+                auto result = f();
+                t.commit();
+                return result;
+            } catch (...) {
+                forget_heads();  // the transaction rolls back what f() appended
+                throw;
+            }
+        } catch (const SQLite::Exception& e) {
+            sqlite_detail::rethrow(e, path, doing);
+        }
+    }
+
+    template <class F>
+    auto read(const char* doing, F&& f)
+    {
+        std::lock_guard<std::recursive_mutex> lock(mutex);
+        try {
+            return f();
+        } catch (const SQLite::Exception& e) {
+            sqlite_detail::rethrow(e, path, doing);
+        }
+    }
+
+    /// Query keys an append may change (bits of the mask update_sql() takes).
+    enum : unsigned { state_key = 1, due_key = 2, owner_key = 4, area_key = 8, overseer_key = 16 };
+
+    /// The UPDATE of an instance row after a transition that changes the keys in @p changed
+    /// (the 32 texts are made once, not on every append).
+    static const std::string& update_sql(unsigned changed)
+    {
+        static const std::array<std::string, 32> texts = [] {
+            std::array<std::string, 32> out;
+            for (unsigned mask = 0; mask < out.size(); ++mask) {
+                std::string sql = "UPDATE instance SET version = :version, states = :states, data = :data";
+                if (mask & state_key) sql += ", state = :state";
+                if (mask & due_key) sql += ", due = :due";
+                if (mask & owner_key) sql += ", owner = :owner";
+                if (mask & area_key) sql += ", area = :area";
+                if (mask & overseer_key) sql += ", overseer = :overseer";
+                out[mask] = sql + " WHERE key = :key";
+            }
+            return out;
+        }();
+        return texts[changed];
+    }
+
+    static void bind_instance(SQLite::Statement& s, const StoredInstance& in)
+    {
+        s.bind(":lifecycle", in.lifecycle);
+        s.bind(":id", in.id);
+        s.bind(":version", static_cast<std::int64_t>(in.version));
+        s.bind(":state", in.state);
+        s.bind(":states", sqlite_detail::join_states(in.states));
+        s.bind(":data", in.data.data(), static_cast<int>(in.data.size()));
+        if (in.due)
+            s.bind(":due", sqlite_detail::to_db(*in.due));
+        else
+            s.bind(":due");
+        s.bind(":owner", in.owner);
+        s.bind(":area", in.area);
+        s.bind(":overseer", in.overseer);
+    }
+};
+
+}  // namespace kimflow

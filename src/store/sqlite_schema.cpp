@@ -1,0 +1,178 @@
+// SqliteStore's file: the schema of each released version, the migrations between them, and
+// opening a file, refusing one that is no kimflow database or was written by a newer kimflow.
+#include <string>
+
+#include "kimflow/core/text.hpp"
+#include "sqlite_impl.hpp"
+
+namespace kimflow {
+
+using sqlite_detail::as_bytes;
+
+namespace {
+
+const char* const kSchemaV1[] = {
+    R"(CREATE TABLE instance (
+        key INTEGER PRIMARY KEY,
+        lifecycle TEXT NOT NULL,
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        states TEXT NOT NULL,
+        data BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        created_role TEXT NOT NULL,
+        created_org TEXT NOT NULL,
+        due INTEGER,
+        owner TEXT NOT NULL,
+        area TEXT NOT NULL,
+        UNIQUE (lifecycle, id)))",
+    // Each query index ends in id, so that a query answers in id order without sorting.
+    "CREATE INDEX instance_by_state ON instance (lifecycle, state, id)",
+    "CREATE INDEX instance_by_due ON instance (lifecycle, due) WHERE due IS NOT NULL",
+    "CREATE INDEX instance_by_owner ON instance (lifecycle, owner, id)",
+    "CREATE INDEX instance_by_area ON instance (lifecycle, area, id)",
+    // Transitions are appended in commit order (rowid); the unique index keeps versions of an
+    // instance unique and serves the history of one instance.
+    R"(CREATE TABLE transition (
+        seq INTEGER PRIMARY KEY,
+        instance INTEGER NOT NULL REFERENCES instance (key),
+        version INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        from_state TEXT NOT NULL,
+        to_state TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        actor_role TEXT NOT NULL,
+        actor_org TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        payload BLOB NOT NULL,
+        summary TEXT NOT NULL))",
+    "CREATE UNIQUE INDEX transition_by_instance ON transition (instance, version)",
+};
+
+// Schema 2 (kimflow 0.1 with issue 7): the overseer key, erasure, the hash chains and the
+// denial log. Owner keys become organisation keys (organization_key(): trimmed, ASCII lower
+// case, blanks and '_' as '-'); the hashes of older entries are computed by migrate().
+const char* const kSchemaV2[] = {
+    "ALTER TABLE instance ADD COLUMN overseer TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE instance ADD COLUMN erased_at INTEGER",
+    ("UPDATE instance SET owner = replace(replace(replace(lower(trim(owner, ' ' || char(9))), ' ', '-'), '_', '-'), "
+     "char(9), '-')"),
+    "CREATE INDEX instance_by_overseer ON instance (lifecycle, overseer, id)",
+    // payload_hash and erased_hash: digests of (payload, summary) as written and in their erased
+    // form; hash: the chain through the log in seq order (see store/chain.hpp).
+    "ALTER TABLE transition ADD COLUMN payload_hash BLOB",
+    "ALTER TABLE transition ADD COLUMN erased_hash BLOB",
+    "ALTER TABLE transition ADD COLUMN hash BLOB",
+    "ALTER TABLE transition ADD COLUMN erased_at INTEGER",
+    R"(CREATE TABLE denial (
+        seq INTEGER PRIMARY KEY,
+        lifecycle TEXT NOT NULL,
+        instance TEXT NOT NULL,
+        action TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        actor_role TEXT NOT NULL,
+        actor_org TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        hash BLOB NOT NULL))",
+    "CREATE INDEX denial_by_instance ON denial (lifecycle, instance)",
+};
+
+}  // namespace
+
+void SqliteStore::Impl::open()
+{
+    // The first read tells a non-database file apart (SQLITE_NOTADB).
+    const std::int64_t app = pragma("application_id");
+    const std::int64_t user_version = pragma("user_version");
+    const std::int64_t objects = db.execAndGet("SELECT count(*) FROM sqlite_master").getInt64();
+    if (app == 0 && objects > 0)
+        throw NotAKimflowDatabase("'" + path +
+                                  "' is an SQLite database of another application, not a kimflow database; "
+                                  "choose another file");
+    if (app != 0 && app != application_id)
+        throw NotAKimflowDatabase("'" + path + "' belongs to another application (application_id " +
+                                  std::to_string(app) + "); choose another file");
+    if (user_version > schema_version)
+        throw SchemaTooNew("'" + path + "' was written by a newer kimflow (schema " + std::to_string(user_version) +
+                           ", this one reads up to " + std::to_string(schema_version) +
+                           "); update kimflow to use it");
+    if (!options.read_only) {
+        // Erased personal data must not linger in freed space: SQLite overwrites what it
+        // deletes (old cells, freed pages) with zeros.
+        db.exec("PRAGMA secure_delete=ON");
+        db.exec("PRAGMA journal_mode=WAL");
+        db.exec(std::string("PRAGMA synchronous=") +
+                (options.synchronous == SqliteOptions::Synchronous::full ? "FULL" : "NORMAL"));
+        if (app == 0 || user_version < schema_version) migrate(user_version);
+        if (options.max_page_count) db.exec("PRAGMA max_page_count=" + std::to_string(*options.max_page_count));
+    } else if (app == 0) {
+        throw NotAKimflowDatabase("'" + path + "' holds no kimflow database yet; open it for writing once");
+    }
+    db.exec("PRAGMA foreign_keys=ON");
+}
+
+// Brings the schema from version @p from to schema_version in one transaction: each step is
+// the script of one released schema change, so every earlier file can be opened.
+void SqliteStore::Impl::migrate(std::int64_t from)
+{
+    SQLite::Transaction t(db, SQLite::TransactionBehavior::IMMEDIATE);
+    // Another process may have created or migrated it while we waited for the lock.
+    from = pragma("user_version");
+    if (from < 1)
+        for (const char* sql : kSchemaV1) db.exec(sql);
+    if (from < 2) {
+        for (const char* sql : kSchemaV2) db.exec(sql);
+        chain_existing_log();
+    }
+    if (from < 3) fold_organization_keys();
+    db.exec("PRAGMA application_id=" + std::to_string(application_id));
+    db.exec("PRAGMA user_version=" + std::to_string(schema_version));
+    t.commit();
+}
+
+/// Schema 3 (kimflow 0.2): owner and overseer keys folded as organization_key() folds them
+/// now (Unicode case folding; schema 2 folded ASCII letters only, so "Ärztekammer" and
+/// "ÄRZTEKAMMER" were two owners). Folding the old key gives the new one: ASCII lower case
+/// is part of Unicode's folding.
+void SqliteStore::Impl::fold_organization_keys()
+{
+    SQLite::Statement rows(db, "SELECT key, owner, overseer FROM instance");
+    SQLite::Statement update(db, "UPDATE instance SET owner = ?, overseer = ? WHERE key = ?");
+    while (rows.executeStep()) {
+        const std::string owner = rows.getColumn(1).getString(), overseer = rows.getColumn(2).getString();
+        const std::string owner_key = organization_key(owner), overseer_key = organization_key(overseer);
+        if (owner_key == owner && overseer_key == overseer) continue;
+        update.bind(1, owner_key);
+        update.bind(2, overseer_key);
+        update.bind(3, rows.getColumn(0).getInt64());
+        update.exec();
+        update.reset();
+    }
+}
+
+/// Schema 2: hashes for the entries a schema-1 file has (none were erased then).
+void SqliteStore::Impl::chain_existing_log()
+{
+    SQLite::Statement rows(db, "SELECT t.seq, i.lifecycle, i.id, t.version, t.event, t.from_state, t.to_state, "
+                               "t.actor, t.actor_role, t.actor_org, t.at, t.payload, t.summary FROM transition t "
+                               "JOIN instance i ON t.instance = i.key ORDER BY t.seq");
+    SQLite::Statement update(db, "UPDATE transition SET payload_hash = ?, erased_hash = ?, hash = ? WHERE seq = ?");
+    Sha256::Digest previous = chain::genesis;
+    while (rows.executeStep()) {
+        StoredTransition t = transition_from(rows, 3);
+        const auto payload = chain::payload_digest(t.payload, t.summary);
+        previous = chain::transition_hash(previous, rows.getColumn(1).getString(), rows.getColumn(2).getString(), t,
+                                          payload, payload);
+        update.bind(1, as_bytes(payload).data(), static_cast<int>(payload.size()));
+        update.bind(2, as_bytes(payload).data(), static_cast<int>(payload.size()));
+        update.bind(3, as_bytes(previous).data(), static_cast<int>(previous.size()));
+        update.bind(4, rows.getColumn(0).getInt64());
+        update.exec();
+        update.reset();
+    }
+}
+
+}  // namespace kimflow

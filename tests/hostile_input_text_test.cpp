@@ -1,0 +1,258 @@
+// Hostile input as bytes: 10 MB fields and payloads against the 64 KiB limit, text that is not
+// UTF-8 (RFC 3629) in fields, names and typed events, and ids that are empty, too long, not
+// UTF-8 or hold control characters. Each is refused with a short message that is itself UTF-8,
+// and changes nothing, in memory and on SQLite.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <kimflow/core/field_archive.hpp>
+#include <kimflow/core/text.hpp>
+
+#include "hostile_input_fixture.hpp"
+#include "kim_fixture.hpp"
+#include "paper_fixture.hpp"
+
+namespace {
+
+using namespace kimflow;
+using namespace hostile_test;
+using kim_test::caritas;
+using paper_test::anfrage;
+using paper_test::fraktion;
+using paper_test::sitzungsdienst;
+using paper_test::verwaltung;
+
+// ------------------------------------------------------------------ 10 MB
+
+TEST_F(HostileInput, ATenMegabyteFieldIsRefusedWithTheLimitAndChangesNothing)
+{
+    for (bool stored : {false, true}) {
+        SCOPED_TRACE(stored ? "SqliteStore" : "in memory");
+        auto engine = papers(stored);
+        engine->create("14/1923", anfrage(), fraktion, paper::Submit{});
+        const std::string before = seen(*engine, "14/1923");
+        const std::string rows_before = rows();
+        const std::vector<std::pair<std::string, Fields>> fires = {
+            {"withdraw", {{"reason", kTenMegabytes}}},
+            {"schedule", {{"meeting_date", kTenMegabytes}}},
+            {"answer", {{"answer_reference", "14/1923-1"}, {kTenMegabytes, "x"}}},
+        };
+        for (const auto& [event, fields] : fires) {
+            try {
+                engine->fire("14/1923", event, fields, verwaltung);
+                ADD_FAILURE() << event << " with 10 MB was taken";
+            } catch (const InvalidPayload& e) {
+                EXPECT_EQ(e.event(), event);
+                EXPECT_TRUE(says(e.what(), {"is 10485760 bytes long; a payload field takes at most 65536 bytes",
+                                            "shorten it"}));
+                EXPECT_LT(std::string(e.what()).size(), 1000u) << "the message does not quote the 10 MB";
+                EXPECT_LT(e.field().size(), 200u);
+            }
+        }
+        EXPECT_EQ(seen(*engine, "14/1923"), before);
+        EXPECT_EQ(rows(), rows_before);
+    }
+}
+
+TEST_F(HostileInput, TheFieldLimitIsSixtyFourKibibytes)
+{
+    EXPECT_EQ(max_field_bytes, 65536u);
+    EXPECT_NO_THROW(read_fields<paper::Withdraw>("withdraw", Fields{{"reason", std::string(max_field_bytes, 'x')}}));
+    std::string umlauts;
+    for (std::size_t i = 0; i < max_field_bytes / 2; ++i) umlauts += "ü";  // bytes count, not characters
+    EXPECT_NO_THROW(read_fields<paper::Withdraw>("withdraw", Fields{{"reason", umlauts}}));
+    EXPECT_THROW(read_fields<paper::Withdraw>("withdraw", Fields{{"reason", umlauts + "x"}}), InvalidPayload);
+    EXPECT_THROW(read_fields<paper::Withdraw>("withdraw", Fields{{"reason", std::string(max_field_bytes + 1, 'x')}}),
+                 InvalidPayload);
+}
+
+TEST_F(HostileInput, ATenMegabyteOpeningPayloadCreatesNothing)
+{
+    for (bool stored : {false, true}) {
+        SCOPED_TRACE(stored ? "SqliteStore" : "in memory");
+        auto engine = cases(stored);
+        const std::string rows_before = rows();
+        EXPECT_THROW(engine->create("K-1", kim::KimCase{}, caritas, "open", Fields{{"kommune", kTenMegabytes}}),
+                     InvalidPayload);
+        EXPECT_FALSE(engine->contains("K-1"));
+        EXPECT_EQ(rows(), rows_before);
+    }
+}
+
+// Needs the engine's check of typed payloads (EngineOptions::max_payload_bytes, 1 MiB).
+TEST_F(HostileInput, ATypedEventOfTenMegabytesIsRefusedAndChangesNothing)
+{
+    for (bool stored : {false, true}) {
+        SCOPED_TRACE(stored ? "SqliteStore" : "in memory");
+        auto engine = papers(stored);
+        engine->create("14/1923", anfrage(), fraktion, paper::Submit{});
+        const std::string before = seen(*engine, "14/1923");
+        const std::string rows_before = rows();
+        try {
+            engine->fire("14/1923", paper::Withdraw{kTenMegabytes}, verwaltung);
+            ADD_FAILURE() << "a 10 MB withdraw was taken";
+        } catch (const InvalidPayload& e) {
+            EXPECT_EQ(e.event(), "withdraw");
+            EXPECT_LT(std::string(e.what()).size(), 1000u);
+        }
+        EXPECT_EQ(seen(*engine, "14/1923"), before);
+        EXPECT_EQ(rows(), rows_before);
+    }
+}
+
+// ------------------------------------------------------------------ invalid UTF-8
+
+TEST_F(HostileInput, Utf8IsCheckedAsRfc3629Says)
+{
+    // Well-formed: the first and last of each length, the edges around the surrogates, NUL.
+    for (const std::string& good :
+         {std::string(""), std::string("Anhörung"), std::string("\x7F"), std::string("\xC2\x80"),
+          std::string("\xDF\xBF"), std::string("\xE0\xA0\x80"), std::string("\xED\x9F\xBF"),
+          std::string("\xEE\x80\x80"), std::string("\xEF\xBF\xBF"), std::string("\xF0\x90\x80\x80"),
+          std::string("\xF4\x8F\xBF\xBF"), std::string("\xE2\x82\xAC"), std::string("a\0b", 3)})
+        EXPECT_TRUE(valid_utf8(good)) << printable(good);
+    // Ill-formed, with the offset of the first bad byte.
+    const std::vector<std::pair<std::string, std::size_t>> bad = {
+        {"\xC0\xAF", 0},              // overlong '/'
+        {"\xC1\xBF", 0},              // overlong
+        {"\xE0\x80\xAF", 0},          // overlong, three bytes
+        {"\xE0\x9F\xBF", 0},          // overlong U+07FF
+        {"\xF0\x80\x80\xAF", 0},      // overlong, four bytes
+        {"\xF0\x8F\xBF\xBF", 0},      // overlong U+FFFF
+        {"\xED\xA0\x80", 0},          // surrogate U+D800
+        {"\xED\xBF\xBF", 0},          // surrogate U+DFFF
+        {"\xF4\x90\x80\x80", 0},      // U+110000
+        {"\xF5\x80\x80\x80", 0},      // beyond any plane
+        {"\xFF", 0},
+        {"\xFE", 0},
+        {"\x80", 0},                  // a continuation byte alone
+        {"ab\xBF", 2},
+        {"Anh\xC3", 3},               // cut short at the end
+        {"\xE2\x82", 0},
+        {"\xF0\x9F\x98", 0},
+        {"\xC3\x28", 0},              // a lead byte without its continuation
+        {"\xE2\x28\xA1", 0},
+        {"ok \xE2\x82\xAC \xE2\x82", 7},
+    };
+    for (const auto& [text, at] : bad) {
+        EXPECT_FALSE(valid_utf8(text)) << printable(text);
+        EXPECT_EQ(invalid_utf8_at(text), at) << printable(text);
+    }
+    EXPECT_EQ(invalid_utf8_at("Anhörung"), std::string_view::npos);
+    // What messages quote instead: printable, short, and itself valid UTF-8.
+    EXPECT_EQ(printable("Anh\xC3r\xFFung\n\x01"), "Anh\\xC3r\\xFFung\\n\\x01");
+    EXPECT_EQ(printable("Anhörung €"), "Anhörung €");
+    EXPECT_EQ(printable(std::string(1000, 'x'), 10), "xxxxxxxxxx… (1000 bytes)");
+    EXPECT_TRUE(valid_utf8(printable("\xED\xA0\x80\xF4\x90\x80\x80\xC0\xAF")));
+}
+
+TEST_F(HostileInput, APayloadFieldThatIsNotUtf8IsRefusedAndChangesNothing)
+{
+    for (bool stored : {false, true}) {
+        SCOPED_TRACE(stored ? "SqliteStore" : "in memory");
+        auto engine = papers(stored);
+        engine->create("14/1923", anfrage(), fraktion, paper::Submit{});
+        const std::string before = seen(*engine, "14/1923");
+        const std::string rows_before = rows();
+        for (const std::string& text : {std::string("14/1923-\xC3"), std::string("\xC0\xAF"), std::string("\xED\xA0\x80"),
+                                       std::string("14/\xFF"), std::string("\xF4\x90\x80\x80"),
+                                       std::string("ok\xE2\x82")}) {
+            try {
+                engine->fire("14/1923", "answer", Fields{{"answer_reference", text}}, verwaltung);
+                ADD_FAILURE() << printable(text) << " was taken";
+            } catch (const InvalidPayload& e) {
+                EXPECT_EQ(e.field(), "answer_reference");
+                EXPECT_TRUE(says(e.what(), {"is not valid UTF-8 text", "send it as UTF-8"}));
+                EXPECT_TRUE(valid_utf8(e.what())) << "the message can be shown and put into JSON";
+            }
+        }
+        // Also where the value would fail to parse anyway, and in a field's name.
+        try {
+            engine->fire("14/1923", "schedule", Fields{{"meeting_date", "2025-02-0\xFF"}}, sitzungsdienst);
+            ADD_FAILURE();
+        } catch (const InvalidPayload& e) {
+            EXPECT_EQ(e.field(), "meeting_date");
+            EXPECT_TRUE(valid_utf8(e.what()));
+        }
+        try {
+            engine->fire("14/1923", "answer", Fields{{"answer_reference", "x"}, {"not\xFFUTF-8", "x"}}, verwaltung);
+            ADD_FAILURE();
+        } catch (const InvalidPayload& e) {
+            EXPECT_EQ(e.field(), "not\\xFFUTF-8");
+            EXPECT_TRUE(says(e.what(), {"its name is not valid UTF-8"}));
+            EXPECT_TRUE(valid_utf8(e.what()));
+        }
+        EXPECT_EQ(seen(*engine, "14/1923"), before);
+        EXPECT_EQ(rows(), rows_before);
+    }
+}
+
+TEST_F(HostileInput, AnOpeningPayloadThatIsNotUtf8CreatesNothing)
+{
+    for (bool stored : {false, true}) {
+        SCOPED_TRACE(stored ? "SqliteStore" : "in memory");
+        auto engine = cases(stored);
+        const std::string rows_before = rows();
+        EXPECT_THROW(engine->create("K-1", kim::KimCase{}, caritas, "open", Fields{{"kommune", "Castrop-\xC0\xAF"}}),
+                     InvalidPayload);
+        EXPECT_FALSE(engine->contains("K-1"));
+        EXPECT_EQ(rows(), rows_before);
+    }
+}
+
+// Needs the engine's check of typed payloads (the summary must be UTF-8).
+TEST_F(HostileInput, ATypedEventWithTextThatIsNotUtf8IsRefusedAndChangesNothing)
+{
+    for (bool stored : {false, true}) {
+        SCOPED_TRACE(stored ? "SqliteStore" : "in memory");
+        auto engine = papers(stored);
+        engine->create("14/1923", anfrage(), fraktion, paper::Submit{});
+        const std::string before = seen(*engine, "14/1923");
+        const std::string rows_before = rows();
+        try {
+            engine->fire("14/1923", paper::Answer{"14/1923-\xED\xA0\x80"}, verwaltung);
+            ADD_FAILURE() << "a surrogate was taken";
+        } catch (const InvalidPayload& e) {
+            EXPECT_EQ(e.event(), "answer");
+            EXPECT_TRUE(says(e.what(), {"UTF-8"}));
+            EXPECT_TRUE(valid_utf8(e.what()));
+        }
+        EXPECT_EQ(seen(*engine, "14/1923"), before);
+        EXPECT_EQ(rows(), rows_before);
+    }
+}
+
+// Needs the engine's check of instance ids: non-empty, UTF-8, at most 200 bytes, no control
+// characters.
+TEST_F(HostileInput, AnIdThatIsEmptyTooLongNotUtf8OrHasControlCharactersIsRefused)
+{
+    for (bool stored : {false, true}) {
+        SCOPED_TRACE(stored ? "SqliteStore" : "in memory");
+        auto engine = papers(stored);
+        const std::string rows_before = rows();
+        for (const std::string& id : {std::string(""), std::string(201, '1'), kTenMegabytes, std::string("14/\xFF"),
+                                     std::string("14/\xC0\xAF"), std::string("14/1923\n"), std::string("14\t1923"),
+                                     std::string("14/1923\0evil", 12), std::string("\x1B[31m14/1923")}) {
+            try {
+                engine->create(id, anfrage("14/1923"), fraktion);
+                ADD_FAILURE() << "id '" << printable(id) << "' was taken";
+            } catch (const InvalidData& e) {
+                EXPECT_LT(std::string(e.what()).size(), 1000u);
+                EXPECT_TRUE(valid_utf8(e.what()));
+            }
+            EXPECT_THROW(engine->create(id, anfrage("14/1923"), fraktion, "submit", Fields{}), InvalidData);
+        }
+        EXPECT_EQ(engine->size(), 0u);
+        EXPECT_EQ(rows(), rows_before);
+        const std::string longest(200, '1');  // the longest id there may be
+        engine->create(longest, anfrage(longest), fraktion);
+        EXPECT_TRUE(engine->contains(longest));
+    }
+}
+
+}  // namespace

@@ -1,0 +1,375 @@
+// End-to-end tests of kimctl's tools and set-up: help and version, where the database comes
+// from, diagrams, verify (a database edited by hand, the audit trail's hash chain), OParl
+// export and import, and who acts (the flags and the configuration file).
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "kimctl_fixture.hpp"
+#include "temp_file.hpp"
+
+namespace {
+
+using namespace kimctl_test;
+
+TEST(KimctlOptions, TheDatabaseComesFromKimflowDbOrTheCurrentFolder)
+{
+    TempDir dir("kimctl");
+    const std::string cwd = fs::current_path();
+    fs::current_path(dir.path());
+    const Result here = kimctl({"init"});
+    EXPECT_EQ(here.exit, 0) << describe(here);
+    EXPECT_TRUE(fs::exists(dir / "kimflow.db"));
+    ::setenv("KIMFLOW_DB", (dir / "from-env.db").c_str(), 1);
+    const Result from_env = kimctl({"init"});
+    ::unsetenv("KIMFLOW_DB");
+    fs::current_path(cwd);
+    EXPECT_EQ(from_env.exit, 0) << describe(from_env);
+    EXPECT_TRUE(fs::exists(dir / "from-env.db"));
+}
+
+TEST(KimctlOptions, HelpAndVersionExitWith0)
+{
+    const Result help = kimctl({"--help"});
+    EXPECT_EQ(help.exit, 0);
+    for (const char* command : {"init", "paper", "case", "fire", "show", "history", "list", "events", "report", "diagram",
+                                "export", "import", "verify", "purge", "denials"})
+        EXPECT_NE(help.out.find(command), std::string::npos) << command;
+    EXPECT_EQ(kimctl({"fire", "--help"}).exit, 0);
+    EXPECT_EQ(kimctl({"--version"}).exit, 0);
+    const Result none = kimctl({});
+    EXPECT_EQ(none.exit, 2) << describe(none);
+}
+
+TEST_F(Kimctl, DiagramsAsDotMermaidSvgAndPng)
+{
+    const Result dot = ok({"diagram", "paper"});
+    EXPECT_EQ(dot.out.rfind("digraph", 0), 0u) << dot.out;
+    EXPECT_NE(dot.out.find("on_agenda"), std::string::npos);
+    EXPECT_NE(ok({"diagram", "case", "--format", "mermaid"}).out.find("stateDiagram"), std::string::npos);
+
+    if (std::system("command -v dot >/dev/null 2>&1") != 0) GTEST_SKIP() << "Graphviz's dot is not installed";
+    TempDir dir("kimctl");
+    ok({"diagram", "case", "--format", "svg", "-o", dir / "case.svg"});
+    const std::string svg = read_text(dir / "case.svg");
+    EXPECT_NE(svg.find("<svg"), std::string::npos);
+    EXPECT_NE(svg.find("withdraw_consent"), std::string::npos);
+    const Result png = ok({"diagram", "paper", "--format", "png"});
+    EXPECT_EQ(png.out.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+}
+
+TEST_F(Kimctl, VerifyPassesASoundDatabaseAndNamesWhatWasTamperedWith)
+{
+    tell_14_1923();
+    ok(kCaritas + Args{"case", "open", "K-1", "--kommune", "Castrop-Rauxel", "--traeger", "Caritas"});
+    const Result sound = ok({"verify"});
+    EXPECT_NE(sound.out.find("no problems"), std::string::npos) << sound.out;
+    const json report = json::parse(ok({"verify", "--json"}).out);
+    EXPECT_TRUE(report["ok"].get<bool>());
+    EXPECT_EQ(report["checked"]["paper"], 1);
+    EXPECT_EQ(report["checked"]["case"], 1);
+
+    {
+        SQLite::Database sql(db.path(), SQLite::OPEN_READWRITE);
+        // An edit by hand: the paper's log says 'acknowledged', the instance now 'decided'.
+        sql.exec("UPDATE instance SET state = 'decided', states = 'decided' WHERE id = '14/1923'");
+        // And a log entry that skips a version.
+        sql.exec("UPDATE transition SET version = 7 WHERE version = 1 AND instance = "
+                 "(SELECT key FROM instance WHERE id = 'K-1')");
+    }
+    const Result tampered = run({"verify", "--json"});
+    EXPECT_EQ(tampered.exit, 6) << describe(tampered);
+    const json findings = json::parse(tampered.out);
+    EXPECT_FALSE(findings["ok"].get<bool>());
+    std::set<std::string> ids;
+    for (const auto& p : findings["problems"]) ids.insert(p["id"].get<std::string>());
+    EXPECT_EQ(ids, (std::set<std::string>{"14/1923", "K-1"})) << findings.dump(2);
+}
+
+// --- The audit trail's hash chain ---
+
+TEST_F(Kimctl, VerifyChecksTheHashChainAndNamesTheFirstEntryEditedBySql)
+{
+    tell_14_1923();
+    ok(kCaritas + Args{"case", "open", "K-1", "--kommune", "Herten", "--traeger", "Caritas"});
+    EXPECT_EQ(run(kAgora + Args{"show", "case", "K-1"}).exit, 7);  // one denial
+    const Result sound = ok({"verify"});
+    EXPECT_NE(sound.out.find("5 transitions"), std::string::npos) << sound.out;
+    EXPECT_NE(sound.out.find("1 denial: unbroken"), std::string::npos) << sound.out;
+    const json fresh = json::parse(ok({"verify", "--json"}).out);
+    EXPECT_TRUE(fresh["ok"].get<bool>());
+    EXPECT_TRUE(fresh["chain"]["ok"].get<bool>());
+    EXPECT_EQ(fresh["chain"]["transitions"], 5);
+    EXPECT_EQ(fresh["chain"]["denials"], 1);
+    EXPECT_EQ(fresh["chain"]["first_break"], nullptr);
+    EXPECT_EQ(fresh["chain"]["transition_head"].get<std::string>().size(), 64u);
+    EXPECT_NE(sound.out.find(fresh["chain"]["transition_head"].get<std::string>()), std::string::npos) << sound.out;
+
+    {
+        SQLite::Database sql(db.path(), SQLite::OPEN_READWRITE);
+        // Someone rewrites who answered the Anfrage (the only version 2 there is).
+        EXPECT_EQ(sql.exec("UPDATE transition SET actor = 'someone-else' WHERE version = 2"), 1);
+    }
+    const Result text = run({"verify"});
+    EXPECT_EQ(text.exit, 6) << describe(text);
+    EXPECT_NE(text.out.find("paper 14/1923: hash chain broken at transition log entry 2 (version 2)"), std::string::npos)
+        << text.out;
+    const Result tampered = run({"verify", "--json"});
+    EXPECT_EQ(tampered.exit, 6) << describe(tampered);
+    const json broken = json::parse(tampered.out);
+    EXPECT_FALSE(broken["ok"].get<bool>());
+    const json& b = broken["chain"]["first_break"];
+    EXPECT_EQ(b["log"], "transition");
+    EXPECT_EQ(b["position"], 2);
+    EXPECT_EQ(b["lifecycle"], "paper");
+    EXPECT_EQ(b["instance"], "14/1923");
+    EXPECT_EQ(b["version"], 2);
+    EXPECT_FALSE(b["problem"].get<std::string>().empty());
+
+    {
+        SQLite::Database sql(db.path(), SQLite::OPEN_READWRITE);
+        sql.exec("UPDATE transition SET actor = 'baumeister' WHERE version = 2");
+        sql.exec("UPDATE denial SET reason = 'nothing to see'");
+    }
+    const json denial_edit = json::parse(run({"verify", "--json"}).out);
+    EXPECT_EQ(denial_edit["chain"]["first_break"]["log"], "denial") << denial_edit.dump(2);
+    EXPECT_EQ(denial_edit["chain"]["first_break"]["instance"], "K-1");
+}
+
+/// An actor for imports, with a policy (in @p dir) that lets them do everything to papers: the
+/// default policy lets no role replay the steps of another's paper.
+Args importer(const TempDir& dir)
+{
+    std::ofstream(dir / "import.policy") << "# imports replay every step of a paper\nallow paper importer * any\n";
+    return {"--as", "import-job", "--role", "importer", "--policy", dir / "import.policy"};
+}
+
+/// Runs the OParl schema validator; empty when it cannot run here (with the reason in @p why).
+bool can_validate(std::string& why)
+{
+    const std::string shared = KIMFLOW_SHARED_DIR;
+    if (!fs::exists(shared + "/oparl/schema/Paper.json")) {
+        why = "the OParl schemas are not in " + shared + " (../shared beside the checkout)";
+        return false;
+    }
+    if (std::system("/usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1") != 0) {
+        why = "/usr/bin/python3 cannot import jsonschema; install Debian's python3-jsonschema";
+        return false;
+    }
+    return true;
+}
+
+TEST_F(Kimctl, OParlExportValidatesAndImportsIntoAnEmptyDatabaseWithTheSameStates)
+{
+    tell_14_1923();
+    // Created when it was submitted: a history only moves forward.
+    ok(kSpd + Args{"--at", "2021-03-30", "paper", "create", "A-1", "--type", "Antrag", "--title",
+                   "Bericht zum Stand von KIM", "--originator", "SPD", "--consultation",
+                   "Betriebsausschuss 2|Entscheidung|authoritative"});
+    ok(kSpd + Args{"--at", "2021-03-30", "fire", "paper", "A-1", "submit"});
+    ok(kSitzungsdienst + Args{"--at", "2021-03-31", "fire", "paper", "A-1", "schedule", "meeting_date=2021-04-15",
+                              "agenda_item=4", "urgent=true"});
+    ok(kSitzungsdienst + Args{"--at", "2021-04-15", "fire", "paper", "A-1", "decide"});
+    ok(kSpd + Args{"paper", "create", "W-1", "--type", "Antrag", "--title", "Zurückgezogen", "--originator", "SPD"});
+    ok(kSpd + Args{"fire", "paper", "W-1", "withdraw", "reason=erledigt"});
+    ok(kSitzungsdienst + Args{"paper", "create", "D-1", "--type", "Bericht", "--title", "Noch ein Entwurf"});
+
+    TempDir dir("kimctl");
+    const Result exported = ok(kVerwaltung + Args{"export", "oparl", "-o", dir / "oparl", "--base-url",
+                                                  "https://rat.example.org/oparl"});
+    std::string why;
+    if (can_validate(why)) {
+        const std::string command = "/usr/bin/python3 " + std::string(KIMFLOW_TESTS_DIR) + "/oparl/validate.py " +
+                                    std::string(KIMFLOW_SHARED_DIR) + "/oparl/schema " + dir / "oparl";
+        EXPECT_EQ(std::system(command.c_str()), 0) << command;
+    } else {
+        std::cout << "not validated: " << why << '\n';
+    }
+    // One list on stdout holds the same objects.
+    const json list = json::parse(ok(kVerwaltung + Args{"export", "oparl"}).out);
+    EXPECT_EQ(list["data"].size(), static_cast<std::size_t>(std::distance(fs::directory_iterator(dir / "oparl"),
+                                                                          fs::directory_iterator{})));
+
+    Args import = importer(dir) + Args{"--db", dir / "copy.db", "import", "oparl"};
+    for (const auto& entry : fs::directory_iterator(dir / "oparl")) import.push_back(entry.path());
+    ASSERT_EQ(kimctl({"--db", dir / "copy.db", "init"}).exit, 0);
+    const Result first = kimctl(import);
+    ASSERT_EQ(first.exit, 0) << describe(first);
+
+    auto states = [](const std::string& database) {
+        std::map<std::string, std::string> out;
+        const Result r = kimctl(kSitzungsdienst + Args{"--db", database, "list", "paper", "--json"});
+        for (const auto& p : json::parse(r.out)) out[p["id"]] = p["state"];
+        return out;
+    };
+    const auto original = states(db.path());
+    EXPECT_EQ(original.size(), 4u);
+    EXPECT_EQ(states(dir / "copy.db"), original);
+
+    // Importing the same files again changes nothing.
+    const json versions_before =
+        json::parse(kimctl(kSitzungsdienst + Args{"--db", dir / "copy.db", "list", "paper", "--json"}).out);
+    import.push_back("--json");
+    const Result again = kimctl(import);
+    ASSERT_EQ(again.exit, 0) << describe(again);
+    const json result = json::parse(again.out);
+    EXPECT_TRUE(result["created"].empty());
+    EXPECT_TRUE(result["advanced"].empty());
+    EXPECT_EQ(result["unchanged"].size(), 4u);
+    EXPECT_EQ(json::parse(kimctl(kSitzungsdienst + Args{"--db", dir / "copy.db", "list", "paper", "--json"}).out),
+              versions_before);
+}
+
+TEST_F(Kimctl, ABrokenImportFileIsNamedAndNothingIsImported)
+{
+    TempDir dir("kimctl");
+    std::ofstream(dir / "good.json") << R"({"id": "https://rat.example.org/paper/1", "type": "https://schema.oparl.org/1.1/Paper",
+        "reference": "0456/2010", "name": "Gute Drucksache", "paperType": "Antrag", "date": "2010-05-04"})";
+    std::ofstream(dir / "broken.json") << R"({"id": "https://rat.example.org/paper/2", "type": )";
+    const Result r = run(importer(dir) + Args{"import", "oparl", dir / "good.json", dir / "broken.json"});
+    EXPECT_EQ(r.exit, 2) << describe(r);
+    EXPECT_NE(r.err.find("broken.json"), std::string::npos) << r.err;
+    EXPECT_EQ(ids(kSitzungsdienst, {"list", "paper"}).size(), 0u);
+    // The default policy lets no role replay another's paper: an import needs a policy that does.
+    const Result refused = run(kSitzungsdienst + Args{"import", "oparl", dir / "good.json"});
+    EXPECT_EQ(refused.exit, 7) << describe(refused);
+    EXPECT_EQ(ids(kSitzungsdienst, {"list", "paper"}).size(), 0u);
+    ok(importer(dir) + Args{"import", "oparl", dir / "good.json"});
+    EXPECT_EQ(show("paper", "0456/2010")["state"], "submitted");
+}
+
+// --- Who acts: flags and the configuration file ---
+
+/// A configuration file with @p text in @p dir.
+std::string write_config(const TempDir& dir, const std::string& text, const std::string& name = "kimctl.conf")
+{
+    std::ofstream(dir / name) << text;
+    return dir / name;
+}
+
+TEST_F(Kimctl, TheActorComesFromTheFlags)
+{
+    ok(kCaritas + Args{"case", "open", "K-1", "--kommune", "Herten", "--traeger", "Caritas"});
+    const json k1 = show("case", "K-1", kCaritas);
+    EXPECT_EQ(k1["created_by"], json({{"id", "mkoch"}, {"role", "case_manager"}, {"organization", "caritas"}}));
+    EXPECT_EQ(k1["history"][0]["actor"]["id"], "mkoch");
+}
+
+TEST_F(Kimctl, TheActorComesFromTheConfigurationFile)
+{
+    TempDir dir("kimctl");
+    const std::string conf = write_config(dir, "# Caritas, Büro Herten\n"
+                                               "as = mkoch\n"
+                                               "\n"
+                                               "role   =   case_manager   # trailing comment\n"
+                                               "org = \"caritas\"\n");
+    // --config FILE
+    ok({"--config", conf, "case", "open", "K-1", "--kommune", "Herten", "--traeger", "Caritas"});
+    EXPECT_EQ(show("case", "K-1", kCaritas)["created_by"],
+              json({{"id", "mkoch"}, {"role", "case_manager"}, {"organization", "caritas"}}));
+    // $KIMCTL_CONFIG
+    ::setenv("KIMCTL_CONFIG", conf.c_str(), 1);
+    const Result from_env = run({"fire", "case", "K-1", "follow_up", "date=2025-03-20"});
+    ::unsetenv("KIMCTL_CONFIG");
+    EXPECT_EQ(from_env.exit, 0) << describe(from_env);
+    // $XDG_CONFIG_HOME/kimflow/kimctl.conf
+    fs::create_directories(dir / "xdg/kimflow");
+    fs::copy_file(conf, dir / "xdg/kimflow/kimctl.conf");
+    ::setenv("XDG_CONFIG_HOME", (dir / "xdg").c_str(), 1);
+    const Result from_xdg = run({"show", "case", "K-1", "--json"});
+    ::setenv("XDG_CONFIG_HOME", no_personal_configuration.folder.path().c_str(), 1);
+    ASSERT_EQ(from_xdg.exit, 0) << describe(from_xdg);
+    EXPECT_EQ(json::parse(from_xdg.out)["history"][1]["actor"]["id"], "mkoch");
+}
+
+TEST_F(Kimctl, FlagsOverrideTheConfigurationFile)
+{
+    TempDir dir("kimctl");
+    const std::string conf = write_config(dir, "as = mkoch\nrole = case_manager\norg = caritas\n");
+    ok({"--config", conf, "case", "open", "K-1", "--kommune", "Herten", "--traeger", "Caritas"});
+    // Each flag overrides its key; the others still come from the file.
+    ok({"--config", conf, "--as", "jschulz", "fire", "case", "K-1", "follow_up", "date=2025-03-20"});
+    const json k1 = show("case", "K-1", kCaritas);
+    EXPECT_EQ(k1["history"][1]["actor"], json({{"id", "jschulz"}, {"role", "case_manager"}, {"organization", "caritas"}}));
+    const Result other_org = run({"--config", conf, "--org", "AGORA", "show", "case", "K-1"});
+    EXPECT_EQ(other_org.exit, 7) << describe(other_org);
+}
+
+TEST_F(Kimctl, WithoutAnActorTheErrorSaysHowToGiveOne)
+{
+    ok(kSpd + Args{"paper", "create", "A-1", "--type", "Antrag", "--title", "Ein Antrag", "--originator", "SPD"});
+    const Result nobody = run({"show", "paper", "A-1"});
+    EXPECT_EQ(nobody.exit, 2) << describe(nobody);
+    expect_short_error(nobody);
+    EXPECT_NE(nobody.err.find("--as"), std::string::npos) << nobody.err;
+    EXPECT_NE(nobody.err.find("kimctl.conf"), std::string::npos) << nobody.err;
+    const Result no_role = run({"--as", "mueller", "fire", "paper", "A-1", "submit"});
+    EXPECT_EQ(no_role.exit, 2) << describe(no_role);
+    expect_short_error(no_role);
+    EXPECT_NE(no_role.err.find("--role"), std::string::npos) << no_role.err;
+    EXPECT_EQ(show("paper", "A-1")["version"], 0);
+    // Commands that touch no paper or case need nobody.
+    ok({"events", "case"});
+    ok({"diagram", "paper"});
+    ok({"verify"});
+}
+
+TEST_F(Kimctl, AMalformedConfigurationFileIsNamedWithTheLine)
+{
+    TempDir dir("kimctl");
+    for (const auto& [text, line] : std::vector<std::pair<std::string, std::string>>{
+             {"as = mkoch\nrole case_manager\n", "line 2"},  // not key = value
+             {"# Caritas\ncolour = red\n", "line 2"},        // no such key
+             {"as = mkoch\nas = jschulz\n", "line 2"},       // twice
+             {"org =\n", "line 1"},                          // no value
+         }) {
+        const std::string conf = write_config(dir, text);
+        const Result r = run({"--config", conf, "list", "case"});
+        EXPECT_EQ(r.exit, 2) << text << describe(r);
+        expect_short_error(r);
+        EXPECT_NE(r.err.find(conf + ", " + line), std::string::npos) << r.err;
+    }
+    const Result missing = run({"--config", dir / "none.conf", "list", "case"});
+    EXPECT_EQ(missing.exit, 2) << describe(missing);
+    EXPECT_NE(missing.err.find("none.conf"), std::string::npos) << missing.err;
+}
+
+TEST(KimctlOptions, TheConfigurationNamesTheDatabaseAndThePolicyBesideIt)
+{
+    TempDir dir("kimctl");
+    // An auditor role that the default policy does not know: it may read every case.
+    std::ofstream(dir / "audit.policy") << "allow case case_manager * owner\nallow case auditor read any\n";
+    const std::string conf = write_config(dir, "db = cases.db\npolicy = audit.policy\n");
+    ASSERT_EQ(kimctl({"--config", conf, "init"}).exit, 0);
+    EXPECT_TRUE(fs::exists(dir / "cases.db")) << "db is relative to the configuration file";
+    ASSERT_EQ(kimctl(kCaritas + Args{"--config", conf, "case", "open", "K-1", "--kommune", "Herten", "--traeger",
+                                     "Caritas"}).exit, 0);
+    ASSERT_EQ(kimctl(kAgora + Args{"--config", conf, "case", "open", "K-2", "--kommune", "Herten", "--traeger",
+                                   "AGORA"}).exit, 0);
+    const Result audit = kimctl({"--config", conf, "--as", "pruefer", "--role", "auditor", "list", "case", "--json"});
+    ASSERT_EQ(audit.exit, 0) << describe(audit);
+    EXPECT_EQ(json::parse(audit.out).size(), 2u);
+    // The built-in policy does not know auditors.
+    const Result builtin = kimctl({"--db", dir / "cases.db", "--as", "pruefer", "--role", "auditor", "list", "case"});
+    EXPECT_EQ(builtin.exit, 7) << describe(builtin);
+
+    std::ofstream(dir / "broken.policy") << "allow case auditor read everywhere\n";
+    const Result broken = kimctl({"--config", conf, "--policy", dir / "broken.policy", "--as", "pruefer", "--role",
+                                  "auditor", "list", "case"});
+    EXPECT_EQ(broken.exit, 2) << describe(broken);
+    expect_short_error(broken);
+    EXPECT_NE(broken.err.find("broken.policy"), std::string::npos) << broken.err;
+    EXPECT_NE(broken.err.find("line 1"), std::string::npos) << broken.err;
+}
+
+}  // namespace
