@@ -1,6 +1,7 @@
 // Scale: the engine's in-memory fire of `assign` on a random KIM case among n resident ones
-// (10^3 … 10^6). The cost per fire should not depend on n; the counter bytes_per_instance is
-// the heap an opened case takes (malloc's own count before and after opening them).
+// (10^3 … 10^6), on the InMemoryStore an engine without a file keeps. The cost per fire should
+// not depend on n; the counter bytes_per_instance is the heap an opened case takes, the
+// engine's copy and the store's together (malloc's own count before and after opening them).
 #include <malloc.h>
 
 #include <memory>
@@ -29,7 +30,9 @@ Population& population(std::int64_t n)
     p = Population{};
     p.ids = bench::make_ids("KIM-RE", static_cast<std::size_t>(n));
     const std::size_t heap_before = ::mallinfo2().uordblks;
-    p.engine = std::make_unique<CaseEngine>();
+    EngineOptions options;
+    options.max_resident = static_cast<std::size_t>(n);  // every case stays resident
+    p.engine = std::make_unique<CaseEngine>(CaseConfig{}, std::make_shared<SystemClock>(), nullptr, options);
     for (std::size_t i = 0; i < p.ids.size(); ++i)
         open_case(*p.engine, p.ids[i], bench::sample_opening(i), bench::case_manager());
     p.bytes_per_instance = static_cast<double>(::mallinfo2().uordblks - heap_before) / static_cast<double>(n);

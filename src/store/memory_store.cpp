@@ -54,7 +54,7 @@ void lock_briefly_spinning(std::recursive_mutex& mutex)
 {
     // Waits twice as long after each failed try, so that the waiting thread does not take the
     // lock's cache line from the one that holds it on every turn.
-    for (int pauses = 1; pauses <= 1024; pauses *= 2) {
+    for (int pauses = 1; pauses <= 128; pauses *= 2) {
         if (mutex.try_lock()) return;
         for (int i = 0; i < pauses; ++i) {
 #if defined(__x86_64__) || defined(__i386__)

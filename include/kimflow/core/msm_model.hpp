@@ -148,9 +148,13 @@ public:
 template <class L>
 class MsmModel final : public LifecycleModel {
 public:
+    /// What is read off the table.
     using Traits = LifecycleTraits<L>;
+    /// The lifecycle's data.
     using Data = typename Traits::Data;
+    /// The lifecycle's configuration.
     using Config = typename Traits::Config;
+    /// One instance's running machine.
     using Live = msm_detail::LiveMsmMachine<L>;
     static_assert(storable<Data>, "the lifecycle's data is stored: give it a cereal serialize() function");
     static_assert(hooks::has_event_list<L>::value,
@@ -159,6 +163,7 @@ public:
     static_assert(L::Events::size == boost::mpl::size<typename Traits::EventSet>::value,
                   "Lifecycle::Events must list exactly the events of the transition table");
 
+    /// Reads the table: states, rows, events and one EventType per event.
     MsmModel()
         : initial_(Traits::initial_states()),
           states_(Traits::states()),
