@@ -42,16 +42,16 @@ const EngineOptions& EngineCore::options() const noexcept { return impl_->option
 void EngineCore::create(const std::string& id, void* data, const Actor& actor, const CreateOptions& options)
 {
     Impl& e = *impl_;
-    auto slot = e.make_slot(id, data, actor, options);
+    auto resident = e.make_instance(id, data, actor, options);
     try {
-        e.check(action::create, slot->instance, actor);
+        e.check(action::create, resident->instance, actor);
     } catch (const core::Refusal& r) {
         e.refuse(r);
     }
     core::Gate gate = e.gate(core::GateMode::shared);
-    const StoredInstance initial = e.row_of(slot->instance);
-    std::unique_lock<std::mutex> lock = e.lock_slot(*slot);
-    e.write_new(id, slot, [&] { e.store->insert(initial); });
+    const StoredInstance initial = e.row_of(resident->instance);
+    std::unique_lock<std::mutex> lock = e.lock_instance(*resident);
+    e.write_new(id, resident, [&] { e.store->insert(initial); });
 }
 
 Fired EngineCore::create(const std::string& id, void* data, const Actor& actor, const EventType& type,
@@ -101,21 +101,21 @@ const EventType& EngineCore::Impl::event_named(std::string_view name) const
 Fired EngineCore::Impl::create(const std::string& id, void* data, const Actor& actor, const EventType& type,
                                const void* opening, const CreateOptions& options)
 {
-    auto slot = make_slot(id, data, actor, options);
-    InstanceState& in = slot->instance;
+    auto resident = make_instance(id, data, actor, options);
+    InstanceState& in = resident->instance;
     core::Gate shared = gate(core::GateMode::shared);
-    std::unique_lock<std::mutex> lock = lock_slot(*slot);
+    std::unique_lock<std::mutex> lock = lock_instance(*resident);
     const StoredInstance initial = row_of(in);
     const TransitionRecord record = transition(in, type, opening, actor, in.created_at);
     check(type.id(), in, actor);  // the opening event sets the owner
     // Encoded before the store's transaction, so that other threads' fires overlap with it.
     StoredInstance opened = row_of(in);
     StoredTransition logged_opening = log_entry_of(record, type, opening);
-    write_new(id, slot, [&] {
+    write_new(id, resident, [&] {
         store->insert(initial);
         store->append(std::move(opened), std::move(logged_opening));
     });
-    announce(slot, record);
+    announce(resident, record);
     return fired(record);
 }
 
@@ -126,7 +126,7 @@ Fired EngineCore::Impl::fire(const std::string& id, const EventType& type, const
     core::Gate shared = gate(core::GateMode::shared);
     for (int attempt = 1;; ++attempt) {
         core::LockedInstance locked = acquire(id);  // verified: reloaded if another writer moved it on
-        InstanceState& in = locked.slot->instance;
+        InstanceState& in = locked.resident->instance;
         check(type.id(), in, actor);
         if (expected_version && *expected_version != in.version)
             throw VersionConflict(id, *expected_version, in.version);
@@ -150,12 +150,12 @@ Fired EngineCore::Impl::fire(const std::string& id, const EventType& type, const
             if (expected_version || attempt == max_write_attempts) throw;
             continue;
         }
-        announce(locked.slot, record);
+        announce(locked.resident, record);
         return fired(record);
     }
 }
 
-std::shared_ptr<core::ResidentInstance> EngineCore::Impl::make_slot(const std::string& id, void* data, const Actor& actor,
+std::shared_ptr<core::ResidentInstance> EngineCore::Impl::make_instance(const std::string& id, void* data, const Actor& actor,
                                                         const CreateOptions& options) const
 {
     if (id.empty()) throw InvalidData("an instance needs a non-empty id");
@@ -167,41 +167,41 @@ std::shared_ptr<core::ResidentInstance> EngineCore::Impl::make_slot(const std::s
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
             throw InvalidData("an instance id must not hold control characters (line breaks, tabs, …)");
     model.validate(data);
-    auto slot = std::make_shared<core::ResidentInstance>();
-    InstanceState& in = slot->instance;
+    auto resident = std::make_shared<core::ResidentInstance>();
+    InstanceState& in = resident->instance;
     in.id = id;
     in.created_at = in.last_at = options.recorded_at.value_or(clock->now());
     in.created_by = actor;
     in.machine = model.start(data, facts(in.created_at, actor));
-    return slot;
+    return resident;
 }
 
-std::unique_lock<std::mutex> EngineCore::Impl::lock_slot(core::ResidentInstance& slot) const
+std::unique_lock<std::mutex> EngineCore::Impl::lock_instance(core::ResidentInstance& resident) const
 {
     const core::GateMode* held = core::Gate::held(this);
     const bool alone = held && *held == core::GateMode::exclusive;
-    return alone ? std::unique_lock<std::mutex>(slot.mutex, std::defer_lock) : std::unique_lock<std::mutex>(slot.mutex);
+    return alone ? std::unique_lock<std::mutex>(resident.mutex, std::defer_lock) : std::unique_lock<std::mutex>(resident.mutex);
 }
 
 core::LockedInstance EngineCore::Impl::acquire(const std::string& id) const
 {
     for (;;) {
         const std::uint64_t epoch = cache.current_epoch(store->change_counter());
-        std::shared_ptr<core::ResidentInstance> slot = cache.find(id);
-        if (!slot) slot = load(id, epoch);
-        core::LockedInstance locked{slot, lock_slot(*slot)};
-        if (!slot->alive) continue;  // dropped, evicted or replaced meanwhile: look again
-        if (slot->verified_epoch != epoch) {
+        std::shared_ptr<core::ResidentInstance> resident = cache.find(id);
+        if (!resident) resident = load(id, epoch);
+        core::LockedInstance locked{resident, lock_instance(*resident)};
+        if (!resident->alive) continue;  // dropped, evicted or replaced meanwhile: look again
+        if (resident->verified_epoch != epoch) {
             const auto stored_version = store->version(lifecycle, id);
-            if (!stored_version || *stored_version != slot->instance.version) {
+            if (!stored_version || *stored_version != resident->instance.version) {
                 // Removed, or another process moved it on: this copy is out of date.
                 discard(locked, id);
                 if (!stored_version) throw InstanceNotFound(lifecycle, id);
                 continue;
             }
-            slot->verified_epoch = epoch;
+            resident->verified_epoch = epoch;
         }
-        slot->used.store(cache.tick(), std::memory_order_relaxed);
+        resident->used.store(cache.tick(), std::memory_order_relaxed);
         return locked;
     }
 }
@@ -210,8 +210,8 @@ std::shared_ptr<core::ResidentInstance> EngineCore::Impl::load(const std::string
 {
     std::optional<StoredInstance> s = store->load(lifecycle, id);
     if (!s) throw InstanceNotFound(lifecycle, id);
-    auto slot = std::make_shared<core::ResidentInstance>();
-    InstanceState& in = slot->instance;
+    auto resident = std::make_shared<core::ResidentInstance>();
+    InstanceState& in = resident->instance;
     in.id = id;
     in.version = s->version;
     in.created_at = s->created_at;
@@ -219,16 +219,16 @@ std::shared_ptr<core::ResidentInstance> EngineCore::Impl::load(const std::string
     in.erased_at = s->erased_at;
     in.last_at = s->last_transition_at.value_or(s->created_at);
     in.machine = model.restore(s->data, s->states, lifecycle + " " + id);
-    slot->verified_epoch = epoch;
+    resident->verified_epoch = epoch;
     cache.evict_for_one_more();
-    return cache.adopt(id, std::move(slot));
+    return cache.adopt(id, std::move(resident));
 }
 
 void EngineCore::Impl::discard(core::LockedInstance& locked, const std::string& id) const
 {
-    locked.slot->alive = false;  // before the lock goes: a waiter must find it gone
+    locked.resident->alive = false;  // before the lock goes: a waiter must find it gone
     if (locked.lock.owns_lock()) locked.lock.unlock();
-    cache.unpublish(id, locked.slot);
+    cache.unpublish(id, locked.resident);
 }
 
 }  // namespace kimflow

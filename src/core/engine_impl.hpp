@@ -106,13 +106,13 @@ struct EngineCore::Impl {
     /// The event named @p name; throws UnknownEvent listing the lifecycle's events.
     const EventType& event_named(std::string_view name) const;
     /// A new instance in its initial states, not yet visible to other threads.
-    std::shared_ptr<core::ResidentInstance> make_slot(const std::string& id, void* data, const Actor& actor,
+    std::shared_ptr<core::ResidentInstance> make_instance(const std::string& id, void* data, const Actor& actor,
                                           const CreateOptions& options) const;
     /// Finds instance @p id and locks it (the caller holds the gate): loads it if it is not in
     /// memory, reloads it if the store has another version than the copy.
     core::LockedInstance acquire(const std::string& id) const;
-    /// The lock of @p slot; not taken by a thread that holds the gate exclusively (it is alone).
-    std::unique_lock<std::mutex> lock_slot(core::ResidentInstance& slot) const;
+    /// The lock of @p resident; not taken by a thread that holds the gate exclusively (it is alone).
+    std::unique_lock<std::mutex> lock_instance(core::ResidentInstance& resident) const;
     std::shared_ptr<core::ResidentInstance> load(const std::string& id, std::uint64_t epoch) const;
     /// Drops instance @p id, whose copy @p locked holds, from memory: it is ahead of the store.
     void discard(core::LockedInstance& locked, const std::string& id) const;
@@ -128,7 +128,7 @@ struct EngineCore::Impl {
             const std::optional<std::uint64_t> before = store->change_counter();
             write();
             // Noted inside the transaction, which orders the notes of this engine's writers.
-            locked.slot->verified_epoch = cache.note_write(before, store->change_counter());
+            locked.resident->verified_epoch = cache.note_write(before, store->change_counter());
             scope.commit();
         } catch (...) {
             cache.forget();
@@ -138,23 +138,23 @@ struct EngineCore::Impl {
         if (core::OpenUnit* unit = unit_here()) unit->touched.push_back(id);
     }
 
-    /// Writes new instance @p id (@p slot, whose lock the caller holds) with @p write, as
+    /// Writes new instance @p id (@p resident, whose lock the caller holds) with @p write, as
     /// write_change() does, and makes it visible: before the commit, so that others who find it
     /// wait for its lock; taken back if the write fails.
     template <class Write>
-    void write_new(const std::string& id, const std::shared_ptr<core::ResidentInstance>& slot, Write&& write)
+    void write_new(const std::string& id, const std::shared_ptr<core::ResidentInstance>& resident, Write&& write)
     {
         core::StoreScope scope(*store);
         const std::optional<std::uint64_t> before = store->change_counter();
         write();
-        slot->verified_epoch = cache.note_write(before, store->change_counter());
+        resident->verified_epoch = cache.note_write(before, store->change_counter());
         cache.evict_for_one_more();
-        cache.publish_replacing(id, slot);
+        cache.publish_replacing(id, resident);
         try {
             scope.commit();
         } catch (...) {
             cache.forget();
-            cache.unpublish(id, slot);
+            cache.unpublish(id, resident);
             throw;
         }
         if (core::OpenUnit* unit = unit_here()) unit->touched.push_back(id);
@@ -187,7 +187,7 @@ struct EngineCore::Impl {
     // --- units of work and observers (units.cpp) ---
     core::OpenUnit* unit_here() const;
     /// Tells observers of @p record now, or at the commit of this thread's unit of work.
-    void announce(const std::shared_ptr<core::ResidentInstance>& slot, const TransitionRecord& record);
+    void announce(const std::shared_ptr<core::ResidentInstance>& resident, const TransitionRecord& record);
     void notify(const InstanceState& in, const TransitionRecord& record) const;
     bool notifying_here() const;
     void end_unit(bool commit);

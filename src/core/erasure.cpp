@@ -14,7 +14,7 @@ void EngineCore::erase(const std::string& id, const Actor& actor, std::string_vi
     try {
         core::Gate gate = e.gate(core::GateMode::shared);
         core::LockedInstance locked = e.acquire(id);
-        InstanceState& in = locked.slot->instance;
+        InstanceState& in = locked.resident->instance;
         e.check(action::erase, in, actor);
         e.write_change(locked, id,
                        [&] { e.erase_stored(in, actor, std::max(e.clock->now(), in.last_at), reason); });
@@ -42,7 +42,7 @@ std::vector<std::string> EngineCore::purge(Timestamp now, const Actor& actor)
         try {
             for (const auto& id : e.purge_candidates()) {
                 core::LockedInstance locked = e.acquire(id);
-                InstanceState& in = locked.slot->instance;
+                InstanceState& in = locked.resident->instance;
                 const std::optional<Timestamp> ended = e.model.ended_at(in.machine->data(), in.machine->state());
                 if (!ended || now < retention_end(*ended, *retention)) continue;
                 if (in.erased_at && *in.erased_at >= *ended) continue;  // nothing recorded since

@@ -69,7 +69,7 @@ void EngineCore::visit(const std::string& id, const Visitor& f) const
 {
     core::Gate gate = impl_->gate(core::GateMode::shared);
     core::LockedInstance locked = impl_->acquire(id);
-    f(locked.slot->instance);
+    f(locked.resident->instance);
 }
 
 void EngineCore::visit(const std::string& id, const Actor& actor, const Visitor& f) const
@@ -78,8 +78,8 @@ void EngineCore::visit(const std::string& id, const Actor& actor, const Visitor&
     try {
         core::Gate gate = e.gate(core::GateMode::shared);
         core::LockedInstance locked = e.acquire(id);
-        e.check(action::read, locked.slot->instance, actor);
-        f(locked.slot->instance);
+        e.check(action::read, locked.resident->instance, actor);
+        f(locked.resident->instance);
     } catch (const core::Refusal& r) {
         e.refuse(r);
     }
@@ -90,7 +90,7 @@ void EngineCore::for_each(const Visitor& f) const
     core::Gate gate = impl_->gate(core::GateMode::shared);
     for (const auto& id : impl_->store->find(InstanceQuery{impl_->lifecycle})) {
         core::LockedInstance locked = impl_->acquire(id);
-        f(locked.slot->instance);
+        f(locked.resident->instance);
     }
 }
 
@@ -105,7 +105,7 @@ void EngineCore::for_each(const Actor& actor, const Visitor& f) const
         } catch (const InstanceNotFound&) {
             continue;  // removed meanwhile
         }
-        f(locked->slot->instance);
+        f(locked->resident->instance);
     }
 }
 
@@ -125,7 +125,7 @@ std::vector<TransitionRecord> EngineCore::history(const std::string& id, const A
     const Impl& e = *impl_;
     try {
         core::Gate gate = e.gate(core::GateMode::shared);
-        e.check(action::read, e.acquire(id).slot->instance, actor);
+        e.check(action::read, e.acquire(id).resident->instance, actor);
         return history(id);
     } catch (const core::Refusal& r) {
         e.refuse(r);

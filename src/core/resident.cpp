@@ -8,65 +8,65 @@ std::shared_ptr<ResidentInstance> ResidentCache::find(const std::string& id) con
 {
     const Shard& shard = shard_of(id);
     std::shared_lock<std::shared_mutex> lock(shard.mutex);
-    auto it = shard.slots.find(id);
-    return it == shard.slots.end() ? nullptr : it->second;
+    auto it = shard.instances.find(id);
+    return it == shard.instances.end() ? nullptr : it->second;
 }
 
-bool ResidentCache::publish(const std::string& id, std::shared_ptr<ResidentInstance> slot)
+bool ResidentCache::publish(const std::string& id, std::shared_ptr<ResidentInstance> resident)
 {
     Shard& shard = shard_of(id);
     std::unique_lock<std::shared_mutex> lock(shard.mutex);
-    if (!shard.slots.emplace(id, std::move(slot)).second) return false;
+    if (!shard.instances.emplace(id, std::move(resident)).second) return false;
     count_.fetch_add(1, std::memory_order_relaxed);
     return true;
 }
 
-void ResidentCache::publish_replacing(const std::string& id, const std::shared_ptr<ResidentInstance>& slot)
+void ResidentCache::publish_replacing(const std::string& id, const std::shared_ptr<ResidentInstance>& resident)
 {
     Shard& shard = shard_of(id);
     std::unique_lock<std::shared_mutex> lock(shard.mutex);
-    auto [it, fresh] = shard.slots.emplace(id, slot);
+    auto [it, fresh] = shard.instances.emplace(id, resident);
     if (fresh) {
         count_.fetch_add(1, std::memory_order_relaxed);
         return;
     }
     it->second->alive = false;
-    it->second = slot;
+    it->second = resident;
 }
 
-void ResidentCache::unpublish(const std::string& id, const std::shared_ptr<ResidentInstance>& slot)
+void ResidentCache::unpublish(const std::string& id, const std::shared_ptr<ResidentInstance>& resident)
 {
-    slot->alive = false;
+    resident->alive = false;
     Shard& shard = shard_of(id);
     std::unique_lock<std::shared_mutex> lock(shard.mutex);
-    auto it = shard.slots.find(id);
-    if (it == shard.slots.end() || it->second != slot) return;
-    shard.slots.erase(it);
+    auto it = shard.instances.find(id);
+    if (it == shard.instances.end() || it->second != resident) return;
+    shard.instances.erase(it);
     count_.fetch_sub(1, std::memory_order_relaxed);
 }
 
-std::shared_ptr<ResidentInstance> ResidentCache::adopt(const std::string& id, std::shared_ptr<ResidentInstance> slot)
+std::shared_ptr<ResidentInstance> ResidentCache::adopt(const std::string& id, std::shared_ptr<ResidentInstance> resident)
 {
     Shard& shard = shard_of(id);
     std::unique_lock<std::shared_mutex> lock(shard.mutex);
-    auto [it, fresh] = shard.slots.emplace(id, std::move(slot));
+    auto [it, fresh] = shard.instances.emplace(id, std::move(resident));
     if (fresh) count_.fetch_add(1, std::memory_order_relaxed);
     return it->second;
 }
 
 void ResidentCache::drop(const std::string& id)
 {
-    std::shared_ptr<ResidentInstance> slot;
+    std::shared_ptr<ResidentInstance> resident;
     {
         Shard& shard = shard_of(id);
         std::unique_lock<std::shared_mutex> lock(shard.mutex);
-        auto it = shard.slots.find(id);
-        if (it == shard.slots.end()) return;
-        slot = std::move(it->second);
-        shard.slots.erase(it);
+        auto it = shard.instances.find(id);
+        if (it == shard.instances.end()) return;
+        resident = std::move(it->second);
+        shard.instances.erase(it);
         count_.fetch_sub(1, std::memory_order_relaxed);
     }
-    slot->alive = false;  // a holder of its lock sees it gone at its next acquire
+    resident->alive = false;  // a holder of its lock sees it gone at its next acquire
 }
 
 void ResidentCache::evict_for_one_more()
@@ -75,12 +75,12 @@ void ResidentCache::evict_for_one_more()
     std::vector<std::unique_lock<std::shared_mutex>> locks;  // every shard, in order
     for (const Shard& shard : shards_) locks.emplace_back(shard.mutex);
     std::size_t size = 0;
-    for (const Shard& shard : shards_) size += shard.slots.size();
+    for (const Shard& shard : shards_) size += shard.instances.size();
     if (size < max_resident_) return;
     std::vector<std::pair<std::uint64_t, const std::string*>> by_use;
     by_use.reserve(size);
     for (const Shard& shard : shards_)
-        for (const auto& [id, slot] : shard.slots) by_use.emplace_back(slot->used.load(std::memory_order_relaxed), &id);
+        for (const auto& [id, resident] : shard.instances) by_use.emplace_back(resident->used.load(std::memory_order_relaxed), &id);
     const std::size_t keep = max_resident_ - std::max<std::size_t>(1, max_resident_ / 10);
     const std::size_t evict = size - keep;
     std::nth_element(by_use.begin(), by_use.begin() + static_cast<std::ptrdiff_t>(evict - 1), by_use.end());
@@ -88,12 +88,12 @@ void ResidentCache::evict_for_one_more()
     for (std::size_t i = 0; i < evict; ++i) victims.push_back(*by_use[i].second);
     for (const std::string& id : victims) {
         Shard& shard = shard_of(id);
-        auto it = shard.slots.find(id);
+        auto it = shard.instances.find(id);
         const std::shared_ptr<ResidentInstance> victim = it->second;  // outlives the erase and the lock
-        std::unique_lock<std::mutex> slot_lock(victim->mutex, std::try_to_lock);
-        if (!slot_lock.owns_lock()) continue;  // in use: keep it
+        std::unique_lock<std::mutex> instance_lock(victim->mutex, std::try_to_lock);
+        if (!instance_lock.owns_lock()) continue;  // in use: keep it
         victim->alive = false;
-        shard.slots.erase(it);
+        shard.instances.erase(it);
         count_.fetch_sub(1, std::memory_order_relaxed);
     }
 }

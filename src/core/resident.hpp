@@ -1,6 +1,6 @@
 // The engine's resident instances: a cache of the store's, in shards by the id's hash, each
 // with its own lock, so that threads on different instances seldom touch the same lock. An
-// instance's slot carries its own lock; the cache epoch says whether a copy may have fallen
+// instance carries its own lock; the cache epoch says whether a copy may have fallen
 // behind the store.
 #pragma once
 
@@ -32,9 +32,9 @@ struct ResidentInstance {
     InstanceState instance;
 };
 
-/// An instance's slot with its lock held (or, under the exclusive gate, not taken).
+/// A resident instance with its lock held (or, under the exclusive gate, not taken).
 struct LockedInstance {
-    std::shared_ptr<ResidentInstance> slot;
+    std::shared_ptr<ResidentInstance> resident;
     std::unique_lock<std::mutex> lock;
 };
 
@@ -42,21 +42,21 @@ class ResidentCache {
 public:
     explicit ResidentCache(std::size_t max_resident) : max_resident_(max_resident) {}
 
-    /// The slot under @p id, or null.
+    /// The resident instance under @p id, or null.
     std::shared_ptr<ResidentInstance> find(const std::string& id) const;
-    /// Makes @p slot visible under @p id; false if the id is taken.
-    bool publish(const std::string& id, std::shared_ptr<ResidentInstance> slot);
-    /// Makes @p slot visible under @p id in place of any copy there (a stale one).
-    void publish_replacing(const std::string& id, const std::shared_ptr<ResidentInstance>& slot);
-    /// Takes back @p slot (gone for whoever gets its lock next), and removes it if it is still
+    /// Makes @p resident visible under @p id; false if the id is taken.
+    bool publish(const std::string& id, std::shared_ptr<ResidentInstance> resident);
+    /// Makes @p resident visible under @p id in place of any copy there (a stale one).
+    void publish_replacing(const std::string& id, const std::shared_ptr<ResidentInstance>& resident);
+    /// Takes back @p resident (gone for whoever gets its lock next), and removes it if it is still
     /// the one under @p id.
-    void unpublish(const std::string& id, const std::shared_ptr<ResidentInstance>& slot);
-    /// A slot just loaded: put under @p id, or the one another thread put there meanwhile.
-    std::shared_ptr<ResidentInstance> adopt(const std::string& id, std::shared_ptr<ResidentInstance> slot);
+    void unpublish(const std::string& id, const std::shared_ptr<ResidentInstance>& resident);
+    /// An instance just loaded: put under @p id, or the one another thread put there meanwhile.
+    std::shared_ptr<ResidentInstance> adopt(const std::string& id, std::shared_ptr<ResidentInstance> resident);
     /// Drops @p id from memory (the store keeps it).
     void drop(const std::string& id);
     /// Makes room for one more: drops the least recently used tenth when the limit is reached.
-    /// A slot whose lock is held (a fire under way) is kept.
+    /// An instance whose lock is held (a fire under way) is kept.
     void evict_for_one_more();
     /// Number of resident instances.
     std::size_t count() const { return count_.load(std::memory_order_relaxed); }
@@ -80,7 +80,7 @@ private:
 
     struct alignas(64) Shard {
         mutable std::shared_mutex mutex;
-        std::unordered_map<std::string, std::shared_ptr<ResidentInstance>> slots;
+        std::unordered_map<std::string, std::shared_ptr<ResidentInstance>> instances;
     };
     static constexpr std::size_t shard_count = 16;
     Shard& shard_of(const std::string& id) const { return shards_[std::hash<std::string>{}(id) % shard_count]; }

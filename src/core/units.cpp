@@ -106,10 +106,10 @@ void EngineCore::Impl::end_unit(bool commit)
     }
     unit->gate.release();
     std::string failures;
-    for (auto& [slot, record] : unit->pending) {
-        std::lock_guard<std::mutex> lock(slot->mutex);
+    for (auto& [resident, record] : unit->pending) {
+        std::lock_guard<std::mutex> lock(resident->mutex);
         try {
-            notify(slot->instance, record);
+            notify(resident->instance, record);
         } catch (const ObserverError& e) {
             failures += (failures.empty() ? "" : "; ") + std::string(e.what());
         }
@@ -117,13 +117,13 @@ void EngineCore::Impl::end_unit(bool commit)
     if (!failures.empty()) throw ObserverError(failures);
 }
 
-void EngineCore::Impl::announce(const std::shared_ptr<core::ResidentInstance>& slot, const TransitionRecord& record)
+void EngineCore::Impl::announce(const std::shared_ptr<core::ResidentInstance>& resident, const TransitionRecord& record)
 {
     if (core::OpenUnit* unit = unit_here()) {
-        unit->pending.emplace_back(slot, record);
+        unit->pending.emplace_back(resident, record);
         return;
     }
-    notify(slot->instance, record);
+    notify(resident->instance, record);
 }
 
 bool EngineCore::Impl::notifying_here() const
