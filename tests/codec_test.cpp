@@ -14,6 +14,21 @@
 #include <kimflow/paper/paper.hpp>
 #include <kimflow/store/codec.hpp>
 
+namespace colour {
+/// A host's enum stored as text through its own save_minimal/load_minimal, as cereal allows.
+enum class Colour { red, green };
+template <class Archive>
+std::string save_minimal(const Archive&, const Colour& c)
+{
+    return c == Colour::red ? "red" : "green";
+}
+template <class Archive>
+void load_minimal(const Archive&, Colour& c, const std::string& text)
+{
+    c = text == "red" ? Colour::red : Colour::green;
+}
+}  // namespace colour
+
 namespace {
 
 using namespace kimflow;
@@ -80,6 +95,13 @@ TEST(Codec, WritesTheBytesOfCerealsPortableBinaryArchive)
     EXPECT_EQ(encode(schedule), cereal_bytes(schedule));
     EXPECT_EQ(encode(kim::GrantConsent{{"Jobcenter", "Jugendamt"}, "Arbeit"}), cereal_bytes(kim::GrantConsent{{"Jobcenter", "Jugendamt"}, "Arbeit"}));
     EXPECT_EQ(encode(paper::Submit{}), cereal_bytes(paper::Submit{}));
+}
+
+TEST(Codec, TakesAHostsOwnFunctionsForAnEnumAsCerealDoes)
+{
+    const std::vector<colour::Colour> colours{colour::Colour::green, colour::Colour::red};
+    EXPECT_EQ(encode(colours), cereal_bytes(colours));
+    EXPECT_EQ(decode<std::vector<colour::Colour>>(cereal_bytes(colours), "colours"), colours);
 }
 
 TEST(Codec, ReadsWhatCerealsPortableBinaryArchiveWrote)

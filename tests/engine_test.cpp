@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "complaint_lifecycle.hpp"
+#include "twin_events_lifecycle.hpp"
 
 using namespace kimflow;
 using complaint::Complaint;
@@ -40,6 +41,19 @@ TEST_F(EngineTest, CreatesInstancesInTheirInitialStatesAtVersionZero)
     EXPECT_EQ(engine.size(), 1u);
     EXPECT_TRUE(engine.contains("B-1"));
     EXPECT_FALSE(engine.contains("B-2"));
+}
+
+// Events are found by id: a lifecycle with two events of one id is refused when its model is
+// made, before a payload of one could reach the other's code.
+TEST(EngineModel, RefusesALifecycleWithTwoEventsOfOneId)
+{
+    try {
+        kimflow::Engine<twins::Lifecycle> engine;
+        FAIL() << "an engine was made for a lifecycle with two events called 'finish'";
+    } catch (const kimflow::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("two events of the twins lifecycle have the id 'finish'"), std::string::npos)
+            << e.what();
+    }
 }
 
 TEST_F(EngineTest, CreateRefusesDuplicateIdsEmptyIdsAndInvalidData)

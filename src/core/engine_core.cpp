@@ -208,6 +208,7 @@ core::LockedInstance EngineCore::Impl::acquire(const std::string& id) const
 
 std::shared_ptr<core::ResidentInstance> EngineCore::Impl::load(const std::string& id, std::uint64_t epoch) const
 {
+    const std::uint64_t writes_before = cache.writes();
     std::optional<StoredInstance> s = store->load(lifecycle, id);
     if (!s) throw InstanceNotFound(lifecycle, id);
     auto resident = std::make_shared<core::ResidentInstance>();
@@ -221,7 +222,7 @@ std::shared_ptr<core::ResidentInstance> EngineCore::Impl::load(const std::string
     in.machine = model.restore(s->data, s->states, lifecycle + " " + id);
     resident->verified_epoch = epoch;
     cache.evict_for_one_more();
-    return cache.adopt(id, std::move(resident));
+    return cache.adopt(id, std::move(resident), writes_before);
 }
 
 void EngineCore::Impl::discard(core::LockedInstance& locked, const std::string& id) const

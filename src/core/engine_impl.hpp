@@ -191,6 +191,8 @@ struct EngineCore::Impl {
     void notify(const InstanceState& in, const TransitionRecord& record) const;
     bool notifying_here() const;
     void end_unit(bool commit);
+    /// Logs the refusals of a unit that was not committed again, after its rollback.
+    void relog_denials(const core::OpenUnit& unit) const;
 
     // --- erasure (erasure.cpp) ---
     /// Erases @p in's personal data in the store's open transaction, then in memory (the caller

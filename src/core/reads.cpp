@@ -105,7 +105,13 @@ void EngineCore::for_each(const Actor& actor, const Visitor& f) const
         } catch (const InstanceNotFound&) {
             continue;  // removed meanwhile
         }
-        f(locked->resident->instance);
+        // Found by its keys before its lock was taken: it may have changed hands since.
+        const InstanceState& in = locked->resident->instance;
+        const StoreKeys keys = impl_->keys_of(in);
+        if (!impl_->options.policy->permits(actor, action::read,
+                                            AccessTarget{impl_->lifecycle, in.id, keys.owner, keys.overseer}))
+            continue;
+        f(in);
     }
 }
 

@@ -45,10 +45,13 @@ void ResidentCache::unpublish(const std::string& id, const std::shared_ptr<Resid
     count_.fetch_sub(1, std::memory_order_relaxed);
 }
 
-std::shared_ptr<ResidentInstance> ResidentCache::adopt(const std::string& id, std::shared_ptr<ResidentInstance> resident)
+std::shared_ptr<ResidentInstance> ResidentCache::adopt(const std::string& id, std::shared_ptr<ResidentInstance> resident,
+                                                       std::uint64_t writes_before)
 {
     Shard& shard = shard_of(id);
     std::unique_lock<std::shared_mutex> lock(shard.mutex);
+    // Checked under the shard's lock, before anyone can see the copy.
+    if (writes_.load(std::memory_order_acquire) != writes_before) resident->verified_epoch = 0;
     auto [it, fresh] = shard.instances.emplace(id, std::move(resident));
     if (fresh) count_.fetch_add(1, std::memory_order_relaxed);
     return it->second;
@@ -116,6 +119,7 @@ std::uint64_t ResidentCache::note_write(const std::optional<std::uint64_t>& befo
                                         const std::optional<std::uint64_t>& after)
 {
     std::lock_guard<std::mutex> lock(epoch_mutex_);
+    writes_.fetch_add(1, std::memory_order_acq_rel);
     std::uint64_t epoch = epoch_.load(std::memory_order_relaxed);
     const bool current = before && after && counter_known_.load(std::memory_order_relaxed) &&
                          verified_changes_.load(std::memory_order_relaxed) == *before;

@@ -52,7 +52,13 @@ public:
     /// the one under @p id.
     void unpublish(const std::string& id, const std::shared_ptr<ResidentInstance>& resident);
     /// An instance just loaded: put under @p id, or the one another thread put there meanwhile.
-    std::shared_ptr<ResidentInstance> adopt(const std::string& id, std::shared_ptr<ResidentInstance> resident);
+    /// If this engine wrote anything since @p writes_before (writes() before the load), the copy
+    /// may be behind a write whose own copy has been evicted since: it is then put with epoch 0,
+    /// so that its first use checks it against the store.
+    std::shared_ptr<ResidentInstance> adopt(const std::string& id, std::shared_ptr<ResidentInstance> resident,
+                                            std::uint64_t writes_before);
+    /// How many writes this engine has noted (note_write) so far.
+    std::uint64_t writes() const { return writes_.load(std::memory_order_acquire); }
     /// Drops @p id from memory (the store keeps it).
     void drop(const std::string& id);
     /// Makes room for one more: drops the least recently used tenth when the limit is reached.
@@ -98,6 +104,8 @@ private:
     std::atomic<bool> counter_known_{false};
     std::atomic<std::uint64_t> verified_changes_{0};
     std::atomic<std::uint64_t> epoch_{1};
+    /// Writes noted so far (see adopt()).
+    std::atomic<std::uint64_t> writes_{0};
 };
 
 }  // namespace kimflow::core

@@ -83,6 +83,7 @@ void EngineCore::Impl::end_unit(bool commit)
         } catch (...) {
             cache.forget();
             for (const auto& id : unit->touched) cache.drop(id);
+            relog_denials(*unit);
             throw;
         }
     } else {
@@ -94,17 +95,13 @@ void EngineCore::Impl::end_unit(bool commit)
     if (!committed) {
         cache.forget();
         for (const auto& id : unit->touched) cache.drop(id);
-        // A refusal is logged even when the work around it is undone.
-        for (const auto& d : unit->denials) {
-            try {
-                store->log_denial(d);
-            } catch (...) {
-                if (commit) throw;  // the commit failed: the store is unwell; report that
-            }
-        }
+        relog_denials(*unit);
         return;
     }
     unit->gate.release();
+    // Observers run as on a fire: under the gate shared, so that no unit or purge changes an
+    // instance while an observer reads it.
+    core::Gate shared = gate(core::GateMode::shared);
     std::string failures;
     for (auto& [resident, record] : unit->pending) {
         std::lock_guard<std::mutex> lock(resident->mutex);
@@ -115,6 +112,18 @@ void EngineCore::Impl::end_unit(bool commit)
         }
     }
     if (!failures.empty()) throw ObserverError(failures);
+}
+
+void EngineCore::Impl::relog_denials(const core::OpenUnit& unit) const
+{
+    // A refusal is logged even when the work around it is undone. The store may be unwell (a
+    // commit failed): what it cannot take now is lost from the log, not the reason to report.
+    for (const auto& d : unit.denials) {
+        try {
+            store->log_denial(d);
+        } catch (...) {
+        }
+    }
 }
 
 void EngineCore::Impl::announce(const std::shared_ptr<core::ResidentInstance>& resident, const TransitionRecord& record)

@@ -171,22 +171,28 @@ struct InMemoryStore::Impl {
         }
     }
 
-    /// Appends @p t to @p row's log, and moves the row to @p after.
+    /// Appends @p t to @p row's log, and moves the row to @p after. Whatever can fail (memory)
+    /// happens before anything changes, so that a failure leaves the store as it was.
     void append(Row& row, StoredInstance&& after, StoredTransition&& t)
     {
+        std::unique_ptr<LogEntry> entry = std::move(spare_entry());
+        if (!entry) entry = std::make_unique<LogEntry>();
+        entry->lifecycle = row.instance.lifecycle;
+        entry->id = row.instance.id;
         // As SqliteStore: creation facts are not rewritten.
         after.created_at = row.instance.created_at;
         after.created_by = row.instance.created_by;
         after.erased_at = row.instance.erased_at;
         after.last_transition_at.reset();
-        std::swap(row.instance, after);
-        std::unique_ptr<LogEntry> entry = std::move(spare_entry());
-        if (!entry) entry = std::make_unique<LogEntry>();
-        entry->lifecycle = row.instance.lifecycle;
-        entry->id = row.instance.id;
+        row.log.reserve(row.log.size() + 1);
+        if (depth > 0) {
+            replaced.reserve(replaced.size() + 1);
+            undo[depth - 1].reserve(undo[depth - 1].size() + 1);
+        }
         entry->transition = std::move(t);
         entry->transition.erased_at.reset();
-        log.push_back(std::move(entry));
+        log.push_back(std::move(entry));  // the last step that may fail
+        std::swap(row.instance, after);
         row.log.push_back(log.size() - 1);
         if (depth == 0) return;
         replaced.push_back(std::move(after));
@@ -249,10 +255,13 @@ void InMemoryStore::insert(const StoredInstance& instance)
     impl_->write([&] {
         auto rows = impl_->lifecycles.find(instance.lifecycle);
         if (rows == impl_->lifecycles.end()) rows = impl_->lifecycles.emplace(instance.lifecycle, Rows{}).first;
+        // Made before the row goes in, so that running out of memory changes nothing.
+        std::function<void()> undo = [&rows = rows->second, id = instance.id] { rows.erase(id); };
+        if (impl_->depth > 0) impl_->undo[impl_->depth - 1].reserve(impl_->undo[impl_->depth - 1].size() + 1);
         const auto [it, fresh] = rows->second.emplace(instance.id, Row{instance, {}});
         if (!fresh) throw DuplicateInstance(instance.lifecycle, instance.id);
         it->second.instance.last_transition_at.reset();
-        impl_->on_rollback([&rows = rows->second, id = instance.id] { rows.erase(id); });
+        impl_->on_rollback(std::move(undo));
     });
 }
 

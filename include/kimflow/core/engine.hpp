@@ -424,9 +424,6 @@ public:
     /// it uses may be destroyed; called from inside an observer, it cannot wait for that call.
     void unobserve(std::size_t handle) { core_.unobserve(handle); }
 
-    /// The compiled engine underneath, for hosts that work with several lifecycles alike.
-    const EngineCore& core() const noexcept { return core_; }
-
 private:
     /// The model's description of event @p Event, looked up once per event type.
     template <class Event>

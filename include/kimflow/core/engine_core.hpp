@@ -47,8 +47,9 @@ struct EngineOptions {
 /// The longest instance id an engine takes, in bytes.
 inline constexpr std::size_t max_instance_id_bytes = 200;
 
-/// One instance as the core keeps it in memory. Hosts see it read-only, through Instance<L>
-/// (engine.hpp), while its lock is held.
+/// One instance as the core keeps it in memory. Hosts read it through Instance<L> (engine.hpp),
+/// while its lock is held; a visitor of EngineCore gets it const and must not change it through
+/// its machine (that would bypass the store, the version and the policy).
 struct InstanceState {
     /// The instance id.
     std::string id;

@@ -34,6 +34,9 @@
 
 namespace kimflow {
 
+/// Configuration of a lifecycle that needs none.
+struct NoConfig {};
+
 /// What a store indexes of an instance, derived from its data by the lifecycle's optional
 /// `static StoreKeys store_keys(const Data&, std::string_view state, const Config&)`.
 struct StoreKeys {

@@ -20,12 +20,10 @@
 #include <boost/msm/front/state_machine_def.hpp>
 
 #include "kimflow/core/actor.hpp"
+#include "kimflow/core/hooks.hpp"
 #include "kimflow/core/time.hpp"
 
 namespace kimflow {
-
-/// Configuration of a lifecycle that needs none.
-struct NoConfig {};
 
 /// What one fire knows besides the event: when, who, under which configuration. The engine
 /// sets it for the duration of one process_event call.

@@ -164,6 +164,7 @@ public:
                   "Lifecycle::Events must list exactly the events of the transition table");
 
     /// Reads the table: states, rows, events and one EventType per event.
+    /// @throws Error if two events have one id
     MsmModel()
         : initial_(Traits::initial_states()),
           states_(Traits::states()),
@@ -174,6 +175,11 @@ public:
             using E = typename decltype(wrapped)::of;
             static_assert(L::Events::template contains<E>,
                           "an event of the transition table is missing from Lifecycle::Events");
+            // Events are found by id (firing by name, the typed face): two with one id would
+            // hand one's payload to the other's code.
+            if (event(E::id))
+                throw Error("two events of the " + std::string(L::id) + " lifecycle have the id '" +
+                            std::string(E::id) + "'; give each event an id of its own");
             types_.push_back(std::make_unique<msm_detail::TypedEvent<L, E>>());
         });
     }

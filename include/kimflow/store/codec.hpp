@@ -221,8 +221,6 @@ void BinaryOutputArchive::write(const T& value)
         save_bytes<1>(&byte, 1);
     } else if constexpr (std::is_arithmetic_v<T>) {
         save_bytes<sizeof(T)>(&value, sizeof(T));
-    } else if constexpr (std::is_enum_v<T>) {
-        write(static_cast<std::underlying_type_t<T>>(value));
     } else if constexpr (detail::is_instance_of<T, cereal::NameValuePair>::value) {
         write(value.value);
     } else if constexpr (detail::is_instance_of<T, cereal::SizeTag>::value) {
@@ -270,10 +268,6 @@ void BinaryInputArchive::read(T& value)
         value = byte == 1;
     } else if constexpr (std::is_arithmetic_v<T>) {
         load_bytes<sizeof(T)>(&value, sizeof(T));
-    } else if constexpr (std::is_enum_v<T>) {
-        std::underlying_type_t<T> raw{};
-        read(raw);
-        value = static_cast<T>(raw);
     } else if constexpr (detail::is_instance_of<T, cereal::NameValuePair>::value) {
         read(value.value);
     } else if constexpr (detail::is_instance_of<T, cereal::SizeTag>::value) {
