@@ -119,15 +119,18 @@ class KimflowConan(ConanFile):
         core.set_property("cmake_target_name", "kimflow::kimflow")
         core.set_property("pkg_config_name", "kimflow")
         core.libs = ["kimflow"]
-        core.requires = ["boost::headers", "cereal::cereal", "date::date", "nlohmann_json::nlohmann_json",
-                         "sqlitecpp::sqlitecpp", "openssl::crypto", "utf8proc::utf8proc"]
-        # The same definitions kimflow's CMake target carries: every translation unit that sees
-        # the MSM machines needs the same MPL limits.
-        core.defines = ["BOOST_BIND_GLOBAL_PLACEHOLDERS", "BOOST_ALLOW_DEPRECATED_HEADERS",
-                        "BOOST_MPL_CFG_NO_PREPROCESSED_HEADERS", "BOOST_MPL_LIMIT_VECTOR_SIZE=50",
-                        "BOOST_MPL_LIMIT_MAP_SIZE=50"]
+        # kimflow's headers include no Boost; a static kimflow still links what it uses inside.
+        core.requires = ["cereal::cereal", "date::date", "nlohmann_json::nlohmann_json",
+                         "sqlitecpp::sqlitecpp", "openssl::crypto", "utf8proc::utf8proc", "boost::headers"]
         if self.settings.os in ("Linux", "FreeBSD"):
             core.system_libs = ["pthread"]
+
+        # The unit that builds a lifecycle of the host's own links kimflow::msm: Boost.MSM's
+        # headers with the settings kimflow's own machines are compiled with.
+        msm = self.cpp_info.components["msm"]
+        msm.set_property("cmake_target_name", "kimflow::msm")
+        msm.requires = ["kimflow", "boost::headers"]
+        msm.defines = ["BOOST_BIND_GLOBAL_PLACEHOLDERS", "BOOST_ALLOW_DEPRECATED_HEADERS"]
 
         if self.options.c_api:
             c_api = self.cpp_info.components["c"]
