@@ -177,6 +177,11 @@ struct EngineCore::Impl {
     static Fired fired(const TransitionRecord& r) { return {r.from, r.to, r.version}; }
 
     // --- policy (engine_core.cpp) ---
+    /// What the policy looks at of @p in, whose keys (keys_of()) are @p keys, which must outlive it.
+    AccessTarget target_of(const InstanceState& in, const StoreKeys& keys) const
+    {
+        return AccessTarget{lifecycle, in.id, keys.owner, keys.overseer};
+    }
     StoredDenial denial(std::string_view what, const std::string& id, const Actor& actor, std::string reason) const;
     /// Throws core::Refusal unless the policy lets @p actor do @p what to @p in.
     void check(std::string_view what, const InstanceState& in, const Actor& actor) const;

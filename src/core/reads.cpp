@@ -108,9 +108,7 @@ void EngineCore::for_each(const Actor& actor, const Visitor& f) const
         // Found by its keys before its lock was taken: it may have changed hands since.
         const InstanceState& in = locked->resident->instance;
         const StoreKeys keys = impl_->keys_of(in);
-        if (!impl_->options.policy->permits(actor, action::read,
-                                            AccessTarget{impl_->lifecycle, in.id, keys.owner, keys.overseer}))
-            continue;
+        if (!impl_->options.policy->permits(actor, action::read, impl_->target_of(in, keys))) continue;
         f(in);
     }
 }
@@ -150,7 +148,7 @@ std::vector<std::string_view> EngineCore::permitted_now(const InstanceState& in,
     const Impl& e = *impl_;
     if (!e.options.policy) return events;
     const StoreKeys keys = e.keys_of(in);
-    const AccessTarget target{e.lifecycle, in.id, keys.owner, keys.overseer};
+    const AccessTarget target = e.target_of(in, keys);
     events.erase(std::remove_if(events.begin(), events.end(),
                                 [&](std::string_view ev) { return !e.options.policy->permits(actor, ev, target); }),
                  events.end());

@@ -115,7 +115,7 @@ void EngineCore::Impl::check(std::string_view what, const InstanceState& in, con
 {
     if (!options.policy) return;
     const StoreKeys keys = keys_of(in);
-    if (auto why = options.policy->refusal(actor, what, AccessTarget{lifecycle, in.id, keys.owner, keys.overseer}))
+    if (auto why = options.policy->refusal(actor, what, target_of(in, keys)))
         throw core::Refusal{denial(what, in.id, actor, std::move(*why))};
 }
 

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <map>
 
 #include "kimflow/core/transition.hpp"
 
@@ -19,26 +18,6 @@ bool has_row(const LifecycleModel& model, std::string_view from, std::string_vie
 }
 
 bool has_event(const LifecycleModel& model, std::string_view event) { return model.event(event) != nullptr; }
-
-/// The region of each state: what each region's initial state reaches through the table (rows
-/// never cross regions).
-std::map<std::string_view, std::size_t> regions_of_states(const LifecycleModel& model)
-{
-    const auto& initial = model.initial_states();
-    const auto& rows = model.transitions();
-    std::map<std::string_view, std::size_t> region;
-    for (std::size_t r = 0; r < initial.size(); ++r) {
-        std::vector<std::string_view> todo{initial[r]};
-        while (!todo.empty()) {
-            const auto s = todo.back();
-            todo.pop_back();
-            if (!region.emplace(s, r).second) continue;
-            for (const auto& t : rows)
-                if (t.from == s) todo.push_back(t.to);
-        }
-    }
-    return region;
-}
 
 /// Moves the regions a logged transition does not name: an event that changes the state of one
 /// region may move others too (the KIM case's withdraw_consent ends the consent and the phase),
@@ -62,7 +41,7 @@ void follow_unlogged_regions(const LifecycleModel& model, std::vector<std::strin
 std::size_t verify_instances(Store& store, const LifecycleModel& model, std::vector<VerifyFinding>& findings)
 {
     const std::string lifecycle(model.id());
-    const auto region_of = regions_of_states(model);
+    const auto region_of = regions_of_states(model.initial_states(), model.transitions());
     std::vector<std::string> initial;
     for (auto s : model.initial_states()) initial.emplace_back(s);
     std::size_t checked = 0;

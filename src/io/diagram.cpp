@@ -26,21 +26,10 @@ std::string dot_quoted(std::string_view text)
 LifecycleGraph lifecycle_graph(const LifecycleModel& model)
 {
     LifecycleGraph g{model.id(), model.initial_states(), model.states(), {}, model.transitions(), {}};
-    // Regions: what each initial state reaches through the table (rows never cross regions).
-    g.region_of.assign(g.states.size(), 0);
-    for (std::size_t r = 0; r < g.initial.size(); ++r) {
-        std::vector<std::string_view> todo{g.initial[r]};
-        std::vector<bool> seen(g.states.size(), false);
-        while (!todo.empty()) {
-            const auto s = todo.back();
-            todo.pop_back();
-            const auto index = static_cast<std::size_t>(std::find(g.states.begin(), g.states.end(), s) - g.states.begin());
-            if (seen[index]) continue;
-            seen[index] = true;
-            g.region_of[index] = r;
-            for (const auto& t : g.transitions)
-                if (t.from == s) todo.push_back(t.to);
-        }
+    const auto region = regions_of_states(g.initial, g.transitions);
+    for (auto s : g.states) {
+        const auto found = region.find(s);
+        g.region_of.push_back(found == region.end() ? 0 : found->second);
     }
     for (auto s : g.states) {
         bool leaves = std::any_of(g.transitions.begin(), g.transitions.end(),

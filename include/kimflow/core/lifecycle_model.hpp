@@ -8,6 +8,8 @@
 /// split fmt makes between `print` (a thin template) and `vprint` (compiled once).
 #pragma once
 
+#include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +46,11 @@ struct EventInfo {
     /// The states with a row for it, in table order (its guards may still refuse).
     std::vector<std::string_view> from;
 };
+
+/// The region of each state: the region whose initial state (@p initial, one per region) reaches
+/// it through @p rows (rows never cross regions). A state no region reaches is not in the map.
+std::map<std::string_view, std::size_t> regions_of_states(const std::vector<std::string_view>& initial,
+                                                          const std::vector<TransitionInfo>& rows);
 
 /// What the guards and actions of one fire see besides the event: when, who, and the engine's
 /// configuration of the lifecycle (a `const Config*` behind the void pointer).

@@ -85,22 +85,10 @@ const std::vector<int>& msm_state_regions()
     using Traits = LifecycleTraits<Lifecycle>;
     static const std::vector<int> regions = [] {
         const auto& names = Traits::state_ids();
-        const auto rows = Traits::transitions();
-        const auto initial = Traits::initial_states();
+        const auto region = regions_of_states(Traits::initial_states(), Traits::transitions());
         std::vector<int> out(names.size(), -1);
-        for (std::size_t r = 0; r < initial.size(); ++r) {
-            std::vector<std::string_view> todo{initial[r]};
-            while (!todo.empty()) {
-                const std::string_view s = todo.back();
-                todo.pop_back();
-                for (std::size_t i = 0; i < names.size(); ++i) {
-                    if (names[i] != s || out[i] >= 0) continue;
-                    out[i] = static_cast<int>(r);
-                    for (const auto& t : rows)
-                        if (t.from == s) todo.push_back(t.to);
-                }
-            }
-        }
+        for (std::size_t i = 0; i < names.size(); ++i)
+            if (const auto found = region.find(names[i]); found != region.end()) out[i] = static_cast<int>(found->second);
         return out;
     }();
     return regions;

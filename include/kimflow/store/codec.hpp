@@ -225,8 +225,6 @@ void BinaryOutputArchive::write(const T& value)
         write(value.value);
     } else if constexpr (detail::is_instance_of<T, cereal::SizeTag>::value) {
         write(static_cast<std::uint64_t>(value.size));
-    } else if constexpr (detail::is_instance_of<T, cereal::BinaryData>::value) {
-        CEREAL_SAVE_FUNCTION_NAME(*this, value);
     } else if constexpr (traits::has_member_versioned_serialize<T, A>::value) {
         cereal::access::member_serialize(*this, mutable_value, version<T>());
     } else if constexpr (traits::has_non_member_versioned_serialize<T, A>::value) {
@@ -279,8 +277,6 @@ void BinaryInputArchive::read(T& value)
             throw cereal::Exception("a stored length of " + std::to_string(size) + " exceeds the " +
                                     std::to_string(bytes_.size()) + " bytes stored");
         value.size = static_cast<std::remove_reference_t<decltype(value.size)>>(size);
-    } else if constexpr (detail::is_instance_of<T, cereal::BinaryData>::value) {
-        CEREAL_LOAD_FUNCTION_NAME(*this, value);
     } else if constexpr (traits::has_member_versioned_serialize<T, A>::value) {
         cereal::access::member_serialize(*this, value, version<T>());
     } else if constexpr (traits::has_non_member_versioned_serialize<T, A>::value) {
