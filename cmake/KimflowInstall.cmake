@@ -1,6 +1,7 @@
-# Install rules: headers, libkimflow (and libkimflow_c), kimctl, a CMake package
-# (find_package(kimflow 0.2) → kimflow::kimflow, kimflow::msm, kimflow::c, kimflow::kimctl) and pkg-config
-# files (kimflow, kimflow-c). Included from the top-level CMakeLists.txt when KIMFLOW_INSTALL.
+# Install rules: headers, libkimflow (and libkimflow_oparl_sync, libkimflow_c), kimctl, a CMake
+# package (find_package(kimflow 0.2) → kimflow::kimflow, kimflow::msm, kimflow::oparl_sync,
+# kimflow::c, kimflow::kimctl) and pkg-config files (kimflow, kimflow-c). Included from the
+# top-level CMakeLists.txt when KIMFLOW_INSTALL.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -9,7 +10,15 @@ set(KIMFLOW_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/kimflow"
 set(KIMFLOW_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
     CACHE STRING "Where kimflow's pkg-config files are installed, relative to the prefix")
 
-set(kimflow_installed_targets kimflow kimflow_msm)
+set(kimflow_installed_targets kimflow kimflow_msm kimflow_oparl_sync)
+# A static kimflow_oparl_sync links libcurl at the consumer's link time: the package config then
+# finds CURL (cmake/kimflowConfig.cmake.in); a shared one carries it inside.
+get_target_property(kimflow_oparl_sync_type kimflow_oparl_sync TYPE)
+if(kimflow_oparl_sync_type STREQUAL "STATIC_LIBRARY")
+    set(KIMFLOW_CONFIG_FIND_CURL ON)
+else()
+    set(KIMFLOW_CONFIG_FIND_CURL OFF)
+endif()
 if(TARGET kimflow_c)
     list(APPEND kimflow_installed_targets kimflow_c)
 endif()

@@ -68,6 +68,7 @@ class KimflowConan(ConanFile):
         self.requires("sqlitecpp/3.3.1")
         self.requires("openssl/3.2.2")   # libcrypto: SHA-256 of the audit chain (private)
         self.requires("utf8proc/2.9.0")  # UTF-8 checks and case folding (private)
+        self.requires("libcurl/8.6.0")   # HTTP(S) of the OParl sync, kimflow::oparl_sync (private)
         if self.options.kimctl:
             # Header-only and used by the kimctl program alone: not passed on to consumers.
             self.requires("cli11/2.3.2", visible=False)
@@ -95,7 +96,7 @@ class KimflowConan(ConanFile):
         tc.cache_variables["KIMFLOW_TEST_PACKAGE"] = False
         tc.generate()
         # CMakeDeps names the packages as kimflow's CMakeLists.txt finds them (Boost, cereal,
-        # date, nlohmann_json, SQLiteCpp, GTest, benchmark, CLI11).
+        # date, nlohmann_json, SQLiteCpp, CURL, GTest, benchmark, CLI11).
         CMakeDeps(self).generate()
 
     def build(self):
@@ -131,6 +132,12 @@ class KimflowConan(ConanFile):
         msm.set_property("cmake_target_name", "kimflow::msm")
         msm.requires = ["kimflow", "boost::headers"]
         msm.defines = ["BOOST_BIND_GLOBAL_PLACEHOLDERS", "BOOST_ALLOW_DEPRECATED_HEADERS"]
+
+        # The OParl sync over HTTP(S): a library of its own, so that only its users link libcurl.
+        oparl_sync = self.cpp_info.components["oparl_sync"]
+        oparl_sync.set_property("cmake_target_name", "kimflow::oparl_sync")
+        oparl_sync.libs = ["kimflow_oparl_sync"]
+        oparl_sync.requires = ["kimflow", "libcurl::curl"]
 
         if self.options.c_api:
             c_api = self.cpp_info.components["c"]

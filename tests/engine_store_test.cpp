@@ -192,6 +192,35 @@ TEST_F(EngineStoreTest, AUnitOfWorkCommitsAllOrNothing)
     EXPECT_EQ(heard.size(), 21u);
 }
 
+TEST_F(EngineStoreTest, AnAttemptInAUnitUndoesItsOwnPartAlone)
+{
+    auto store = open();
+    auto engine = papers(store);
+    std::vector<std::string> heard;
+    engine.observe([&](const paper::PaperEngine::Notice& n) { heard.push_back(n.instance + " " + std::string(n.record.event)); });
+    {
+        auto unit = engine.unit_of_work();
+        engine.create("A", anfrage("A"), clerk, paper::Submit{});
+        // A part that creates and fires, then fails: all of it is undone, the unit goes on.
+        EXPECT_THROW(unit.attempt([&] {
+            engine.create("B", anfrage("B"), clerk, paper::Submit{});
+            engine.fire("A", paper::Answer{"A-1"}, clerk);
+            engine.fire("B", paper::Decide{}, clerk);  // not allowed: the part fails
+        }),
+                     EventNotAllowed);
+        EXPECT_FALSE(engine.contains("B"));
+        EXPECT_EQ(engine.state("A"), "submitted") << "memory follows the store after the part's rollback";
+        unit.attempt([&] { engine.fire("A", paper::Answer{"A-2"}, clerk); });
+        unit.commit();
+    }
+    EXPECT_EQ(store->count("paper"), 1u);
+    EXPECT_EQ(engine.data("A").answer_reference, "A-2");
+    EXPECT_EQ(heard, (std::vector<std::string>{"A submit", "A answer"})) << "no notice of what was undone";
+    auto ended = engine.unit_of_work();
+    ended.commit();
+    EXPECT_THROW(ended.attempt([] {}), Error);
+}
+
 TEST_F(EngineStoreTest, InstancesLoadOnDemandAndMemoryStaysBounded)
 {
     complaint::Engine engine(complaint::Settings{}, clock, open(), EngineOptions{50});

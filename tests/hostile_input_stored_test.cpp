@@ -268,6 +268,8 @@ TEST_F(HostileInput, AnOParlFileThatIsNotUtf8OrHasAMalformedTimeIsAnImportErrorA
 {
     paper::PaperEngine engine(paper::PaperConfig{}, clock, open());
     const Actor importer{"oparl-import", "sitzungsdienst", "Regionalverband Ruhr"};
+    oparl::ImportOptions strict;
+    strict.strict = true;
     auto paper_json = [](const std::string& more) {
         return R"({"id": "https://x.example/paper/1", "type": "https://schema.oparl.org/1.1/Paper",
                    "reference": "1/2025", "name": "Betreff", "paperType": "Antrag")" +
@@ -275,7 +277,7 @@ TEST_F(HostileInput, AnOParlFileThatIsNotUtf8OrHasAMalformedTimeIsAnImportErrorA
     };
     try {
         oparl::import_papers(engine, {{"in.json", paper_json(", \"originator\": \"Fraktion \xC0\xAF\"")}},
-                             importer);
+                             importer, strict);
         ADD_FAILURE() << "a file that is not UTF-8 was imported";
     } catch (const oparl::ImportError& e) {
         EXPECT_EQ(e.file(), "in.json");
@@ -286,7 +288,7 @@ TEST_F(HostileInput, AnOParlFileThatIsNotUtf8OrHasAMalformedTimeIsAnImportErrorA
     const std::string meeting = R"({"id": "https://x.example/m/1", "type": "https://schema.oparl.org/1.1/Meeting",
                                     "start": "2025-3-1T17:00:00+01:00"})";
     try {
-        oparl::import_papers(engine, {{"in.json", paper_json("")}, {"meeting.json", meeting}}, importer);
+        oparl::import_papers(engine, {{"in.json", paper_json("")}, {"meeting.json", meeting}}, importer, strict);
         ADD_FAILURE() << "a malformed start was imported";
     } catch (const oparl::ImportError& e) {
         EXPECT_EQ(e.file(), "meeting.json");
@@ -309,16 +311,25 @@ TEST_F(HostileInput, AnOParlReferenceTooLongForAnIdIsAnImportErrorNamingTheFile)
 {
     paper::PaperEngine engine(paper::PaperConfig{}, clock, open());
     const std::string reference(300, '7');
+    const std::vector<oparl::ImportSource> sources{
+        {"long.json", R"({"type": "https://schema.oparl.org/1.1/Paper", "reference": ")" + reference +
+                          R"(", "paperType": "Antrag"})"}};
+    const Actor importer{"oparl-import", "sitzungsdienst", ""};
+    oparl::ImportOptions strict;
+    strict.strict = true;
     try {
-        oparl::import_papers(engine,
-                             {{"long.json", R"({"type": "https://schema.oparl.org/1.1/Paper", "reference": ")" +
-                                                reference + R"(", "paperType": "Antrag"})"}},
-                             Actor{"oparl-import", "sitzungsdienst", ""});
+        oparl::import_papers(engine, sources, importer, strict);
         ADD_FAILURE() << "a 300-byte reference was imported";
     } catch (const oparl::ImportError& e) {
         EXPECT_EQ(e.file(), "long.json");
         EXPECT_EQ(e.field(), "reference");
     }
+    EXPECT_EQ(engine.size(), 0u);
+    // Without strict, the paper is quarantined, naming the file and the field.
+    const auto result = oparl::import_papers(engine, sources, importer);
+    ASSERT_EQ(result.quarantined.size(), 1u);
+    EXPECT_EQ(result.quarantined[0].file, "long.json");
+    EXPECT_EQ(result.quarantined[0].path, "reference");
     EXPECT_EQ(engine.size(), 0u);
 }
 

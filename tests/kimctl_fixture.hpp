@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -116,6 +117,14 @@ inline void expect_short_error(const Result& r)
 }
 
 inline const char* const kCommittee = "Ausschuss für Kultur, Sport und Vielfalt";
+
+/// An actor for imports, with a policy (in @p dir) that lets them do everything to papers: the
+/// default policy lets no role replay the steps of another's paper.
+inline Args importer(const TempDir& dir)
+{
+    std::ofstream(dir / "import.policy") << "# imports replay every step of a paper\nallow paper importer * any\n";
+    return {"--as", "import-job", "--role", "importer", "--policy", dir / "import.policy"};
+}
 
 /// A database with `init` run, and kimctl calls against it.
 class Kimctl : public testing::Test {

@@ -146,14 +146,6 @@ TEST_F(Kimctl, VerifyChecksTheHashChainAndNamesTheFirstEntryEditedBySql)
     EXPECT_EQ(denial_edit["chain"]["first_break"]["instance"], "K-1");
 }
 
-/// An actor for imports, with a policy (in @p dir) that lets them do everything to papers: the
-/// default policy lets no role replay the steps of another's paper.
-Args importer(const TempDir& dir)
-{
-    std::ofstream(dir / "import.policy") << "# imports replay every step of a paper\nallow paper importer * any\n";
-    return {"--as", "import-job", "--role", "importer", "--policy", dir / "import.policy"};
-}
-
 /// Runs the OParl schema validator; empty when it cannot run here (with the reason in @p why).
 bool can_validate(std::string& why)
 {
@@ -230,21 +222,28 @@ TEST_F(Kimctl, OParlExportValidatesAndImportsIntoAnEmptyDatabaseWithTheSameState
               versions_before);
 }
 
-TEST_F(Kimctl, ABrokenImportFileIsNamedAndNothingIsImported)
+TEST_F(Kimctl, ABrokenImportFileIsReportedAndTheGoodOnesGoIn)
 {
     TempDir dir("kimctl");
     std::ofstream(dir / "good.json") << R"({"id": "https://rat.example.org/paper/1", "type": "https://schema.oparl.org/1.1/Paper",
         "reference": "0456/2010", "name": "Gute Drucksache", "paperType": "Antrag", "date": "2010-05-04"})";
     std::ofstream(dir / "broken.json") << R"({"id": "https://rat.example.org/paper/2", "type": )";
-    const Result r = run(importer(dir) + Args{"import", "oparl", dir / "good.json", dir / "broken.json"});
-    EXPECT_EQ(r.exit, 2) << describe(r);
-    EXPECT_NE(r.err.find("broken.json"), std::string::npos) << r.err;
+    // --strict: all or nothing, as before.
+    const Result strict = run(importer(dir) + Args{"import", "oparl", "--strict", dir / "good.json", dir / "broken.json"});
+    EXPECT_EQ(strict.exit, 2) << describe(strict);
+    EXPECT_NE(strict.err.find("broken.json"), std::string::npos) << strict.err;
     EXPECT_EQ(ids(kSitzungsdienst, {"list", "paper"}).size(), 0u);
     // The default policy lets no role replay another's paper: an import needs a policy that does.
     const Result refused = run(kSitzungsdienst + Args{"import", "oparl", dir / "good.json"});
     EXPECT_EQ(refused.exit, 7) << describe(refused);
     EXPECT_EQ(ids(kSitzungsdienst, {"list", "paper"}).size(), 0u);
-    ok(importer(dir) + Args{"import", "oparl", dir / "good.json"});
+    // Without --strict the good file goes in, and the report names the broken one (exit code 8).
+    const Result partial = run(importer(dir) + Args{"import", "oparl", dir / "good.json", dir / "broken.json"});
+    EXPECT_EQ(partial.exit, 8) << describe(partial);
+    EXPECT_NE(partial.out.find("1 Drucksachen neu"), std::string::npos) << partial.out;
+    EXPECT_NE(partial.out.find("1 in Quarantäne"), std::string::npos) << partial.out;
+    EXPECT_NE(partial.out.find("broken.json"), std::string::npos) << partial.out;
+    EXPECT_NE(partial.out.find("not valid JSON"), std::string::npos) << partial.out;
     EXPECT_EQ(show("paper", "0456/2010")["state"], "submitted");
 }
 

@@ -44,6 +44,28 @@ TEST(SqliteStore, MarksItsFileWithApplicationIdAndSchemaVersion)
     EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
 }
 
+TEST(SqliteStore, AFileOfSchema3GetsTheSettingsTableAndKeepsItsInstances)
+{
+    TempFile file;
+    {
+        SqliteStore store(file.path());
+        store.insert(instance("14/1923"));
+    }
+    {
+        // Schema 3 (kimflow 0.2) had no settings.
+        SQLite::Database db(file.path(), SQLite::OPEN_READWRITE);
+        db.exec("DROP TABLE setting");
+        db.exec("PRAGMA user_version = 3");
+    }
+    SqliteStore store(file.path());
+    EXPECT_TRUE(store.load("paper", "14/1923"));
+    EXPECT_FALSE(store.setting("oparl:sync:x"));
+    store.put_setting("oparl:sync:x", "2025-02-06T18:00:00Z");
+    EXPECT_EQ(store.setting("oparl:sync:x"), "2025-02-06T18:00:00Z");
+    SQLite::Database db(file.path(), SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 4);
+}
+
 TEST(SqliteStore, RefusesAFileThatIsNotADatabaseAndLeavesItAlone)
 {
     TempFile file;

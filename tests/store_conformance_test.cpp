@@ -278,6 +278,38 @@ const Backend kBackends[] = {
      }},
 };
 
+TEST_P(StoreConformance, KeepsSettingsInTheTransactionBesideTheInstances)
+{
+    EXPECT_FALSE(store->setting("oparl:sync:https://ris.example.de/body/1"));
+    store->put_setting("oparl:sync:https://ris.example.de/body/1", "2025-02-06T18:00:00Z");
+    EXPECT_EQ(store->setting("oparl:sync:https://ris.example.de/body/1"), "2025-02-06T18:00:00Z");
+    store->put_setting("oparl:sync:https://ris.example.de/body/1", "2025-03-01T08:00:00Z");  // replaced
+    EXPECT_EQ(store->setting("oparl:sync:https://ris.example.de/body/1"), "2025-03-01T08:00:00Z");
+    const std::string binary("a\0b\xC3\xA4", 5);
+    store->put_setting("k", binary);
+    EXPECT_EQ(store->setting("k"), binary);
+
+    // Rolled back with the instance written beside it; committed with it.
+    store->begin();
+    store->insert(instance("14/1923"));
+    store->put_setting("oparl:paper:ris.example.de/paper/1", "14/1923");
+    store->put_setting("k", "changed");
+    store->rollback();
+    EXPECT_FALSE(store->load("paper", "14/1923"));
+    EXPECT_FALSE(store->setting("oparl:paper:ris.example.de/paper/1"));
+    EXPECT_EQ(store->setting("k"), binary);
+    store->begin();
+    store->insert(instance("14/1923"));
+    store->begin();  // a savepoint inside: undone alone
+    store->put_setting("k", "inner");
+    store->rollback();
+    store->put_setting("oparl:paper:ris.example.de/paper/1", "14/1923");
+    store->commit();
+    EXPECT_TRUE(store->load("paper", "14/1923"));
+    EXPECT_EQ(store->setting("oparl:paper:ris.example.de/paper/1"), "14/1923");
+    EXPECT_EQ(store->setting("k"), binary);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(kBackends),
                          [](const ::testing::TestParamInfo<Backend>& info) { return info.param.name; });
 

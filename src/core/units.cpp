@@ -47,6 +47,36 @@ void UnitOfWork::rollback()
     if (engine_) std::exchange(engine_, nullptr)->end_unit(false);
 }
 
+void UnitOfWork::attempt(const std::function<void()>& part)
+{
+    if (!engine_) throw Error("this unit of work has ended already");
+    engine_->attempt_in_unit(part);
+}
+
+void EngineCore::attempt_in_unit(const std::function<void()>& part)
+{
+    Impl& e = *impl_;
+    core::OpenUnit* unit = e.unit_here();
+    if (!unit) throw Error("attempt() runs inside the unit of work of this thread");
+    const std::size_t touched = unit->touched.size(), pending = unit->pending.size();
+    e.store->begin();
+    try {
+        part();
+        e.store->commit();
+    } catch (...) {
+        try {
+            e.store->rollback();
+        } catch (...) {
+        }
+        // The copies in memory of what the part wrote are ahead of the store now: read them
+        // again. Its refusals stay logged with the unit.
+        e.cache.forget();
+        for (std::size_t i = touched; i < unit->touched.size(); ++i) e.cache.drop(unit->touched[i]);
+        unit->pending.resize(pending);
+        throw;
+    }
+}
+
 UnitOfWork EngineCore::unit_of_work()
 {
     Impl& e = *impl_;

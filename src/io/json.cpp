@@ -49,6 +49,7 @@ nlohmann::json to_json(const Consultation& c)
     put_date(j, "meeting_date", c.meeting_date);
     put_text(j, "agenda_item", c.agenda_item);
     put_text(j, "result", c.result);
+    put_text(j, "source_id", c.source_id);
     return j;
 }
 
@@ -69,6 +70,14 @@ nlohmann::json to_json(const Paper& p)
     put_time(j, "completed_at", p.completed_at);
     put_text(j, "completion_note", p.completion_note);
     put_text(j, "withdrawal_reason", p.withdrawal_reason);
+    put_text(j, "type_name", p.type_name);
+    if (!p.source.empty()) {
+        nlohmann::json source{{"id", p.source.id}};
+        put_text(source, "system", p.source.system);
+        put_text(source, "oparl_version", p.source.oparl_version);
+        put_time(source, "modified", p.source.modified);
+        j["source"] = std::move(source);
+    }
     return j;
 }
 }  // namespace paper

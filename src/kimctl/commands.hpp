@@ -80,7 +80,5 @@ int verify(Context& ctx);
 void purge(Context& ctx);
 void denials(Context& ctx, const DenialArgs& args);
 void diagram(Context& ctx, Kind kind, const std::string& format, const std::string& output);
-void export_oparl(Context& ctx, const std::string& dir, const std::string& base_url);
-void import_oparl(Context& ctx, const std::vector<std::string>& files);
 
 }  // namespace kimctl

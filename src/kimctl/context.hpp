@@ -29,6 +29,7 @@ enum Exit : int {
     version_conflict = 5, ///< --expect-version did not match
     storage = 6,          ///< the database cannot be opened, read or written, or `verify` found it unsound
     not_permitted = 7,    ///< the policy does not let the actor do this; nothing changed, the refusal is logged
+    partial = 8,          ///< an import or sync took the good objects and left out others (see its report)
 };
 
 /// A mistake on the command line that the parser cannot see (exit code 2).

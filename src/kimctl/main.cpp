@@ -13,6 +13,7 @@
 #include <kimflow/version.hpp>
 
 #include "commands.hpp"
+#include "oparl_commands.hpp"
 
 namespace {
 
@@ -184,11 +185,32 @@ int run(int argc, char** argv)
     export_cmd->add_option("-o,--output", dir, "A folder to write one file per object into (default: one list on stdout)");
     export_cmd->add_option("--base-url", base_url, "The URL the object ids start with")->capture_default_str();
     export_cmd->callback([&] { choose([&](Context& ctx) { return export_oparl(ctx, dir, base_url), 0; }); });
-    std::vector<std::string> files;
-    auto* import_cmd = app.add_subcommand("import", "Import OParl Paper objects (with meetings and organizations)");
+    auto read_options = [](CLI::App* cmd, OparlReadArgs& read) {
+        cmd->add_option("--vocabulary", read.vocabulary,
+                        "A JSON file mapping the RIS's paper types, roles and result texts (README: OParl)");
+        cmd->add_flag("--strict", read.strict, "All or nothing: the first bad object stops it, nothing changes");
+    };
+    ImportArgs import_args;
+    auto* import_cmd = app.add_subcommand("import", "Import OParl 1.0/1.1 papers (with meetings and organizations); "
+                                                    "bad objects are reported and left out (exit code 8)");
     import_cmd->add_option("format", format_name, "oparl")->required()->check(CLI::IsMember({"oparl"}));
-    import_cmd->add_option("files", files, "JSON files: an object, an array, or a list {\"data\": [...]}")->required();
-    import_cmd->callback([&] { choose([&](Context& ctx) { return import_oparl(ctx, files), 0; }); });
+    import_cmd->add_option("files", import_args.files, "JSON files: an object, an array, or a list {\"data\": [...]}")
+        ->required();
+    read_options(import_cmd, import_args.read);
+    import_cmd->callback([&] { choose([&](Context& ctx) { return import_oparl(ctx, import_args); }); });
+    SyncArgs sync_args;
+    auto* sync_cmd = app.add_subcommand("sync", "Fetch a body's papers from its RIS over OParl (System or Body URL); "
+                                                "later runs fetch only what changed");
+    sync_cmd->add_option("format", format_name, "oparl")->required()->check(CLI::IsMember({"oparl"}));
+    sync_cmd->add_option("url", sync_args.url, "The OParl System or Body URL")->required();
+    read_options(sync_cmd, sync_args.read);
+    sync_cmd->add_flag("--full", sync_args.full, "Fetch everything, not only what changed since the last sync");
+    sync_cmd->add_option("--timeout", sync_args.timeout, "Seconds one request may take")->capture_default_str();
+    sync_cmd->add_option("--interval", sync_args.interval, "Seconds at least between two requests")
+        ->capture_default_str();
+    sync_cmd->add_option("--retries", sync_args.retries, "How often a failed request is tried again")
+        ->capture_default_str();
+    sync_cmd->callback([&] { choose([&](Context& ctx) { return sync_oparl(ctx, sync_args); }); });
 
     // verify
     app.add_subcommand("verify", "Check the database end to end: the file, the hash chains of the audit trail, and "

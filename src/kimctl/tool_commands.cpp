@@ -1,5 +1,4 @@
-// kimctl's commands about the database and the outside world: init, verify, diagram,
-// OParl export and import.
+// kimctl's commands about the database and the outside world: init, verify, diagram.
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,7 +10,6 @@
 #include <sstream>
 
 #include <kimflow/io/diagram.hpp>
-#include <kimflow/io/oparl.hpp>
 #include <kimflow/core/verify.hpp>
 
 #include "commands.hpp"
@@ -77,15 +75,6 @@ void draw(Context& ctx, const std::string& format, const std::string& path)
     const std::string dot = to_dot<Lifecycle>();
     if (format == "dot") return ctx.emit(dot, path);
     render_with_graphviz(dot, format, path);
-}
-
-std::string read_file(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError("cannot read '" + path + "'; check the path");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return std::move(text).str();
 }
 
 /// Where and how a hash chain breaks, in a sentence (a finding names the instance).
@@ -174,39 +163,6 @@ void diagram(Context& ctx, Kind kind, const std::string& format, const std::stri
         draw<paper::PaperLifecycle>(ctx, format, output);
     else
         draw<kim::CaseLifecycle>(ctx, format, output);
-}
-
-void export_oparl(Context& ctx, const std::string& dir, const std::string& base_url)
-{
-    oparl::ExportOptions options;
-    if (!base_url.empty()) options.base_url = base_url;
-    while (options.base_url.size() > 1 && options.base_url.back() == '/') options.base_url.pop_back();
-    // The export holds every paper: the actor must be allowed to read each (public records
-    // under the default policy); the first they may not is refused and logged.
-    const paper::PaperEngine& engine = ctx.papers();
-    const Actor actor = ctx.actor();
-    for (const auto& id : engine.find(InstanceQuery{})) engine.view(id, actor);
-    const oparl::Export exported = oparl::export_papers(engine, options);
-    if (dir.empty() || dir == "-") return ctx.print(oparl::as_list(exported));
-    const auto written = oparl::write_export(exported, dir);
-    if (ctx.json()) return ctx.print({{"written", written}});
-    std::cout << exported.papers.size() << " papers, " << exported.meetings.size() << " meetings and "
-              << exported.organizations.size() << " organizations written to " << dir << " (" << written.size()
-              << " files)\n";
-}
-
-void import_oparl(Context& ctx, const std::vector<std::string>& files)
-{
-    std::vector<oparl::ImportSource> sources;
-    for (const auto& f : files) sources.push_back({f, read_file(f)});
-    const oparl::ImportResult result = oparl::import_papers(ctx.papers(), sources, ctx.actor());
-    if (ctx.json())
-        return ctx.print(
-            {{"created", result.created}, {"advanced", result.advanced}, {"unchanged", result.unchanged}});
-    std::cout << result.created.size() << " papers created, " << result.advanced.size() << " advanced, "
-              << result.unchanged.size() << " unchanged\n";
-    for (const auto& id : result.created) std::cout << "  new       " << id << '\n';
-    for (const auto& id : result.advanced) std::cout << "  advanced  " << id << '\n';
 }
 
 }  // namespace kimctl

@@ -138,6 +138,7 @@ struct InMemoryStore::Impl {
     /// The chain's hash after each entry, for the entries hashed so far (a prefix of the log).
     std::deque<Sha256::Digest> hashes;
     std::vector<DenialEntry> denial_log;
+    std::map<std::string, std::string, std::less<>> settings;
     /// Writes committed so far: what change_counter() tells other threads. Read without the lock,
     /// written under it.
     std::atomic<std::uint64_t> changes{0};
@@ -316,6 +317,33 @@ std::uint64_t InMemoryStore::count(std::string_view lifecycle)
     return impl_->locked([&]() -> std::uint64_t {
         auto rows = impl_->lifecycles.find(lifecycle);
         return rows == impl_->lifecycles.end() ? 0 : rows->second.size();
+    });
+}
+
+std::optional<std::string> InMemoryStore::setting(std::string_view key)
+{
+    return impl_->locked([&]() -> std::optional<std::string> {
+        auto it = impl_->settings.find(key);
+        if (it == impl_->settings.end()) return std::nullopt;
+        return it->second;
+    });
+}
+
+void InMemoryStore::put_setting(std::string_view key, std::string_view value)
+{
+    impl_->locked([&] {
+        Impl& m = *impl_;
+        auto it = m.settings.find(key);
+        std::optional<std::string> before;
+        if (it != m.settings.end()) before = it->second;
+        std::string k(key);
+        m.on_rollback([&m, k, before] {
+            if (before)
+                m.settings[k] = *before;
+            else
+                m.settings.erase(k);
+        });
+        m.settings.insert_or_assign(std::move(k), std::string(value));
     });
 }
 

@@ -80,6 +80,11 @@ const char* const kSchemaV2[] = {
     "CREATE INDEX denial_by_instance ON denial (lifecycle, instance)",
 };
 
+// Schema 4 (kimflow 0.3): the hosts' settings (Store::setting), such as an OParl sync point.
+const char* const kSchemaV4[] = {
+    "CREATE TABLE IF NOT EXISTS setting (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+};
+
 }  // namespace
 
 void SqliteStore::Impl::open()
@@ -128,6 +133,8 @@ void SqliteStore::Impl::migrate(std::int64_t from)
         chain_existing_log();
     }
     if (from < 3) fold_organization_keys();
+    if (from < 4)
+        for (const char* sql : kSchemaV4) db.exec(sql);
     db.exec("PRAGMA application_id=" + std::to_string(application_id));
     db.exec("PRAGMA user_version=" + std::to_string(schema_version));
     t.commit();

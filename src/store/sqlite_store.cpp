@@ -274,6 +274,28 @@ std::uint64_t SqliteStore::count(std::string_view lifecycle)
     });
 }
 
+std::optional<std::string> SqliteStore::setting(std::string_view key)
+{
+    return impl_->read("reading a setting", [&]() -> std::optional<std::string> {
+        auto s = impl_->statement("SELECT value FROM setting WHERE key = ?");
+        s->bind(1, std::string(key));
+        if (!s->executeStep()) return std::nullopt;
+        return s->getColumn(0).getString();
+    });
+}
+
+void SqliteStore::put_setting(std::string_view key, std::string_view value)
+{
+    impl_->write("writing a setting", [&] {
+        auto s = impl_->statement("INSERT INTO setting (key, value) VALUES (?, ?) "
+                                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+        s->bind(1, std::string(key));
+        s->bind(2, std::string(value));
+        s->exec();
+        return 0;
+    });
+}
+
 std::optional<std::uint64_t> SqliteStore::change_counter()
 {
     return impl_->read("checking for changes", [&]() -> std::optional<std::uint64_t> {

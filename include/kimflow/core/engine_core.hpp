@@ -96,6 +96,11 @@ public:
     void commit();
     /// Undoes every fire of the unit.
     void rollback();
+    /// Runs @p part as a savepoint of the unit: when it throws, what it created and fired is
+    /// undone (the unit's earlier fires stay) and the exception goes on to the caller. An import
+    /// keeps its good papers this way, in one transaction, and leaves out a bad one whole.
+    /// @throws Error if the unit has ended; whatever @p part throws
+    void attempt(const std::function<void()>& part);
 
 private:
     friend class EngineCore;
@@ -202,6 +207,7 @@ public:
 private:
     friend class UnitOfWork;
     void end_unit(bool commit);
+    void attempt_in_unit(const std::function<void()>& part);
     std::unique_ptr<Impl> impl_;
 };
 

@@ -102,13 +102,20 @@
 /// import fails and changes nothing. The stored paper's fields are never rewritten.
 #pragma once
 
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "kimflow/core/actor.hpp"
 #include "kimflow/core/error.hpp"
+#include "kimflow/io/oparl_vocabulary.hpp"
 #include "kimflow/paper/lifecycle.hpp"
 
 /// OParl 1.1 export and import of papers.
@@ -178,7 +185,56 @@ private:
     std::string field_;
 };
 
-/// What an import did, by paper reference (instance id), each list sorted.
+/// How an import treats its input.
+struct ImportOptions {
+    /// Maps paper types, consultation roles and result texts (oparl_vocabulary.hpp).
+    Vocabulary vocabulary{};
+    /// All or nothing, as before 0.3: the first object that would be skipped for an error or
+    /// quarantined stops the import, which then changes nothing (ImportError).
+    bool strict = false;
+    /// The source system, recorded with each paper (Source::system); empty: the scheme and
+    /// host of the object's id.
+    std::string system{};
+    /// Called after each paper is applied with (done, total), for progress on a terminal.
+    std::function<void(std::size_t, std::size_t)> progress{};
+};
+
+/// How one object of the input ended.
+enum class ObjectOutcome {
+    created,     ///< a new paper
+    advanced,    ///< an existing paper the data moved on
+    unchanged,   ///< an existing paper the data says nothing new about
+    skipped,     ///< not imported, on purpose (a tombstone of an unknown paper, a foreign type)
+    quarantined, ///< not imported: its data is broken or contradicts what is stored
+};
+
+/// The stable names of ObjectOutcome, as `--json` reports write them.
+constexpr auto enum_names(ObjectOutcome)
+{
+    using O = ObjectOutcome;
+    return std::array{std::pair{O::created, std::string_view{"created"}},
+                      std::pair{O::advanced, std::string_view{"advanced"}},
+                      std::pair{O::unchanged, std::string_view{"unchanged"}},
+                      std::pair{O::skipped, std::string_view{"skipped"}},
+                      std::pair{O::quarantined, std::string_view{"quarantined"}}};
+}
+
+/// What became of one object, or a warning about one.
+struct ObjectReport {
+    /// How it ended (for a warning: how its paper ended).
+    ObjectOutcome outcome = ObjectOutcome::skipped;
+    /// The file (ImportSource::name) and the JSON path of the object or field, as ImportError
+    /// names them.
+    std::string file{}, path{};
+    /// The object's OParl `id`, if it has one.
+    std::string id{};
+    /// The paper's reference (instance id), for papers.
+    std::string reference{};
+    /// Why it was skipped or quarantined, or what the warning says.
+    std::string reason{};
+};
+
+/// What an import did. The reference lists are sorted; the others are in input order.
 struct ImportResult {
     /// Papers that were new to the engine.
     std::vector<std::string> created;
@@ -186,23 +242,37 @@ struct ImportResult {
     std::vector<std::string> advanced;
     /// Existing papers the data says nothing new about.
     std::vector<std::string> unchanged;
+    /// Objects left out on purpose, each with why.
+    std::vector<ObjectReport> skipped{};
+    /// Objects left out because their data is broken or contradicts the stored history, each
+    /// with why, where (file and JSON path) and, if known, which paper.
+    std::vector<ObjectReport> quarantined{};
+    /// Imported, but worth a look: an unmapped type or role, a result that names no outcome,
+    /// a consultation or agenda item that could not be tied to its paper, a quirk repaired.
+    std::vector<ObjectReport> warnings{};
+    /// Objects read beside the papers (meetings, agenda items, organizations, bodies, …).
+    std::size_t context_objects = 0;
+    /// OParl objects read, by version ("1.0", "1.1").
+    std::map<std::string, std::size_t> versions{};
 };
 
-/// Imports the `Paper` objects of @p sources (with the `Meeting`, `AgendaItem` and
-/// `Organization` objects given beside them) into @p engine, firing the lifecycle's events
-/// at the times the data gives, as @p actor. See the file comment for how the state is derived.
+/// Imports the `Paper` objects of @p sources (with the `Meeting`, `AgendaItem`,
+/// `Consultation` and `Organization` objects given beside them) into @p engine, firing the
+/// lifecycle's events at the times the data gives, as @p actor. See the file comment for how
+/// the state is derived, and ImportResult for what is reported.
 ///
-/// All or nothing: every source is read and checked first, then all papers go in one unit of
-/// work; on any error nothing is changed. Importing the same objects again changes nothing.
+/// Good objects go in even when others are bad: each paper is applied whole or not at all,
+/// all of them in one unit of work (one transaction). With ImportOptions::strict the first bad
+/// object stops the import and nothing changes. Importing the same objects again changes
+/// nothing.
 /// @param engine  the engine to import into; its clock says what "now" is for objects that give
 ///                no time (the clock is read, never moved)
-/// @param sources the files to read, all of them checked before anything is imported
+/// @param sources the files to read
 /// @param actor   who imports (e.g. an `importer` role the policy allows everything on papers)
-/// @throws ImportError for malformed JSON, objects of the wrong type, or fields that cannot
-///         be read, for an existing paper whose history the data contradicts, and when the
-///         replay does not reach the `kimflow:state` the data states;
-///         EventRejected (GuardRejected, EventNotAllowed) if the data contradicts the
-///         lifecycle, its message naming the file and paper
-ImportResult import_papers(paper::PaperEngine& engine, const std::vector<ImportSource>& sources, const Actor& actor);
+/// @param options vocabulary, strictness, source system and progress
+/// @throws ImportError in strict mode, for the first object that would be quarantined or
+///         skipped for an error; StoreError if the store fails (nothing is imported then)
+ImportResult import_papers(paper::PaperEngine& engine, const std::vector<ImportSource>& sources, const Actor& actor,
+                           const ImportOptions& options = {});
 
 }  // namespace kimflow::oparl

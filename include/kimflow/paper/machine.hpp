@@ -239,6 +239,7 @@ inline void plan_after(Paper& p, std::size_t index, Consultation c)
     c.meeting_date.reset();
     c.agenda_item.clear();
     c.result.clear();
+    c.source_id.clear();  // a consultation of its own: the source's was the one closed
     p.consultations.insert(p.consultations.begin() + static_cast<std::ptrdiff_t>(index) + 1, std::move(c));
 }
 }  // namespace detail

@@ -32,6 +32,7 @@ enum class PaperType {
     beschlussvorlage,   ///< Beschlussvorlage of the Verwaltung: asks for a decision
     mitteilungsvorlage, ///< Mitteilungsvorlage: informs the committee
     bericht,            ///< Bericht: a report
+    sonstige,           ///< any other kind (a type the importer's vocabulary does not map)
 };
 
 /// The names a PaperType is read from and shown by: the first of each value is shown, the
@@ -46,7 +47,8 @@ constexpr auto enum_names(PaperType)
                       std::pair{T::aenderungsantrag, std::string_view{"Aenderungsantrag"}},
                       std::pair{T::beschlussvorlage, std::string_view{"Beschlussvorlage"}},
                       std::pair{T::mitteilungsvorlage, std::string_view{"Mitteilungsvorlage"}},
-                      std::pair{T::bericht, std::string_view{"Bericht"}}};
+                      std::pair{T::bericht, std::string_view{"Bericht"}},
+                      std::pair{T::sonstige, std::string_view{"Sonstige"}}};
 }
 
 /// What a committee is asked to do with the paper (OParl Consultation `role`).
@@ -87,6 +89,21 @@ constexpr auto enum_names(ConsultationStatus)
                       std::pair{S::treated, std::string_view{"treated"}}};
 }
 
+/// Where an imported object came from: an OParl object of a council information system.
+struct Source {
+    /// The object's OParl `id` URL; empty for what was not imported.
+    std::string id{};
+    /// The system that published it: the System URL a sync started from, or the host of `id`.
+    std::string system{};
+    /// The OParl version the object was written in: "1.0" or "1.1".
+    std::string oparl_version{};
+    /// The object's `modified` when kimflow first read it.
+    std::optional<Timestamp> modified{};
+
+    /// Whether the object came from OParl at all.
+    bool empty() const { return id.empty(); }
+};
+
 /// One step of the Beratungsfolge: a committee's treatment of the paper (OParl Consultation).
 struct Consultation {
     /// The committee (Gremium), e.g. "Ausschuss für Kultur, Sport und Vielfalt".
@@ -103,6 +120,8 @@ struct Consultation {
     std::string agenda_item{};
     /// The meeting's result, once treated, e.g. "zur Kenntnis genommen", "vertagt".
     std::string result{};
+    /// The OParl `Consultation` id of an imported consultation (empty otherwise).
+    std::string source_id{};
 
     /// Whether this committee's result is the decision: authoritative, or in the role Entscheidung.
     bool decides() const { return authoritative || role == ConsultationRole::entscheidung; }
@@ -126,6 +145,12 @@ struct Paper {
     std::vector<std::string> related_papers{};
     /// The Beratungsfolge, in order.
     std::vector<Consultation> consultations{};
+    /// The kind as the source system names it (OParl `paperType` verbatim, such as
+    /// "Beschlussvorlage Rat"); `type` is what the importer's vocabulary maps it to. Empty for
+    /// a paper not imported.
+    std::string type_name{};
+    /// The OParl object an imported paper came from (empty otherwise).
+    Source source{};
 
     // Recorded by the lifecycle.
     /// When it was submitted (recorded by `submit`).
@@ -175,17 +200,28 @@ inline void validate(const Paper& p)
             throw InvalidData("paper " + p.reference + ": every consultation of the Beratungsfolge needs a committee");
 }
 
-/// cereal: a consultation of the Beratungsfolge. Version 1.
+/// cereal: where an imported object came from. Version 1.
 template <class Archive>
-void serialize(Archive& ar, Consultation& c, std::uint32_t /*version*/)
+void serialize(Archive& ar, Source& s, std::uint32_t /*version*/)
+{
+    ar(cereal::make_nvp("id", s.id), cereal::make_nvp("system", s.system),
+       cereal::make_nvp("oparl_version", s.oparl_version), cereal::make_nvp("modified", s.modified));
+}
+
+/// cereal: a consultation of the Beratungsfolge. Version 2 added `source_id`; data of version 1
+/// loads with it empty.
+template <class Archive>
+void serialize(Archive& ar, Consultation& c, std::uint32_t version)
 {
     ar(cereal::make_nvp("organization", c.organization), cereal::make_nvp("role", c.role),
        cereal::make_nvp("authoritative", c.authoritative), cereal::make_nvp("status", c.status),
        cereal::make_nvp("meeting_date", c.meeting_date), cereal::make_nvp("agenda_item", c.agenda_item),
        cereal::make_nvp("result", c.result));
+    if (version >= 2) ar(cereal::make_nvp("source_id", c.source_id));
 }
 
-/// cereal: a paper. Version 2 added `completion_note`; data of version 1 loads with it empty.
+/// cereal: a paper. Version 2 added `completion_note`, version 3 `type_name` and `source`; older
+/// data loads with them empty.
 template <class Archive>
 void serialize(Archive& ar, Paper& p, std::uint32_t version)
 {
@@ -198,9 +234,11 @@ void serialize(Archive& ar, Paper& p, std::uint32_t version)
        cereal::make_nvp("waiting_state", p.waiting_state), cereal::make_nvp("decided_at", p.decided_at),
        cereal::make_nvp("completed_at", p.completed_at), cereal::make_nvp("withdrawal_reason", p.withdrawal_reason));
     if (version >= 2) ar(cereal::make_nvp("completion_note", p.completion_note));
+    if (version >= 3) ar(cereal::make_nvp("type_name", p.type_name), cereal::make_nvp("source", p.source));
 }
 
 }  // namespace kimflow::paper
 
-CEREAL_CLASS_VERSION(kimflow::paper::Consultation, 1)
-CEREAL_CLASS_VERSION(kimflow::paper::Paper, 2)
+CEREAL_CLASS_VERSION(kimflow::paper::Source, 1)
+CEREAL_CLASS_VERSION(kimflow::paper::Consultation, 2)
+CEREAL_CLASS_VERSION(kimflow::paper::Paper, 3)

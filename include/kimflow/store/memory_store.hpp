@@ -38,6 +38,8 @@ public:
     void erase(const StoredInstance& erased, const std::vector<ErasedEntry>& entries,
                const StoredTransition& record) override;
     ChainCheck verify_chain() override;
+    std::optional<std::string> setting(std::string_view key) override;
+    void put_setting(std::string_view key, std::string_view value) override;
     void begin() override;
     void commit() override;
     void rollback() override;

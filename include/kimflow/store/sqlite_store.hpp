@@ -38,7 +38,7 @@ struct SqliteOptions {
 class SqliteStore final : public Store {
 public:
     /// The schema version this kimflow writes (PRAGMA user_version).
-    static constexpr int schema_version = 3;
+    static constexpr int schema_version = 4;
     /// PRAGMA application_id of kimflow databases ("KIMF").
     static constexpr std::int32_t application_id = 0x4B494D46;
 
@@ -66,6 +66,8 @@ public:
     /// @throws StoreBusy if another connection's read keeps old pages in the WAL
     void scrub() override;
     ChainCheck verify_chain() override;
+    std::optional<std::string> setting(std::string_view key) override;
+    void put_setting(std::string_view key, std::string_view value) override;
     /// Counts this object's writes and rollbacks, and the commits of other connections (SQLite's
     /// PRAGMA data_version, read at the start of each transaction and by reads outside one).
     std::optional<std::uint64_t> change_counter() override;

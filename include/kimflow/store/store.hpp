@@ -278,6 +278,14 @@ public:
     /// Recomputes the hash chains of the transition and denial logs.
     virtual ChainCheck verify_chain() = 0;
 
+    /// The value a host keeps under @p key beside the instances (such as the point an OParl sync
+    /// reached, or which OParl id became which paper), or none. Keys and values are the host's
+    /// text; the store does not interpret them, and they are not part of the audit trail.
+    virtual std::optional<std::string> setting(std::string_view key) = 0;
+    /// Writes @p value under @p key (replacing what was there), in this thread's transaction if
+    /// one is open, so that it commits or rolls back with the instances written beside it.
+    virtual void put_setting(std::string_view key, std::string_view value) = 0;
+
     /// Starts a transaction on this thread, or a nested level inside it (a savepoint).
     virtual void begin() = 0;
     /// Ends the innermost level; the outermost commits.

@@ -1,0 +1,131 @@
+// kimctl's OParl commands: export, import, and the report an import or a sync prints.
+#include "oparl_commands.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <kimflow/core/text.hpp>
+#include <kimflow/io/table.hpp>
+
+namespace kimctl {
+
+using namespace kimflow;
+
+namespace {
+
+std::string read_file(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError("cannot read '" + path + "'; check the path");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return std::move(text).str();
+}
+
+/// Progress on stderr, when it is a terminal and the import is long enough to need it.
+std::function<void(std::size_t, std::size_t)> terminal_progress()
+{
+    if (!isatty(STDERR_FILENO)) return {};
+    return [](std::size_t done, std::size_t total) {
+        if (total < 200 || (done % 100 != 0 && done != total)) return;
+        std::cerr << "\r" << done << " von " << total << " Drucksachen eingelesen" << (done == total ? "\n" : "")
+                  << std::flush;
+    };
+}
+
+nlohmann::json reports_json(const std::vector<oparl::ObjectReport>& reports)
+{
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : reports) {
+        nlohmann::json item = {{"outcome", std::string(to_string(r.outcome))}, {"file", r.file}, {"path", r.path}};
+        if (!r.id.empty()) item["id"] = r.id;
+        if (!r.reference.empty()) item["reference"] = r.reference;
+        item["reason"] = r.reason;
+        out.push_back(std::move(item));
+    }
+    return out;
+}
+
+}  // namespace
+
+oparl::ImportOptions import_options(Context& ctx, const OparlReadArgs& args)
+{
+    oparl::ImportOptions options;
+    if (auto stored = ctx.store().setting("oparl:vocabulary"))
+        options.vocabulary.extend(*stored, "the database's vocabulary (setting oparl:vocabulary)");
+    if (!args.vocabulary.empty()) options.vocabulary.extend(read_file(args.vocabulary), args.vocabulary);
+    options.strict = args.strict;
+    if (!ctx.json()) options.progress = terminal_progress();
+    return options;
+}
+
+nlohmann::json import_report_json(const oparl::ImportResult& result)
+{
+    return {{"created", result.created},
+            {"advanced", result.advanced},
+            {"unchanged", result.unchanged},
+            {"skipped", reports_json(result.skipped)},
+            {"quarantined", reports_json(result.quarantined)},
+            {"warnings", reports_json(result.warnings)},
+            {"context_objects", result.context_objects},
+            {"versions", result.versions}};
+}
+
+void print_import_report(Context& ctx, const oparl::ImportResult& result)
+{
+    if (ctx.json()) return ctx.print(import_report_json(result));
+    std::cout << result.created.size() << " Drucksachen neu, " << result.advanced.size() << " fortgeschrieben, "
+              << result.unchanged.size() << " unverändert, " << result.skipped.size() << " übersprungen, "
+              << result.quarantined.size() << " in Quarantäne; " << result.warnings.size() << " Hinweise\n";
+    Table left_out({"Ergebnis", "Datei", "Stelle", "Drucksache", "Grund"});
+    auto add = [&](const std::vector<oparl::ObjectReport>& list, const char* what) {
+        for (const auto& r : list)
+            left_out.add({what, r.file, r.path.empty() ? "-" : r.path, r.reference.empty() ? "-" : r.reference,
+                          printable(r.reason, 160)});
+    };
+    add(result.quarantined, "Quarantäne");
+    add(result.skipped, "übersprungen");
+    add(result.warnings, "Hinweis");
+    if (!left_out.empty()) std::cout << '\n' << left_out.render();
+}
+
+int import_exit_code(const oparl::ImportResult& result)
+{
+    return result.quarantined.empty() ? Exit::ok : Exit::partial;
+}
+
+void export_oparl(Context& ctx, const std::string& dir, const std::string& base_url)
+{
+    oparl::ExportOptions options;
+    if (!base_url.empty()) options.base_url = base_url;
+    while (options.base_url.size() > 1 && options.base_url.back() == '/') options.base_url.pop_back();
+    // The export holds every paper: the actor must be allowed to read each (public records
+    // under the default policy); the first they may not is refused and logged.
+    const paper::PaperEngine& engine = ctx.papers();
+    const Actor actor = ctx.actor();
+    for (const auto& id : engine.find(InstanceQuery{})) engine.view(id, actor);
+    const oparl::Export exported = oparl::export_papers(engine, options);
+    if (dir.empty() || dir == "-") return ctx.print(oparl::as_list(exported));
+    const auto written = oparl::write_export(exported, dir);
+    if (ctx.json()) return ctx.print({{"written", written}});
+    std::cout << exported.papers.size() << " papers, " << exported.meetings.size() << " meetings and "
+              << exported.organizations.size() << " organizations written to " << dir << " (" << written.size()
+              << " files)\n";
+}
+
+int import_oparl(Context& ctx, const ImportArgs& args)
+{
+    std::vector<oparl::ImportSource> sources;
+    for (const auto& f : args.files) sources.push_back({f, read_file(f)});
+    const oparl::ImportOptions options = import_options(ctx, args.read);
+    const oparl::ImportResult result = oparl::import_papers(ctx.papers(), sources, ctx.actor(), options);
+    print_import_report(ctx, result);
+    return import_exit_code(result);
+}
+
+}  // namespace kimctl
