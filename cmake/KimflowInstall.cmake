@@ -10,14 +10,16 @@ set(KIMFLOW_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/kimflow"
 set(KIMFLOW_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
     CACHE STRING "Where kimflow's pkg-config files are installed, relative to the prefix")
 
-set(kimflow_installed_targets kimflow kimflow_msm kimflow_oparl_sync)
+set(kimflow_installed_targets kimflow kimflow_msm)
 # A static kimflow_oparl_sync links libcurl at the consumer's link time: the package config then
 # finds CURL (cmake/kimflowConfig.cmake.in); a shared one carries it inside.
-get_target_property(kimflow_oparl_sync_type kimflow_oparl_sync TYPE)
-if(kimflow_oparl_sync_type STREQUAL "STATIC_LIBRARY")
-    set(KIMFLOW_CONFIG_FIND_CURL ON)
-else()
-    set(KIMFLOW_CONFIG_FIND_CURL OFF)
+set(KIMFLOW_CONFIG_FIND_CURL OFF)
+if(TARGET kimflow_oparl_sync)
+    list(APPEND kimflow_installed_targets kimflow_oparl_sync)
+    get_target_property(kimflow_oparl_sync_type kimflow_oparl_sync TYPE)
+    if(kimflow_oparl_sync_type STREQUAL "STATIC_LIBRARY")
+        set(KIMFLOW_CONFIG_FIND_CURL ON)
+    endif()
 endif()
 if(TARGET kimflow_c)
     list(APPEND kimflow_installed_targets kimflow_c)

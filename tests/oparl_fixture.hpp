@@ -1,7 +1,8 @@
 // Shared set-up for the tests of OParl import against council information systems (RIS) as
 // they publish: a council's paper engine on the default in-memory store with a clock that stands
-// still, the importer actor, and ways to find and describe what an import did. Used by
-// oparl_quirks_test.cpp, oparl_seed_test.cpp and oparl_mixed_test.cpp.
+// still, the importer actor, ways to find and describe what an import did, and the small
+// hand-written fixtures several quirk tests share. Used by oparl_quirks_test.cpp,
+// oparl_seed_test.cpp and oparl_mixed_test.cpp.
 #pragma once
 
 #include <algorithm>
@@ -22,7 +23,7 @@ namespace oparl_fixture {
 using namespace kimflow;
 using namespace kimflow::paper;
 
-/// The fixtures' shorthand for the two URL prefixes every object repeats, so that a fixture
+/// The fixtures' shorthand for the URL prefixes every object repeats, so that a fixture
 /// shows its quirk rather than its boilerplate: `{ris}` is the RIS's OParl base
 /// `https://ris.example.de/oparl/`, `{1.0}` and `{1.1}` the type prefixes
 /// `https://schema.oparl.org/1.0/` and `https://schema.oparl.org/1.1/`. Everything else in a

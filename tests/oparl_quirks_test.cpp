@@ -316,7 +316,8 @@ TEST(OparlQuirks, APlaceholderCreatedGivesWayToThePapersDate)
 TEST(OparlQuirks, ADateWrittenAsADateTimeIsItsDay)
 {
     Council c;
-    const auto r = c.import({antrag_page("p.json", "83", R"(, "date": "2024-03-05T00:00:00+01:00")")});
+    const auto r = c.import({file("p.json", R"({"data": [{"id": "{ris}paper/83", "type": "{1.0}Paper",
+        "reference": "0083/2025", "name": "Antrag 83", "paperType": "Antrag", "date": "2024-03-05T00:00:00+01:00"}]})")});
     ASSERT_EQ(r.created, Refs{"0083/2025"}) << describe(r);
     EXPECT_EQ(c.engine.data("0083/2025").date, parse_date("2024-03-05"));  // not 4 March in UTC
 }

@@ -80,7 +80,7 @@ const char* const kSchemaV2[] = {
     "CREATE INDEX denial_by_instance ON denial (lifecycle, instance)",
 };
 
-// Schema 4 (kimflow 0.3): the hosts' settings (Store::setting), such as an OParl sync point.
+// Schema 4 (kimflow 0.2, with the OParl sync): the hosts' settings (Store::setting), such as an OParl sync point.
 const char* const kSchemaV4[] = {
     "CREATE TABLE IF NOT EXISTS setting (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
 };

@@ -1,7 +1,8 @@
 /// @file
-/// OParl 1.1: papers out as `Paper` objects (with their `Consultation`s), the meetings and
-/// agenda items the engine knows as `Meeting` and `AgendaItem`, the committees as
-/// `Organization`; and OParl `Paper` objects in, with the state derived from what the data says.
+/// OParl: papers out as OParl 1.1 `Paper` objects (with their `Consultation`s), the meetings
+/// and agenda items the engine knows as `Meeting` and `AgendaItem`, the committees as
+/// `Organization`; and OParl 1.0 and 1.1 `Paper` objects in, as council information systems
+/// really write them, with the state derived from what the data says.
 ///
 /// OParl cannot say everything the lifecycle knows (withdrawn, Beschlusskontrolle done, the
 /// answer's reference). Export adds those as extension properties prefixed `kimflow:`, which
@@ -17,6 +18,10 @@
 /// | `kimflow:answeredAt` | once answered | when (date-time); places the answer among the meetings |
 /// | `kimflow:withdrawalReason` | when withdrawn | why |
 /// | `kimflow:completionNote` | when completed with a note | how the decision was carried out |
+/// | `kimflow:paperTypeName` | for an imported paper | its `paperType` as the source wrote it |
+/// | `kimflow:source` | for an imported paper | `{id, system, oparlVersion, modified}`: the object it came from |
+///
+/// An exported `Consultation` that was imported carries `kimflow:sourceId`, its id at the source.
 ///
 /// ## What export writes
 /// - Ids are URLs under ExportOptions::base_url: `{base}/paper/{reference, percent-encoded}`,
@@ -51,14 +56,13 @@
 ///    consultation's `meeting` or its `AgendaItem`), in order of meeting date (on one day the
 ///    treated ones first, in the order of the data; OParl has no order within a day):
 ///    `schedule` for that committee and day with the agenda item's `number` as TOP; then, if
-///    the agenda item has a `result`, the event the result text names (case-insensitive, first
-///    match wins): `zurückgezogen` → withdraw; `vertagt` → postpone; `verwiesen` → refer to
-///    the committee named after "verwiesen an " (whose words do not count as results), else to
-///    the next consultation's committee (a postpone when there is none); `abgelehnt` → reject
-///    (recommend, keeping the text, if the committee does not decide); `Kenntnis` and
-///    `erledigt` → acknowledge; `empfohlen`/`Empfehlung` → recommend; `beschlossen`/`Beschluss`
-///    → decide (recommend if the committee does not decide). Any other result is an
-///    ImportError. A paper is on one agenda at a time: of the consultations without result
+///    the agenda item has a `result`, the event its outcome names (ImportOptions::vocabulary):
+///    withdraw, postpone, refer (to the committee named after "verwiesen an ", whose words do
+///    not count as results, else to the next consultation's committee; a postpone when there
+///    is none), reject, acknowledge, recommend, decide; a decision or rejection of a committee
+///    that does not decide is its recommendation (the text kept). A result that records no
+///    outcome leaves the consultation waiting on that agenda (see Reading OParl). A paper is
+///    on one agenda at a time: of the consultations without result
 ///    only the first is scheduled, and only if no treated one follows it; the others stay
 ///    planned. Schedules happen at the previous event's time,
 ///    results at the meeting's day.
@@ -72,34 +76,65 @@
 ///
 /// Deadlines: the council put a paper on the agenda whatever kimflow's rules of procedure say,
 /// so a `schedule` the deadline guard refuses is fired again with `urgent=true` (Dringlichkeit);
-/// the history shows it. When `kimflow:state` is given, the state the replay reaches must be it.
+/// the history shows it. When `kimflow:state` is given, the state the replay reaches must be it
+/// (else the paper is quarantined).
 ///
 /// ## Reading OParl
-/// - References: `reference`, else the object's `id`. Title: `name`, else the reference
-///   (a paper needs a title; the clerk sees it lacks a Betreff). Related papers: the
-///   reference of a `Paper` given in the import, else, for ids in kimflow's form
-///   (`…/paper/{percent-encoded reference}`), the decoded reference, else the URL.
+/// - Files hold one object, an array, or a list page `{"data": [...]}`; OParl 1.0
+///   (`https://schema.oparl.org/1.0/…`) and 1.1, mixed as they come, `http` or `https`. An
+///   object without `type` is read as what it holds (embedded consultations and agenda items,
+///   objects with `paperType` or `agendaItem`). A file that is an error object
+///   (`{"error": …}`) is quarantined; `[]` and `{"data": []}` import nothing.
+/// - Ids are compared without their scheme. References: `reference`, else the object's `id`.
+///   Title: `name`, else the reference. Names and titles are tidied (line breaks and no-break
+///   spaces as one blank). Related papers: the reference of a `Paper` given in the import,
+///   else, for ids in kimflow's form (`…/paper/{percent-encoded reference}`), the decoded
+///   reference, else the URL.
 /// - Organizations (originator, body, committees) are named by the `Organization` or `Body`
 ///   given with that id, else by their URL; several are joined with "; ". A consultation
-///   without organization takes its meeting's.
-/// - `paperType` and `role` are read case-insensitively, with the names councils use:
-///   paperType: Anfrage (also Fraktionsanfrage, Kleine/Große Anfrage), Antwort (also
-///   Beantwortung, Beantwortung einer Anfrage), Antrag (also Fraktionsantrag,
-///   Dringlichkeitsantrag), Änderungsantrag, Beschlussvorlage (also Vorlage, Verwaltungsvorlage,
-///   Sitzungsvorlage), Mitteilungsvorlage (also Mitteilung, Informationsvorlage), Bericht;
-///   role: Kenntnisnahme (also zur Kenntnis), Vorberatung, Empfehlung, Entscheidung (also
-///   Beschlussfassung), Anhörung. A missing or unknown paperType, or an unknown role, is an
-///   ImportError that lists the names kimflow reads: the type decides the lifecycle's rules
-///   (deadlines, who is answered), so kimflow does not guess it. A missing role is
-///   Entscheidung for an authoritative consultation, else Kenntnisnahme.
-/// - Unknown fields are ignored, and so is null. Objects of other OParl 1.1 types (Body,
+///   without organization takes its meeting's; one without either is left out of the
+///   Beratungsfolge (a warning).
+/// - `paperType`, `role` and result texts go through ImportOptions::vocabulary
+///   (oparl_vocabulary.hpp). The paper keeps its type text verbatim (Paper::type_name). An
+///   unmapped type is imported as PaperType::sonstige, an unmapped role as Entscheidung for an
+///   authoritative consultation, else Kenntnisnahme; both with a warning. A missing role reads
+///   the same way, silently. A result that names no outcome, or several ("a) … b) …"), or
+///   `none` ("ohne") records nothing: the consultation counts as on that meeting's agenda
+///   without result, and a warning names the agenda item.
+/// - Consultations: embedded, linked by URL to a `Consultation` given on its own, or given on
+///   their own naming the paper (`paper`); one per id (the one with a result wins; a warning).
+///   Agenda items are found through the consultation's `agendaItem`, the item's
+///   `consultation`, or, for items that name neither (ALLRIS), by the paper's title among the
+///   items of a meeting: given to a consultation of that meeting's committee still without a
+///   meeting, else to a consultation of its own (a warning). Section headers (no number, no
+///   result) tie to nothing.
+/// - Dates: `date` may hold a date-time (its day counts). Date-times: `+01::00` is read as
+///   `+01:00`; a bare date as its midnight UTC. A meeting's day is its `start`'s (else its
+///   `end`'s), whatever `end` says. `created` is ignored when it is a placeholder (1900-01-01,
+///   1970-01-01, 2000-01-01) or after `modified` (the time of a crawl). `order` and `number`
+///   may be numbers or texts.
+/// - Unknown fields are ignored (vendor fields such as `STERNBERG:…`), and so is null. A single
+///   object where a list belongs is read as a list of one. Objects of other types (Body,
 ///   Person, File, Location, System, …) serve only to name organizations or are ignored.
 ///
-/// ## Existing papers
-/// Importing the same objects again changes nothing. For a paper that exists, the events the
-/// data implies are compared with its stored history (event ids in order): equal → unchanged;
-/// the history is a beginning of them → the missing events are fired (advanced); otherwise the
-/// import fails and changes nothing. The stored paper's fields are never rewritten.
+/// ## Tombstones
+/// A deleted object (`deleted: true`, with or without `type`) whose id became a paper
+/// withdraws it ("in der Quelle gelöscht") at the tombstone's `modified`: advanced; a paper in a
+/// final state keeps its history (skipped, saying so). An unknown one is skipped. A paper and
+/// its tombstone in one import: the tombstone counts.
+///
+/// ## Identity and existing papers
+/// The store remembers which OParl id became which paper (Store::setting
+/// `oparl:paper:{id without scheme}`) and which paper each consultation belongs to
+/// (`oparl:consultation:{id without scheme}`: the paper's id, for a sync to find the papers of
+/// changed meetings). A paper is matched by its id first; else by its reference, if the paper
+/// of that reference came from no other OParl object; a paper of another source with the same
+/// reference (another body) gets the id `{reference} ({body})`. A paper matched by id whose
+/// reference changed keeps its id (a warning). For an existing paper, the events the data
+/// implies are compared with its stored history (event ids in order): equal → unchanged; the
+/// history is a beginning of them → the missing events are fired (advanced); otherwise the
+/// paper is quarantined and nothing of it changes. The stored paper's fields are never
+/// rewritten. Two copies of one paper in an import: the one with the later `modified` counts.
 #pragma once
 
 #include <array>
@@ -189,7 +224,7 @@ private:
 struct ImportOptions {
     /// Maps paper types, consultation roles and result texts (oparl_vocabulary.hpp).
     Vocabulary vocabulary{};
-    /// All or nothing, as before 0.3: the first object that would be skipped for an error or
+    /// All or nothing, as import was before 0.2: the first object that would be skipped for an error or
     /// quarantined stops the import, which then changes nothing (ImportError).
     bool strict = false;
     /// The source system, recorded with each paper (Source::system); empty: the scheme and
@@ -197,6 +232,10 @@ struct ImportOptions {
     std::string system{};
     /// Called after each paper is applied with (done, total), for progress on a terminal.
     std::function<void(std::size_t, std::size_t)> progress{};
+    /// Warns about agenda items with a result that name no consultation and match no paper of
+    /// the import (by title or reference). A sync importing page by page, with all the
+    /// body's meetings beside each page, turns it off.
+    bool report_untied = true;
 };
 
 /// How one object of the input ended.
@@ -223,9 +262,10 @@ constexpr auto enum_names(ObjectOutcome)
 struct ObjectReport {
     /// How it ended (for a warning: how its paper ended).
     ObjectOutcome outcome = ObjectOutcome::skipped;
-    /// The file (ImportSource::name) and the JSON path of the object or field, as ImportError
-    /// names them.
-    std::string file{}, path{};
+    /// The file (ImportSource::name) the object is in.
+    std::string file{};
+    /// The JSON path of the object or field, as ImportError::field() names it (`data[3].reference`).
+    std::string path{};
     /// The object's OParl `id`, if it has one.
     std::string id{};
     /// The paper's reference (instance id), for papers.

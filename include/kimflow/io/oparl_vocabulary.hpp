@@ -86,6 +86,7 @@ public:
 
     /// Adds the entries of a configuration (JSON text, see the file comment) before the ones
     /// there are. All or nothing: on an error the vocabulary is unchanged.
+    /// @param json_text the configuration
     /// @param name the configuration's name for messages, such as its file name
     /// @throws VocabularyError for malformed JSON, an unknown section, or a target that is not
     ///         a kind, role or outcome kimflow knows (the message lists them)

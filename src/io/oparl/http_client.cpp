@@ -24,10 +24,11 @@ constexpr std::size_t kMaxBody = std::size_t{256} << 20;
 /// The longest `Retry-After` honoured: a server asking for more is as good as down.
 constexpr milliseconds kMaxRetryAfter{60000};
 
-#define KIMFLOW_STR2(x) #x
-#define KIMFLOW_STR(x) KIMFLOW_STR2(x)
-constexpr const char* kUserAgent = "kimflow/" KIMFLOW_STR(KIMFLOW_VERSION_MAJOR) "." KIMFLOW_STR(
-    KIMFLOW_VERSION_MINOR) "." KIMFLOW_STR(KIMFLOW_VERSION_PATCH);
+std::string user_agent()
+{
+    return "kimflow/" + std::to_string(KIMFLOW_VERSION_MAJOR) + "." + std::to_string(KIMFLOW_VERSION_MINOR) + "." +
+           std::to_string(KIMFLOW_VERSION_PATCH);
+}
 
 /// curl_global_init is not thread-safe and must run once before any handle is made.
 void init_curl()
@@ -129,7 +130,7 @@ HttpClient::HttpClient(HttpSettings settings) : handle_(std::make_unique<Handle>
     CURL* c = h.curl;
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h.error);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h.headers);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, kUserAgent);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, user_agent().c_str());  // curl keeps a copy
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // whatever this libcurl can decode
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);

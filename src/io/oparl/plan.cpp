@@ -33,15 +33,26 @@ struct Treatment {
     std::optional<ResultOutcome> outcome;  ///< only outcomes that move the paper
     std::string refer_to;
     std::optional<ConsultationRole> refer_role;
+    bool role_given = false;  ///< the data names a role the vocabulary maps
 };
 
 /// Where the committee's name starts in a referral's result ("verwiesen an Hauptausschuss", as
-/// the lifecycle writes it): a byte offset into @p result; npos if it names none.
+/// the lifecycle writes it; "verwiesen in den Gemeinderat"): a byte offset into @p result, after
+/// an article; npos if it names none.
 std::size_t referral_name_at(std::string_view result)
 {
-    constexpr std::string_view referred_to = "verwiesen an ";
-    const auto at = kimflow::find_folded(result, referred_to);
-    return at == std::string_view::npos ? at : at + referred_to.size();
+    for (std::string_view referred_to : {"verwiesen an ", "verwiesen in "}) {
+        auto at = kimflow::find_folded(result, referred_to);
+        if (at == std::string_view::npos) continue;
+        at += referred_to.size();
+        // "an" names the committee as the lifecycle writes it ("an Die Grünen" stays whole);
+        // "in" comes with an article.
+        if (referred_to == "verwiesen in ")
+            for (std::string_view article : {"den ", "die ", "das ", "dem ", "der "})
+                if (kimflow::fold_case(result.substr(at, article.size())) == article) return at + article.size();
+        return at;
+    }
+    return std::string_view::npos;
 }
 
 class Planner {
@@ -133,12 +144,13 @@ private:
             return std::nullopt;
         }
         t.c.organization = tidy(cat_.names_of(orgs));
-        t.c.source_id = id.value_or("");
+        t.c.source_id = c.text("kimflow:sourceId").value_or(id.value_or(""));
         t.c.authoritative = c.flag("authoritative").value_or(alone ? alone->flag("authoritative").value_or(false) : false);
         auto role = pick("role");
         if (role && !tidy(*role).empty()) {
             if (auto mapped = vocabulary_.role(*role)) {
                 t.c.role = *mapped;
+                t.role_given = true;
             } else {
                 t.c.role = t.c.authoritative ? ConsultationRole::entscheidung : ConsultationRole::kenntnisnahme;
                 warn(c.where("role"), "role '" + printable(*role) + "' is not in the vocabulary; read as " +
@@ -175,21 +187,22 @@ private:
             t.result.clear();
             return;
         }
-        t.outcome = outcome;
-        if (!t.c.decides() && (*outcome == ResultOutcome::decide || *outcome == ResultOutcome::reject))
-            t.outcome = ResultOutcome::recommend;
+        t.outcome = outcome;  // a decision of a committee that does not decide: see decide_who_decides
     }
 
-    /// Agenda items naming neither consultation nor paper (ALLRIS), found by the paper's title:
-    /// given to a consultation of the meeting's committee that has none, else a consultation
-    /// of their own.
+    /// Agenda items naming neither consultation nor paper (ALLRIS), found by the paper's title
+    /// or by its reference in their name: given to a consultation of the meeting's committee
+    /// that has no meeting yet, else to a consultation of their own.
     void tie_loose_items(std::vector<Treatment>& out)
     {
+        std::vector<std::string> items;
         const std::string title = Vocabulary::fold(r_.text("name").value_or(""));
-        if (title.empty()) return;
-        auto [first, last] = cat_.loose_items.equal_range(title);
-        for (auto it = first; it != last; ++it) {
-            AgendaInfo& item = cat_.agenda_items.at(it->second);
+        if (!title.empty())
+            for (auto [it, end] = cat_.loose_items.equal_range(title); it != end; ++it) items.push_back(it->second);
+        for (auto [it, end] = cat_.loose_items_by_reference.equal_range(plan_.paper.reference); it != end; ++it)
+            if (std::find(items.begin(), items.end(), it->second) == items.end()) items.push_back(it->second);
+        for (const std::string& id : items) {
+            AgendaInfo& item = cat_.agenda_items.at(id);
             if (item.tied) continue;
             const auto m = cat_.meetings.find(item.meeting);
             const std::string committee =
@@ -205,7 +218,8 @@ private:
                 t.c.authoritative = outcome == ResultOutcome::decide || outcome == ResultOutcome::reject;
                 t.c.role = t.c.authoritative ? ConsultationRole::entscheidung : ConsultationRole::kenntnisnahme;
                 warn(r_.path(), "agenda item '" + printable(item.name, 60) + "' of " + committee +
-                                    " names no consultation; tied to this paper by its title");
+                                    " names no consultation; tied to this paper by its " +
+                                    (Vocabulary::fold(item.name) == title ? "title" : "reference"));
                 out.push_back(std::move(t));
                 open = out.end() - 1;
             }
@@ -220,6 +234,29 @@ private:
     Plan& plan_;
 };
 
+/// Which consultations decide, as RIS data says it. OParl's `authoritative` says that a
+/// resolution is taken there; SessionNet sets it on every consultation with one, so an
+/// authoritative consultation before a later Entscheidung is a committee's resolution on the
+/// way (a recommendation), not the decision. SD.NET gives neither role nor `authoritative`:
+/// then the last consultation, where the Beratungsfolge ends, decides.
+void decide_who_decides(std::vector<Treatment>& ts)
+{
+    auto explicit_decider = std::find_if(ts.rbegin(), ts.rend(), [](const Treatment& t) {
+        return t.role_given && t.c.role == ConsultationRole::entscheidung;
+    });
+    if (explicit_decider != ts.rend()) {
+        for (auto it = explicit_decider + 1; it != ts.rend(); ++it)
+            if (it->c.role != ConsultationRole::entscheidung) it->c.authoritative = false;
+    } else if (!ts.empty() && std::none_of(ts.begin(), ts.end(), [](const Treatment& t) {
+                   return t.role_given || t.c.authoritative;
+               })) {
+        ts.back().c.role = ConsultationRole::entscheidung;
+    }
+    for (Treatment& t : ts)  // the outcome as this committee can give it
+        if (!t.c.decides() && (t.outcome == ResultOutcome::decide || t.outcome == ResultOutcome::reject))
+            t.outcome = ResultOutcome::recommend;
+}
+
 template <class E>
 Event result_event(const std::string& text)
 {
@@ -229,9 +266,11 @@ Event result_event(const std::string& text)
 }
 
 /// The Beratungsfolge to create the paper with, and the steps of the meetings (see oparl.hpp).
-std::vector<Step> plan_consultations(std::vector<Treatment>& ts, Paper& paper, const std::string& withdrawal_reason)
+std::vector<Step> plan_consultations(std::vector<Treatment>& ts, Plan& plan, const std::string& withdrawal_reason)
 {
+    Paper& paper = plan.paper;
     const std::size_t n = ts.size();
+    decide_who_decides(ts);
     // Consultations a postpone or refer plans again: the lifecycle adds them, so they are left
     // out of the Beratungsfolge the paper starts with.
     std::vector<bool> added(n, false);
@@ -241,7 +280,13 @@ std::vector<Step> plan_consultations(std::vector<Treatment>& ts, Paper& paper, c
             if (const auto name = referral_name_at(t.result); name != std::string::npos)
                 t.refer_to = tidy(std::string_view(t.result).substr(name));
             if (t.refer_to.empty() && i + 1 < n) t.refer_to = ts[i + 1].c.organization;
-            if (t.refer_to.empty()) t.outcome = ResultOutcome::postpone;  // referred, but nowhere known
+            if (t.refer_to.empty()) {  // referred, but nowhere known
+                t.outcome = ResultOutcome::postpone;
+                plan.warnings.push_back({ObjectOutcome::created, plan.file, plan.path, plan.id, paper.reference,
+                                         "result '" + printable(t.result, 80) + "' of " + t.c.organization +
+                                             " refers the paper to no committee the data names; recorded as "
+                                             "postponed (vertagt)"});
+            }
         }
         std::size_t next = i + 1;
         if (t.outcome == ResultOutcome::postpone && next < n && ts[next].c.organization == t.c.organization)
@@ -392,6 +437,8 @@ Plan plan_paper(const Reader& r, Catalog& cat, const Vocabulary& vocabulary, Tim
         p.source.system = s.text("system").value_or(p.source.system);
         p.source.oparl_version = s.text("oparlVersion").value_or(p.source.oparl_version);
         if (auto m = s.time("modified")) p.source.modified = m;
+        // kimflow's own export of an imported paper: it is the source's object, not a new one.
+        if (!p.source.id.empty()) plan.key = id_key(p.source.id);
     }
     const auto submitted_at = r.time("kimflow:submittedAt");
     const auto answer_reference = r.text("kimflow:answerReference").value_or("");
@@ -403,11 +450,16 @@ Plan plan_paper(const Reader& r, Catalog& cat, const Vocabulary& vocabulary, Tim
     std::vector<Treatment> treatments = planner.treatments();
     for (const auto& t : treatments)
         if (!t.c.source_id.empty()) plan.consultation_ids.push_back(t.c.source_id);
-    std::vector<Step> meetings = plan_consultations(treatments, p, withdrawal_reason);
+    std::vector<Step> meetings = plan_consultations(treatments, plan, withdrawal_reason);
 
     const bool submitted = plan.state != "draft" && !(plan.state == "withdrawn" && !submitted_at);
     if (submitted) {
-        const Timestamp at = submitted_at ? *submitted_at : p.date ? start_of(*p.date) : created.value_or(now);
+        Timestamp at = submitted_at ? *submitted_at : p.date ? start_of(*p.date) : created.value_or(now);
+        // A paper dated after its first meeting (the date of its last revision, or of a
+        // migration) was submitted by then at the latest.
+        if (!submitted_at)
+            for (const Step& step : meetings)
+                if (step.meeting) at = std::min(at, start_of(*step.meeting));
         plan.steps.push_back({Submit{}, at, std::nullopt});
     }
     std::optional<Step> answer;

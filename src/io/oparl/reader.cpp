@@ -30,6 +30,33 @@ std::string repair_offset(std::string t)
     return t;
 }
 
+/// @p text with the control characters inside JSON strings written as `\u00XX`.
+std::string escape_raw_controls(const std::string& text)
+{
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (in_string && byte < 0x20) {
+            out += "\\u00";
+            out += hex[byte >> 4];
+            out += hex[byte & 15];
+            escaped = false;
+            continue;
+        }
+        if (escaped) {
+            escaped = false;
+        } else if (in_string && c == '\\') {
+            escaped = true;
+        } else if (c == '"') {
+            in_string = !in_string;
+        }
+        out += c;
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string Reader::where(std::string_view key) const
@@ -186,7 +213,18 @@ void Catalog::add_source(const ImportSource& source, ImportResult& result, bool 
     };
     json& doc = documents.emplace_back();
     try {
-        doc = json::parse(source.text);
+        try {
+            doc = json::parse(source.text);
+        } catch (const json::parse_error&) {
+            // Some RIS write raw control characters inside texts (ALLRIS names with U+0004):
+            // read them escaped, and say so; anything else stays an error.
+            const std::string escaped = escape_raw_controls(source.text);
+            if (escaped == source.text) throw;
+            doc = json::parse(escaped);
+            result.warnings.push_back({ObjectOutcome::skipped, source.name, "", "", "",
+                                       "raw control characters inside texts, which JSON does not allow; read as if "
+                                       "escaped"});
+        }
     } catch (const json::exception& e) {  // parse errors, and numbers too large (out_of_range)
         std::string what = e.what();
         if (auto end = what.find("] "); what.rfind("[json.exception", 0) == 0 && end != std::string::npos)
@@ -284,11 +322,11 @@ void Catalog::add_agenda_item(const Reader& r, const std::string& meeting)
     a.path = r.where("result");
     const auto id = r.text("id");
     a.id = id ? id_key(*id) : r.file() + "#" + r.path();
+    a.url = id.value_or("");
     const auto consultation = r.text("consultation");
     if (consultation) agenda_of_consultation[id_key(*consultation)] = a.id;
     // A section header (no number, nothing treated) ties to nothing.
-    if (!consultation && (!a.number.empty() || !a.result.empty()))
-        loose_items.emplace(Vocabulary::fold(a.name), a.id);
+    a.loose = !consultation && (!a.number.empty() || !a.result.empty());
     agenda_items[a.id] = std::move(a);
 }
 
@@ -299,6 +337,35 @@ void Catalog::index_papers()
         if (const json* id = p.get("id"); id && id->is_string()) paper_by_id.emplace(id_key(id->get<std::string>()), &p);
         if (const json* ref = p.get("reference"); ref && ref->is_string())
             paper_by_reference.emplace(tidy(ref->get<std::string>()), &p);
+    }
+    // An item a consultation links to (ALLRIS 4 links only that way) is not loose.
+    auto linked = [&](const Reader& consultation) {
+        const json* item = consultation.get("agendaItem");
+        if (!item || !item->is_string()) return;
+        if (auto it = agenda_items.find(id_key(item->get<std::string>())); it != agenda_items.end())
+            it->second.loose = false;
+    };
+    for (const Reader& p : papers) {
+        const json* list = p.get("consultation");
+        if (list && list->is_array())
+            for (const json& c : *list)
+                if (c.is_object()) linked(Reader(p.file(), p.path(), c));
+        if (list && list->is_object()) linked(Reader(p.file(), p.path(), *list));
+    }
+    for (const auto& [key, given] : consultations)
+        for (const Reader& c : given) linked(c);
+    for (const auto& [key, item] : agenda_items)
+        if (item.loose) loose_items.emplace(Vocabulary::fold(item.name), key);
+    // An item's name that mentions a reference ("0072/2025 Umbenennung …") names that paper.
+    for (const auto& [name, item] : loose_items) {
+        const std::string& text = agenda_items.at(item).name;
+        std::size_t at = 0;
+        while (at < text.size()) {
+            const auto end = std::min(text.find_first_of(" \t\n,;:()", at), text.size());
+            if (end > at && paper_by_reference.count(text.substr(at, end - at)))
+                loose_items_by_reference.emplace(text.substr(at, end - at), item);
+            at = end + 1;
+        }
     }
 }
 

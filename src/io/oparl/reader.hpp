@@ -78,10 +78,11 @@ struct MeetingInfo {
 };
 
 struct AgendaInfo {
-    std::string id, meeting, number, name, result;
+    std::string id, url, meeting, number, name, result;
     std::optional<Date> day;  ///< from the item's own `start`
     std::string file, path;
     bool tied = false;  ///< found by a consultation or a paper
+    bool loose = false; ///< names no consultation (and is no section header)
 };
 
 /// A tombstone: the object's id and when it was deleted.
@@ -108,8 +109,10 @@ public:
     std::map<std::string, std::string> agenda_of_consultation;  ///< consultation → agenda item
     std::map<std::string, std::vector<Reader>> consultations;   ///< given on their own, by id_key
     std::map<std::string, std::vector<std::string>> consultations_of_paper;  ///< paper → consultation id_keys
-    /// Agenda items naming neither a consultation nor a paper (ALLRIS), by folded name.
+    /// Agenda items naming neither a consultation nor a paper (ALLRIS), by folded name, and by
+    /// the reference of a paper their name mentions (after index_papers()).
     std::multimap<std::string, std::string> loose_items;
+    std::multimap<std::string, std::string> loose_items_by_reference;
 
     /// Indexes the papers once all sources are read.
     void index_papers();

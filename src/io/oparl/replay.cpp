@@ -2,6 +2,7 @@
 // paper lifecycle, each paper whole or not at all, all in one unit of work (see oparl.hpp).
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "kimflow/core/text.hpp"
 #include "kimflow/io/oparl.hpp"
@@ -90,7 +91,9 @@ public:
         };
         if (!engine_.contains(ref)) return {ref, false};
         if (same_source(ref)) return {ref, true};
-        const std::string body = plan.paper.body.empty() ? origin_of(plan.id) : plan.paper.body;
+        const std::string body = !plan.paper.body.empty()         ? plan.paper.body
+                                 : !plan.paper.source.id.empty() ? origin_of(plan.paper.source.id)
+                                                                 : origin_of(plan.id);
         for (const std::string& candidate : {ref + " (" + body + ")", ref + " (" + short_hash(plan.key) + ")"}) {
             if (!engine_.contains(candidate)) return {candidate, false};
             if (same_source(candidate)) return {candidate, true};
@@ -217,7 +220,14 @@ ImportResult import_papers(PaperEngine& engine, const std::vector<ImportSource>&
     std::vector<Plan> plans;
     std::map<std::string, std::pair<std::size_t, const Reader*>> seen;  // by id_key, else reference
     const Timestamp now = engine.clock().now();
+    std::set<std::string> buried;  // a paper and its tombstone in one import: the tombstone counts
+    for (const Tombstone& t : catalog.tombstones) buried.insert(id_key(t.id));
     for (const Reader& r : catalog.papers) {
+        if (const json* id = r.get("id"); id && id->is_string() && buried.count(id_key(id->get<std::string>()))) {
+            result.skipped.push_back({ObjectOutcome::skipped, r.file(), r.path(), id->get<std::string>(), "",
+                                      "deleted at the source: a tombstone for it is in the import"});
+            continue;
+        }
         Plan plan;
         try {
             plan = plan_paper(r, catalog, options.vocabulary, now, options.system);
@@ -251,6 +261,15 @@ ImportResult import_papers(PaperEngine& engine, const std::vector<ImportSource>&
         }
         plans.push_back(std::move(plan));
     }
+
+    if (options.report_untied)
+        for (const auto& [key, item] : catalog.agenda_items)
+            if (item.loose && !item.tied && !item.result.empty())
+                result.warnings.push_back({ObjectOutcome::skipped, item.file, item.path, item.url, "",
+                                           "agenda item '" + printable(item.name, 60) +
+                                               "' names no consultation, and no paper of the import has its title "
+                                               "or a reference it mentions; its result '" +
+                                               printable(item.result, 60) + "' is not recorded"});
 
     // 2. Apply: each paper whole or not at all, in one unit of work.
     if (plans.empty() && catalog.tombstones.empty()) return result;
@@ -301,9 +320,18 @@ ImportResult import_papers(PaperEngine& engine, const std::vector<ImportSource>&
     }
     unit.commit();
     for (auto* list : {&result.created, &result.advanced, &result.unchanged}) sort_unique(*list);
-    // A paper created and then buried in one import is listed as created (and is withdrawn).
-    for (const auto& id : result.created)
-        result.advanced.erase(std::remove(result.advanced.begin(), result.advanced.end(), id), result.advanced.end());
+    // A paper is listed once: created (then buried, or given again without its id) is created,
+    // advanced and then unchanged is advanced.
+    auto drop = [](std::vector<std::string>& list, const std::vector<std::string>& listed) {
+        list.erase(std::remove_if(list.begin(), list.end(),
+                                  [&](const std::string& id) {
+                                      return std::binary_search(listed.begin(), listed.end(), id);
+                                  }),
+                   list.end());
+    };
+    drop(result.advanced, result.created);
+    drop(result.unchanged, result.created);
+    drop(result.unchanged, result.advanced);
     return result;
 }
 

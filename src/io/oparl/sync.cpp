@@ -1,11 +1,5 @@
-// The OParl sync (oparl_sync.hpp): System → bodies → each body's organization, meeting and
-// paper lists, imported page by page with import_papers(), with the sync point and the page to
-// resume from kept as store settings.
-//
-// Settings, per body (its OParl id):
-//   oparl:sync:<body>          the sync point: when the last complete run started (RFC 3339)
-//   oparl:sync:<body>:next     the paper page to resume from; empty once the list is done
-//   oparl:sync:<body>:started  the sync point the interrupted run will store once it is done
+// The OParl sync: System → bodies → each body's organization, meeting and paper lists, imported
+// page by page with import_papers(); the store settings it keeps are listed in oparl_sync.hpp.
 #include "kimflow/io/oparl_sync.hpp"
 
 #include <algorithm>
@@ -130,16 +124,17 @@ std::string next_of(const json& page)
     return page.is_object() && page.contains("links") ? text_of(page["links"], "next") : std::string();
 }
 
-/// `Seite 3 von 12` where the page says how many there are, else `Seite 3`.
+/// `Seite 3 von 12` where the page says where it stands (a resumed list starts in the middle),
+/// else `Seite 3`, counted by this run.
 std::string page_text(const json& page, std::size_t number)
 {
-    std::string out = "Seite " + std::to_string(number);
-    if (page.is_object() && page.contains("pagination")) {
-        const json& p = page["pagination"];
-        if (p.is_object() && p.contains("totalPages") && p["totalPages"].is_number_unsigned())
-            out += " von " + std::to_string(p["totalPages"].get<std::size_t>());
-    }
-    return out;
+    const json* p = page.is_object() && page.contains("pagination") ? &page["pagination"] : nullptr;
+    const auto field = [&](const char* key) -> std::size_t {
+        return p && p->is_object() && p->contains(key) && (*p)[key].is_number_unsigned() ? (*p)[key].get<std::size_t>()
+                                                                                          : 0;
+    };
+    const std::size_t current = field("currentPage"), total = field("totalPages");
+    return "Seite " + std::to_string(current ? current : number) + (total ? " von " + std::to_string(total) : "");
 }
 
 /// The reports of the batches as one: a paper created by one batch and advanced by a later one
@@ -459,6 +454,9 @@ SyncReport sync_oparl(paper::PaperEngine& engine, const std::string& url, const 
     HttpClient http({options.timeout, options.retries, options.backoff, options.interval, options.progress});
     ImportOptions import = options.import;
     if (import.system.empty()) import.system = url;
+    // Each page is imported beside all the body's meetings: their items for other pages' papers
+    // are not "untied".
+    import.report_untied = false;
     Merge merge;
 
     const Fetched root = http.get(url);

@@ -59,8 +59,10 @@ std::vector<Entry<PaperType>> default_types()
              {"*antwort*", T::antwort}, {"*beantwortung*", T::antwort},
              {"*änderungsantrag*", T::aenderungsantrag}, {"*aenderungsantrag*", T::aenderungsantrag},
              {"*ergänzungsantrag*", T::aenderungsantrag}, {"*änderungs-*", T::aenderungsantrag},
+             {"*stellungnahme der verwaltung*", T::antwort},  // ALLRIS: the answer to an Anfrage
              {"*anfrage*", T::anfrage}, {"*antrag*", T::antrag}, {"*mitteilung*", T::mitteilungsvorlage},
-             {"*information*", T::mitteilungsvorlage}, {"*bericht*", T::bericht},
+             {"*information*", T::mitteilungsvorlage}, {"*zur kenntnis*", T::mitteilungsvorlage},
+             {"*bericht*", T::bericht}, {"*beschlussempfehlung*", T::beschlussvorlage},
              {"*vorlage*", T::beschlussvorlage}})
         out.push_back(entry(text, type));
     return out;
@@ -94,23 +96,30 @@ std::vector<Entry<ResultOutcome>> default_results()
              {"*vertagt*", O::postpone}, {"*zurückgestellt*", O::postpone}, {"*zurueckgestellt*", O::postpone},
              {"*abgesetzt*", O::postpone}, {"*verschoben*", O::postpone},
              {"*verwiesen*", O::refer}, {"*überwiesen*", O::refer}, {"*ueberwiesen*", O::refer},
+             // Partly rejected is partly adopted: a decision.
+             {"*teilweise abgelehnt*", O::decide}, {"*teilweise angenommen*", O::decide},
              {"*abgelehnt*", O::reject}, {"*ablehnung*", O::reject},
              {"*kenntnis*", O::acknowledge}, {"*erledigt*", O::acknowledge},
+             // "in der Fassung der Beschlussempfehlung beschlossen" is a decision.
+             {"*beschlossen*", O::decide},
              {"*empfohlen*", O::recommend}, {"*empfehlung*", O::recommend}, {"*empfiehlt*", O::recommend},
-             {"*beschlossen*", O::decide}, {"*beschluss*", O::decide}, {"*einstimmig*", O::decide},
+             {"*beschluss*", O::decide}, {"*einstimmig*", O::decide},
              {"*mehrheitlich*", O::decide}, {"*angenommen*", O::decide}, {"*zugestimmt*", O::decide},
              {"*zustimmung*", O::decide}})
         out.push_back(entry(text, outcome));
     return out;
 }
 
-/// Where the committee's name starts in a referral ("verwiesen an Hauptausschuss"): only the
-/// words before it name the outcome ("… an den Ausschuss für zurückgezogene Anträge").
+/// Where the committee's name starts in a referral ("verwiesen an Hauptausschuss", "verwiesen in
+/// den Gemeinderat"): only the words before it name the outcome ("… an den Ausschuss für
+/// zurückgezogene Anträge").
 std::string_view outcome_words(std::string_view folded)
 {
-    constexpr std::string_view referred_to = "verwiesen an ";
-    const auto at = folded.find(referred_to);
-    return at == std::string_view::npos ? folded : folded.substr(0, at + referred_to.size());
+    for (std::string_view referred_to : {"verwiesen an ", "verwiesen in "}) {
+        const auto at = folded.find(referred_to);
+        if (at != std::string_view::npos) return folded.substr(0, at + referred_to.size());
+    }
+    return folded;
 }
 
 /// The parts of an enumerated result ("a) beschlossen b) abgelehnt", "1) … 2) …"), or the
