@@ -102,4 +102,31 @@ TEST_F(Kimctl, ABodysVocabularyFileMapsItsOwnWords)
     EXPECT_EQ(show("paper", "VO/2024/0816")["state"], "decided");
 }
 
+TEST_F(Kimctl, AVocabularyKeptInTheDatabaseServesEveryImport)
+{
+    TempDir dir("kimctl-oparl");
+    std::ofstream(dir / "page.json") << kPage;
+    std::ofstream(dir / "herne.json") << R"({"paperType": {"Niederschrift": "Bericht"}})";
+    std::ofstream(dir / "bad.json") << R"({"role": {"Beratung": "Mitberatung"}})";
+    // Keeping one is configuring papers: the importer may, the Sitzungsdienst may not.
+    const Result refused = run(kSitzungsdienst + Args{"vocabulary", "oparl", dir / "herne.json"});
+    EXPECT_EQ(refused.exit, 7) << describe(refused);
+    const Result bad = run(importer(dir) + Args{"vocabulary", "oparl", dir / "bad.json"});
+    EXPECT_EQ(bad.exit, 2) << describe(bad);
+    EXPECT_NE(bad.err.find("role.Beratung: 'Mitberatung' is not one of"), std::string::npos) << bad.err;
+    EXPECT_EQ(json::parse(ok(kSitzungsdienst + Args{"vocabulary", "oparl", "--json"}).out)["role"]["Beratung"],
+              "Vorberatung")
+        << "a refused file changes nothing";
+
+    const json kept = json::parse(ok(importer(dir) + Args{"vocabulary", "oparl", dir / "herne.json", "--json"}).out);
+    EXPECT_EQ(kept["paperType"]["Niederschrift"], "Bericht");
+    EXPECT_EQ(kept["paperType"]["Anfrage"], "Anfrage") << "the defaults stay";
+    run(importer(dir) + Args{"import", "oparl", dir / "page.json"});
+    EXPECT_EQ(show("paper", "VO/2024/0815")["data"]["type"], "Bericht");
+
+    ok(importer(dir) + Args{"vocabulary", "oparl", "--reset"});
+    EXPECT_FALSE(json::parse(ok(kSitzungsdienst + Args{"vocabulary", "oparl", "--json"}).out)["paperType"].contains(
+        "Niederschrift"));
+}
+
 }  // namespace

@@ -198,6 +198,16 @@ int run(int argc, char** argv)
         ->required();
     read_options(import_cmd, import_args.read);
     import_cmd->callback([&] { choose([&](Context& ctx) { return import_oparl(ctx, import_args); }); });
+    std::string vocabulary_file;
+    bool vocabulary_reset = false;
+    auto* vocabulary_cmd = app.add_subcommand(
+        "vocabulary", "Keep a body's OParl vocabulary in the database (paper types, roles, results), or show it");
+    vocabulary_cmd->add_option("format", format_name, "oparl")->required()->check(CLI::IsMember({"oparl"}));
+    vocabulary_cmd->add_option("file", vocabulary_file, "A JSON vocabulary file to keep (README: OParl)");
+    vocabulary_cmd->add_flag("--reset", vocabulary_reset, "Forget the kept vocabulary: the defaults alone");
+    vocabulary_cmd->callback([&] {
+        choose([&](Context& ctx) { return vocabulary_oparl(ctx, vocabulary_file, vocabulary_reset), 0; });
+    });
     SyncArgs sync_args;
     auto* sync_cmd = app.add_subcommand("sync", "Fetch a body's papers from its RIS over OParl (System or Body URL); "
                                                 "later runs fetch only what changed");

@@ -94,6 +94,27 @@ void print_import_report(Context& ctx, const oparl::ImportResult& result)
     if (!left_out.empty()) std::cout << '\n' << left_out.render();
 }
 
+void vocabulary_oparl(Context& ctx, const std::string& file, bool reset)
+{
+    constexpr const char* key = "oparl:vocabulary";
+    if (!file.empty() || reset) {
+        const Actor actor = ctx.actor();
+        if (auto refusal = ctx.policy()->refusal(actor, "configure", AccessTarget{paper::PaperLifecycle::id}))
+            throw NotPermitted(std::string(paper::PaperLifecycle::id), "", "configure", actor.id, *refusal);
+        std::string text = "{}";
+        if (!file.empty()) {
+            text = read_file(file);
+            oparl::Vocabulary check;
+            check.extend(text, file);  // refused whole before anything is stored
+        }
+        ctx.store().put_setting(key, text);
+    }
+    oparl::Vocabulary in_effect;
+    if (auto stored = ctx.store().setting(key)) in_effect.extend(*stored, "the database's vocabulary");
+    if (ctx.json()) return ctx.print(nlohmann::json::parse(in_effect.to_json()));
+    std::cout << in_effect.to_json() << '\n';
+}
+
 int import_exit_code(const oparl::ImportResult& result)
 {
     return result.quarantined.empty() ? Exit::ok : Exit::partial;

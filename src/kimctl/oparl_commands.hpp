@@ -50,6 +50,10 @@ nlohmann::json import_report_json(const kimflow::oparl::ImportResult& result);
 /// Prints an import's report: as JSON with --json, else counts, then a table of what was left
 /// out and the warnings (German, for people).
 void print_import_report(Context& ctx, const kimflow::oparl::ImportResult& result);
+/// `vocabulary oparl [FILE] [--reset]`: stores FILE (checked first) as the database's vocabulary,
+/// or forgets it (--reset), then prints the vocabulary imports use, the defaults included.
+/// Changing it is the `configure` action on papers (the policy's importer may).
+void vocabulary_oparl(Context& ctx, const std::string& file, bool reset);
 /// Exit::partial when the report lists skipped-for-error or quarantined objects, else Exit::ok.
 int import_exit_code(const kimflow::oparl::ImportResult& result);
 

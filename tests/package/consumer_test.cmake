@@ -82,6 +82,9 @@ run(COMMAND ${WORK_DIR}/test_package/example ${WORK_DIR}/example.db OUTPUT out)
 expect("${out}" "^kimflow 0\\.2\\.[0-9]+: 14/1923 submitted \\(version 1\\)" "find_package: C++ example")
 run(COMMAND ${WORK_DIR}/test_package/example_c ${WORK_DIR}/example_c.db OUTPUT out)
 expect("${out}" "^kimflow 0\\.2\\.[0-9]+ \\(C\\): submitted" "find_package: C example")
+# kimflow::oparl_sync with libcurl found through the package (a static library needs it).
+run(COMMAND ${WORK_DIR}/test_package/example_sync OUTPUT out)
+expect("${out}" "^sync refused: status 0, 0 papers" "find_package: kimflow::oparl_sync")
 # A version the package does not promise is refused: a newer one, and an older minor one.
 foreach(request 0.3 0.1)
     execute_process(COMMAND ${CMAKE_COMMAND} -S ${KIMFLOW_SOURCE_DIR}/tests/package/version_check

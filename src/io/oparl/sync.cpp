@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "http_client.hpp"
+#include "names.hpp"
 #include "kimflow/core/time.hpp"
 #include "kimflow/store/store.hpp"
 
@@ -23,6 +24,8 @@ namespace {
 
 using detail::Fetched;
 using detail::HttpClient;
+using detail::id_key;
+using detail::percent_encode;
 using nlohmann::json;
 
 /// The sync point lies this far before the run's start: the RIS's clock is not ours, and an
@@ -54,32 +57,6 @@ void links_of(const json& j, const char* key, std::vector<std::string>& out)
             if (v.is_string()) out.push_back(v.get<std::string>());
 }
 
-/// An id as import compares ids: RIS mix `http://` and `https://` spellings of one object.
-std::string id_key(std::string_view url)
-{
-    for (std::string_view scheme : {"https://", "http://"})
-        if (url.substr(0, scheme.size()) == scheme) return std::string(url.substr(scheme.size()));
-    return std::string(url);
-}
-
-std::string percent_encoded(std::string_view s)
-{
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                                c == '-' || c == '.' || c == '_' || c == '~';
-        if (unreserved) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
 /// @p url with the query parameter @p name=@p value added (before a fragment, if any).
 std::string with_parameter(const std::string& url, const std::string& name, const std::string& value)
 {
@@ -90,7 +67,7 @@ std::string with_parameter(const std::string& url, const std::string& name, cons
         head += '?';
     else if (head.back() != '?' && head.back() != '&')
         head += '&';
-    return head + name + "=" + percent_encoded(value) + tail;
+    return head + name + "=" + percent_encode(value) + tail;
 }
 
 bool has_parameter(const std::string& url, const std::string& name)

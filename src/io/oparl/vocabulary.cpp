@@ -44,11 +44,18 @@ std::optional<T> match(const std::vector<Entry<T>>& entries, std::string_view fo
     return std::nullopt;
 }
 
+template <class T>
+std::vector<Entry<T>> entries(std::initializer_list<std::pair<std::string_view, T>> list)
+{
+    std::vector<Entry<T>> out;
+    for (const auto& [text, target] : list) out.push_back(entry(text, target));
+    return out;
+}
+
 std::vector<Entry<PaperType>> default_types()
 {
     using T = PaperType;
-    std::vector<Entry<PaperType>> out;
-    for (const auto& [text, type] : std::initializer_list<std::pair<std::string_view, T>>{
+    return entries<T>({
              {"Anfrage", T::anfrage}, {"Fraktionsanfrage", T::anfrage}, {"Kleine Anfrage", T::anfrage},
              {"Große Anfrage", T::anfrage}, {"Antwort", T::antwort}, {"Beantwortung", T::antwort},
              {"Antrag", T::antrag}, {"Fraktionsantrag", T::antrag}, {"Dringlichkeitsantrag", T::antrag},
@@ -63,34 +70,28 @@ std::vector<Entry<PaperType>> default_types()
              {"*anfrage*", T::anfrage}, {"*antrag*", T::antrag}, {"*mitteilung*", T::mitteilungsvorlage},
              {"*information*", T::mitteilungsvorlage}, {"*zur kenntnis*", T::mitteilungsvorlage},
              {"*bericht*", T::bericht}, {"*beschlussempfehlung*", T::beschlussvorlage},
-             {"*vorlage*", T::beschlussvorlage}})
-        out.push_back(entry(text, type));
-    return out;
+             {"*vorlage*", T::beschlussvorlage}});
 }
 
 std::vector<Entry<ConsultationRole>> default_roles()
 {
     using R = ConsultationRole;
-    std::vector<Entry<ConsultationRole>> out;
-    for (const auto& [text, role] : std::initializer_list<std::pair<std::string_view, R>>{
+    return entries<R>({
              {"Kenntnisnahme", R::kenntnisnahme}, {"zur Kenntnis", R::kenntnisnahme},
              {"Vorberatung", R::vorberatung}, {"Beratung", R::vorberatung}, {"Empfehlung", R::empfehlung},
              {"Entscheidung", R::entscheidung}, {"Beschlussfassung", R::entscheidung},
              {"Anhörung", R::anhoerung}, {"Anhoerung", R::anhoerung},
              {"*kenntnis*", R::kenntnisnahme}, {"*information*", R::kenntnisnahme},
              {"*anhörung*", R::anhoerung}, {"*anhoerung*", R::anhoerung}, {"*empfehl*", R::empfehlung},
-             {"*entscheid*", R::entscheidung}, {"*beschluss*", R::entscheidung}, {"*berat*", R::vorberatung}})
-        out.push_back(entry(text, role));
-    return out;
+             {"*entscheid*", R::entscheidung}, {"*beschluss*", R::entscheidung}, {"*berat*", R::vorberatung}});
 }
 
 std::vector<Entry<ResultOutcome>> default_results()
 {
     using O = ResultOutcome;
-    std::vector<Entry<ResultOutcome>> out;
     // Parts in order of precedence: "einstimmig abgelehnt" is a rejection, "zur Kenntnis
     // genommen und vertagt" a postponement.
-    for (const auto& [text, outcome] : std::initializer_list<std::pair<std::string_view, O>>{
+    return entries<O>({
              {"ohne", O::none}, {"-", O::none}, {"*ohne beschluss*", O::none}, {"*ohne votum*", O::none},
              {"*zurückgezogen*", O::withdraw}, {"*zurueckgezogen*", O::withdraw},
              {"*vertagt*", O::postpone}, {"*zurückgestellt*", O::postpone}, {"*zurueckgestellt*", O::postpone},
@@ -105,9 +106,7 @@ std::vector<Entry<ResultOutcome>> default_results()
              {"*empfohlen*", O::recommend}, {"*empfehlung*", O::recommend}, {"*empfiehlt*", O::recommend},
              {"*beschluss*", O::decide}, {"*einstimmig*", O::decide},
              {"*mehrheitlich*", O::decide}, {"*angenommen*", O::decide}, {"*zugestimmt*", O::decide},
-             {"*zustimmung*", O::decide}})
-        out.push_back(entry(text, outcome));
-    return out;
+             {"*zustimmung*", O::decide}});
 }
 
 /// Where the committee's name starts in a referral ("verwiesen an Hauptausschuss", "verwiesen in
