@@ -2,7 +2,7 @@
 // they publish: a council's paper engine on the default in-memory store with a clock that stands
 // still, the importer actor, ways to find and describe what an import did, and the small
 // hand-written fixtures several quirk tests share. Used by oparl_quirks_test.cpp,
-// oparl_seed_test.cpp and oparl_mixed_test.cpp.
+// oparl_structure_test.cpp, oparl_seed_test.cpp and oparl_mixed_test.cpp.
 #pragma once
 
 #include <algorithm>
@@ -41,6 +41,9 @@ inline std::string expand(std::string text)
 
 /// Input file @p name holding @p text (its shorthands expanded).
 inline oparl::ImportSource file(const std::string& name, const std::string& text) { return {name, expand(text)}; }
+
+/// Paper instance ids, as the tests expect them.
+using Refs = std::vector<std::string>;
 
 /// Who imports: the Sitzungsdienst's import account.
 inline const Actor importer{"oparl-import", "sitzungsdienst", "Stadt Musterstadt"};

@@ -4,7 +4,8 @@
 // kimflow::oparl::import_papers into a fresh PaperEngine, on its default in-memory store or on a
 // SqliteStore in a temporary file; and the same pages imported again into that engine, where
 // every paper is unchanged. Sizes: 10^3 and 10^4 papers (smoke: 10^3); the environment variable
-// KIMFLOW_BENCH_OPARL_LARGE=1 adds 10^5. Counter: papers_per_second.
+// KIMFLOW_BENCH_OPARL_LARGE=1 adds 10^5. Counter: papers_per_second. Figures and how long each
+// size takes: bench/README.md, "OParl import".
 //
 // The pages are made once per size, before timing, and are the same on every run. They use only
 // what import_papers reads since its first version (the three-argument call, the created and
@@ -13,7 +14,6 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -305,7 +305,7 @@ struct Imported {
     bool sqlite = false;
     std::unique_ptr<Council> council;
 };
-Imported& imported()
+Imported& kept_import()
 {
     static Imported i;
     return i;
@@ -314,7 +314,7 @@ Imported& imported()
 /// The engine with the pages of @p n papers imported once; null if that import failed.
 PaperEngine* imported(std::int64_t n, bool sqlite)
 {
-    Imported& i = imported();
+    Imported& i = kept_import();
     if (!i.council || i.n != n || i.sqlite != sqlite) {
         i.council.reset();
         i.council = std::make_unique<Council>(sqlite);
@@ -332,7 +332,7 @@ void BM_OParl_Import(benchmark::State& state)
     const std::int64_t n = state.range(0);
     const bool sqlite = state.range(1) != 0;
     const auto& input = sources(n);
-    imported().council.reset();  // no engine of a re-import left beside this one
+    kept_import().council.reset();  // no engine of a re-import left beside this one
     std::size_t created = 0;
     bench::timed_batches(
         state, n, [&] { return std::make_unique<Council>(sqlite); },
