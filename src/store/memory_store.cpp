@@ -121,6 +121,19 @@ void digest(LogEntry& e)
 
 }  // namespace
 
+namespace {
+
+/// Makes room for one more element before a change, so that the push that follows cannot fail.
+/// Growing by doubling: a transaction of n writes must not copy its rows n times (reserving
+/// exactly one more reallocates at every write).
+template <class Vector>
+void room_for_one(Vector& v)
+{
+    if (v.size() == v.capacity()) v.reserve(v.empty() ? 8 : 2 * v.size());
+}
+
+}  // namespace
+
 struct InMemoryStore::Impl {
     std::recursive_mutex mutex;
     std::unique_lock<std::recursive_mutex> transaction_lock{mutex, std::defer_lock};
@@ -185,10 +198,10 @@ struct InMemoryStore::Impl {
         after.created_by = row.instance.created_by;
         after.erased_at = row.instance.erased_at;
         after.last_transition_at.reset();
-        row.log.reserve(row.log.size() + 1);
+        room_for_one(row.log);
         if (depth > 0) {
-            replaced.reserve(replaced.size() + 1);
-            undo[depth - 1].reserve(undo[depth - 1].size() + 1);
+            room_for_one(replaced);
+            room_for_one(undo[depth - 1]);
         }
         entry->transition = std::move(t);
         entry->transition.erased_at.reset();
@@ -258,7 +271,7 @@ void InMemoryStore::insert(const StoredInstance& instance)
         if (rows == impl_->lifecycles.end()) rows = impl_->lifecycles.emplace(instance.lifecycle, Rows{}).first;
         // Made before the row goes in, so that running out of memory changes nothing.
         std::function<void()> undo = [&rows = rows->second, id = instance.id] { rows.erase(id); };
-        if (impl_->depth > 0) impl_->undo[impl_->depth - 1].reserve(impl_->undo[impl_->depth - 1].size() + 1);
+        if (impl_->depth > 0) room_for_one(impl_->undo[impl_->depth - 1]);
         const auto [it, fresh] = rows->second.emplace(instance.id, Row{instance, {}});
         if (!fresh) throw DuplicateInstance(instance.lifecycle, instance.id);
         it->second.instance.last_transition_at.reset();

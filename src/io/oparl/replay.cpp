@@ -79,11 +79,17 @@ public:
         return std::nullopt;
     }
 
+    /// Where a plan goes: the instance, whether it exists, whether the store knew it by id.
+    struct Target {
+        std::string instance;
+        bool exists = false, by_id = false;
+    };
+
     /// Which instance @p plan goes to: the one its id became; else the one of its reference,
     /// unless that came from another OParl object (then a new id, qualified by the body).
-    std::pair<std::string, bool> instance_for(const Plan& plan)
+    Target instance_for(const Plan& plan)
     {
-        if (auto instance = known(plan.key)) return {*instance, true};
+        if (auto instance = known(plan.key)) return {*instance, true, true};
         const std::string& ref = plan.paper.reference;
         auto same_source = [&](const std::string& id) {
             const auto data = engine_.view(id).data;
@@ -104,7 +110,9 @@ public:
     /// Applies @p plan; returns how the paper ended and its instance id.
     std::pair<ObjectOutcome, std::string> apply(const Plan& plan, std::vector<ObjectReport>& warnings)
     {
-        const auto [instance, exists] = instance_for(plan);
+        const Target target = instance_for(plan);
+        const std::string& instance = target.instance;
+        const bool exists = target.exists;
         std::size_t done = 0;
         Timestamp last = plan.created;
         ObjectOutcome outcome = ObjectOutcome::created;
@@ -148,8 +156,7 @@ public:
                               "paper " + instance + " says it is '" + plan.state + "', but its data leads to '" +
                                   std::string(engine_.state(instance)) +
                                   "'; check its consultations and meetings, or leave kimflow:state out");
-        if (!plan.key.empty() && outcome != ObjectOutcome::unchanged) remember(plan, instance);
-        if (!plan.key.empty() && outcome == ObjectOutcome::unchanged && !known(plan.key)) remember(plan, instance);
+        if (!plan.key.empty() && (outcome != ObjectOutcome::unchanged || !target.by_id)) remember(plan, instance);
         return {outcome, instance};
     }
 
