@@ -101,6 +101,12 @@
 ///   the same way, silently. A result that names no outcome, or several ("a) … b) …"), or
 ///   `none` ("ohne") records nothing: the consultation counts as on that meeting's agenda
 ///   without result, and a warning names the agenda item.
+/// - Who decides: a consultation in the role Entscheidung, or `authoritative`. OParl's
+///   `authoritative` says a resolution is taken there, and SessionNet sets it on every
+///   consultation with one: before a later Entscheidung it is a recommendation, so it is not
+///   kept there. When no consultation names a role or is authoritative (SD.NET), the last one,
+///   where the Beratungsfolge ends, decides. A paper dated after its first meeting (the date of
+///   its last revision) counts as submitted by that meeting's day.
 /// - Consultations: embedded, linked by URL to a `Consultation` given on its own, or given on
 ///   their own naming the paper (`paper`); one per id (the one with a result wins; a warning).
 ///   Agenda items are found through the consultation's `agendaItem`, the item's
@@ -108,6 +114,8 @@
 ///   items of a meeting: given to a consultation of that meeting's committee still without a
 ///   meeting, else to a consultation of its own (a warning). Section headers (no number, no
 ///   result) tie to nothing.
+/// - A file with raw control characters inside its texts (not JSON) is read as if they were
+///   escaped, with a warning.
 /// - Dates: `date` may hold a date-time (its day counts). Date-times: `+01::00` is read as
 ///   `+01:00`; a bare date as its midnight UTC. A meeting's day is its `start`'s (else its
 ///   `end`'s), whatever `end` says. `created` is ignored when it is a placeholder (1900-01-01,
