@@ -58,6 +58,13 @@ TEST(OparlVocabulary, ResultProseNamesItsOutcome)
     EXPECT_EQ(v.result("a) beschlossen b) abgelehnt"), std::nullopt) << "two outcomes: none of them";
     EXPECT_EQ(v.result("a) einstimmig beschlossen b) mehrheitlich beschlossen"), ResultOutcome::decide);
     EXPECT_EQ(v.result("Kaffeepause"), std::nullopt);
+    // Vote counts alone: more yes than no adopts; a tie rejects.
+    EXPECT_EQ(v.result("11 Ja-Stimmen, 2 Nein-Stimmen, 0 Enthaltungen"), ResultOutcome::decide);
+    EXPECT_EQ(v.result("17 Ja-Stimmen, 21 Nein-Stimmen, 2 Enthaltungen"), ResultOutcome::reject);
+    EXPECT_EQ(v.result("Ja: 10, Nein: 10"), ResultOutcome::reject);
+    EXPECT_EQ(v.result("Ja 12 / Nein 3"), ResultOutcome::decide);
+    EXPECT_EQ(v.result("12 Ja-Stimmen"), std::nullopt) << "a count without its other side says nothing";
+    EXPECT_EQ(v.result("einstimmig abgelehnt, 0 Ja, 12 Nein"), ResultOutcome::reject) << "the words come first";
 }
 
 TEST(OparlVocabulary, AConfigurationComesBeforeTheDefaults)

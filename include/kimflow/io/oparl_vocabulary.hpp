@@ -26,6 +26,10 @@
 /// (Kenntnisnahme, Vorberatung, Empfehlung, Entscheidung, Anhörung); `result` to an outcome:
 /// `acknowledge`, `recommend`, `decide`, `reject`, `postpone`, `refer`, `withdraw`, or `none`
 /// (treated, but nothing to record: the paper stays where it is, reported).
+///
+/// A result that names no outcome but counts the votes ("11 Ja-Stimmen, 2 Nein-Stimmen",
+/// "Ja: 11, Nein: 2", as SD.NET writes many) is a decision when the yes votes are more, else a
+/// rejection: a tie rejects (§ 50 GO NRW).
 #pragma once
 
 #include <array>

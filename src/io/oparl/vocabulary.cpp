@@ -2,6 +2,8 @@
 // and the matching (see kimflow/io/oparl_vocabulary.hpp).
 #include "kimflow/io/oparl_vocabulary.hpp"
 
+#include <regex>
+
 #include <nlohmann/json.hpp>
 
 #include "kimflow/core/fields.hpp"
@@ -140,6 +142,23 @@ std::vector<std::string_view> enumerated_parts(std::string_view folded)
     return parts;
 }
 
+/// The yes and no votes a result counts ("11 Ja-Stimmen, 2 Nein-Stimmen", "Ja: 11, Nein: 2"),
+/// if it names both.
+std::optional<std::pair<long, long>> votes(const std::string& folded)
+{
+    static const std::regex yes(R"((\d+)\s*ja\b|\bja(?:-?stimmen)?\s*[:=]?\s*(\d+))");
+    static const std::regex no(R"((\d+)\s*nein\b|\bnein(?:-?stimmen)?\s*[:=]?\s*(\d+))");
+    auto count = [&](const std::regex& r) -> std::optional<long> {
+        std::smatch m;
+        if (!std::regex_search(folded, m, r)) return std::nullopt;
+        const std::string digits = m[1].matched ? m[1].str() : m[2].str();
+        return digits.size() > 6 ? std::nullopt : std::optional<long>(std::stol(digits));
+    };
+    const auto y = count(yes), n = count(no);
+    if (!y || !n) return std::nullopt;
+    return std::pair(*y, *n);
+}
+
 }  // namespace
 
 struct Vocabulary::Tables {
@@ -239,6 +258,9 @@ std::optional<ResultOutcome> Vocabulary::result(std::string_view text) const
         if (found && *found != *outcome) return std::nullopt;  // a) beschlossen b) abgelehnt
         found = outcome;
     }
+    // Vote counts alone: adopted with more yes than no votes; a tie rejects (§ 50 GO NRW).
+    if (!found)
+        if (const auto v = votes(folded)) return v->first > v->second ? ResultOutcome::decide : ResultOutcome::reject;
     return found;
 }
 
