@@ -17,6 +17,7 @@
 
 #include "kimctl_fixture.hpp"
 #include "temp_file.hpp"
+#include "test_data.hpp"
 
 namespace {
 
@@ -58,7 +59,7 @@ TEST_F(Kimctl, DiagramsAsDotMermaidSvgAndPng)
     EXPECT_NE(dot.out.find("on_agenda"), std::string::npos);
     EXPECT_NE(ok({"diagram", "case", "--format", "mermaid"}).out.find("stateDiagram"), std::string::npos);
 
-    if (std::system("command -v dot >/dev/null 2>&1") != 0) GTEST_SKIP() << "Graphviz's dot is not installed";
+    if (std::system("command -v dot >/dev/null 2>&1") != 0) KIMFLOW_SKIP_WITHOUT("Graphviz's dot is not installed");
     TempDir dir("kimctl");
     ok({"diagram", "case", "--format", "svg", "-o", dir / "case.svg"});
     const std::string svg = read_text(dir / "case.svg");
@@ -184,8 +185,6 @@ TEST_F(Kimctl, OParlExportValidatesAndImportsIntoAnEmptyDatabaseWithTheSameState
         const std::string command = "/usr/bin/python3 " + std::string(KIMFLOW_TESTS_DIR) + "/oparl/validate.py " +
                                     std::string(KIMFLOW_SHARED_DIR) + "/oparl/schema " + dir / "oparl";
         EXPECT_EQ(std::system(command.c_str()), 0) << command;
-    } else {
-        std::cout << "not validated: " << why << '\n';
     }
     // One list on stdout holds the same objects.
     const json list = json::parse(ok(kVerwaltung + Args{"export", "oparl"}).out);
@@ -220,6 +219,8 @@ TEST_F(Kimctl, OParlExportValidatesAndImportsIntoAnEmptyDatabaseWithTheSameState
     EXPECT_EQ(result["unchanged"].size(), 4u);
     EXPECT_EQ(json::parse(kimctl(kSitzungsdienst + Args{"--db", dir / "copy.db", "list", "paper", "--json"}).out),
               versions_before);
+    // All of it ran; the validation alone could not: say so, visibly.
+    if (!why.empty()) KIMFLOW_SKIP_WITHOUT("the export was not validated: " << why);
 }
 
 TEST_F(Kimctl, ABrokenImportFileIsReportedAndTheGoodOnesGoIn)

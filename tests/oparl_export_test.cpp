@@ -17,6 +17,7 @@
 
 #include "oparl_export_fixture.hpp"
 #include "temp_file.hpp"
+#include "test_data.hpp"
 
 namespace {
 
@@ -234,10 +235,10 @@ int validate(const std::vector<std::string>& paths, std::string* output = nullpt
 #define SKIP_WITHOUT_VALIDATOR()                                                                              \
     do {                                                                                                      \
         if (!fs::exists(kShared + "/oparl/schema/Paper.json"))                                                \
-            GTEST_SKIP() << "the OParl schemas are not in " << kShared                                        \
-                         << "/oparl/schema; set KIMFLOW_SHARED_DIR to the shared folder to run this test";    \
+            KIMFLOW_SKIP_WITHOUT("the OParl schemas are not in " << kShared                              \
+                                 << "/oparl/schema; set KIMFLOW_SHARED_DIR to the shared folder");       \
         if (std::system("/usr/bin/python3 -c 'import jsonschema' > /dev/null 2>&1") != 0)                     \
-            GTEST_SKIP() << "/usr/bin/python3 cannot import jsonschema; install Debian's python3-jsonschema"; \
+            KIMFLOW_SKIP_WITHOUT("/usr/bin/python3 cannot import jsonschema; install python3-jsonschema"); \
     } while (false)
 
 TEST(OparlSchema, EveryExportedObjectValidatesAgainstItsSchema)

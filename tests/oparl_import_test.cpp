@@ -16,6 +16,7 @@
 
 #include "oparl_export_fixture.hpp"
 #include "temp_file.hpp"
+#include "test_data.hpp"
 
 namespace {
 
@@ -460,8 +461,8 @@ TEST_F(OparlImport, TheStateComesFromTheStandardFields)
 TEST_F(OparlImport, TheOfficialExamples)
 {
     if (!fs::exists(kShared + "/oparl/examples/Paper-01.json"))
-        GTEST_SKIP() << "the OParl examples are not in " << kShared
-                     << "/oparl/examples; set KIMFLOW_SHARED_DIR to the shared folder to run this test";
+        KIMFLOW_SKIP_WITHOUT("the OParl examples are not in " << kShared
+                                                              << "/oparl/examples; set KIMFLOW_SHARED_DIR to the shared folder");
     // Every example together: the Paper, and Meeting-01 (whose agenda item lacks `order`),
     // Organization-01, Body-01, Person-01, File-01, Location-01, System-01 beside it.
     const auto result = imported.import(sources_from(kShared + "/oparl/examples"));
