@@ -26,6 +26,7 @@ TEST(OparlVocabulary, PaperTypesOfTheCommonProductsMapToTheirKind)
     EXPECT_EQ(v.paper_type("Berichtsvorlage"), PaperType::bericht);
     EXPECT_EQ(v.paper_type("  ANFRAGE\n"), PaperType::anfrage) << "case and white space do not matter";
     EXPECT_EQ(v.paper_type("Große\u00A0Anfrage"), PaperType::anfrage) << "a no-break space is a blank";
+    EXPECT_EQ(v.paper_type("Große\u202FAnfrage"), PaperType::anfrage) << "a narrow no-break space too";
     EXPECT_FALSE(v.paper_type("Niederschrift"));
     EXPECT_FALSE(v.paper_type(""));
 }

@@ -51,13 +51,24 @@ nlohmann::json reports_json(const std::vector<oparl::ObjectReport>& reports)
     return out;
 }
 
+/// Where the database keeps a body's vocabulary (Store::setting).
+constexpr const char* kVocabularyKey = "oparl:vocabulary";
+
+/// The defaults, with the vocabulary the database keeps added.
+oparl::Vocabulary stored_vocabulary(Context& ctx)
+{
+    oparl::Vocabulary vocabulary;
+    if (auto stored = ctx.store().setting(kVocabularyKey))
+        vocabulary.extend(*stored, "the database's vocabulary (kimctl vocabulary oparl)");
+    return vocabulary;
+}
+
 }  // namespace
 
 oparl::ImportOptions import_options(Context& ctx, const OparlReadArgs& args)
 {
     oparl::ImportOptions options;
-    if (auto stored = ctx.store().setting("oparl:vocabulary"))
-        options.vocabulary.extend(*stored, "the database's vocabulary (setting oparl:vocabulary)");
+    options.vocabulary = stored_vocabulary(ctx);
     if (!args.vocabulary.empty()) options.vocabulary.extend(read_file(args.vocabulary), args.vocabulary);
     options.strict = args.strict;
     if (!ctx.json()) options.progress = terminal_progress();
@@ -96,7 +107,6 @@ void print_import_report(Context& ctx, const oparl::ImportResult& result)
 
 void vocabulary_oparl(Context& ctx, const std::string& file, bool reset)
 {
-    constexpr const char* key = "oparl:vocabulary";
     if (!file.empty() || reset) {
         const Actor actor = ctx.actor();
         if (auto refusal = ctx.policy()->refusal(actor, "configure", AccessTarget{paper::PaperLifecycle::id}))
@@ -107,10 +117,9 @@ void vocabulary_oparl(Context& ctx, const std::string& file, bool reset)
             oparl::Vocabulary check;
             check.extend(text, file);  // refused whole before anything is stored
         }
-        ctx.store().put_setting(key, text);
+        ctx.store().put_setting(kVocabularyKey, text);
     }
-    oparl::Vocabulary in_effect;
-    if (auto stored = ctx.store().setting(key)) in_effect.extend(*stored, "the database's vocabulary");
+    const oparl::Vocabulary in_effect = stored_vocabulary(ctx);
     if (ctx.json()) return ctx.print(nlohmann::json::parse(in_effect.to_json()));
     std::cout << in_effect.to_json() << '\n';
 }

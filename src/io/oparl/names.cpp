@@ -1,6 +1,8 @@
 // Names, URLs and file names of OParl objects (see names.hpp).
 #include "names.hpp"
 
+#include "kimflow/core/text.hpp"
+
 #include <cstdint>
 
 namespace kimflow::oparl::detail {
@@ -141,8 +143,12 @@ std::string tidy(std::string_view text)
         const auto c = static_cast<unsigned char>(text[i]);
         bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
         if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) {
-            blank = true;
+            blank = true;  // U+00A0 NO-BREAK SPACE
             ++i;
+        } else if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+                   static_cast<unsigned char>(text[i + 2]) == 0xAF) {
+            blank = true;  // U+202F NARROW NO-BREAK SPACE
+            i += 2;
         }
         if (blank) {
             gap = !out.empty();
@@ -153,6 +159,22 @@ std::string tidy(std::string_view text)
         out += text[i];
     }
     return out;
+}
+
+std::size_t referral_name_at(std::string_view result)
+{
+    for (std::string_view referred_to : {"verwiesen an ", "verwiesen in "}) {
+        auto at = kimflow::find_folded(result, referred_to);
+        if (at == std::string_view::npos) continue;
+        at += referred_to.size();
+        // "an" names the committee as the lifecycle writes it ("an Die Grünen" stays whole);
+        // "in" comes with an article.
+        if (referred_to == "verwiesen in ")
+            for (std::string_view article : {"den ", "die ", "das ", "dem ", "der "})
+                if (kimflow::fold_case(result.substr(at, article.size())) == article) return at + article.size();
+        return at;
+    }
+    return std::string_view::npos;
 }
 
 std::string origin_of(std::string_view url)

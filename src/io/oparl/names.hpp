@@ -1,6 +1,7 @@
 // Names, URLs and file names of OParl objects, shared by export and import.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -23,9 +24,14 @@ std::string safe_file_name(std::string_view s);
 /// An OParl id as import compares ids: without its scheme, so that `http://` and `https://`
 /// spellings of one object (RIS mix them) are one id.
 std::string id_key(std::string_view url);
-/// @p text with its white space tidied: line breaks, tabs and no-break spaces as one blank,
-/// none around it (names and titles in RIS output carry them).
+/// @p text with its white space tidied: line breaks, tabs and no-break spaces (U+00A0, U+202F)
+/// as one blank, none around it (names and titles in RIS output carry them).
 std::string tidy(std::string_view text);
+/// Where the committee's name starts in a referral's result ("verwiesen an Hauptausschuss", as
+/// the lifecycle writes it; "verwiesen in den Gemeinderat", after its article): a byte offset
+/// into @p result, npos if it names none. The words before it name the outcome, the words
+/// after it a committee ("… an den Ausschuss für zurückgezogene Anträge").
+std::size_t referral_name_at(std::string_view result);
 /// The scheme and host of a URL (`https://ris.example.de`); empty if it has none.
 std::string origin_of(std::string_view url);
 

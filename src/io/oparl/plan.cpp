@@ -36,25 +36,6 @@ struct Treatment {
     bool role_given = false;  ///< the data names a role the vocabulary maps
 };
 
-/// Where the committee's name starts in a referral's result ("verwiesen an Hauptausschuss", as
-/// the lifecycle writes it; "verwiesen in den Gemeinderat"): a byte offset into @p result, after
-/// an article; npos if it names none.
-std::size_t referral_name_at(std::string_view result)
-{
-    for (std::string_view referred_to : {"verwiesen an ", "verwiesen in "}) {
-        auto at = kimflow::find_folded(result, referred_to);
-        if (at == std::string_view::npos) continue;
-        at += referred_to.size();
-        // "an" names the committee as the lifecycle writes it ("an Die Grünen" stays whole);
-        // "in" comes with an article.
-        if (referred_to == "verwiesen in ")
-            for (std::string_view article : {"den ", "die ", "das ", "dem ", "der "})
-                if (kimflow::fold_case(result.substr(at, article.size())) == article) return at + article.size();
-        return at;
-    }
-    return std::string_view::npos;
-}
-
 class Planner {
 public:
     Planner(const Reader& r, Catalog& cat, const Vocabulary& vocabulary, Plan& plan)

@@ -8,6 +8,7 @@
 
 #include "kimflow/core/fields.hpp"
 #include "kimflow/core/text.hpp"
+#include "names.hpp"
 
 namespace kimflow::oparl {
 
@@ -111,16 +112,11 @@ std::vector<Entry<ResultOutcome>> default_results()
              {"*zustimmung*", O::decide}});
 }
 
-/// Where the committee's name starts in a referral ("verwiesen an Hauptausschuss", "verwiesen in
-/// den Gemeinderat"): only the words before it name the outcome ("… an den Ausschuss für
-/// zurückgezogene Anträge").
+/// The words of @p folded that name an outcome: in a referral, those before the committee's name.
 std::string_view outcome_words(std::string_view folded)
 {
-    for (std::string_view referred_to : {"verwiesen an ", "verwiesen in "}) {
-        const auto at = folded.find(referred_to);
-        if (at != std::string_view::npos) return folded.substr(0, at + referred_to.size());
-    }
-    return folded;
+    const auto name = detail::referral_name_at(folded);
+    return name == std::string_view::npos ? folded : folded.substr(0, name);
 }
 
 /// The parts of an enumerated result ("a) beschlossen b) abgelehnt", "1) … 2) …"), or the
@@ -171,28 +167,7 @@ Vocabulary::Vocabulary() : tables_(std::make_shared<const Tables>()) {}
 
 std::string Vocabulary::fold(std::string_view text)
 {
-    // No-break spaces (U+00A0, U+202F) and all ASCII white space count as one blank.
-    std::string spaced;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) {
-            spaced += ' ';
-            ++i;
-        } else if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
-                   static_cast<unsigned char>(text[i + 2]) == 0xAF) {
-            spaced += ' ';
-            i += 2;
-        } else {
-            spaced += (c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') ? ' ' : text[i];
-        }
-    }
-    std::string folded = fold_case(spaced), out;
-    for (char c : folded) {
-        if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
-        out += c;
-    }
-    while (!out.empty() && out.back() == ' ') out.pop_back();
-    return out;
+    return fold_case(detail::tidy(text));
 }
 
 void Vocabulary::extend(std::string_view json_text, const std::string& name)
