@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -22,6 +23,7 @@
 #include <kimflow/store/codec.hpp>
 #include <kimflow/store/sqlite_store.hpp>
 
+#include "paper_fixture.hpp"
 #include "temp_file.hpp"
 
 namespace hostile_test {
@@ -64,6 +66,21 @@ protected:
     std::unique_ptr<paper::PaperEngine> papers(bool stored)
     {
         return std::make_unique<paper::PaperEngine>(paper::PaperConfig{}, clock, stored ? open() : nullptr);
+    }
+    /// Runs @p attack on paper 14/1923 (submitted) of a fresh engine, in memory and on the test's
+    /// SQLite file, and expects that the attack changed nothing: not the paper, not a row.
+    void on_a_submitted_paper(const std::function<void(const std::unique_ptr<paper::PaperEngine>&)>& attack)
+    {
+        for (bool stored : {false, true}) {
+            SCOPED_TRACE(stored ? "SqliteStore" : "in memory");
+            auto engine = papers(stored);
+            engine->create("14/1923", paper_test::anfrage(), paper_test::fraktion, paper::Submit{});
+            const std::string before = seen(*engine, "14/1923");
+            const std::string rows_before = rows();
+            attack(engine);
+            EXPECT_EQ(seen(*engine, "14/1923"), before);
+            EXPECT_EQ(rows(), rows_before);
+        }
     }
     std::unique_ptr<kim::CaseEngine> cases(bool stored)
     {

@@ -31,12 +31,7 @@ using paper_test::verwaltung;
 
 TEST_F(HostileInput, ATenMegabyteFieldIsRefusedWithTheLimitAndChangesNothing)
 {
-    for (bool stored : {false, true}) {
-        SCOPED_TRACE(stored ? "SqliteStore" : "in memory");
-        auto engine = papers(stored);
-        engine->create("14/1923", anfrage(), fraktion, paper::Submit{});
-        const std::string before = seen(*engine, "14/1923");
-        const std::string rows_before = rows();
+    on_a_submitted_paper([&](const std::unique_ptr<paper::PaperEngine>& engine) {
         const std::vector<std::pair<std::string, Fields>> fires = {
             {"withdraw", {{"reason", kTenMegabytes}}},
             {"schedule", {{"meeting_date", kTenMegabytes}}},
@@ -54,9 +49,7 @@ TEST_F(HostileInput, ATenMegabyteFieldIsRefusedWithTheLimitAndChangesNothing)
                 EXPECT_LT(e.field().size(), 200u);
             }
         }
-        EXPECT_EQ(seen(*engine, "14/1923"), before);
-        EXPECT_EQ(rows(), rows_before);
-    }
+    });
 }
 
 TEST_F(HostileInput, TheFieldLimitIsSixtyFourKibibytes)
@@ -87,12 +80,7 @@ TEST_F(HostileInput, ATenMegabyteOpeningPayloadCreatesNothing)
 // Needs the engine's check of typed payloads (EngineOptions::max_payload_bytes, 1 MiB).
 TEST_F(HostileInput, ATypedEventOfTenMegabytesIsRefusedAndChangesNothing)
 {
-    for (bool stored : {false, true}) {
-        SCOPED_TRACE(stored ? "SqliteStore" : "in memory");
-        auto engine = papers(stored);
-        engine->create("14/1923", anfrage(), fraktion, paper::Submit{});
-        const std::string before = seen(*engine, "14/1923");
-        const std::string rows_before = rows();
+    on_a_submitted_paper([&](const std::unique_ptr<paper::PaperEngine>& engine) {
         try {
             engine->fire("14/1923", paper::Withdraw{kTenMegabytes}, verwaltung);
             ADD_FAILURE() << "a 10 MB withdraw was taken";
@@ -100,9 +88,7 @@ TEST_F(HostileInput, ATypedEventOfTenMegabytesIsRefusedAndChangesNothing)
             EXPECT_EQ(e.event(), "withdraw");
             EXPECT_LT(std::string(e.what()).size(), 1000u);
         }
-        EXPECT_EQ(seen(*engine, "14/1923"), before);
-        EXPECT_EQ(rows(), rows_before);
-    }
+    });
 }
 
 // ------------------------------------------------------------------ invalid UTF-8
@@ -153,12 +139,7 @@ TEST_F(HostileInput, Utf8IsCheckedAsRfc3629Says)
 
 TEST_F(HostileInput, APayloadFieldThatIsNotUtf8IsRefusedAndChangesNothing)
 {
-    for (bool stored : {false, true}) {
-        SCOPED_TRACE(stored ? "SqliteStore" : "in memory");
-        auto engine = papers(stored);
-        engine->create("14/1923", anfrage(), fraktion, paper::Submit{});
-        const std::string before = seen(*engine, "14/1923");
-        const std::string rows_before = rows();
+    on_a_submitted_paper([&](const std::unique_ptr<paper::PaperEngine>& engine) {
         for (const std::string& text : {std::string("14/1923-\xC3"), std::string("\xC0\xAF"), std::string("\xED\xA0\x80"),
                                        std::string("14/\xFF"), std::string("\xF4\x90\x80\x80"),
                                        std::string("ok\xE2\x82")}) {
@@ -187,9 +168,7 @@ TEST_F(HostileInput, APayloadFieldThatIsNotUtf8IsRefusedAndChangesNothing)
             EXPECT_TRUE(says(e.what(), {"its name is not valid UTF-8"}));
             EXPECT_TRUE(valid_utf8(e.what()));
         }
-        EXPECT_EQ(seen(*engine, "14/1923"), before);
-        EXPECT_EQ(rows(), rows_before);
-    }
+    });
 }
 
 TEST_F(HostileInput, AnOpeningPayloadThatIsNotUtf8CreatesNothing)
@@ -208,12 +187,7 @@ TEST_F(HostileInput, AnOpeningPayloadThatIsNotUtf8CreatesNothing)
 // Needs the engine's check of typed payloads (the summary must be UTF-8).
 TEST_F(HostileInput, ATypedEventWithTextThatIsNotUtf8IsRefusedAndChangesNothing)
 {
-    for (bool stored : {false, true}) {
-        SCOPED_TRACE(stored ? "SqliteStore" : "in memory");
-        auto engine = papers(stored);
-        engine->create("14/1923", anfrage(), fraktion, paper::Submit{});
-        const std::string before = seen(*engine, "14/1923");
-        const std::string rows_before = rows();
+    on_a_submitted_paper([&](const std::unique_ptr<paper::PaperEngine>& engine) {
         try {
             engine->fire("14/1923", paper::Answer{"14/1923-\xED\xA0\x80"}, verwaltung);
             ADD_FAILURE() << "a surrogate was taken";
@@ -222,9 +196,7 @@ TEST_F(HostileInput, ATypedEventWithTextThatIsNotUtf8IsRefusedAndChangesNothing)
             EXPECT_TRUE(says(e.what(), {"UTF-8"}));
             EXPECT_TRUE(valid_utf8(e.what()));
         }
-        EXPECT_EQ(seen(*engine, "14/1923"), before);
-        EXPECT_EQ(rows(), rows_before);
-    }
+    });
 }
 
 // Needs the engine's check of instance ids: non-empty, UTF-8, at most 200 bytes, no control
