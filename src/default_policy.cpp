@@ -2,6 +2,7 @@
 
 #include "kimflow/kim/lifecycle.hpp"
 #include "kimflow/paper/lifecycle.hpp"
+#include "kimflow/resolution/lifecycle.hpp"
 
 namespace kimflow {
 
@@ -9,6 +10,7 @@ Policy default_policy()
 {
     std::vector<PolicyRule> rules = paper::default_policy_rules();
     for (auto& rule : kim::default_policy_rules()) rules.push_back(std::move(rule));
+    for (auto& rule : resolution::default_policy_rules()) rules.push_back(std::move(rule));
     rules.push_back({"*", "administrator", {"purge"}, Scope::any});
     return Policy(std::move(rules));
 }

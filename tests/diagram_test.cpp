@@ -30,7 +30,7 @@ TEST(Diagram, GraphOfThePaperLifecycleMatchesItsTable)
     EXPECT_EQ(g.id, "paper");
     EXPECT_EQ(g.initial, std::vector<std::string_view>{"draft"});
     EXPECT_EQ(g.states.size(), 9u);
-    EXPECT_EQ(g.transitions.size(), 20u);
+    EXPECT_EQ(g.transitions.size(), 25u);
     EXPECT_EQ(g.final_states,
               (std::vector<std::string_view>{"acknowledged", "rejected", "withdrawn", "completed"}));
 }
@@ -44,9 +44,14 @@ TEST(Diagram, DotHasEveryStateAndEveryRowWithGuards)
     EXPECT_NE(dot.find("\"on_agenda\" -> \"answered\" [label=\"postpone [waited in answered]\"];"),
               std::string::npos)
         << dot;
-    EXPECT_NE(dot.find("[label=\"schedule [consultation to bind and deadline met or urgent]\"]"), std::string::npos);
+    EXPECT_NE(dot.find("[label=\"schedule [consultation to bind and in order or skipped and deadline met or urgent]\"]"),
+              std::string::npos)
+        << dot;
+    EXPECT_NE(dot.find("\"decided\" -> \"completed\" [label=\"settle_resolution [attached and open and last open]\"];"),
+              std::string::npos)
+        << dot;
     EXPECT_NE(dot.find("\"completed\" [peripheries=2];"), std::string::npos);
-    EXPECT_EQ(count(dot, " -> "), 20u + 1u);  // every row, plus the start arrow
+    EXPECT_EQ(count(dot, " -> "), 25u + 1u);  // every row, plus the start arrow
 }
 
 TEST(Diagram, MermaidStateDiagram)
@@ -55,7 +60,7 @@ TEST(Diagram, MermaidStateDiagram)
     EXPECT_EQ(m.rfind("stateDiagram-v2\n    [*] --> draft\n", 0), 0u) << m;
     EXPECT_NE(m.find("    on_agenda --> decided : decide [authoritative]\n"), std::string::npos) << m;
     EXPECT_NE(m.find("    completed --> [*]\n"), std::string::npos);
-    EXPECT_EQ(count(m, " --> "), 1u + 20u + 4u);
+    EXPECT_EQ(count(m, " --> "), 1u + 25u + 4u);
 }
 
 TEST(Diagram, HostLifecycleWithRegionsAndInternalTransitions)
@@ -73,7 +78,7 @@ TEST(Diagram, KimCaseRegionsAreClustersAndConcurrentParts)
 {
     auto g = lifecycle_graph<kim::CaseLifecycle>();
     EXPECT_EQ(g.initial, (std::vector<std::string_view>{"none", "new"}));
-    EXPECT_EQ(g.transitions.size(), 46u);
+    EXPECT_EQ(g.transitions.size(), 53u);
     EXPECT_EQ(g.region("granted"), 0u);
     EXPECT_EQ(g.region("paused"), 1u);
     EXPECT_EQ(g.final_states, (std::vector<std::string_view>{"withdrawn", "aborted"}));
@@ -87,7 +92,7 @@ TEST(Diagram, KimCaseRegionsAreClustersAndConcurrentParts)
     EXPECT_NE(m.find("    state case_lifecycle {\n        [*] --> none\n"), std::string::npos) << m;
     EXPECT_NE(m.find("        --\n        [*] --> new\n"), std::string::npos) << m;
     EXPECT_NE(m.find("        paused --> linking : resume [left linking]\n"), std::string::npos);
-    EXPECT_EQ(count(m, " --> "), 2u + 46u + 2u);
+    EXPECT_EQ(count(m, " --> "), 2u + 53u + 2u);
 }
 
 TEST(Diagram, DotIsAcceptedByGraphviz)

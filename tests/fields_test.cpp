@@ -99,7 +99,9 @@ TEST(Fields, RequiredTextOrListMustNotBeEmpty)
 TEST(Fields, DescribeNamesKindsAndPresence)
 {
     auto fields = describe_fields<paper::Schedule>();
-    ASSERT_EQ(fields.size(), 5u);
+    ASSERT_EQ(fields.size(), 6u);
+    EXPECT_EQ(fields[5].name, "skip_reason");
+    EXPECT_FALSE(fields[5].required);
     EXPECT_EQ(fields[1].name, "meeting_date");
     EXPECT_EQ(fields[1].kind, "date");
     EXPECT_TRUE(fields[1].required);

@@ -86,6 +86,66 @@ TEST(JsonCase, CaseDataWithConsentReferralsAndPhases)
     EXPECT_FALSE(data.contains("closure_reason"));
 }
 
+class JsonKimCase : public kim_test::CaseTest {};
+
+// What a case records as its lifecycle goes on: when the consent last changed, when a referral
+// was completed, and each Wiedervorlage's subject, whether and how it was done, and when it fell due.
+TEST_F(JsonKimCase, CaseDataWithChangedConsentCompletedReferralAndWiedervorlagen)
+{
+    using namespace kim_test;
+    const std::string jugendamt = "Jugendamt Castrop-Rauxel";
+    bring("K-1", "linking");
+    at("2025-03-01T10:00:00Z");
+    engine.fire("K-1", ExtendConsent{{jugendamt}, ""}, caritas);
+    at("2025-03-01T11:00:00Z");
+    engine.fire("K-1", kim::Refer{kJobcenter, Rechtskreis::sgb2}, caritas);
+    engine.fire("K-1", kim::Refer{kAbh, Rechtskreis::aufenthg}, caritas);
+    at("2025-03-03T12:00:00Z");
+    engine.fire("K-1", CompleteReferral{kJobcenter, Rechtskreis::sgb2}, caritas);
+    engine.fire("K-1", StartMonitoring{}, caritas);
+    engine.fire("K-1", FollowUpOn{parse_date("2025-03-05"), "Jobcenter"}, caritas);
+    engine.fire("K-1", FollowUpOn{parse_date("2025-03-10"), ""}, caritas);
+    at("2025-03-04T15:00:00Z");
+    engine.fire("K-1", FollowUpDone{1, {}, ""}, caritas);
+    at("2025-03-10T00:05:00Z");
+    engine.fire("K-1", FollowUpDue{2, parse_timestamp("2025-03-10T00:00:00Z")}, system_actor());
+
+    const nlohmann::json data = to_json(engine, "K-1")["data"];
+    EXPECT_EQ(data["consent"], nlohmann::json({{"recipients", {kJobcenter, kAbh, jugendamt}},
+                                               {"purpose", "Arbeitsmarkt und Aufenthalt"},
+                                               {"granted_at", "2025-03-01T09:00:00Z"},
+                                               {"changed_at", "2025-03-01T10:00:00Z"}}))
+        << data.dump(2);
+    ASSERT_EQ(data["referrals"].size(), 2u) << data.dump(2);
+    EXPECT_EQ(data["referrals"][0], nlohmann::json({{"recipient", kJobcenter},
+                                                    {"rechtskreis", "SGB II"},
+                                                    {"at", "2025-03-01T11:00:00Z"},
+                                                    {"completed_at", "2025-03-03T12:00:00Z"}}));
+    EXPECT_FALSE(data["referrals"][1].contains("completed_at")) << "still open";
+    ASSERT_EQ(data["follow_ups"].size(), 2u) << data.dump(2);
+    EXPECT_EQ(data["follow_ups"][0], nlohmann::json({{"date", "2025-03-05"},
+                                                     {"set_at", "2025-03-03T12:00:00Z"},
+                                                     {"subject", "Jobcenter"},
+                                                     {"done_at", "2025-03-04T15:00:00Z"},
+                                                     {"closed_with_case", false}}));
+    EXPECT_EQ(data["follow_ups"][1], nlohmann::json({{"date", "2025-03-10"},
+                                                     {"set_at", "2025-03-03T12:00:00Z"},
+                                                     {"closed_with_case", false},
+                                                     {"fell_due_at", "2025-03-10T00:05:00Z"}}))
+        << "fallen due, still open, and without a subject";
+
+    // A case that ends closes its open Wiedervorlagen with it.
+    at("2025-03-11T09:00:00Z");
+    bring("K-2", "intake");
+    engine.fire("K-2", FollowUpOn{parse_date("2025-03-20"), "Sprachkurs"}, caritas);
+    at("2025-03-12T09:00:00Z");
+    engine.fire("K-2", Abort{ClosureReason::no_contact, ""}, caritas);
+    const nlohmann::json ended = kim::to_json(engine.data("K-2"));
+    EXPECT_EQ(ended["follow_ups"][0]["done_at"], "2025-03-12T09:00:00Z") << ended.dump(2);
+    EXPECT_EQ(ended["follow_ups"][0]["closed_with_case"], true);
+    EXPECT_FALSE(ended["consent"].contains("changed_at"));
+}
+
 // JSON in: what a host sends for a new paper comes back exactly as the paper it meant.
 TEST_F(Json, ANewPaperReadsBackFromTheObjectToJsonWrites)
 {

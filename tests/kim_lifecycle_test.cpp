@@ -1,4 +1,6 @@
 // The KIM case lifecycle: every row, every rejection, pause and resume, reopen, follow-ups.
+// The rules of the case data (consent changes, open referrals, Wiedervorlagen, timers) are in
+// kim_case_data_test.cpp.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -61,8 +63,10 @@ TEST_F(CaseTest, GrantConsentInAnyOpenStateAndRenewIt)
     for (const auto& phase : kOpenPhases) {
         const std::string id = "G-" + phase;
         bring(id, phase);
-        EXPECT_NO_THROW(engine.fire(id, GrantConsent{{"Jugendamt"}, "Kita"}, caritas)) << phase;
+        // From linking on the Jobcenter has an open referral: a new consent must name it again.
+        EXPECT_NO_THROW(engine.fire(id, GrantConsent{{kJobcenter, "Jugendamt"}, "Kita"}, caritas)) << phase;
         EXPECT_EQ(engine.state(id), phase);
+        EXPECT_EQ(engine.data(id).consent.recipients, (std::vector<std::string>{kJobcenter, "Jugendamt"})) << phase;
     }
 }
 
@@ -124,6 +128,9 @@ TEST_F(CaseTest, ReferralsNeedTheConsentToNameTheRecipient)
                             "(Jugendamt Castrop-Rauxel)"),
                   std::string::npos)
             << what;
+        EXPECT_NE(what.find("ask the client to extend it to Jugendamt Castrop-Rauxel (extend_consent)"),
+                  std::string::npos)
+            << what;
     }
     EXPECT_TRUE(engine.data("K-2025-017").referrals.empty());
     // Case and blanks do not matter; the Rechtskreis is recorded.
@@ -179,7 +186,7 @@ TEST_F(CaseTest, PauseAndResumeReturnToThePhaseLeft)
     engine.fire("P-2", Pause{"x"}, caritas);
     EXPECT_THROW(engine.fire("P-2", Pause{"again"}, caritas), EventNotAllowed);
     EXPECT_THROW(engine.fire("P-2", Evaluate{}, caritas), EventNotAllowed);
-    EXPECT_NO_THROW(engine.fire("P-2", FollowUpOn{parse_date("2025-05-01")}, caritas));
+    EXPECT_NO_THROW(engine.fire("P-2", FollowUpOn{parse_date("2025-05-01"), "Rückkehr"}, caritas));
 }
 
 TEST_F(CaseTest, AbortFromEveryOpenState)
@@ -284,10 +291,20 @@ TEST_F(CaseTest, EventsOnClosedOrAbortedCasesAreRejectedAndChangeNothing)
         {"withdraw_consent", {}},
         {"reopen", {}},
         {"assign", {{"manager", "m2"}}},
-        {"follow_up", {{"date", "2025-06-01"}}},
+        {"follow_up", {{"date", "2030-06-01"}}},
+        {"extend_consent", {{"recipients", "Jugendamt"}}},
+        {"narrow_consent", {{"recipient", kJobcenter}}},
+        {"complete_referral", {{"recipient", kJobcenter}, {"rechtskreis", "SGB II"}}},
+        {"follow_up_done", {{"number", "1"}}},
+        {"follow_up_due", {{"number", "1"}, {"due", "2025-03-01T00:00:00Z"}}},
     };
-    bring("closed", "closed");
-    bring("aborted", "aborted");
+    for (const std::string id : {"closed", "aborted"}) {
+        open_case(engine, id, castrop_rauxel(), caritas);
+        engine.fire(id, GrantConsent{{kJobcenter, kAbh}, "Arbeitsmarkt und Aufenthalt"}, caritas);
+        engine.fire(id, FollowUpOn{parse_date("2025-03-01"), "heute"}, caritas);  // ends with the case
+        if (id == "closed") engine.fire(id, Decline{}, caritas);
+        if (id == "aborted") engine.fire(id, Abort{ClosureReason::no_contact, ""}, caritas);
+    }
     at("2030-01-01T00:00:00Z");  // past the reopen window
     for (const std::string id : {"closed", "aborted"}) {
         const auto before = engine.view(id);
@@ -304,6 +321,8 @@ TEST_F(CaseTest, EventsOnClosedOrAbortedCasesAreRejectedAndChangeNothing)
         EXPECT_EQ(after.version, before.version);
         EXPECT_EQ(after.data.manager, before.data.manager);
         EXPECT_EQ(after.data.follow_ups.size(), before.data.follow_ups.size());
+        EXPECT_FALSE(after.data.follow_ups[0].open());
+        EXPECT_FALSE(after.data.follow_ups[0].fell_due_at);
         EXPECT_EQ(after.data.consent.recipients, before.data.consent.recipients);
     }
     try {
@@ -344,7 +363,7 @@ TEST_F(CaseTest, FollowUpsAndWhichCasesAreDue)
     engine.fire("K-3", FollowUpOn{parse_date("2025-03-20")}, caritas);
     engine.fire("K-4", FollowUpOn{parse_date("2025-03-10")}, caritas);
     engine.fire("K-4", Abort{ClosureReason::no_contact, ""}, caritas);  // ended: never due
-    engine.fire("K-1", FollowUpOn{parse_date("2025-03-25")}, caritas);  // the later setting counts
+    engine.fire("K-1", FollowUpOn{parse_date("2025-03-25")}, caritas);  // beside the first, earlier
 
     auto due = [&](const char* when) {
         std::vector<std::string> out;
@@ -356,7 +375,9 @@ TEST_F(CaseTest, FollowUpsAndWhichCasesAreDue)
     EXPECT_EQ(due("2025-03-15T08:00:00Z"), std::vector<std::string>{"K-2@2025-03-15:intake"});
     EXPECT_EQ(due("2025-03-31T08:00:00Z"),
               (std::vector<std::string>{"K-2@2025-03-15:intake", "K-3@2025-03-20:paused", "K-1@2025-03-25:monitoring"}));
+    EXPECT_EQ(due("2025-04-01T08:00:00Z").size(), 4u) << "both of K-1's";
     EXPECT_EQ(engine.data("K-1").next_follow_up(), parse_date("2025-03-25"));
+    EXPECT_EQ(engine.data("K-1").follow_ups.size(), 2u);
 }
 
 TEST_F(CaseTest, AllowedEventsInTheMainPhases)
@@ -368,11 +389,13 @@ TEST_F(CaseTest, AllowedEventsInTheMainPhases)
     open_case(engine, "K-0", castrop_rauxel(), caritas);
     EXPECT_EQ(allowed("K-0"), (std::set<std::string>{"grant_consent", "assign", "follow_up", "decline", "pause", "abort"}));
     bring("K-1", "intake");
-    EXPECT_EQ(allowed("K-1"), (std::set<std::string>{"grant_consent", "withdraw_consent", "assign", "follow_up", "accept",
-                                                     "decline", "pause", "abort"}));
-    bring("K-2", "paused");
-    EXPECT_EQ(allowed("K-2"),
-              (std::set<std::string>{"grant_consent", "withdraw_consent", "assign", "follow_up", "resume", "abort"}));
+    EXPECT_EQ(allowed("K-1"), (std::set<std::string>{"grant_consent", "extend_consent", "narrow_consent",
+                                                     "withdraw_consent", "assign", "follow_up", "accept", "decline",
+                                                     "pause", "abort"}));
+    bring("K-2", "paused");  // with an open referral
+    EXPECT_EQ(allowed("K-2"), (std::set<std::string>{"grant_consent", "extend_consent", "narrow_consent",
+                                                     "withdraw_consent", "complete_referral", "assign", "follow_up",
+                                                     "resume", "abort"}));
     bring("K-3", "closed");
     EXPECT_EQ(allowed("K-3"), (std::set<std::string>{"reopen"}));
 }
@@ -380,12 +403,15 @@ TEST_F(CaseTest, AllowedEventsInTheMainPhases)
 TEST(CaseEvents, ListTheirFields)
 {
     auto events = CaseEngine::events();
-    ASSERT_EQ(events.size(), 19u);
+    ASSERT_EQ(events.size(), 24u);
     auto refer = std::find_if(events.begin(), events.end(), [](const EventInfo& e) { return e.id == "refer"; });
     ASSERT_NE(refer, events.end());
     EXPECT_EQ(refer->fields[1].name, "rechtskreis");
     EXPECT_NE(refer->fields[1].kind.find("SGB II, SGB III, SGB VIII, SGB XII, AsylbLG, AufenthG"), std::string::npos);
     EXPECT_EQ(refer->from, (std::vector<std::string_view>{"linking", "monitoring"}));
+    auto due = std::find_if(events.begin(), events.end(), [](const EventInfo& e) { return e.id == "follow_up_due"; });
+    ASSERT_NE(due, events.end());
+    EXPECT_EQ(due->from, (std::vector<std::string_view>{"none", "granted"})) << "bookkeeping on the consent region";
 }
 
 }  // namespace

@@ -204,6 +204,61 @@ TEST(KimReport, TableForPeople)
     EXPECT_EQ(cells, (std::vector<std::string>{"gesamt", "4", "3", "1", "2", "3", "30.0", "52.7", "1"}));
 }
 
+TEST_F(CaseTest, AReferralTriedThreeTimesInAMinuteCountsOnce)
+{
+    bring("K-1", "linking");
+    int refused = 0;
+    for (const char* when : {"2025-03-01T09:00:00Z", "2025-03-01T09:00:20Z", "2025-03-01T09:00:40Z"}) {
+        at(when);
+        try {
+            engine.fire("K-1", Refer{kJobcenter, Rechtskreis::sgb2}, caritas);
+        } catch (const GuardRejected&) {
+            ++refused;
+        }
+    }
+    EXPECT_EQ(refused, 2);
+    const Date day = parse_date("2025-03-01");
+    EXPECT_EQ(make_report(engine, day, day).total.referrals_by_rechtskreis.at(Rechtskreis::sgb2), 1u);
+}
+
+TEST(KimReport, ReferralsRepeatedWhileOpenCountOnceAndAfterCompletionAgain)
+{
+    // Data stored before the engine refused a repeated referral: three to the Jobcenter in a
+    // minute, the first completed a month later; then a fourth.
+    KimCase c = make("Castrop-Rauxel", "Caritas", {{"intake", t("2025-01-10T09:00:00Z")}},
+                     {{"Jobcenter", Rechtskreis::sgb2, t("2025-02-01T09:00:00Z")},
+                      {" jobcenter", Rechtskreis::sgb2, t("2025-02-01T09:00:20Z")},
+                      {"Jobcenter", Rechtskreis::sgb2, t("2025-02-01T09:00:40Z")},
+                      {"Jobcenter", Rechtskreis::sgb3, t("2025-02-01T09:01:00Z")},
+                      {"Jobcenter", Rechtskreis::sgb2, t("2025-04-01T09:00:00Z")}});
+    c.referrals[0].completed_at = t("2025-03-01T09:00:00Z");
+    c.referrals[1].completed_at = t("2025-03-01T09:00:00Z");
+    c.referrals[2].completed_at = t("2025-03-01T09:00:00Z");
+    const Figures f = case_figures(c, parse_date("2025-01-01"), parse_date("2025-06-30"));
+    EXPECT_EQ(f.referrals_by_rechtskreis.at(Rechtskreis::sgb2), 2u) << "the three of February once, April's again";
+    EXPECT_EQ(f.referrals_by_rechtskreis.at(Rechtskreis::sgb3), 1u) << "another Rechtskreis is another referral";
+}
+
+TEST(KimReport, OverdueWiedervorlagenAsTheyStoodAtTheEnd)
+{
+    const std::vector<PhaseChange> open{{"intake", t("2025-01-10T09:00:00Z")}};
+    auto overdue = [&](std::vector<FollowUp> follow_ups) {
+        const KimCase c = make("X", "Y", open, {}, std::move(follow_ups));
+        return case_figures(c, parse_date("2025-01-01"), parse_date("2025-06-30")).follow_ups_overdue;
+    };
+    FollowUp may{parse_date("2025-05-01"), t("2025-04-01T09:00:00Z")};
+    FollowUp july{parse_date("2025-07-10"), t("2025-04-01T09:00:00Z")};
+    EXPECT_EQ(overdue({may, july}), 1u) << "one open and past: the case counts once";
+    FollowUp may_done = may;
+    may_done.done_at = t("2025-05-02T09:00:00Z");
+    EXPECT_EQ(overdue({may_done, july}), 0u) << "done within the period";
+    FollowUp may_done_late = may;
+    may_done_late.done_at = t("2025-07-02T09:00:00Z");
+    EXPECT_EQ(overdue({may_done_late}), 1u) << "done only after the period: overdue at its end";
+    FollowUp may_again = may;
+    EXPECT_EQ(overdue({may, may_again}), 1u) << "two overdue: the case counts once";
+}
+
 TEST_F(CaseTest, ReportOverTheEnginesCasesMatchesTheirData)
 {
     bring("K-1", "monitoring");

@@ -279,7 +279,7 @@ TEST_F(Kimctl, TheActorComesFromTheConfigurationFile)
               json({{"id", "mkoch"}, {"role", "case_manager"}, {"organization", "caritas"}}));
     // $KIMCTL_CONFIG
     ::setenv("KIMCTL_CONFIG", conf.c_str(), 1);
-    const Result from_env = run({"fire", "case", "K-1", "follow_up", "date=2025-03-20"});
+    const Result from_env = run({"fire", "case", "K-1", "follow_up", "date=2099-03-20"});
     ::unsetenv("KIMCTL_CONFIG");
     EXPECT_EQ(from_env.exit, 0) << describe(from_env);
     // $XDG_CONFIG_HOME/kimflow/kimctl.conf
@@ -298,7 +298,7 @@ TEST_F(Kimctl, FlagsOverrideTheConfigurationFile)
     const std::string conf = write_config(dir, "as = mkoch\nrole = case_manager\norg = caritas\n");
     ok({"--config", conf, "case", "open", "K-1", "--kommune", "Herten", "--traeger", "Caritas"});
     // Each flag overrides its key; the others still come from the file.
-    ok({"--config", conf, "--as", "jschulz", "fire", "case", "K-1", "follow_up", "date=2025-03-20"});
+    ok({"--config", conf, "--as", "jschulz", "fire", "case", "K-1", "follow_up", "date=2099-03-20"});
     const json k1 = show("case", "K-1", kCaritas);
     EXPECT_EQ(k1["history"][1]["actor"], json({{"id", "jschulz"}, {"role", "case_manager"}, {"organization", "caritas"}}));
     const Result other_org = run({"--config", conf, "--org", "AGORA", "show", "case", "K-1"});

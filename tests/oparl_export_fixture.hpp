@@ -47,13 +47,14 @@ struct Council {
     void at(const char* when) { clock->set(parse_timestamp(when)); }
 
     Fired schedule(const std::string& ref, const std::string& committee, const char* day, const std::string& top,
-                   bool urgent = false)
+                   bool urgent = false, std::string skip_reason = {})
     {
         Schedule s;
         s.organization = committee;
         s.meeting_date = parse_date(day);
         s.agenda_item = top;
         s.urgent = urgent;
+        s.skip_reason = std::move(skip_reason);
         return engine.fire(ref, s, sitzungsdienst);
     }
 

@@ -338,11 +338,11 @@ TEST_F(PaperTest, CompleteAfterTheDecisionIsCarriedOut)
 // state has a row for.
 const std::map<std::string, std::set<std::string>> kRowsFrom = {
     {"draft", {"submit", "withdraw"}},
-    {"submitted", {"answer", "schedule", "withdraw"}},
+    {"submitted", {"answer", "schedule", "withdraw", "answer_overdue"}},
     {"answered", {"schedule", "withdraw"}},
-    {"on_agenda", {"acknowledge", "recommend", "decide", "reject", "postpone", "refer", "withdraw"}},
+    {"on_agenda", {"acknowledge", "recommend", "decide", "reject", "postpone", "refer", "withdraw", "answer_overdue"}},
     {"acknowledged", {}},
-    {"decided", {"complete"}},
+    {"decided", {"complete", "attach_resolution", "settle_resolution"}},
     {"rejected", {}},
     {"withdrawn", {}},
     {"completed", {}},
@@ -361,6 +361,9 @@ const std::map<std::string, Fields> kPayloads = {
     {"refer", {{"organization", kRat}}},
     {"withdraw", {{"reason", "zurückgezogen"}}},
     {"complete", {}},
+    {"answer_overdue", {{"due", "2030-01-01T00:00:00Z"}}},
+    {"attach_resolution", {{"resolution", "R-1"}}},
+    {"settle_resolution", {{"resolution", "R-1"}, {"outcome", "done"}}},
 };
 
 TEST_F(PaperTest, EveryEventWithoutARowIsRejectedInEveryStateAndChangesNothing)
@@ -417,7 +420,7 @@ TEST_F(PaperTest, EveryEventWithoutARowIsRejectedInEveryStateAndChangesNothing)
         // The events allowed now are exactly those with a row whose state guards pass.
         for (auto e : engine.allowed_events(ref)) EXPECT_TRUE(rows.count(std::string(e))) << e << " in " << state;
     }
-    EXPECT_EQ(rejected, 9 * 11 - 15);  // 15 (state, event) pairs have a row
+    EXPECT_EQ(rejected, 9 * 14 - 19);  // 19 (state, event) pairs have a row
 }
 
 // ---- guards: deadlines -------------------------------------------------------------------
@@ -547,14 +550,17 @@ TEST(PaperEvents, ListEveryEventWithItsFieldsAndStates)
     auto events = PaperEngine::events();
     std::vector<std::string_view> ids;
     for (const auto& e : events) ids.push_back(e.id);
-    EXPECT_EQ(ids, (std::vector<std::string_view>{"submit", "answer", "schedule", "acknowledge", "recommend", "decide",
-                                                  "reject", "postpone", "refer", "withdraw", "complete"}));
+    EXPECT_EQ(ids, (std::vector<std::string_view>{"submit", "answer", "schedule", "answer_overdue", "acknowledge",
+                                                  "recommend", "decide", "reject", "postpone", "refer", "withdraw",
+                                                  "complete", "attach_resolution", "settle_resolution"}));
     const auto& schedule = events[2];
     std::vector<std::string> names;
     for (const auto& f : schedule.fields) names.push_back(f.name + (f.required ? "!" : "?"));
-    EXPECT_EQ(names, (std::vector<std::string>{"organization?", "meeting_date!", "agenda_item?", "role?", "urgent?"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"organization?", "meeting_date!", "agenda_item?", "role?", "urgent?",
+                                               "skip_reason?"}));
     EXPECT_EQ(schedule.from, (std::vector<std::string_view>{"submitted", "answered"}));
-    EXPECT_EQ(events[9].from, (std::vector<std::string_view>{"draft", "submitted", "answered", "on_agenda"}));
+    EXPECT_EQ(events[3].from, (std::vector<std::string_view>{"submitted", "on_agenda"}));
+    EXPECT_EQ(events[10].from, (std::vector<std::string_view>{"draft", "submitted", "answered", "on_agenda"}));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Long random event sequences on the paper engine, checked step by step against a plain
 // reference model of the same lifecycle written without MSM.
+#include <algorithm>
 #include <optional>
 #include <random>
 #include <set>
@@ -31,6 +32,24 @@ struct Reference {
     std::optional<std::size_t> current;
     std::string waited;
     long submitted_day = 0;
+    /// Time-triggered: the answer period (28 days under the default rules) passed unanswered.
+    bool answered = false, answer_overdue = false;
+    /// Resolutions attached in `decided`: id → settled.
+    std::vector<std::pair<std::string, bool>> resolutions;
+
+    /// The first day on which the answer is overdue: the day after the 28th.
+    long answer_overdue_day() const { return submitted_day + 29; }
+    bool answer_overdue_allowed(long today) const
+    {
+        return (state == "submitted" || state == "on_agenda") && anfrage && !answered && !answer_overdue &&
+               today >= answer_overdue_day();
+    }
+    std::size_t open_resolutions() const
+    {
+        std::size_t n = 0;
+        for (const auto& r : resolutions) n += !r.second;
+        return n;
+    }
 
     std::optional<std::size_t> next_planned(const std::string& org = {}) const
     {
@@ -52,25 +71,50 @@ struct Reference {
         consultations.insert(consultations.begin() + static_cast<long>(index) + 1, c);
     }
 
-    std::set<std::string> allowed() const
+    std::set<std::string> allowed(long today) const
     {
-        if (state == "draft") return {"submit", "withdraw"};
-        if (state == "submitted") {
-            if (anfrage) return {"answer", "schedule", "withdraw"};
-            return {"schedule", "withdraw"};
-        }
-        if (state == "answered") return {"schedule", "withdraw"};
+        std::set<std::string> out;
+        if (state == "draft") out = {"submit", "withdraw"};
+        if (state == "submitted") out = anfrage ? std::set<std::string>{"answer", "schedule", "withdraw"}
+                                                : std::set<std::string>{"schedule", "withdraw"};
+        if (state == "answered") out = {"schedule", "withdraw"};
         if (state == "on_agenda") {
-            std::set<std::string> out{"acknowledge", "recommend", "postpone", "refer", "withdraw"};
+            out = {"acknowledge", "recommend", "postpone", "refer", "withdraw"};
             if (current_decides()) out.insert({"decide", "reject"});
-            return out;
         }
-        if (state == "decided") return {"complete"};
-        return {};
+        if (state == "decided") {
+            out = {"attach_resolution"};
+            if (open_resolutions() == 0) out.insert("complete");
+            if (open_resolutions() > 0) out.insert("settle_resolution");
+        }
+        if (answer_overdue_allowed(today)) out.insert("answer_overdue");
+        return out;
     }
 
     Outcome apply(const std::string& event, const Fields& f, long today)
     {
+        if (event == "answer_overdue") {
+            if (state != "submitted" && state != "on_agenda") return Outcome::not_allowed;
+            if (!answer_overdue_allowed(today)) return Outcome::guard;
+            if (parse_timestamp(f.at("due")) != Timestamp{date::days{answer_overdue_day()}}) return Outcome::guard;
+            answer_overdue = true;
+            return Outcome::applied;
+        }
+        if (event == "attach_resolution" || event == "settle_resolution") {
+            if (state != "decided") return Outcome::not_allowed;
+            const std::string& id = f.at("resolution");
+            auto it = std::find_if(resolutions.begin(), resolutions.end(), [&](const auto& r) { return r.first == id; });
+            if (event == "attach_resolution") {
+                if (it != resolutions.end()) return Outcome::guard;
+                resolutions.emplace_back(id, false);
+                return Outcome::applied;
+            }
+            if (it == resolutions.end() || it->second) return Outcome::guard;
+            if (f.at("outcome") != "done" && f.at("outcome") != "dropped") return Outcome::guard;
+            it->second = true;
+            if (open_resolutions() == 0) state = "completed";
+            return Outcome::applied;
+        }
         const bool open = state == "draft" || state == "submitted" || state == "answered" || state == "on_agenda";
         if (event == "withdraw") {
             if (!open) return Outcome::not_allowed;
@@ -89,6 +133,7 @@ struct Reference {
             if (state != "submitted") return Outcome::not_allowed;
             if (!anfrage) return Outcome::guard;
             state = "answered";
+            answered = true;
             return Outcome::applied;
         }
         if (event == "schedule") {
@@ -98,6 +143,8 @@ struct Reference {
             if (f.count("role")) role = parse_enum<ConsultationRole>(f.at("role"));
             auto index = next_planned(org);
             if (!index && (org.empty() || !role)) return Outcome::guard;
+            // The Beratungsfolge in order, unless the event gives a reason to skip it.
+            if (index && next_planned() < index && !f.count("skip_reason")) return Outcome::guard;
             const long days = parse_date(f.at("meeting_date")).time_since_epoch().count() - submitted_day;
             const bool urgent = f.count("urgent") && f.at("urgent") == "true";
                 if (days < 0 || (!urgent && days < deadline)) return Outcome::guard;
@@ -113,6 +160,7 @@ struct Reference {
             return Outcome::applied;
         }
         if (state == "decided" && event == "complete") {
+            if (open_resolutions() > 0) return Outcome::guard;
             state = "completed";
             return Outcome::applied;
         }
@@ -150,8 +198,10 @@ struct Reference {
     }
 };
 
-const std::vector<std::string> kEvents = {"submit", "answer",   "schedule", "acknowledge", "recommend", "decide",
-                                          "reject", "postpone", "refer",    "withdraw",    "complete"};
+const std::vector<std::string> kEvents = {"submit",   "answer",    "schedule",       "acknowledge",
+                                          "recommend", "decide",   "reject",         "postpone",
+                                          "refer",    "withdraw",  "complete",       "answer_overdue",
+                                          "attach_resolution", "settle_resolution"};
 const std::vector<std::string> kCommittees = {"Ausschuss A", "Ausschuss B", "Verbandsversammlung"};
 const std::vector<std::string> kRoles = {"Kenntnisnahme", "Vorberatung", "Empfehlung", "Entscheidung", "Anhörung"};
 
@@ -186,10 +236,10 @@ TEST_F(PaperTest, RandomSequencesAgreeWithTheReferenceModel)
             // Mostly events with a row in the current state (withdraw rarely, or every walk would
             // end early), sometimes any event at all.
             std::vector<std::string> candidates;
-            for (const auto& e : model.allowed())
+            for (const auto& e : model.allowed(today))
                 if (e != "withdraw" || chance(0.1)) candidates.push_back(e);
             const std::string event = !candidates.empty() && chance(0.75) ? pick(candidates) : pick(kEvents);
-            steps_in_final += model.allowed().empty();
+            steps_in_final += model.allowed(today).empty();
             Fields f;
             if (event == "answer") f["answer_reference"] = ref + "-1";
             if (event == "schedule") {
@@ -198,7 +248,16 @@ TEST_F(PaperTest, RandomSequencesAgreeWithTheReferenceModel)
                 f["meeting_date"] = format_date(date_of(clock->now()) +
                                                 date::days{std::uniform_int_distribution<int>(-3, 30)(rng)});
                 if (chance(0.2)) f["urgent"] = "true";
+                if (chance(0.3)) f["skip_reason"] = "Dringlichkeit";
             }
+            if (event == "answer_overdue") {
+                // Mostly the end of the answer period, as a tick gives it; sometimes another time.
+                const long day = model.answer_overdue_day() + (chance(0.8) ? 0 : pick(std::vector<long>{-1, 1}));
+                f["due"] = format_timestamp(Timestamp{date::days{day}});
+            }
+            if (event == "attach_resolution" || event == "settle_resolution")
+                f["resolution"] = "B-" + std::to_string(std::uniform_int_distribution<int>(1, 3)(rng));
+            if (event == "settle_resolution") f["outcome"] = chance(0.9) ? pick(std::vector<std::string>{"done", "dropped"}) : "fertig";
             if (event == "refer") {
                 f["organization"] = pick(kCommittees);
                 if (chance(0.5)) f["role"] = pick(kRoles);
@@ -223,8 +282,10 @@ TEST_F(PaperTest, RandomSequencesAgreeWithTheReferenceModel)
                 ASSERT_EQ(view.data.consultations[i].authoritative, model.consultations[i].authoritative);
             }
             ASSERT_EQ(view.data.current_consultation, model.current);
+            ASSERT_EQ(view.data.answer_overdue_at.has_value(), model.answer_overdue);
+            ASSERT_EQ(view.data.open_resolutions(), model.open_resolutions());
             const std::set<std::string> allowed(view.allowed_events.begin(), view.allowed_events.end());
-            ASSERT_EQ(allowed, model.allowed());
+            ASSERT_EQ(allowed, model.allowed(today));
         }
         ASSERT_EQ(engine.version(ref), engine.history(ref).size());
     }

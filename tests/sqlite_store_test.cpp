@@ -63,7 +63,7 @@ TEST(SqliteStore, AFileOfSchema3GetsTheSettingsTableAndKeepsItsInstances)
     store.put_setting("oparl:sync:x", "2025-02-06T18:00:00Z");
     EXPECT_EQ(store.setting("oparl:sync:x"), "2025-02-06T18:00:00Z");
     SQLite::Database db(file.path(), SQLite::OPEN_READONLY);
-    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 4);
+    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), SqliteStore::schema_version);
 }
 
 TEST(SqliteStore, RefusesAFileThatIsNotADatabaseAndLeavesItAlone)

@@ -1,8 +1,10 @@
 // Processes against one database file: a writer killed with SIGKILL at random moments, and two
-// writers at once. What a fire acknowledged must be there afterwards, exactly once.
+// writers at once; the same for ticks. What a fire acknowledged must be there afterwards,
+// exactly once.
 #include <csignal>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -15,6 +17,7 @@
 
 #include <gtest/gtest.h>
 
+#include <kimflow/paper/lifecycle.hpp>
 #include <kimflow/store/sqlite_store.hpp>
 
 #include "complaint_lifecycle.hpp"
@@ -186,6 +189,126 @@ TEST(StoreProcesses, TwoWritersOnOneFileLoseAndDuplicateNothing)
     const std::uint64_t total = check_database(file.path(), {});
     EXPECT_EQ(total, kInstances + static_cast<std::uint64_t>(applied))
         << "the log holds the opening reviews and exactly the applied notes (" << conflicts << " conflicts)";
+}
+
+// ---- ticks --------------------------------------------------------------------------------
+
+constexpr int kAnfragen = 300;
+const Timestamp kTickAt = parse_timestamp("2025-03-01T00:00:00Z");
+
+/// Anfragen submitted on 2025-01-06: every answer period has passed by kTickAt.
+void create_anfragen(const std::string& path)
+{
+    paper::PaperEngine engine(paper::PaperConfig{}, std::make_shared<ManualClock>(parse_timestamp("2025-01-06T09:00:00Z")),
+                              open_store(path));
+    auto unit = engine.unit_of_work();
+    for (int i = 0; i < kAnfragen; ++i) {
+        paper::Paper p;
+        p.reference = "A/" + std::to_string(i);
+        p.title = "Anfrage";
+        p.type = paper::PaperType::anfrage;
+        engine.create(p.reference, p, writer);
+        engine.fire(p.reference, paper::Submit{}, writer);
+    }
+    unit.commit();
+}
+
+/// The child: one tick at kTickAt, reporting each firing on @p fd ("<id>\n") once committed
+/// (observers hear of a transition after its commit); @p slow: a little time after each, and
+/// then waiting to be killed.
+[[noreturn]] void tick_reporting(const std::string& path, int fd, bool slow)
+{
+    try {
+        paper::PaperEngine engine(paper::PaperConfig{}, std::make_shared<ManualClock>(kTickAt), open_store(path));
+        engine.observe([fd, slow](const paper::PaperEngine::Notice& n) {
+            const std::string line = n.instance + "\n";
+            if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) ::_exit(3);
+            if (slow) ::usleep(2000);  // so that a kill lands in the middle of the tick
+        });
+        const TickReport report = engine.tick(kTickAt);
+        if (slow)
+            for (;;) ::pause();  // waits to be killed, as every round expects
+        ::_exit(report.refused.empty() ? 0 : 4);
+    } catch (...) {
+        ::_exit(2);
+    }
+}
+
+/// Every Anfrage's history holds answer_overdue exactly once, and the log is whole.
+void expect_each_overdue_once(const std::string& path)
+{
+    paper::PaperEngine engine(paper::PaperConfig{}, std::make_shared<ManualClock>(kTickAt), open_store(path));
+    for (int i = 0; i < kAnfragen; ++i) {
+        const std::string id = "A/" + std::to_string(i);
+        int n = 0;
+        for (const auto& r : engine.history(id)) n += r.event == "answer_overdue";
+        EXPECT_EQ(n, 1) << id;
+        EXPECT_TRUE(engine.data(id).answer_overdue_at) << id;
+    }
+    EXPECT_TRUE(engine.store()->verify_chain().ok());
+}
+
+TEST(StoreProcesses, ATickKilledMidwayKeepsWhatItFiredAndTheNextFiresTheRestOnce)
+{
+    TempFile file;
+    create_anfragen(file.path());
+    std::set<std::string> acknowledged;
+    std::mt19937 rng(2021);
+    int kills = 0;
+    for (int round = 0; round < 6; ++round) {
+        const Child child = start_child([&](int fd) { tick_reporting(file.path(), fd, true); });
+        // At most 6 × 40 of the 300 fire before the kills: every round's tick is killed midway.
+        const int kill_after = std::uniform_int_distribution<int>(1, 40)(rng);
+        char id[32];
+        int seen = 0;
+        while (std::fscanf(child.output, "%31s", id) == 1) {
+            EXPECT_TRUE(acknowledged.insert(id).second) << id << " fired twice";
+            if (++seen == kill_after) {
+                ::kill(child.pid, SIGKILL);
+                ++kills;
+            }
+        }
+        std::fclose(child.output);
+        int status = 0;
+        ::waitpid(child.pid, &status, 0);
+        ASSERT_TRUE(WIFSIGNALED(status)) << "the tick ended on its own (exit " << WEXITSTATUS(status) << ")";
+        // Nothing acknowledged is lost.
+        paper::PaperEngine engine(paper::PaperConfig{}, std::make_shared<ManualClock>(kTickAt), open_store(file.path()));
+        for (const auto& a : acknowledged) ASSERT_TRUE(engine.data(a).answer_overdue_at) << a << " was lost";
+    }
+    EXPECT_EQ(kills, 6);
+    // A tick after the crashes fires exactly what is left.
+    paper::PaperEngine engine(paper::PaperConfig{}, std::make_shared<ManualClock>(kTickAt), open_store(file.path()));
+    const TickReport rest = engine.tick(kTickAt);
+    EXPECT_EQ(rest.fired.size() + acknowledged.size(), static_cast<std::size_t>(kAnfragen));
+    for (const auto& f : rest.fired) EXPECT_FALSE(acknowledged.count(f.instance)) << f.instance << " fired twice";
+    expect_each_overdue_once(file.path());
+}
+
+TEST(StoreProcesses, TwoTicksAtOnceFireEachDueRowOnceBetweenThem)
+{
+    TempFile file;
+    create_anfragen(file.path());
+    std::vector<Child> children;
+    for (int c = 0; c < 2; ++c) children.push_back(start_child([&](int fd) { tick_reporting(file.path(), fd, false); }));
+    std::multiset<std::string> fired;
+    std::size_t by_child[2] = {0, 0};
+    for (int c = 0; c < 2; ++c) {
+        char id[32];
+        while (std::fscanf(children[c].output, "%31s", id) == 1) {
+            fired.insert(id);
+            ++by_child[c];
+        }
+        std::fclose(children[c].output);
+        int status = 0;
+        ::waitpid(children[c].pid, &status, 0);
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "tick " << c << " failed";
+    }
+    EXPECT_EQ(fired.size(), static_cast<std::size_t>(kAnfragen));
+    for (const auto& id : fired) EXPECT_EQ(fired.count(id), 1u) << id;
+    RecordProperty("fired_by_first", std::to_string(by_child[0]));
+    RecordProperty("fired_by_second", std::to_string(by_child[1]));
+    expect_each_overdue_once(file.path());
 }
 
 }  // namespace

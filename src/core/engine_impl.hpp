@@ -173,6 +173,8 @@ struct EngineCore::Impl {
     StoredTransition log_entry_of(const TransitionRecord& r, const EventType& type, const void* payload) const;
     /// The lifecycle's keys, with owner and overseer as organisation keys.
     StoreKeys keys_of(const InstanceState& in) const;
+    /// When the earliest time-triggered row of @p in falls due, if it has one.
+    std::optional<Timestamp> next_timer(const InstanceState& in) const;
     FireFacts facts(Timestamp at, const Actor& actor) const { return FireFacts{at, &actor, config.get()}; }
     static Fired fired(const TransitionRecord& r) { return {r.from, r.to, r.version}; }
 

@@ -71,6 +71,14 @@ StoreKeys EngineCore::Impl::keys_of(const InstanceState& in) const
     return keys;
 }
 
+std::optional<Timestamp> EngineCore::Impl::next_timer(const InstanceState& in) const
+{
+    std::optional<Timestamp> next;
+    for (const Timer& t : model.timers(in.machine->data(), in.machine->state(), config.get()))
+        if (!next || t.due < *next) next = t.due;
+    return next;
+}
+
 StoredInstance EngineCore::Impl::row_of(const InstanceState& in) const
 {
     StoreKeys keys = keys_of(in);
@@ -89,7 +97,8 @@ StoredInstance EngineCore::Impl::row_of(const InstanceState& in) const
                           std::move(keys.owner),
                           std::move(keys.area),
                           std::move(keys.overseer),
-                          in.erased_at};
+                          in.erased_at,
+                          next_timer(in)};
 }
 
 StoredTransition EngineCore::Impl::log_entry_of(const TransitionRecord& r, const EventType& type, const void* payload) const

@@ -70,6 +70,12 @@ nlohmann::json to_json(const Paper& p)
     put_time(j, "completed_at", p.completed_at);
     put_text(j, "completion_note", p.completion_note);
     put_text(j, "withdrawal_reason", p.withdrawal_reason);
+    put_time(j, "answer_overdue_at", p.answer_overdue_at);
+    if (!p.resolutions.empty()) {
+        j["resolutions"] = nlohmann::json::array();
+        for (const auto& r : p.resolutions)
+            j["resolutions"].push_back({{"id", r.id}, {"outcome", r.open() ? nlohmann::json() : nlohmann::json(r.outcome)}});
+    }
     put_text(j, "type_name", p.type_name);
     if (!p.source.empty()) {
         nlohmann::json source{{"id", p.source.id}};
@@ -92,18 +98,29 @@ nlohmann::json to_json(const KimCase& c)
     put_text(j, "manager", c.manager);
     j["goals"] = c.goals;
     j["referrals"] = nlohmann::json::array();
-    for (const auto& r : c.referrals)
-        j["referrals"].push_back({{"recipient", r.recipient},
-                                  {"rechtskreis", std::string(kimflow::to_string(r.rechtskreis))},
-                                  {"at", format_timestamp(r.at)}});
+    for (const auto& r : c.referrals) {
+        nlohmann::json referral{{"recipient", r.recipient},
+                                {"rechtskreis", std::string(kimflow::to_string(r.rechtskreis))},
+                                {"at", format_timestamp(r.at)}};
+        put_time(referral, "completed_at", r.completed_at);
+        j["referrals"].push_back(std::move(referral));
+    }
     nlohmann::json consent{{"recipients", c.consent.recipients}};
     put_text(consent, "purpose", c.consent.purpose);
     put_time(consent, "granted_at", c.consent.granted_at);
     put_time(consent, "withdrawn_at", c.consent.withdrawn_at);
+    put_time(consent, "changed_at", c.consent.changed_at);
     j["consent"] = consent;
     j["follow_ups"] = nlohmann::json::array();
-    for (const auto& f : c.follow_ups)
-        j["follow_ups"].push_back({{"date", format_date(f.date)}, {"set_at", format_timestamp(f.set_at)}});
+    for (const auto& f : c.follow_ups) {
+        nlohmann::json follow_up{{"date", format_date(f.date)},
+                                 {"set_at", format_timestamp(f.set_at)},
+                                 {"closed_with_case", f.closed_with_case}};
+        put_text(follow_up, "subject", f.subject);
+        put_time(follow_up, "done_at", f.done_at);
+        put_time(follow_up, "fell_due_at", f.fell_due_at);
+        j["follow_ups"].push_back(std::move(follow_up));
+    }
     if (c.closure_reason) j["closure_reason"] = std::string(kimflow::to_string(*c.closure_reason));
     put_text(j, "note", c.note);
     put_text(j, "paused_from", c.paused_from);

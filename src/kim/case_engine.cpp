@@ -11,6 +11,9 @@ std::vector<PolicyRule> default_policy_rules()
     return {
         {"case", "case_manager", {"*"}, Scope::owner},
         {"case", "kreis_coordinator", {"read", "assign", "erase"}, Scope::overseer},
+        // What falls due by itself: the tick fires it as {"system", "system"} (no organisation,
+        // so on every case); nothing else.
+        {"case", "system", {std::string(FollowUpDue::id)}, Scope::any},
     };
 }
 

@@ -1,6 +1,8 @@
-// The KIM case lifecycle's model: its MSM transition table (46 rows, the heaviest machine of the
+// The KIM case lifecycle's model: its MSM transition table (53 rows, the heaviest machine of the
 // library) compiled once, here and in case_events.cpp, and the hooks its description declares.
 #include "case_events.hpp"
+
+#include <algorithm>
 
 #define KIMFLOW_COMPILED_APART(Event) \
     extern template class kimflow::msm_detail::TypedEvent<kimflow::kim::CaseLifecycle, kimflow::kim::Event>;
@@ -18,6 +20,20 @@ bool is_open(std::string_view phase)
 StoreKeys CaseLifecycle::store_keys(const KimCase& c, std::string_view phase, const CaseConfig&)
 {
     return StoreKeys{is_open(phase) ? c.next_follow_up() : std::nullopt, c.traeger, c.kommune, c.kreis};
+}
+
+std::vector<Timer> CaseLifecycle::timers(const KimCase& c, std::string_view phase, const CaseConfig&)
+{
+    std::vector<Timer> out;
+    if (!is_open(phase)) return out;
+    for (std::size_t i = 0; i < c.follow_ups.size(); ++i) {
+        const FollowUp& f = c.follow_ups[i];
+        if (!f.open() || f.fell_due_at) continue;
+        out.push_back({FollowUpDue::id, f.due(), Fields{{"number", std::to_string(i + 1)}, {"due", format_timestamp(f.due())}}});
+    }
+    // Earliest first; stable, so that Wiedervorlagen of one day fire in the order they were set.
+    std::stable_sort(out.begin(), out.end(), [](const Timer& a, const Timer& b) { return a.due < b.due; });
+    return out;
 }
 
 std::optional<std::string> CaseLifecycle::stored_inconsistency(const KimCase& c, const std::vector<std::string>& states)
@@ -39,6 +55,7 @@ void CaseLifecycle::erase_personal(KimCase& c)
     for (auto& goal : c.goals) goal.clear();
     c.consent.purpose.clear();
     c.note.clear();
+    for (auto& f : c.follow_ups) f.subject.clear();
 }
 
 }  // namespace kimflow::kim

@@ -1,7 +1,25 @@
 // The figures of KIM cases for a period.
 #include "kimflow/kim/report.hpp"
 
+#include <algorithm>
+
 namespace kimflow::kim {
+
+namespace {
+// Whether referral @p i repeats one to the same recipient and Rechtskreis that was still open
+// when it was made. The engine refuses such a referral; data stored before it did may hold them,
+// and they are the same referral: counted once.
+bool repeats_an_open_referral(const std::vector<Referral>& referrals, std::size_t i)
+{
+    const Referral& r = referrals[i];
+    for (std::size_t j = 0; j < i; ++j) {
+        const Referral& earlier = referrals[j];
+        if (earlier.matches(r.recipient, r.rechtskreis) && (!earlier.completed_at || *earlier.completed_at > r.at))
+            return true;
+    }
+    return false;
+}
+}  // namespace
 
 Figures case_figures(const KimCase& c, Date from, Date to)
 {
@@ -29,13 +47,17 @@ Figures case_figures(const KimCase& c, Date from, Date to)
         at_end && at_end->phase != state_id::closed && at_end->phase != state_id::aborted;
     if (active_at_end) {
         ++f.active_by_phase[at_end->phase];
-        const FollowUp* latest = nullptr;
-        for (const FollowUp& fu : c.follow_ups)
-            if (fu.set_at < end) latest = &fu;
-        if (latest && latest->date < to) ++f.follow_ups_overdue;
+        // A Wiedervorlage is overdue at the end if it was set by then, its day lies before the
+        // period's last day, and it was not done by then.
+        const bool overdue = std::any_of(c.follow_ups.begin(), c.follow_ups.end(), [&](const FollowUp& fu) {
+            return fu.set_at < end && fu.date < to && (!fu.done_at || *fu.done_at >= end);
+        });
+        if (overdue) ++f.follow_ups_overdue;
     }
-    for (const Referral& r : c.referrals)
-        if (in_period(r.at)) ++f.referrals_by_rechtskreis[r.rechtskreis];
+    for (std::size_t i = 0; i < c.referrals.size(); ++i) {
+        const Referral& r = c.referrals[i];
+        if (in_period(r.at) && !repeats_an_open_referral(c.referrals, i)) ++f.referrals_by_rechtskreis[r.rechtskreis];
+    }
     return f;
 }
 

@@ -1,4 +1,5 @@
 // kimctl's KIM case commands: open, show, history, fire, list, events, and the figures.
+#include <algorithm>
 #include <iostream>
 
 #include <kimflow/io/kim_report.hpp>
@@ -21,26 +22,50 @@ std::vector<std::pair<std::string, std::string>> describe(const KimCase& c)
     if (!c.traeger.empty()) lines.emplace_back("Träger", c.traeger);
     if (!c.manager.empty()) lines.emplace_back("Case Manager", c.manager);
     if (auto opened = c.opened_at()) lines.emplace_back("eröffnet", format_timestamp(*opened));
-    if (c.consent.granted_at) {
-        std::string recipients;
-        for (const auto& r : c.consent.recipients) recipients += (recipients.empty() ? "" : ", ") + r;
-        lines.emplace_back("Einwilligung", format_timestamp(*c.consent.granted_at) + " für " + recipients);
-    }
+    if (c.consent.granted_at)
+        lines.emplace_back("Einwilligung",
+                           format_timestamp(*c.consent.granted_at) + " für " + c.consent.recipient_list());
+    if (c.consent.changed_at) lines.emplace_back("geändert", format_timestamp(*c.consent.changed_at));
     if (c.consent.withdrawn_at) lines.emplace_back("widerrufen", format_timestamp(*c.consent.withdrawn_at));
     for (const auto& goal : c.goals) lines.emplace_back("Ziel", goal.empty() ? "(gelöscht)" : goal);
-    if (auto next = c.next_follow_up()) lines.emplace_back("Wiedervorlage", format_date(*next));
+    if (auto next = c.next_follow_up()) lines.emplace_back("nächste Wiedervorlage", format_date(*next));
     if (!c.paused_from.empty()) lines.emplace_back("pausiert aus", c.paused_from);
     if (c.closure_reason) lines.emplace_back("Grund", std::string(to_string(*c.closure_reason)));
     if (!c.note.empty()) lines.emplace_back("Notiz", c.note);
     return lines;
 }
 
+namespace {
+
+std::string follow_up_state(const FollowUp& f)
+{
+    if (f.done_at)
+        return (f.closed_with_case ? "mit dem Fall beendet " : "erledigt ") + format_date(date_of(*f.done_at));
+    if (f.fell_due_at) return "fällig seit " + format_date(f.date);
+    return "offen";
+}
+
+}  // namespace
+
 std::string detail_tables(const KimCase& c)
 {
-    if (c.referrals.empty()) return {};
-    Table t({"Vermittlung an", "Rechtskreis", "am"});
-    for (const auto& r : c.referrals) t.add({r.recipient, std::string(to_string(r.rechtskreis)), format_timestamp(r.at)});
-    return t.render();
+    std::string out;
+    if (!c.referrals.empty()) {
+        Table t({"Vermittlung an", "Rechtskreis", "am", "abgeschlossen"});
+        for (const auto& r : c.referrals)
+            t.add({r.recipient, std::string(to_string(r.rechtskreis)), format_timestamp(r.at),
+                   r.completed_at ? format_timestamp(*r.completed_at) : "offen"});
+        out += t.render();
+    }
+    if (!c.follow_ups.empty()) {
+        Table t({"Nr.", "Wiedervorlage", "Betreff", "Stand"});
+        for (std::size_t i = 0; i < c.follow_ups.size(); ++i) {
+            const FollowUp& f = c.follow_ups[i];
+            t.add({std::to_string(i + 1), format_date(f.date), f.subject, follow_up_state(f)});
+        }
+        out += (out.empty() ? "" : "\n") + t.render();
+    }
+    return out;
 }
 
 void case_open(Context& ctx, const CaseOpenArgs& args)
@@ -57,30 +82,141 @@ void case_show(Context& ctx, const std::string& id) { show(ctx, ctx.cases(), id,
 
 void case_history(Context& ctx, const std::string& id) { history(ctx, ctx.cases(), id); }
 
+namespace {
+
+// What a consent event did, in words: grant_consent replaces (and may drop recipients without a
+// word of the engine), extend_consent adds, narrow_consent takes one out.
+std::string consent_note(const std::string& event, const Consent& before, const Consent& after)
+{
+    std::vector<std::string> dropped, added;
+    for (const auto& r : before.recipients)
+        if (!after.names(r)) dropped.push_back(r);
+    for (const auto& r : after.recipients)
+        if (!before.names(r)) added.push_back(r);
+    auto list = [](const std::vector<std::string>& names) {
+        std::string out;
+        for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+        return out;
+    };
+    std::string note;
+    if (event == GrantConsent::id && before.granted_at) {
+        note = "Einwilligung ersetzt";
+        if (!dropped.empty()) note += "; entfällt für " + list(dropped);
+        if (!added.empty()) note += "; neu für " + list(added);
+        if (dropped.empty() && added.empty()) note += " (gleiche Empfänger)";
+    } else if (event == GrantConsent::id) {
+        note = "Einwilligung erteilt für " + after.recipient_list();
+    } else if (event == ExtendConsent::id) {
+        note = "Einwilligung erweitert um " + list(added);
+    } else if (event == NarrowConsent::id) {
+        note = "Einwilligung eingeschränkt: entfällt für " + list(dropped);
+    } else {
+        return {};
+    }
+    return note + "; gilt für " + (after.recipients.empty() ? "niemanden" : after.recipient_list()) + "\n";
+}
+
+}  // namespace
+
 void case_fire(Context& ctx, const FireArgs& args)
 {
-    fire(ctx, ctx.cases(), args.id, args.event, args.fields, args.expected_version);
+    CaseEngine& engine = ctx.cases();
+    const bool consent_event =
+        args.event == GrantConsent::id || args.event == ExtendConsent::id || args.event == NarrowConsent::id;
+    std::optional<Consent> before;
+    if (consent_event && !ctx.json()) {
+        try {
+            before = engine.view(args.id, ctx.actor()).data.consent;
+        } catch (const Error&) {
+            // Not readable (or not there): the fire says what is wrong; no note then.
+        }
+    }
+    fire(ctx, engine, args.id, args.event, args.fields, args.expected_version);
+    if (before) std::cout << consent_note(args.event, *before, engine.data(args.id).consent);
 }
 
 void case_events(Context& ctx) { events<CaseLifecycle>(ctx); }
+
+namespace {
+
+Date day_option(const char* option, const std::string& text)
+{
+    try {
+        return parse_date(text);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string(option) + ": " + e.what());
+    }
+}
+
+// `list case --due-for-follow-up [--from D] [--to D] [--manager M]`, and `--overdue`: one row per
+// open Wiedervorlage (a case with two due is listed twice), in JSON one object per case with
+// the Wiedervorlagen it is listed for.
+void list_follow_ups(Context& ctx, const ListArgs& args)
+{
+    const Date today = date_of(ctx.now());
+    FollowUpQuery query;
+    query.to = args.overdue ? today - date::days{1} : today;
+    if (!args.to.empty()) query.to = day_option("--to", args.to);
+    if (!args.from.empty()) query.from = day_option("--from", args.from);
+    if (query.from && query.to < *query.from)
+        throw UsageError("--to " + format_date(query.to) + " lies before --from " + format_date(*query.from) + "; swap them");
+    query.manager = args.manager;
+    query.traeger = args.traeger;
+    query.kommune = args.kommune;
+    CaseEngine& engine = ctx.cases();
+    std::vector<DueFollowUp> due = follow_ups_due(engine, query, ctx.actor());
+    if (!args.state.empty())
+        due.erase(std::remove_if(due.begin(), due.end(), [&](const DueFollowUp& d) { return d.phase != args.state; }),
+                  due.end());
+    if (ctx.json()) {
+        nlohmann::json j = nlohmann::json::array();
+        std::vector<std::string> listed;
+        for (const auto& d : due) {
+            if (std::find(listed.begin(), listed.end(), d.case_id) != listed.end()) continue;
+            listed.push_back(d.case_id);
+            nlohmann::json item = instance_json(ctx, engine, d.case_id, false);
+            item["due_follow_ups"] = nlohmann::json::array();
+            for (const auto& w : due)
+                if (w.case_id == d.case_id)
+                    item["due_follow_ups"].push_back(
+                        {{"number", w.number}, {"date", format_date(w.due)}, {"subject", w.subject}});
+            j.push_back(std::move(item));
+        }
+        return ctx.print(j);
+    }
+    if (due.empty()) {
+        std::cout << "(keine Wiedervorlagen)\n";
+        return;
+    }
+    Table t({"Fall", "Nr.", "Wiedervorlage", "Betreff", "Phase", "Träger", "Case Manager"});
+    for (const auto& d : due)
+        t.add({d.case_id, std::to_string(d.number), format_date(d.due), d.subject, d.phase, d.traeger, d.manager});
+    std::cout << t.render();
+}
+
+}  // namespace
 
 void case_list(Context& ctx, const ListArgs& args)
 {
     if (!args.originator.empty() || !args.body.empty())
         throw UsageError("--originator and --body select papers; for cases use --traeger or --kommune");
+    if (args.due_for_follow_up && args.overdue)
+        throw UsageError("--due-for-follow-up and --overdue both select Wiedervorlagen; give one (--overdue: before "
+                         "today, --due-for-follow-up: up to --to, by default today)");
+    if (args.due_for_follow_up || args.overdue) return list_follow_ups(ctx, args);
+    if (!args.from.empty() || !args.to.empty())
+        throw UsageError("--from and --to select Wiedervorlagen by date; add --due-for-follow-up");
     CaseEngine& engine = ctx.cases();
     InstanceQuery query;
     query.state = args.state;
     query.owner = args.traeger;
     query.area = args.kommune;
-    if (args.due_for_follow_up || args.overdue) {
-        // Open cases carry their next Wiedervorlage as the indexed due day: due means on or
-        // before today, overdue means before today.
-        const Date today = date_of(ctx.now());
-        query.due_before = args.overdue ? today : today + date::days{1};
-    }
     const Actor actor = ctx.actor();
-    const std::vector<std::string> ids = engine.find(query, actor);
+    std::vector<std::string> ids = engine.find(query, actor);
+    if (!args.manager.empty())
+        ids.erase(std::remove_if(ids.begin(), ids.end(),
+                                 [&](const std::string& id) { return engine.data(id).manager != args.manager; }),
+                  ids.end());
     if (ctx.json()) {
         nlohmann::json j = nlohmann::json::array();
         for (const auto& id : ids) j.push_back(instance_json(ctx, engine, id, false));

@@ -38,6 +38,12 @@ struct ListArgs {
     std::string body;
     bool overdue = false;
     bool due_for_follow_up = false;
+    /// Cases: with --due-for-follow-up (or --overdue), the Wiedervorlagen from/to these days
+    /// (YYYY-MM-DD or DD.MM.YYYY; --to defaults to today, before today with --overdue).
+    std::string from;
+    std::string to;
+    /// Cases of this case manager (staff id).
+    std::string manager;
 };
 
 struct FireArgs {

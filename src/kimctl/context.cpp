@@ -9,6 +9,7 @@
 #include <kimflow/core/time.hpp>
 
 #include "config.hpp"
+#include "rules_commands.hpp"
 
 namespace kimctl {
 
@@ -97,7 +98,7 @@ kimflow::SqliteStore& Context::store(bool create) { return *store_ptr(create); }
 kimflow::paper::PaperEngine& Context::papers()
 {
     if (!papers_)
-        papers_ = std::make_unique<kimflow::paper::PaperEngine>(kimflow::paper::PaperConfig{}, clock_, store_ptr(),
+        papers_ = std::make_unique<kimflow::paper::PaperEngine>(paper_rules(*store_ptr()), clock_, store_ptr(),
                                                                 engine_options());
     return *papers_;
 }
@@ -108,6 +109,14 @@ kimflow::kim::CaseEngine& Context::cases()
         cases_ = std::make_unique<kimflow::kim::CaseEngine>(kimflow::kim::CaseConfig{}, clock_, store_ptr(),
                                                             engine_options());
     return *cases_;
+}
+
+kimflow::resolution::ResolutionEngine& Context::resolutions()
+{
+    if (!resolutions_)
+        resolutions_ = std::make_unique<kimflow::resolution::ResolutionEngine>(
+            papers(), kimflow::resolution::ResolutionConfig{}, clock_, engine_options());
+    return *resolutions_;
 }
 
 kimflow::EngineOptions Context::engine_options()
@@ -136,6 +145,18 @@ void Context::emit(const std::string& text, const std::string& path) const
     if (!out) throw ToolError("cannot write '" + path + "'; check the folder exists and is writable");
 }
 
-Kind kind_of(const std::string& word) { return word == "paper" ? Kind::paper : Kind::kim_case; }
+std::string read_file(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError("cannot read '" + path + "'; check the path");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return std::move(text).str();
+}
+
+Kind kind_of(const std::string& word)
+{
+    return word == "paper" ? Kind::paper : word == "resolution" ? Kind::resolution : Kind::kim_case;
+}
 
 }  // namespace kimctl

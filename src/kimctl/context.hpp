@@ -15,6 +15,7 @@
 #include <kimflow/default_policy.hpp>
 #include <kimflow/kim/lifecycle.hpp>
 #include <kimflow/paper/lifecycle.hpp>
+#include <kimflow/resolution/resolution_engine.hpp>
 #include <kimflow/store/sqlite_store.hpp>
 
 namespace kimctl {
@@ -102,6 +103,8 @@ public:
 
     kimflow::paper::PaperEngine& papers();
     kimflow::kim::CaseEngine& cases();
+    /// The resolutions (Beschlusskontrolle), beside papers() on the same database.
+    kimflow::resolution::ResolutionEngine& resolutions();
 
     /// Prints @p j on stdout (pretty, with a final newline).
     void print(const nlohmann::json& j) const;
@@ -119,10 +122,15 @@ private:
     std::shared_ptr<const kimflow::Policy> policy_;
     std::unique_ptr<kimflow::paper::PaperEngine> papers_;
     std::unique_ptr<kimflow::kim::CaseEngine> cases_;
+    std::unique_ptr<kimflow::resolution::ResolutionEngine> resolutions_;
 };
 
-/// "paper" or "case" as given on the command line (checked by the parser).
-enum class Kind { paper, kim_case };
+/// The whole of file @p path (an import, vocabulary or rules file).
+/// @throws UsageError naming the file if it cannot be read
+std::string read_file(const std::string& path);
+
+/// "paper", "case" or "resolution" as given on the command line (checked by the parser).
+enum class Kind { paper, kim_case, resolution };
 Kind kind_of(const std::string& word);
 
 }  // namespace kimctl

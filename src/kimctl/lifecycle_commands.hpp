@@ -59,7 +59,7 @@ nlohmann::json instance_json(Context& ctx, const kimflow::Engine<Lifecycle>& eng
 
 /// `kimctl show paper|case ID`.
 template <class Lifecycle>
-void show(Context& ctx, kimflow::Engine<Lifecycle>& engine, const std::string& id, const std::string& title)
+void show(Context& ctx, const kimflow::Engine<Lifecycle>& engine, const std::string& id, const std::string& title)
 {
     if (ctx.json()) return ctx.print(instance_json(ctx, engine, id));
     const kimflow::Actor actor = ctx.actor();
@@ -80,7 +80,7 @@ void show(Context& ctx, kimflow::Engine<Lifecycle>& engine, const std::string& i
 
 /// `kimctl history paper|case ID`.
 template <class Lifecycle>
-void history(Context& ctx, kimflow::Engine<Lifecycle>& engine, const std::string& id)
+void history(Context& ctx, const kimflow::Engine<Lifecycle>& engine, const std::string& id)
 {
     const auto records = engine.history(id, ctx.actor());
     if (ctx.json()) {

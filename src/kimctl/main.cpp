@@ -14,12 +14,26 @@
 
 #include "commands.hpp"
 #include "oparl_commands.hpp"
+#include "rules_commands.hpp"
+#include "resolution_commands.hpp"
+#include "tick_commands.hpp"
 
 namespace {
 
 using namespace kimctl;
 
-const std::vector<std::string> kinds{"paper", "case"};
+const std::vector<std::string> kinds{"paper", "case", "resolution"};
+
+/// Calls the command of @p kind's lifecycle.
+template <class Paper, class Case, class Resolution>
+void by_kind(const std::string& kind, Paper&& paper, Case&& kim_case, Resolution&& resolution)
+{
+    switch (kind_of(kind)) {
+    case Kind::paper: paper(); break;
+    case Kind::kim_case: kim_case(); break;
+    case Kind::resolution: resolution(); break;
+    }
+}
 
 int fail(int code, const std::string& message)
 {
@@ -56,7 +70,7 @@ int run(int argc, char** argv)
     std::function<int(Context&)> chosen;
     auto choose = [&chosen](std::function<int(Context&)> f) { chosen = std::move(f); };
     auto kind_positional = [](CLI::App* cmd, std::string& kind) {
-        cmd->add_option("kind", kind, "paper or case")->required()->check(CLI::IsMember(kinds));
+        cmd->add_option("kind", kind, "paper, case or resolution")->required()->check(CLI::IsMember(kinds));
     };
 
     // init
@@ -100,6 +114,29 @@ int run(int argc, char** argv)
     erase_cmd->add_option("--reason", erase_reason, "Why, for the audit trail")->capture_default_str();
     erase_cmd->callback([&] { choose([&](Context& ctx) { return case_erase(ctx, erase_id, erase_reason), 0; }); });
 
+    // resolution create
+    auto* resolution_cmd = app.add_subcommand("resolution", "Resolutions: the Beschlusskontrolle of decided papers");
+    resolution_cmd->require_subcommand(1);
+    ResolutionCreateArgs resolution_create_args;
+    auto* resolution_create_cmd = resolution_cmd->add_subcommand(
+        "create", "Create a resolution for a decided paper: what is to be carried out, by which office, by when");
+    resolution_create_cmd->add_option("id", resolution_create_args.id, "The resolution's id, e.g. 2021/123-1")->required();
+    resolution_create_cmd->add_option("--paper", resolution_create_args.paper, "The decided paper's reference")->required();
+    resolution_create_cmd->add_option("--office", resolution_create_args.office, "The responsible office (Amt / Fachbereich)")
+        ->required();
+    resolution_create_cmd->add_option("--due", resolution_create_args.due, "The day it is due (YYYY-MM-DD)")->required();
+    resolution_create_cmd->add_option("--task", resolution_create_args.task,
+                                      "What is to be carried out (default: the paper's title)");
+    resolution_create_cmd->callback(
+        [&] { choose([&](Context& ctx) { return resolution_create(ctx, resolution_create_args), 0; }); });
+
+    // tick
+    std::string tick_lifecycle;
+    auto* tick_cmd = app.add_subcommand("tick", "Fire the deadlines that fell due by --at (default now): answer periods, "
+                                                "due dates, Wiedervorlagen; each once, safe to run often and at once");
+    tick_cmd->add_option("--lifecycle", tick_lifecycle, "Only paper, case or resolution")->check(CLI::IsMember(kinds));
+    tick_cmd->callback([&] { choose([&](Context& ctx) { return tick(ctx, tick_lifecycle); }); });
+
     // fire
     std::string kind;
     FireArgs fire;
@@ -113,7 +150,10 @@ int run(int argc, char** argv)
                                             "Fire only if the instance is at this version (else exit code 5)");
     fire_cmd->callback([&] {
         if (expect_opt->count()) fire.expected_version = expected_version;
-        choose([&](Context& ctx) { return (kind_of(kind) == Kind::paper ? paper_fire(ctx, fire) : case_fire(ctx, fire)), 0; });
+        choose([&](Context& ctx) {
+            by_kind(kind, [&] { paper_fire(ctx, fire); }, [&] { case_fire(ctx, fire); }, [&] { resolution_fire(ctx, fire); });
+            return 0;
+        });
     });
 
     // show, history
@@ -122,14 +162,19 @@ int run(int argc, char** argv)
     kind_positional(show_cmd, kind);
     show_cmd->add_option("id", id, "The paper's reference or the case id")->required();
     show_cmd->callback([&] {
-        choose([&](Context& ctx) { return (kind_of(kind) == Kind::paper ? paper_show(ctx, id) : case_show(ctx, id)), 0; });
+        choose([&](Context& ctx) {
+            by_kind(kind, [&] { paper_show(ctx, id); }, [&] { case_show(ctx, id); }, [&] { resolution_show(ctx, id); });
+            return 0;
+        });
     });
     auto* history_cmd = app.add_subcommand("history", "The transitions of one paper or case");
     kind_positional(history_cmd, kind);
     history_cmd->add_option("id", id, "The paper's reference or the case id")->required();
     history_cmd->callback([&] {
         choose([&](Context& ctx) {
-            return (kind_of(kind) == Kind::paper ? paper_history(ctx, id) : case_history(ctx, id)), 0;
+            by_kind(kind, [&] { paper_history(ctx, id); }, [&] { case_history(ctx, id); },
+                    [&] { resolution_history(ctx, id); });
+            return 0;
         });
     });
 
@@ -143,28 +188,66 @@ int run(int argc, char** argv)
     list_cmd->add_option("--originator", list.originator, "Papers of this originator");
     list_cmd->add_option("--body", list.body, "Papers of this council");
     list_cmd->add_flag("--overdue", list.overdue, "Papers overdue for an answer or a result; cases past their Wiedervorlage");
-    list_cmd->add_flag("--due-for-follow-up", list.due_for_follow_up, "Cases whose Wiedervorlage is today or earlier");
+    list_cmd->add_flag("--due-for-follow-up", list.due_for_follow_up,
+                       "Cases' open Wiedervorlagen up to --to (default today), from --from if given; one row each");
+    list_cmd->add_option("--from", list.from, "With --due-for-follow-up or --overdue: Wiedervorlagen on or after this day");
+    list_cmd->add_option("--to", list.to, "With --due-for-follow-up: Wiedervorlagen on or before this day (default: today)");
+    list_cmd->add_option("--manager", list.manager, "Cases of this case manager (staff id)");
+    std::string office, committee;
+    list_cmd->add_option("--office", office, "Resolutions of this office");
+    list_cmd->add_option("--committee", committee, "Resolutions of this committee's decisions");
     list_cmd->callback([&] {
-        choose([&](Context& ctx) { return (kind_of(kind) == Kind::paper ? paper_list(ctx, list) : case_list(ctx, list)), 0; });
+        choose([&](Context& ctx) {
+            if (kind_of(kind) != Kind::resolution && (!office.empty() || !committee.empty()))
+                throw UsageError("--office and --committee select resolutions; for " + kind + "s see kimctl list --help");
+            by_kind(kind,
+                    [&] {
+                        if (!list.from.empty() || !list.to.empty() || !list.manager.empty())
+                            throw UsageError("--from, --to and --manager select cases; for papers use --overdue");
+                        paper_list(ctx, list);
+                    },
+                    [&] { case_list(ctx, list); },
+                    [&] {
+                        if (!list.traeger.empty() || !list.kommune.empty() || !list.originator.empty() ||
+                            !list.body.empty() || list.due_for_follow_up || !list.from.empty() || !list.to.empty() ||
+                            !list.manager.empty())
+                            throw UsageError("resolutions are selected by --state, --office, --committee and --overdue");
+                        resolution_list(ctx, ResolutionListArgs{list.state, office, committee, list.overdue});
+                    });
+            return 0;
+        });
     });
 
     // events
     auto* events_cmd = app.add_subcommand("events", "Every event with its payload fields and the states it may fire in");
     kind_positional(events_cmd, kind);
     events_cmd->callback([&] {
-        choose([&](Context& ctx) { return (kind_of(kind) == Kind::paper ? paper_events(ctx) : case_events(ctx)), 0; });
+        choose([&](Context& ctx) {
+            by_kind(kind, [&] { paper_events(ctx); }, [&] { case_events(ctx); }, [&] { resolution_events(ctx); });
+            return 0;
+        });
     });
 
     // report
-    std::string report_kind, from, to, report_format = "table";
-    auto* report_cmd = app.add_subcommand("report", "Figures: kimctl report kim --from 2025-01-01 --to 2025-12-31");
-    report_cmd->add_option("kind", report_kind, "kim")->required()->check(CLI::IsMember({"kim"}));
-    report_cmd->add_option("--from", from, "First day")->required();
-    report_cmd->add_option("--to", to, "Last day")->required();
+    std::string report_kind, from, to, report_format = "table", report_committee;
+    auto* report_cmd = app.add_subcommand("report", "Figures: kimctl report kim --from 2025-01-01 --to 2025-12-31; "
+                                                    "the Beschlusskontrolle: kimctl report resolutions --committee Rat");
+    report_cmd->add_option("kind", report_kind, "kim or resolutions")->required()->check(CLI::IsMember({"kim", "resolutions"}));
+    report_cmd->add_option("--from", from, "First day (resolutions: default the 1st of January)");
+    report_cmd->add_option("--to", to, "Last day (resolutions: default today, or --at)");
+    report_cmd->add_option("--committee", report_committee, "resolutions: only this committee's");
     report_cmd->add_option("--format", report_format, "table, csv or json")
         ->check(CLI::IsMember({"table", "csv", "json"}))
         ->capture_default_str();
-    report_cmd->callback([&] { choose([&](Context& ctx) { return kim_report(ctx, from, to, report_format), 0; }); });
+    report_cmd->callback([&] {
+        choose([&](Context& ctx) {
+            if (report_kind == "resolutions")
+                return resolution_report(ctx, ResolutionReportArgs{report_committee, from, to, report_format}), 0;
+            if (from.empty() || to.empty()) throw UsageError("report kim needs --from and --to");
+            if (!report_committee.empty()) throw UsageError("--committee is for report resolutions");
+            return kim_report(ctx, from, to, report_format), 0;
+        });
+    });
 
     // diagram
     std::string diagram_format = "dot", output;
@@ -208,6 +291,14 @@ int run(int argc, char** argv)
     vocabulary_cmd->callback([&] {
         choose([&](Context& ctx) { return vocabulary_oparl(ctx, vocabulary_file, vocabulary_reset), 0; });
     });
+    std::string rules_kind, rules_file;
+    bool rules_reset = false;
+    auto* rules_cmd = app.add_subcommand(
+        "rules", "Keep the councils' rules of procedure in the database (periods, working days, holidays), or show them");
+    rules_cmd->add_option("kind", rules_kind, "paper")->required()->check(CLI::IsMember({"paper"}));
+    rules_cmd->add_option("file", rules_file, "A JSON file of rules of procedure to keep (README: Rules of procedure)");
+    rules_cmd->add_flag("--reset", rules_reset, "Forget the kept rules: the built-in defaults alone");
+    rules_cmd->callback([&] { choose([&](Context& ctx) { return rules_paper(ctx, rules_file, rules_reset), 0; }); });
     SyncArgs sync_args;
     auto* sync_cmd = app.add_subcommand("sync", "Fetch a body's papers from its RIS over OParl (System or Body URL); "
                                                 "later runs fetch only what changed");
@@ -235,7 +326,7 @@ int run(int argc, char** argv)
     // denials
     DenialArgs denial_args;
     auto* denials_cmd = app.add_subcommand("denials", "The refusals of the policy, as the audit trail keeps them");
-    denials_cmd->add_option("--lifecycle", denial_args.lifecycle, "paper or case (default: both)")
+    denials_cmd->add_option("--lifecycle", denial_args.lifecycle, "paper, case or resolution (default: all)")
         ->check(CLI::IsMember(kinds));
     denials_cmd->add_option("--id", denial_args.id, "Only those about this paper or case");
     denials_cmd->callback([&] { choose([&](Context& ctx) { return denials(ctx, denial_args), 0; }); });

@@ -18,15 +18,6 @@ using namespace kimflow;
 
 namespace {
 
-std::string read_file(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError("cannot read '" + path + "'; check the path");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return std::move(text).str();
-}
-
 /// Progress on stderr, when it is a terminal and the import is long enough to need it.
 std::function<void(std::size_t, std::size_t)> terminal_progress()
 {
@@ -139,6 +130,10 @@ void export_oparl(Context& ctx, const std::string& dir, const std::string& base_
     const paper::PaperEngine& engine = ctx.papers();
     const Actor actor = ctx.actor();
     for (const auto& id : engine.find(InstanceQuery{})) engine.view(id, actor);
+    // With their Beschlusskontrolle, where the actor may read resolutions (the same policy).
+    const auto& resolutions = ctx.resolutions();
+    for (const auto& id : resolutions.engine().find(InstanceQuery{"resolution"})) resolutions.engine().view(id, actor);
+    options.resolutions = &resolutions;
     const oparl::Export exported = oparl::export_papers(engine, options);
     if (dir.empty() || dir == "-") return ctx.print(oparl::as_list(exported));
     const auto written = oparl::write_export(exported, dir);

@@ -43,6 +43,8 @@ void denials(Context& ctx, const DenialArgs& args)
         for (auto& d : ctx.papers().denials(args.id)) all.push_back(std::move(d));
     if (args.lifecycle.empty() || args.lifecycle == "case")
         for (auto& d : ctx.cases().denials(args.id)) all.push_back(std::move(d));
+    if (args.lifecycle.empty() || args.lifecycle == "resolution")
+        for (auto& d : ctx.resolutions().engine().denials(args.id)) all.push_back(std::move(d));
     std::stable_sort(all.begin(), all.end(), [](const StoredDenial& a, const StoredDenial& b) { return a.at < b.at; });
     if (ctx.json()) {
         nlohmann::json j = nlohmann::json::array();

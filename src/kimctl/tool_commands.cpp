@@ -110,7 +110,8 @@ int verify(Context& ctx)
     if (const auto& b = chain.first_break)
         findings.push_back({b->lifecycle, b->instance, chain_break_text(*b)});
     std::map<std::string, std::size_t> checked{{"paper", verify_instances<paper::PaperLifecycle>(store, findings)},
-                                              {"case", verify_instances<kim::CaseLifecycle>(store, findings)}};
+                                              {"case", verify_instances<kim::CaseLifecycle>(store, findings)},
+                                              {"resolution", verify_instances<resolution::ResolutionLifecycle>(store, findings)}};
     std::vector<std::pair<std::string, std::uint64_t>> unknown;
     for (const auto& entry : store.lifecycles())
         if (!checked.count(entry.first)) unknown.push_back(entry);
@@ -137,8 +138,8 @@ int verify(Context& ctx)
                    {"chain", chain_json},
                    {"problems", problems}});
     } else {
-        std::cout << store.path() << ": checked " << checked["paper"] << " papers and " << checked["case"]
-                  << " cases against their logs and lifecycles\n";
+        std::cout << store.path() << ": checked " << checked["paper"] << " papers, " << checked["case"] << " cases and "
+                  << checked["resolution"] << " resolutions against their logs and lifecycles\n";
         std::cout << "  hash chains: checked " << chain.transitions << " transitions (" << chain.erased
                   << " with personal data erased) and " << chain.denials << (chain.denials == 1 ? " denial" : " denials")
                   << (chain.ok() ? ": unbroken" : ": broken, see below") << '\n';
@@ -161,6 +162,8 @@ void diagram(Context& ctx, Kind kind, const std::string& format, const std::stri
 {
     if (kind == Kind::paper)
         draw<paper::PaperLifecycle>(ctx, format, output);
+    else if (kind == Kind::resolution)
+        draw<resolution::ResolutionLifecycle>(ctx, format, output);
     else
         draw<kim::CaseLifecycle>(ctx, format, output);
 }

@@ -5,15 +5,40 @@
 
 namespace kimflow::paper {
 
+namespace {
+
+/// @p days of the rules' kind from @p from (back from it, for a negative count).
+Date period_end(const RulesOfProcedure& rules, Date from, int days)
+{
+    return rules.shift_to_working_day ? end_of_period(from, days, rules.counting, rules.calendar)
+                                      : add_days(from, days, rules.counting, rules.calendar);
+}
+
+}  // namespace
+
 std::optional<Date> answer_due(const Paper& paper, const PaperConfig& config)
 {
     if (paper.type != PaperType::anfrage || !paper.submitted_at) return std::nullopt;
-    return date_of(*paper.submitted_at) + date::days{config.rules_for(paper.body).answer_period_days};
+    const RulesOfProcedure& rules = config.rules_for(paper.body);
+    return period_end(rules, date_of(*paper.submitted_at), rules.answer_period_days);
+}
+
+std::optional<Timestamp> answer_period_end(const Paper& paper, const PaperConfig& config)
+{
+    const std::optional<Date> due = answer_due(paper, config);
+    if (!due) return std::nullopt;
+    return start_of(*due + date::days{1});
 }
 
 Date agenda_deadline(const Paper& paper, const PaperConfig& config, Date meeting)
 {
-    return meeting - date::days{config.rules_for(paper.body).deadline_days_for(paper.type)};
+    const RulesOfProcedure& rules = config.rules_for(paper.body);
+    return period_end(rules, meeting, -rules.deadline_days_for(paper.type));
+}
+
+bool meets_agenda_deadline(const Paper& paper, const PaperConfig& config, Date arrived, Date meeting)
+{
+    return arrived <= agenda_deadline(paper, config, meeting);
 }
 
 std::vector<OverduePaper> overdue_on(const Paper& paper, std::string_view state, const PaperConfig& config,

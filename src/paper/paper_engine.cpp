@@ -16,6 +16,7 @@ std::vector<PolicyRule> default_policy_rules()
          "sitzungsdienst",
          {"create", "schedule", "acknowledge", "recommend", "decide", "reject", "postpone", "refer"},
          Scope::any},
+        {"paper", "system", {"answer_overdue", "attach_resolution", "settle_resolution"}, Scope::any},
         {"paper", "*", {"read"}, Scope::any},
         {"paper", "importer", {"*"}, Scope::any},
     };

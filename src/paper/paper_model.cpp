@@ -27,6 +27,15 @@ std::optional<std::string> PaperLifecycle::stored_inconsistency(const Paper& p, 
     return std::nullopt;
 }
 
+std::vector<Timer> PaperLifecycle::timers(const Paper& p, std::string_view state, const PaperConfig& config)
+{
+    const bool waiting = state == state_id::submitted || state == state_id::on_agenda;
+    if (!waiting || p.answered_at || p.answer_overdue_at) return {};
+    const std::optional<Timestamp> end = answer_period_end(p, config);
+    if (!end) return {};
+    return {Timer{AnswerOverdue::id, *end, Fields{{"due", format_timestamp(*end)}}}};
+}
+
 }  // namespace kimflow::paper
 
 template const kimflow::LifecycleModel& kimflow::model_of<kimflow::paper::PaperLifecycle>();

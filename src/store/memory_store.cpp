@@ -318,6 +318,7 @@ std::vector<std::string> InMemoryStore::find(const InstanceQuery& q)
             if (!q.area.empty() && in.area != q.area) continue;
             if (!q.overseer.empty() && in.overseer != q.overseer) continue;
             if (q.due_before && !(in.due && *in.due < *q.due_before)) continue;
+            if (q.timer_until && !(in.timer_at && *in.timer_at <= *q.timer_until)) continue;
             out.push_back(id);
         }
         std::sort(out.begin(), out.end());
@@ -357,6 +358,19 @@ void InMemoryStore::put_setting(std::string_view key, std::string_view value)
                 m.settings.erase(k);
         });
         m.settings.insert_or_assign(std::move(k), std::string(value));
+    });
+}
+
+void InMemoryStore::set_timer(std::string_view lifecycle, std::string_view id, std::uint64_t version,
+                              std::optional<Timestamp> at)
+{
+    impl_->locked([&] {
+        Impl& m = *impl_;
+        Row* row = m.find_row(lifecycle, id);
+        if (!row || row->instance.version != version) return;
+        const std::optional<Timestamp> before = row->instance.timer_at;
+        m.on_rollback([row, before] { row->instance.timer_at = before; });
+        row->instance.timer_at = at;
     });
 }
 

@@ -223,14 +223,14 @@ struct SqliteStore::Impl {
     }
 
     /// Query keys an append may change (bits of the mask update_sql() takes).
-    enum : unsigned { state_key = 1, due_key = 2, owner_key = 4, area_key = 8, overseer_key = 16 };
+    enum : unsigned { state_key = 1, due_key = 2, owner_key = 4, area_key = 8, overseer_key = 16, timer_key = 32 };
 
     /// The UPDATE of an instance row after a transition that changes the keys in @p changed
-    /// (the 32 texts are made once, not on every append).
+    /// (the 64 texts are made once, not on every append).
     static const std::string& update_sql(unsigned changed)
     {
-        static const std::array<std::string, 32> texts = [] {
-            std::array<std::string, 32> out;
+        static const std::array<std::string, 64> texts = [] {
+            std::array<std::string, 64> out;
             for (unsigned mask = 0; mask < out.size(); ++mask) {
                 std::string sql = "UPDATE instance SET version = :version, states = :states, data = :data";
                 if (mask & state_key) sql += ", state = :state";
@@ -238,6 +238,7 @@ struct SqliteStore::Impl {
                 if (mask & owner_key) sql += ", owner = :owner";
                 if (mask & area_key) sql += ", area = :area";
                 if (mask & overseer_key) sql += ", overseer = :overseer";
+                if (mask & timer_key) sql += ", timer_at = :timer_at";
                 out[mask] = sql + " WHERE key = :key";
             }
             return out;
@@ -260,6 +261,10 @@ struct SqliteStore::Impl {
         s.bind(":owner", in.owner);
         s.bind(":area", in.area);
         s.bind(":overseer", in.overseer);
+        if (in.timer_at)
+            s.bind(":timer_at", sqlite_detail::to_db(*in.timer_at));
+        else
+            s.bind(":timer_at");
     }
 };
 

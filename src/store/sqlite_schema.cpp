@@ -85,6 +85,16 @@ const char* const kSchemaV4[] = {
     "CREATE TABLE IF NOT EXISTS setting (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
 };
 
+// Schema 5 (kimflow 0.3, with time-triggered rows): when an instance's next timer falls due, for
+// the tick. Rows written before it are marked 0 ("not known yet"): the first tick looks at each
+// once and stores its real time (Store::set_timer).
+// The column is added only where it is missing, so that a file whose version number was set
+// back by hand migrates too.
+const char* const kSchemaV5[] = {
+    "UPDATE instance SET timer_at = 0",
+    "CREATE INDEX IF NOT EXISTS instance_by_timer ON instance (lifecycle, timer_at) WHERE timer_at IS NOT NULL",
+};
+
 }  // namespace
 
 void SqliteStore::Impl::open()
@@ -135,6 +145,11 @@ void SqliteStore::Impl::migrate(std::int64_t from)
     if (from < 3) fold_organization_keys();
     if (from < 4)
         for (const char* sql : kSchemaV4) db.exec(sql);
+    if (from < 5) {
+        if (!db.execAndGet("SELECT count(*) FROM pragma_table_info('instance') WHERE name = 'timer_at'").getInt())
+            db.exec("ALTER TABLE instance ADD COLUMN timer_at INTEGER");
+        for (const char* sql : kSchemaV5) db.exec(sql);
+    }
     db.exec("PRAGMA application_id=" + std::to_string(application_id));
     db.exec("PRAGMA user_version=" + std::to_string(schema_version));
     t.commit();

@@ -79,7 +79,7 @@ std::optional<StoredInstance> SqliteStore::load(std::string_view lifecycle, std:
     return impl_->read("loading an instance", [&]() -> std::optional<StoredInstance> {
         auto s = impl_->statement(
                             "SELECT version, state, states, data, created_at, created_by, created_role, created_org, "
-                            "due, owner, area, overseer, erased_at, (SELECT t.at FROM transition t WHERE t.instance = "
+                            "due, owner, area, overseer, erased_at, timer_at, (SELECT t.at FROM transition t WHERE t.instance = "
                             "instance.key ORDER BY t.version DESC LIMIT 1) FROM instance WHERE lifecycle = ? AND id = ?");
         s->bind(1, std::string(lifecycle));
         s->bind(2, std::string(id));
@@ -99,7 +99,8 @@ std::optional<StoredInstance> SqliteStore::load(std::string_view lifecycle, std:
         in.area = s->getColumn(10).getString();
         in.overseer = s->getColumn(11).getString();
         if (!s->getColumn(12).isNull()) in.erased_at = timestamp_from_db(s->getColumn(12).getInt64());
-        if (!s->getColumn(13).isNull()) in.last_transition_at = timestamp_from_db(s->getColumn(13).getInt64());
+        if (!s->getColumn(13).isNull()) in.timer_at = timestamp_from_db(s->getColumn(13).getInt64());
+        if (!s->getColumn(14).isNull()) in.last_transition_at = timestamp_from_db(s->getColumn(14).getInt64());
         return in;
     });
 }
@@ -126,9 +127,9 @@ void SqliteStore::insert(const StoredInstance& in)
         }
         auto s = impl_->statement(
                             "INSERT INTO instance (lifecycle, id, version, state, states, data, created_at, created_by, "
-                            "created_role, created_org, due, owner, area, overseer) VALUES (:lifecycle, :id, :version, "
-                            ":state, :states, :data, :created_at, :created_by, :created_role, :created_org, :due, :owner, "
-                            ":area, :overseer)");
+                            "created_role, created_org, due, owner, area, overseer, timer_at) VALUES (:lifecycle, :id, "
+                            ":version, :state, :states, :data, :created_at, :created_by, :created_role, :created_org, :due, "
+                            ":owner, :area, :overseer, :timer_at)");
         Impl::bind_instance(*s, in);
         s->bind(":created_at", to_db(in.created_at));
         s->bind(":created_by", in.created_by.id);
@@ -148,9 +149,11 @@ void SqliteStore::append(const StoredInstance& after, const StoredTransition& t)
         unsigned changed = 0;
         const bool has_due = after.due.has_value();
         const std::int64_t due = has_due ? to_db(*after.due) : 0;
+        const bool has_timer = after.timer_at.has_value();
+        const std::int64_t timer = has_timer ? to_db(*after.timer_at) : 0;
         {
-            auto current = impl_->statement(
-                "SELECT key, version, state, due, owner, area, overseer FROM instance WHERE lifecycle = ? AND id = ?");
+            auto current = impl_->statement("SELECT key, version, state, due, owner, area, overseer, timer_at FROM instance "
+                                            "WHERE lifecycle = ? AND id = ?");
             current->bind(1, after.lifecycle);
             current->bind(2, after.id);
             if (!current->executeStep()) throw InstanceNotFound(after.lifecycle, after.id);
@@ -167,6 +170,9 @@ void SqliteStore::append(const StoredInstance& after, const StoredTransition& t)
             if (text(4) != after.owner) changed |= Impl::owner_key;
             if (text(5) != after.area) changed |= Impl::area_key;
             if (text(6) != after.overseer) changed |= Impl::overseer_key;
+            const SQLite::Column stored_timer = current->getColumn(7);
+            if (stored_timer.isNull() ? has_timer : (!has_timer || timer != stored_timer.getInt64()))
+                changed |= Impl::timer_key;
         }
         {
             // Bound without copies: the values outlive the statement's run.
@@ -186,6 +192,12 @@ void SqliteStore::append(const StoredInstance& after, const StoredTransition& t)
             if (changed & Impl::owner_key) update->bind(":owner", after.owner);
             if (changed & Impl::area_key) update->bind(":area", after.area);
             if (changed & Impl::overseer_key) update->bind(":overseer", after.overseer);
+            if (changed & Impl::timer_key) {
+                if (has_timer)
+                    update->bind(":timer_at", timer);
+                else
+                    update->bind(":timer_at");
+            }
             update->exec();
         }
         // The chain: the digests of the payload as written and erased, and the entry's hash
@@ -245,6 +257,7 @@ std::string SqliteStore::find_sql(const InstanceQuery& q)
     if (!q.area.empty()) sql += " AND area = :area";
     if (!q.overseer.empty()) sql += " AND overseer = :overseer";
     if (q.due_before) sql += " AND due IS NOT NULL AND due < :due";
+    if (q.timer_until) sql += " AND timer_at IS NOT NULL AND timer_at <= :timer";
     return sql + " ORDER BY id";
 }
 
@@ -258,6 +271,7 @@ std::vector<std::string> SqliteStore::find(const InstanceQuery& q)
         if (!q.area.empty()) s->bind(":area", q.area);
         if (!q.overseer.empty()) s->bind(":overseer", q.overseer);
         if (q.due_before) s->bind(":due", to_db(*q.due_before));
+        if (q.timer_until) s->bind(":timer", to_db(*q.timer_until));
         std::vector<std::string> out;
         while (s->executeStep()) out.push_back(s->getColumn(0).getString());
         return out;
@@ -291,6 +305,23 @@ void SqliteStore::put_setting(std::string_view key, std::string_view value)
                                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
         s->bind(1, std::string(key));
         s->bind(2, std::string(value));
+        s->exec();
+        return 0;
+    });
+}
+
+void SqliteStore::set_timer(std::string_view lifecycle, std::string_view id, std::uint64_t version,
+                            std::optional<Timestamp> at)
+{
+    impl_->write("indexing a timer", [&] {
+        auto s = impl_->statement("UPDATE instance SET timer_at = ? WHERE lifecycle = ? AND id = ? AND version = ?");
+        if (at)
+            s->bind(1, to_db(*at));
+        else
+            s->bind(1);
+        s->bind(2, std::string(lifecycle));
+        s->bind(3, std::string(id));
+        s->bind(4, static_cast<std::int64_t>(version));
         s->exec();
         return 0;
     });

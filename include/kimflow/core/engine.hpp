@@ -411,6 +411,14 @@ public:
         return EngineCore::retention_end(ended, retention);
     }
 
+    /// Fires the time-triggered rows due at or before @p until (see EngineCore::tick and
+    /// hooks.hpp's Timer): an answer period that passed, a due date, a Wiedervorlage.
+    /// Safe to run from several threads and processes at once, and again after a gap.
+    TickReport tick(Timestamp until, const Actor& actor = system_actor()) { return core_.tick(until, actor); }
+
+    /// See EngineCore::recheck_resident().
+    void recheck_resident() { core_.recheck_resident(); }
+
     /// Registers @p observer for every transition applied from now on; returns a handle for
     /// unobserve().
     std::size_t observe(Observer observer)

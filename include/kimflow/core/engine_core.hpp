@@ -44,6 +44,46 @@ struct EngineOptions {
     std::optional<Retention> retention{};
 };
 
+/// Who fires the time-triggered rows of a tick unless the host names another: id and role
+/// `system`, no organisation. The default policy lets this role fire exactly those events.
+inline Actor system_actor() { return Actor{"system", "system", ""}; }
+
+/// One event a tick fired.
+struct TickFiring {
+    /// The instance.
+    std::string instance;
+    /// The event (a Timer::event).
+    std::string event;
+    /// When it fell due.
+    Timestamp due{};
+    /// The instance's version after it.
+    std::uint64_t version = 0;
+};
+
+/// A timer that was due but that a tick could not fire (a guard, the policy or the store said
+/// no); a later tick tries again.
+struct TickRefusal {
+    /// The instance.
+    std::string instance;
+    /// The event.
+    std::string event;
+    /// When it fell due.
+    Timestamp due{};
+    /// Why not, as the engine's error says it.
+    std::string reason;
+};
+
+/// What one tick did (EngineCore::tick).
+struct TickReport {
+    /// What it fired, in the order it fired them.
+    std::vector<TickFiring> fired;
+    /// What was due but refused.
+    std::vector<TickRefusal> refused;
+    /// Due timers that another tick (another thread or process) fired first: each firing
+    /// happens once, whoever wins.
+    std::size_t taken_by_others = 0;
+};
+
 /// The longest instance id an engine takes, in bytes.
 inline constexpr std::size_t max_instance_id_bytes = 200;
 
@@ -193,6 +233,20 @@ public:
     /// When an instance that ended at @p ended may be purged: the first moment after the end of
     /// the retention's last calendar year (UTC).
     static Timestamp retention_end(Timestamp ended, Retention retention);
+
+    /// Fires every time-triggered row (the lifecycle's `timers`, see Timer) due at or before
+    /// @p until, as @p actor, each recorded at @p until (at its instance's last transition if
+    /// that is later) with its due time in the payload. An instance with several due timers
+    /// (a machine that was off for a while) fires them in turn. Exactly once: a firing changes
+    /// the instance so that its timer leaves the list, and each is fired expecting the version
+    /// it was read at, so two ticks at once (threads or processes) fire it once between them.
+    /// Each firing is its own transaction: a tick that dies keeps what it fired.
+    TickReport tick(Timestamp until, const Actor& actor);
+
+    /// Makes every copy in memory be checked against the store at its next use: for a host whose
+    /// own transaction, spanning this engine's unit of work and another's, failed to commit after
+    /// this engine's part had (ResolutionEngine does, with the papers' engine).
+    void recheck_resident();
 
     /// Registers @p observer; returns a handle for unobserve().
     std::size_t observe(Observer observer);

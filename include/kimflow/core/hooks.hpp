@@ -17,6 +17,7 @@
 ///     static std::optional<Timestamp> ended_at(const KimCase&, std::string_view state);
 ///     static void erase_personal(KimCase&);
 ///     static constexpr std::array<std::string_view, 2> ended_states{"closed", "aborted"};  // optional
+///     static std::vector<Timer> timers(const KimCase&, std::string_view state, const CaseConfig&);  // optional
 /// };
 /// @endcode
 #pragma once
@@ -30,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "kimflow/core/fields.hpp"
 #include "kimflow/core/time.hpp"
 
 namespace kimflow {
@@ -48,6 +50,22 @@ struct StoreKeys {
     std::string area{};
     /// The organisation over its owner (the Kreis of a KIM case), for policies.
     std::string overseer{};
+};
+
+/// A time-triggered row: what the lifecycle's optional `static std::vector<Timer> timers(const
+/// Data&, std::string_view state, const Config&)` says falls due by itself (an answer period
+/// passes, a due date, a Wiedervorlage). A tick (EngineCore::tick) fires every timer due by its
+/// time as actor `system`, by name with `payload`. The event's action must make the timer leave
+/// the list (record that it fired): that, and the version the tick expects, makes each firing
+/// happen exactly once however many ticks run.
+struct Timer {
+    /// The event to fire: one of the lifecycle's events.
+    std::string_view event;
+    /// When it falls due.
+    Timestamp due{};
+    /// Its payload, as firing by name takes it (the due time among it, so that the history
+    /// shows what fell due when).
+    Fields payload{};
 };
 
 /// How long an ended instance keeps its personal data: to the end of the given calendar year
@@ -95,6 +113,14 @@ template <class L>
 struct has_stored_inconsistency<L, std::void_t<decltype(L::stored_inconsistency(
                                        std::declval<const typename L::Data&>(),
                                        std::declval<const std::vector<std::string>&>()))>> : std::true_type {};
+
+template <class L, class = void>
+struct has_timers : std::false_type {};
+template <class L>
+struct has_timers<L, std::enable_if_t<std::is_convertible_v<decltype(L::timers(std::declval<const typename L::Data&>(),
+                                                                                std::string_view{},
+                                                                                std::declval<const typename L::Config&>())),
+                                                            std::vector<Timer>>>> : std::true_type {};
 
 template <class L, class = void>
 struct declares_personal_data : std::false_type {};

@@ -170,6 +170,13 @@ public:
     virtual void check_data(const std::string& bytes, const std::string& what) const = 0;
     /// What a store indexes of @p data in @p state (the lifecycle's `store_keys`, else empty).
     virtual StoreKeys keys(const void* data, std::string_view state, const void* config) const = 0;
+    /// The time-triggered rows of @p data in @p state (the lifecycle's `timers`, else none), in
+    /// the order they are to fire.
+    virtual std::vector<Timer> timers(const void* data, std::string_view state, const void* config) const
+    {
+        (void)data, (void)state, (void)config;
+        return {};
+    }
 
     /// Whether the lifecycle declares personal data (`personal_data = true`).
     virtual bool personal_data() const noexcept = 0;

@@ -234,6 +234,15 @@ public:
         else
             return {};
     }
+    std::vector<Timer> timers(const void* data, std::string_view state, const void* config) const override
+    {
+        if constexpr (hooks::has_timers<L>::value) {
+            static_assert(hooks::has_event_list<L>::value, "a lifecycle with timers lists its events");
+            return L::timers(*static_cast<const Data*>(data), state, *static_cast<const Config*>(config));
+        } else {
+            return {};
+        }
+    }
 
     bool personal_data() const noexcept override { return hooks::declares_personal_data<L>::value; }
     std::optional<Retention> retention() const noexcept override

@@ -50,8 +50,8 @@ nlohmann::json to_json(const Paper& p);
 }  // namespace paper
 
 namespace kim {
-/// A KIM case's data. Goals, notes and the consent's purpose are personal data: hosts that
-/// pass this on decide who may see it.
+/// A KIM case's data. Goals, notes, the consent's purpose and the Wiedervorlagen's subjects are
+/// personal data: hosts that pass this on decide who may see it.
 nlohmann::json to_json(const KimCase& c);
 }  // namespace kim
 

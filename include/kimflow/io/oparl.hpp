@@ -161,6 +161,10 @@
 #include "kimflow/io/oparl_vocabulary.hpp"
 #include "kimflow/paper/lifecycle.hpp"
 
+namespace kimflow::resolution {
+class ResolutionEngine;
+}
+
 /// OParl 1.1 export and import of papers.
 namespace kimflow::oparl {
 
@@ -169,6 +173,10 @@ struct ExportOptions {
     /// The ids of exported objects are URLs under this base, such as
     /// `https://ratsinfo.example.org/oparl/paper/14%2F1923` (a trailing slash is dropped).
     std::string base_url = "https://kimflow.invalid/oparl";
+    /// Where the papers' resolutions (Beschlusskontrolle) run, if they are to be exported: each
+    /// paper then lists them in `kimflow:resolutions` with office, task, due date, state, last
+    /// progress report and reason for delay. None: only their ids and how they were settled.
+    const resolution::ResolutionEngine* resolutions = nullptr;
 };
 
 /// What export_papers produces: one JSON object per OParl object.
@@ -227,6 +235,10 @@ private:
     std::string file_;
     std::string field_;
 };
+
+/// The `skip_reason` an import gives a schedule that passes a consultation planned before it in
+/// the Beratungsfolge: the RIS records that order, and the history says so.
+inline constexpr std::string_view skip_as_recorded = "Reihenfolge laut Ratsinformationssystem";
 
 /// How an import treats its input.
 struct ImportOptions {

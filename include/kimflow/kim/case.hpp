@@ -93,7 +93,9 @@ constexpr std::array<ClosureReason, 7> all_closure_reasons{
     ClosureReason::no_contact,     ClosureReason::not_suitable,                    ClosureReason::consent_withdrawn,
     ClosureReason::other};
 
-/// A referral to a service of a Rechtskreis.
+/// A referral to a service of a Rechtskreis. It is open until it is completed
+/// (`complete_referral`) or the case ends; while open, the same recipient and Rechtskreis
+/// cannot be referred to again (a second one would count twice in the figures).
 struct Referral {
     /// The service the client was referred to.
     std::string recipient;
@@ -101,9 +103,22 @@ struct Referral {
     Rechtskreis rechtskreis = Rechtskreis::other;
     /// When the referral was made.
     Timestamp at{};
+    /// When it was completed, or ended with the case; none while it is open.
+    std::optional<Timestamp> completed_at{};
+
+    /// Whether it is still open.
+    bool open() const { return !completed_at; }
+    /// Whether it goes to @p to_recipient (compared as organisations are, see
+    /// organization_key()) in @p in_rechtskreis.
+    bool matches(std::string_view to_recipient, Rechtskreis in_rechtskreis) const
+    {
+        return rechtskreis == in_rechtskreis && organization_key(recipient) == organization_key(to_recipient);
+    }
 };
 
 /// The client's consent (Einwilligung, Schweigepflichtentbindung): to whom data may go, and why.
+/// `grant_consent` replaces it, `extend_consent` adds recipients, `narrow_consent` withdraws it
+/// for one recipient, `withdraw_consent` withdraws it altogether.
 struct Consent {
     /// The recipients it names, e.g. "Jobcenter Kreis Recklinghausen".
     std::vector<std::string> recipients{};
@@ -113,6 +128,8 @@ struct Consent {
     std::optional<Timestamp> granted_at{};
     /// When it was withdrawn, if it was.
     std::optional<Timestamp> withdrawn_at{};
+    /// When it was last extended or narrowed since it was given, if it was.
+    std::optional<Timestamp> changed_at{};
 
     /// Whether the consent names @p recipient: compared as organisations are
     /// (organization_key(): without surrounding blanks, case-folded), so a recipient is named
@@ -122,6 +139,24 @@ struct Consent {
         const std::string wanted = organization_key(recipient);
         return std::any_of(recipients.begin(), recipients.end(),
                            [&](const std::string& r) { return organization_key(r) == wanted; });
+    }
+    /// How many different recipients it names (as organisations: "Jobcenter" and " jobcenter"
+    /// are one).
+    std::size_t distinct_recipients() const
+    {
+        std::vector<std::string> keys;
+        for (const auto& r : recipients) {
+            std::string k = organization_key(r);
+            if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(std::move(k));
+        }
+        return keys.size();
+    }
+    /// The recipients, comma-separated, for messages.
+    std::string recipient_list() const
+    {
+        std::string out;
+        for (const auto& r : recipients) out += (out.empty() ? "" : ", ") + r;
+        return out;
     }
 };
 
@@ -135,12 +170,29 @@ struct PhaseChange {
     std::optional<ClosureReason> reason{};
 };
 
-/// A follow-up date (Wiedervorlage) and when it was set.
+/// A Wiedervorlage: a dated reminder with a subject, one of several per case. It is open until
+/// it is marked done (`follow_up_done`) or the case ends; the day it falls due the tick records
+/// that (`follow_up_due`), and it stays open, overdue, until it is done.
 struct FollowUp {
     /// The day the case is due again.
     Date date{};
-    /// When the date was set.
+    /// When the Wiedervorlage was set.
     Timestamp set_at{};
+    /// What is to be looked at then (personal data: it may say something about the client).
+    std::string subject{};
+    /// When it was done (or closed with the case, or, in data from before Wiedervorlagen were
+    /// a list, replaced by the next one); none while it is open.
+    std::optional<Timestamp> done_at{};
+    /// Whether it was closed because the case ended rather than done by the case manager.
+    bool closed_with_case = false;
+    /// When its day came and the tick recorded that (`follow_up_due`); none before.
+    std::optional<Timestamp> fell_due_at{};
+
+    /// Whether it is still open.
+    bool open() const { return !done_at; }
+    /// The time it falls due: the start of its day, in UTC (as every Date of kimflow is a UTC
+    /// day: date_of(), start_of()).
+    Timestamp due() const { return start_of(date); }
 };
 
 /// A KIM case. The id is pseudonymous (no names needed); a host keeps personal data of its
@@ -160,7 +212,9 @@ struct KimCase {
     std::vector<Referral> referrals{};
     /// The consent as last given (or withdrawn).
     Consent consent{};
-    /// Every Wiedervorlage set, oldest first; the last is the one that counts.
+    /// Every Wiedervorlage set, oldest first, open and done; numbered from 1 in this order
+    /// (the number `follow_up_done` and `follow_up_due` name). Nothing is ever removed, so the
+    /// numbers stay.
     std::vector<FollowUp> follow_ups{};
     /// Why the case ended, while it is closed or aborted.
     std::optional<ClosureReason> closure_reason{};
@@ -171,10 +225,33 @@ struct KimCase {
     /// Every phase entered, oldest first.
     std::vector<PhaseChange> phases{};
 
-    /// The next follow-up date, if one is set.
+    /// The earliest date of the open Wiedervorlagen, if there is one.
     std::optional<Date> next_follow_up() const
     {
-        return follow_ups.empty() ? std::nullopt : std::optional<Date>(follow_ups.back().date);
+        std::optional<Date> next;
+        for (const FollowUp& f : follow_ups)
+            if (f.open() && (!next || f.date < *next)) next = f.date;
+        return next;
+    }
+    /// Whether a Wiedervorlage is open.
+    bool has_open_follow_up() const
+    {
+        return std::any_of(follow_ups.begin(), follow_ups.end(), [](const FollowUp& f) { return f.open(); });
+    }
+    /// The open referral to @p recipient in @p rechtskreis, if there is one (the first).
+    const Referral* open_referral(std::string_view recipient, Rechtskreis rechtskreis) const
+    {
+        for (const Referral& r : referrals)
+            if (r.open() && r.matches(recipient, rechtskreis)) return &r;
+        return nullptr;
+    }
+    /// The first open referral to @p recipient in any Rechtskreis, if there is one.
+    const Referral* open_referral_to(std::string_view recipient) const
+    {
+        const std::string key = organization_key(recipient);
+        for (const Referral& r : referrals)
+            if (r.open() && organization_key(r.recipient) == key) return &r;
+        return nullptr;
     }
     /// When the case was opened (its first intake).
     std::optional<Timestamp> opened_at() const
@@ -188,20 +265,49 @@ struct KimCase {
     }
 };
 
-/// cereal: a referral. Version 1.
+namespace detail {
+/// Whether @p Archive reads (cereal's archives and kimflow's say so by `is_loading`).
+template <class Archive, class = void>
+struct is_loading_archive : std::false_type {};
 template <class Archive>
-void serialize(Archive& ar, Referral& r, std::uint32_t /*version*/)
+struct is_loading_archive<Archive, std::void_t<typename Archive::is_loading>> : Archive::is_loading {};
+
+/// Data of KimCase version 1 (before Wiedervorlagen were a list and referrals had an end), as
+/// it means now: a second `follow_up` replaced the first, so each Wiedervorlage but the last
+/// was done when the next was set; and an ended case's Wiedervorlage and referrals ended with
+/// it (a reopened case would otherwise find them open again).
+inline void upgrade_version_1(KimCase& c)
+{
+    for (std::size_t i = 0; i + 1 < c.follow_ups.size(); ++i) c.follow_ups[i].done_at = c.follow_ups[i + 1].set_at;
+    if (c.phases.empty()) return;
+    const PhaseChange& last = c.phases.back();
+    if (last.phase != "closed" && last.phase != "aborted") return;
+    for (FollowUp& f : c.follow_ups)
+        if (f.open()) {
+            f.done_at = std::max(last.at, f.set_at);
+            f.closed_with_case = true;
+        }
+    for (Referral& r : c.referrals)
+        if (r.open()) r.completed_at = std::max(last.at, r.at);
+}
+}  // namespace detail
+
+/// cereal: a referral. Version 2 added `completed_at`.
+template <class Archive>
+void serialize(Archive& ar, Referral& r, std::uint32_t version)
 {
     ar(cereal::make_nvp("recipient", r.recipient), cereal::make_nvp("rechtskreis", r.rechtskreis),
        cereal::make_nvp("at", r.at));
+    if (version >= 2) ar(cereal::make_nvp("completed_at", r.completed_at));
 }
 
-/// cereal: a consent. Version 1.
+/// cereal: a consent. Version 2 added `changed_at`.
 template <class Archive>
-void serialize(Archive& ar, Consent& c, std::uint32_t /*version*/)
+void serialize(Archive& ar, Consent& c, std::uint32_t version)
 {
     ar(cereal::make_nvp("recipients", c.recipients), cereal::make_nvp("purpose", c.purpose),
        cereal::make_nvp("granted_at", c.granted_at), cereal::make_nvp("withdrawn_at", c.withdrawn_at));
+    if (version >= 2) ar(cereal::make_nvp("changed_at", c.changed_at));
 }
 
 /// cereal: a phase entered. Version 1.
@@ -211,16 +317,21 @@ void serialize(Archive& ar, PhaseChange& p, std::uint32_t /*version*/)
     ar(cereal::make_nvp("phase", p.phase), cereal::make_nvp("at", p.at), cereal::make_nvp("reason", p.reason));
 }
 
-/// cereal: a follow-up. Version 1.
+/// cereal: a Wiedervorlage. Version 2 added the subject, when it was done, whether it closed
+/// with the case, and when it fell due.
 template <class Archive>
-void serialize(Archive& ar, FollowUp& f, std::uint32_t /*version*/)
+void serialize(Archive& ar, FollowUp& f, std::uint32_t version)
 {
     ar(cereal::make_nvp("date", f.date), cereal::make_nvp("set_at", f.set_at));
+    if (version >= 2)
+        ar(cereal::make_nvp("subject", f.subject), cereal::make_nvp("done_at", f.done_at),
+           cereal::make_nvp("closed_with_case", f.closed_with_case), cereal::make_nvp("fell_due_at", f.fell_due_at));
 }
 
-/// cereal: a case. Version 1.
+/// cereal: a case. Version 2: the same fields, with Wiedervorlagen as a list of open and done
+/// ones and referrals that end; data of version 1 is read as detail::upgrade_version_1() says.
 template <class Archive>
-void serialize(Archive& ar, KimCase& c, std::uint32_t /*version*/)
+void serialize(Archive& ar, KimCase& c, std::uint32_t version)
 {
     ar(cereal::make_nvp("kommune", c.kommune), cereal::make_nvp("kreis", c.kreis), cereal::make_nvp("traeger", c.traeger),
        cereal::make_nvp("manager", c.manager), cereal::make_nvp("goals", c.goals),
@@ -228,12 +339,14 @@ void serialize(Archive& ar, KimCase& c, std::uint32_t /*version*/)
        cereal::make_nvp("follow_ups", c.follow_ups), cereal::make_nvp("closure_reason", c.closure_reason),
        cereal::make_nvp("note", c.note), cereal::make_nvp("paused_from", c.paused_from),
        cereal::make_nvp("phases", c.phases));
+    if constexpr (detail::is_loading_archive<Archive>::value)
+        if (version < 2) detail::upgrade_version_1(c);
 }
 
 }  // namespace kimflow::kim
 
-CEREAL_CLASS_VERSION(kimflow::kim::Referral, 1)
-CEREAL_CLASS_VERSION(kimflow::kim::Consent, 1)
+CEREAL_CLASS_VERSION(kimflow::kim::Referral, 2)
+CEREAL_CLASS_VERSION(kimflow::kim::Consent, 2)
 CEREAL_CLASS_VERSION(kimflow::kim::PhaseChange, 1)
-CEREAL_CLASS_VERSION(kimflow::kim::FollowUp, 1)
-CEREAL_CLASS_VERSION(kimflow::kim::KimCase, 1)
+CEREAL_CLASS_VERSION(kimflow::kim::FollowUp, 2)
+CEREAL_CLASS_VERSION(kimflow::kim::KimCase, 2)

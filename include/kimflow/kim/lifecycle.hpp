@@ -81,12 +81,18 @@ struct CaseLifecycle {
     /// The events of the table.
     using Events = EventList<Open, GrantConsent, Accept, Decline, CompleteAssessment, AddGoal, AgreePlan, Refer,
                              StartMonitoring, Evaluate, Replan, Close, Pause, Resume, Abort, WithdrawConsent, Reopen,
-                             Assign, FollowUpOn>;
+                             Assign, FollowUpOn, ExtendConsent, NarrowConsent, CompleteReferral, FollowUpDone,
+                             FollowUpDue>;
     /// The phase region (the consent region is region 0).
     static constexpr int main_region = 1;
-    /// What a store indexes: the next follow-up of an open case, its Träger (owner), its Kommune
-    /// (area) and its Kreis (overseer).
+    /// What a store indexes: the earliest open Wiedervorlage of an open case (due), its Träger
+    /// (owner), its Kommune (area) and its Kreis (overseer).
     static StoreKeys store_keys(const KimCase& c, std::string_view phase, const CaseConfig& config);
+    /// The time-triggered rows of an open case: `follow_up_due` for each open Wiedervorlage whose
+    /// falling due is not recorded yet, due at the start of its day (00:00 UTC: kimflow's dates
+    /// are UTC days), with the payload `number` (from 1) and `due`; earliest first. Firing it
+    /// records FollowUp::fell_due_at, which takes the timer off this list.
+    static std::vector<Timer> timers(const KimCase& c, std::string_view phase, const CaseConfig& config);
     /// What makes stored case data impossible in its stored states (consent, phase), for a row
     /// edited by hand; none if nothing.
     static std::optional<std::string> stored_inconsistency(const KimCase& c, const std::vector<std::string>& states);
@@ -100,9 +106,9 @@ struct CaseLifecycle {
     /// When the case ended (closed or aborted), if it has.
     static std::optional<Timestamp> ended_at(const KimCase& c, std::string_view phase);
     /// Removes what the case data says about the client: the goals' text (their number stays,
-    /// it is a figure), the consent's purpose and the note. Kommune, Kreis, Träger, case manager,
-    /// referrals (institutions and Rechtskreise), follow-up dates, phases and the closure reason
-    /// stay: the figures are made of them.
+    /// it is a figure), the consent's purpose, the note and the Wiedervorlagen's subjects.
+    /// Kommune, Kreis, Träger, case manager, referrals (institutions and Rechtskreise),
+    /// Wiedervorlage dates, phases and the closure reason stay: the figures are made of them.
     static void erase_personal(KimCase& c);
 };
 
@@ -112,6 +118,7 @@ struct CaseLifecycle {
 /// |---|---|---|
 /// | `case_manager` | everything (every event, create, read, erase) | the cases of its Träger |
 /// | `kreis_coordinator` | read, assign, erase | the cases of its Kreis |
+/// | `system` | `follow_up_due` (what the tick fires, see CaseLifecycle::timers()) | every case |
 std::vector<PolicyRule> default_policy_rules();
 
 }  // namespace kimflow::kim

@@ -6,20 +6,25 @@
 /// The consent region comes first in `initial_state` because MSM asks regions in order: when
 /// the client withdraws consent, the consent region records it before the phase region ends
 /// the case on it. The phase region is the lifecycle's main region. Case-wide bookkeeping
-/// (`assign`, `follow_up`) rides on the consent region as internal transitions, so it needs
-/// one row per consent state instead of one per phase.
+/// (`assign`, the Wiedervorlagen) rides on the consent region as internal transitions, so it
+/// needs one row per consent state instead of one per phase; what needs a consent (extending
+/// and narrowing it, completing a referral) one row, in `granted`.
 ///
 /// A paused case remembers the phase it left and resumes there by one guarded row per phase,
 /// an explicit form of MSM's shallow history that the diagram shows and the store keeps.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
 
+#include <boost/mpl/back_inserter.hpp>
+#include <boost/mpl/copy.hpp>
 #include <boost/mpl/vector.hpp>
+#include <boost/mpl/vector/vector10.hpp>
 #include <boost/mpl/vector/vector50.hpp>
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/states.hpp>
@@ -28,6 +33,7 @@
 #include "kimflow/kim/case.hpp"
 #include "kimflow/kim/events.hpp"
 #include "kimflow/kim/lifecycle.hpp"
+#include "kimflow/kim/machine_case_data.hpp"
 
 namespace kimflow::kim {
 
@@ -184,9 +190,11 @@ struct ConsentNamesRecipient : PayloadGuard<ConsentNamesRecipient> {
         std::string named;
         for (const auto& r : c.recipients) named += (named.empty() ? "" : ", ") + r;
         return "the consent of " + format_date(date_of(*c.granted_at)) + " does not name this recipient (" +
-               e.recipient + "); it names " + named + "; ask the client to extend it (grant_consent)";
+               e.recipient + "); it names " + named + "; ask the client to extend it to " + e.recipient +
+               " (extend_consent)";
     }
 };
+
 
 /// A paused case left phase @p State.
 template <class State>
@@ -295,39 +303,48 @@ struct KeepReferral {
     }
 };
 
-/// Sets the reason the case ends with (before the end state records its entry).
+/// Sets the reason the case ends with (before the end state records its entry), and ends what
+/// is open with the case: its Wiedervorlagen (no one works them any more, and a reopened case
+/// starts without them) and its referrals.
 struct RecordEnd {
     /// Declined at intake: not_suitable, with the note.
     template <class Fsm, class S, class T>
     void operator()(const Decline& e, Fsm& fsm, S&, T&) const
     {
-        end(fsm.data, ClosureReason::not_suitable, e.note);
+        end(fsm.data, ClosureReason::not_suitable, e.note, fsm.now());
     }
     /// Closed: the reason and note given.
     template <class Fsm, class S, class T>
     void operator()(const Close& e, Fsm& fsm, S&, T&) const
     {
-        end(fsm.data, e.reason, e.note);
+        end(fsm.data, e.reason, e.note, fsm.now());
     }
     /// Aborted: the reason and note given.
     template <class Fsm, class S, class T>
     void operator()(const Abort& e, Fsm& fsm, S&, T&) const
     {
-        end(fsm.data, e.reason, e.note);
+        end(fsm.data, e.reason, e.note, fsm.now());
     }
     /// Consent withdrawn: consent_withdrawn, no note.
     template <class Fsm, class S, class T>
     void operator()(const WithdrawConsent&, Fsm& fsm, S&, T&) const
     {
-        end(fsm.data, ClosureReason::consent_withdrawn, {});
+        end(fsm.data, ClosureReason::consent_withdrawn, {}, fsm.now());
     }
 
 private:
-    static void end(KimCase& c, ClosureReason reason, const std::string& note)
+    static void end(KimCase& c, ClosureReason reason, const std::string& note, Timestamp now)
     {
         c.closure_reason = reason;
         c.note = note;
         c.paused_from.clear();
+        for (FollowUp& f : c.follow_ups)
+            if (f.open()) {
+                f.done_at = now;
+                f.closed_with_case = true;
+            }
+        for (Referral& r : c.referrals)
+            if (r.open()) r.completed_at = now;
     }
 };
 
@@ -375,15 +392,6 @@ struct RecordAssignment {
     }
 };
 
-/// Appends the follow-up date (Wiedervorlage) with the time it was set.
-struct RecordFollowUp {
-    /// MSM's action call.
-    template <class Fsm, class S, class T>
-    void operator()(const FollowUpOn& e, Fsm& fsm, S&, T&) const
-    {
-        fsm.data.follow_ups.push_back({e.date, fsm.now()});
-    }
-};
 
 }  // namespace action
 
@@ -399,20 +407,24 @@ struct CaseMachine : MachineDef<CaseMachine, KimCase, CaseConfig> {
     /// No action, no guard, or (as target) an internal transition.
     using none = boost::msm::front::none;
 
-    // 46 rows: past the 20 that boost::mpl::vector takes, so the table is MPL's numbered
-    // vector46, which MPL ships preprocessed up to 50. (Raising MPL's limits instead, as the MSM
+    // 53 rows, more than the 50 of MPL's largest numbered vector (preprocessed in
+    // boost/mpl/vector/vector50.hpp). The table is the 46 rows of the case's phases and consent as
+    // they were (vector46), with the 7 rows of the case data (vector7) appended by mpl::copy:
+    // MPL's vectors grow one by one past 50 without raising MPL's limits (they are typeof-based
+    // on GCC and Clang, which kimflow builds with). Raising the limits instead, as the MSM
     // documentation suggests, turns off MPL's preprocessed headers in every unit that sees a
-    // machine and costs each of them compile time.)
+    // machine and costs each of them compile time.
     // clang-format off
-    struct transition_table : boost::mpl::vector46<
+    /// The rows of the case's phases and consent: the table as it was before the case data.
+    using phase_and_consent_rows = boost::mpl::vector46<
         //  consent region     event            to                       action                           guard
         Row<state::ConsentNone,    GrantConsent,    state::ConsentGranted,   action::RecordConsent,           guard::CaseOpen>,
-        Row<state::ConsentGranted, GrantConsent,    none,                    action::RecordConsent,           guard::CaseOpen>,
+        Row<state::ConsentGranted, GrantConsent,    none,                    action::RecordConsent,           All<guard::CaseOpen, guard::KeepsReferredRecipients>>,
         Row<state::ConsentGranted, WithdrawConsent, state::ConsentWithdrawn, action::RecordConsentWithdrawal, guard::CaseOpen>,
         Row<state::ConsentNone,    Assign,          none,                    action::RecordAssignment,        All<guard::CaseOpen, guard::NamesSomeone>>,
         Row<state::ConsentGranted, Assign,          none,                    action::RecordAssignment,        All<guard::CaseOpen, guard::NamesSomeone>>,
-        Row<state::ConsentNone,    FollowUpOn,      none,                    action::RecordFollowUp,          guard::CaseOpen>,
-        Row<state::ConsentGranted, FollowUpOn,      none,                    action::RecordFollowUp,          guard::CaseOpen>,
+        Row<state::ConsentNone,    FollowUpOn,      none,                    action::RecordFollowUp,          All<guard::CaseOpen, guard::FollowUpAhead>>,
+        Row<state::ConsentGranted, FollowUpOn,      none,                    action::RecordFollowUp,          All<guard::CaseOpen, guard::FollowUpAhead>>,
         //  phase region
         Row<state::New,        Open,               state::Intake,     action::RecordOpening>,
         Row<state::Intake,     Accept,             state::Assessment, none,                   guard::ConsentGiven>,
@@ -420,8 +432,8 @@ struct CaseMachine : MachineDef<CaseMachine, KimCase, CaseConfig> {
         Row<state::Assessment, CompleteAssessment, state::Planning>,
         Row<state::Planning,   AddGoal,            none,              action::KeepGoal>,
         Row<state::Planning,   AgreePlan,          state::Linking,    none,                   guard::HasGoal>,
-        Row<state::Linking,    Refer,              none,              action::KeepReferral,   guard::ConsentNamesRecipient>,
-        Row<state::Monitoring, Refer,              none,              action::KeepReferral,   guard::ConsentNamesRecipient>,
+        Row<state::Linking,    Refer,              none,              action::KeepReferral,   All<guard::ConsentNamesRecipient, guard::NotReferredYet>>,
+        Row<state::Monitoring, Refer,              none,              action::KeepReferral,   All<guard::ConsentNamesRecipient, guard::NotReferredYet>>,
         Row<state::Linking,    StartMonitoring,    state::Monitoring, none,                   guard::HasReferral>,
         Row<state::Monitoring, Evaluate,           state::Evaluation>,
         Row<state::Evaluation, Replan,             state::Planning>,
@@ -456,8 +468,22 @@ struct CaseMachine : MachineDef<CaseMachine, KimCase, CaseConfig> {
         Row<state::Monitoring, WithdrawConsent, state::Aborted, action::RecordEnd, guard::ConsentWithdrawnNow>,
         Row<state::Evaluation, WithdrawConsent, state::Aborted, action::RecordEnd, guard::ConsentWithdrawnNow>,
         Row<state::Paused,     WithdrawConsent, state::Aborted, action::RecordEnd, guard::ConsentWithdrawnNow>
-    > {};
+    >;
+    /// The rows of the case data: the consent changed in part, referrals completed, Wiedervorlagen
+    /// done and falling due.
+    using case_data_rows = boost::mpl::vector7<
+        Row<state::ConsentGranted, ExtendConsent,    none, action::RecordExtension,         All<guard::CaseOpen, guard::AddsRecipient>>,
+        Row<state::ConsentGranted, NarrowConsent,    none, action::RecordNarrowing,         All<guard::CaseOpen, guard::SeveralRecipients, guard::MayNarrow>>,
+        Row<state::ConsentGranted, CompleteReferral, none, action::RecordReferralCompleted, All<guard::CaseOpen, guard::HasOpenReferral, guard::ReferralOpen>>,
+        Row<state::ConsentNone,    FollowUpDone,     none, action::RecordFollowUpDone,      All<guard::CaseOpen, guard::HasOpenFollowUp, guard::NamesOpenFollowUp>>,
+        Row<state::ConsentGranted, FollowUpDone,     none, action::RecordFollowUpDone,      All<guard::CaseOpen, guard::HasOpenFollowUp, guard::NamesOpenFollowUp>>,
+        Row<state::ConsentNone,    FollowUpDue,      none, action::RecordFollowUpDue,       All<guard::CaseOpen, guard::FollowUpFallsDue, guard::FollowUpDueNow>>,
+        Row<state::ConsentGranted, FollowUpDue,      none, action::RecordFollowUpDue,       All<guard::CaseOpen, guard::FollowUpFallsDue, guard::FollowUpDueNow>>
+    >;
     // clang-format on
+    /// The transition table: both parts, in this order.
+    struct transition_table
+        : boost::mpl::copy<case_data_rows, boost::mpl::back_inserter<phase_and_consent_rows>>::type {};
 };
 
 }  // namespace kimflow::kim

@@ -34,11 +34,14 @@ struct Figures {
     std::map<ClosureReason, std::size_t> aborted_by_reason{};
     /// Cases open at the end of the period, by phase (ids of active_phases()).
     std::map<std::string, std::size_t> active_by_phase{};
-    /// Referrals made in the period, by Rechtskreis.
+    /// Referrals made in the period, by Rechtskreis. A referral to a recipient and Rechtskreis
+    /// while one to them was still open (which the engine refuses, but older data may hold)
+    /// is the same referral and counts once.
     std::map<Rechtskreis, std::size_t> referrals_by_rechtskreis{};
     /// Days from intake to closure of each closure in the period.
     std::vector<long> days_to_closure{};
-    /// Cases open at the end of the period whose follow-up date had passed.
+    /// Cases open at the end of the period with a Wiedervorlage set by then, dated before the
+    /// period's last day and not done by then (a case with several counts once).
     std::size_t follow_ups_overdue = 0;
 
     /// Closures in the period, all reasons.
@@ -117,8 +120,9 @@ struct Report {
 };
 
 /// The figures of one case for the period [from, to].
-/// Phases at the end of the period come from the case's phase changes; Kommune and Träger are
-/// the case's current ones.
+/// Phases at the end of the period come from the case's phase changes, referrals and
+/// Wiedervorlagen from when they were made, completed and done; Kommune and Träger are the
+/// case's current ones.
 Figures case_figures(const KimCase& c, Date from, Date to);
 
 /// The report over @p cases for [from, to]. Groups are sorted by name; a case counts in its

@@ -51,12 +51,17 @@ struct Schedule {
     std::optional<ConsultationRole> role;
     /// Dringlichkeit: the agenda deadline does not apply.
     bool urgent = false;
+    /// Why the consultations planned before this one are skipped (the Beratungsfolge is kept in
+    /// order otherwise: a committee's Vorberatung comes before the Rat's decision). Empty: none
+    /// may be skipped.
+    std::string skip_reason{};
     /// The payload's fields, for cereal and for firing by name (see field()).
     template <class Archive>
     void serialize(Archive& ar)
     {
         ar(optional_field("organization", organization), field("meeting_date", meeting_date),
-           optional_field("agenda_item", agenda_item), optional_field("role", role), optional_field("urgent", urgent));
+           optional_field("agenda_item", agenda_item), optional_field("role", role), optional_field("urgent", urgent),
+           optional_field("skip_reason", skip_reason));
     }
 };
 
@@ -163,6 +168,53 @@ struct Complete {
     void serialize(Archive& ar)
     {
         ar(optional_field("note", note));
+    }
+};
+
+/// Time-triggered: an Anfrage's answer period passed without an answer (fired by a tick, see
+/// Engine::tick). Records when, so that it fires once.
+struct AnswerOverdue {
+    /// The event's stable id, for firing by name and in the log.
+    static constexpr std::string_view id = "answer_overdue";
+    /// When the answer period ended (the start of the day after the last day to answer).
+    Timestamp due{};
+    /// The payload's fields, for cereal and for firing by name (see field()).
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(field("due", due));
+    }
+};
+
+/// A resolution (Beschlusskontrolle) is to carry out the decision: the paper completes once
+/// every attached resolution is settled. Fired by ResolutionEngine when it creates one.
+struct AttachResolution {
+    /// The event's stable id, for firing by name and in the log.
+    static constexpr std::string_view id = "attach_resolution";
+    /// The resolution's id.
+    std::string resolution;
+    /// The payload's fields, for cereal and for firing by name (see field()).
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(field("resolution", resolution));
+    }
+};
+
+/// An attached resolution was carried out (`done`) or dropped: the last one completes the
+/// paper. Fired by ResolutionEngine.
+struct SettleResolution {
+    /// The event's stable id, for firing by name and in the log.
+    static constexpr std::string_view id = "settle_resolution";
+    /// The resolution's id.
+    std::string resolution;
+    /// `done` or `dropped`.
+    std::string outcome;
+    /// The payload's fields, for cereal and for firing by name (see field()).
+    template <class Archive>
+    void serialize(Archive& ar)
+    {
+        ar(field("resolution", resolution), field("outcome", outcome));
     }
 };
 

@@ -55,7 +55,7 @@ struct PaperLifecycle {
     using Config = PaperConfig;
     /// The events of the table.
     using Events = EventList<Submit, Answer, Schedule, Acknowledge, Recommend, Decide, Reject, Postpone, Refer,
-                             Withdraw, Complete>;
+                             Withdraw, Complete, AnswerOverdue, AttachResolution, SettleResolution>;
     /// Checks a new paper (paper::validate()).
     /// @throws InvalidData saying which field to fill in
     static void validate(const Paper& p) { paper::validate(p); }
@@ -65,6 +65,8 @@ struct PaperLifecycle {
     /// What makes stored paper data impossible in its stored state, for a row edited by hand;
     /// none if nothing.
     static std::optional<std::string> stored_inconsistency(const Paper& p, const std::vector<std::string>& states);
+    /// The time-triggered row: `answer_overdue` when an Anfrage's answer period ends unanswered.
+    static std::vector<Timer> timers(const Paper& p, std::string_view state, const PaperConfig& config);
 };
 
 /// The rules kimflow's default policy has for papers (see Policy and default_policy()):
@@ -74,6 +76,7 @@ struct PaperLifecycle {
 /// | `fraktion` | create, submit, withdraw | its own papers |
 /// | `verwaltung` | create, submit, withdraw | its own papers |
 /// | `verwaltung` | answer, complete | every paper |
+/// | `system` | answer_overdue, attach_resolution, settle_resolution | every paper (ticks and ResolutionEngine) |
 /// | `sitzungsdienst` | create, schedule, acknowledge, recommend, decide, reject, postpone, refer | every paper |
 /// | every role | read | every paper (public records) |
 /// | `importer` | everything | every paper (a job that replays the council's OParl data) |

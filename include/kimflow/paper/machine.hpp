@@ -17,10 +17,13 @@
 #include <vector>
 
 #include <boost/mpl/vector.hpp>
+#include <boost/mpl/vector/vector30.hpp>
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/states.hpp>
 
 #include "kimflow/core/machine.hpp"
+#include "kimflow/paper/deadlines.hpp"
+#include "kimflow/paper/machine_guards.hpp"
 #include "kimflow/paper/events.hpp"
 #include "kimflow/paper/lifecycle.hpp"
 #include "kimflow/paper/paper.hpp"
@@ -50,126 +53,6 @@ struct Withdrawn : boost::msm::front::state<> { static constexpr std::string_vie
 struct Completed : boost::msm::front::state<> { static constexpr std::string_view id = state_id::completed; /**< Stable id. */ };
 }  // namespace state
 
-/// Guards of the paper lifecycle.
-namespace guard {
-
-/// Only an Anfrage is answered.
-struct IsAnfrage : StateGuard<IsAnfrage> {
-    /// The guard's name in diagrams.
-    static std::string label() { return "Anfrage"; }
-    /// Empty if the guard allows; otherwise why not.
-    template <class Fsm>
-    static std::optional<std::string> refuse(const Fsm& fsm)
-    {
-        const Paper& p = fsm.data;
-        if (p.type == PaperType::anfrage) return {};
-        return "only an Anfrage is answered; " + p.reference + " is of type " + std::string(to_string(p.type));
-    }
-};
-
-/// The Beratungsfolge has a consultation to bind, or the event names one to add.
-struct CanBind : PayloadGuard<CanBind> {
-    /// The guard's name in diagrams.
-    static std::string label() { return "consultation to bind"; }
-    /// Empty if the guard allows @p e; otherwise why not and what to give.
-    template <class Fsm>
-    static std::optional<std::string> refuse(const Fsm& fsm, const Schedule& e)
-    {
-        const Paper& p = fsm.data;
-        if (p.next_planned(e.organization)) return {};
-        if (e.organization.empty())
-            return "no planned consultation is left in the Beratungsfolge of " + p.reference +
-                   "; name the committee with organization=... and its role with role=...";
-        if (!e.role)
-            return "the Beratungsfolge of " + p.reference + " has no planned consultation in '" + e.organization +
-                   "'; give role=... (" + enum_choices<ConsultationRole>() + ") to add one";
-        return {};
-    }
-};
-
-/// The paper arrived early enough for the meeting (agenda deadline or Ladungsfrist of the
-/// body's rules of procedure), or the matter is urgent.
-struct MeetsDeadline : PayloadGuard<MeetsDeadline> {
-    /// The guard's name in diagrams.
-    static std::string label() { return "deadline met or urgent"; }
-    /// Empty if the guard allows @p e; otherwise why not and what to give.
-    template <class Fsm>
-    static std::optional<std::string> refuse(const Fsm& fsm, const Schedule& e)
-    {
-        const Paper& p = fsm.data;
-        const Date arrived = p.submitted_at ? date_of(*p.submitted_at) : date_of(fsm.now());
-        const long days = days_between(arrived, e.meeting_date);
-        if (days < 0)
-            return "the meeting on " + format_date(e.meeting_date) + " is before the paper was submitted (" +
-                   format_date(arrived) + "); check meeting_date";
-        if (e.urgent) return {};
-        const RulesOfProcedure& rules = fsm.config().rules_for(p.body);
-        const int needed = rules.deadline_days_for(p.type);
-        if (days >= needed) return {};
-        return "deadline missed: submitted on " + format_date(arrived) + ", the meeting on " +
-               format_date(e.meeting_date) + " is " + std::to_string(days) + " days later, and the rules of procedure" +
-               (p.body.empty() ? std::string() : " of " + p.body) + " ask for " + std::to_string(needed) +
-               " days; set urgent=true if the matter is urgent (Dringlichkeit)";
-    }
-};
-
-/// The consultation on the agenda is the authoritative one (its committee decides).
-struct Authoritative : StateGuard<Authoritative> {
-    /// The guard's name in diagrams.
-    static std::string label() { return "authoritative"; }
-    /// Empty if the guard allows; otherwise why not.
-    template <class Fsm>
-    static std::optional<std::string> refuse(const Fsm& fsm)
-    {
-        const Consultation* c = fsm.data.current();
-        if (c && c->decides()) return {};
-        return "the consultation in '" + (c ? c->organization : std::string("?")) +
-               "' is not authoritative (role " + (c ? std::string(to_string(c->role)) : std::string("?")) +
-               "); record its outcome with acknowledge or recommend, or mark the deciding committee authoritative";
-    }
-};
-
-/// More consultations are planned after the current one.
-struct MorePlanned : StateGuard<MorePlanned> {
-    /// The guard's name in diagrams.
-    static std::string label() { return "more planned"; }
-    /// Empty if the guard allows; otherwise why not.
-    template <class Fsm>
-    static std::optional<std::string> refuse(const Fsm& fsm)
-    {
-        if (fsm.data.next_planned()) return std::nullopt;
-        return "no further consultation is planned";
-    }
-};
-
-/// No consultation is planned after the current one.
-struct NoMorePlanned : StateGuard<NoMorePlanned> {
-    /// The guard's name in diagrams.
-    static std::string label() { return "none planned"; }
-    /// Empty if the guard allows; otherwise why not.
-    template <class Fsm>
-    static std::optional<std::string> refuse(const Fsm& fsm)
-    {
-        if (!fsm.data.next_planned()) return std::nullopt;
-        return "further consultations are planned";
-    }
-};
-
-/// The paper waited in state @p State before it went on the agenda.
-template <class State>
-struct WaitedIn : StateGuard<WaitedIn<State>> {
-    /// The guard's name in diagrams.
-    static std::string label() { return "waited in " + std::string(State::id); }
-    /// Empty if the guard allows; otherwise why not.
-    template <class Fsm>
-    static std::optional<std::string> refuse(const Fsm& fsm)
-    {
-        if (fsm.data.waiting_state == State::id) return {};
-        return "the paper waited in '" + fsm.data.waiting_state + "', not '" + std::string(State::id) + "'";
-    }
-};
-
-}  // namespace guard
 
 /// Actions of the paper lifecycle. They only apply what the guards have checked.
 namespace action {
@@ -297,6 +180,45 @@ struct RecordWithdrawal {
     }
 };
 
+/// Records that the answer period passed unanswered.
+struct RecordAnswerOverdue {
+    /// MSM's action call.
+    template <class Fsm, class S, class T>
+    void operator()(const AnswerOverdue&, Fsm& fsm, S&, T&) const
+    {
+        fsm.data.answer_overdue_at = fsm.now();
+    }
+};
+
+/// Attaches a resolution that carries out the decision.
+struct AttachTo {
+    /// MSM's action call.
+    template <class Fsm, class S, class T>
+    void operator()(const AttachResolution& e, Fsm& fsm, S&, T&) const
+    {
+        fsm.data.resolutions.push_back(ResolutionLink{e.resolution});
+    }
+};
+
+/// Settles an attached resolution; the last one completes the paper.
+struct Settle {
+    /// MSM's action call.
+    template <class Fsm, class S, class T>
+    void operator()(const SettleResolution& e, Fsm& fsm, S&, T&) const
+    {
+        Paper& p = fsm.data;
+        for (auto& r : p.resolutions)
+            if (r.id == e.resolution) r.outcome = e.outcome;
+        if (p.open_resolutions() > 0) return;
+        p.completed_at = fsm.now();
+        std::string note = "Beschlusskontrolle: ";
+        for (std::size_t i = 0; i < p.resolutions.size(); ++i)
+            note += (i ? ", " : "") + p.resolutions[i].id + " " +
+                    (p.resolutions[i].outcome == "done" ? "erledigt" : "entfallen");
+        p.completion_note = std::move(note);
+    }
+};
+
 /// Records when and how the decision was carried out.
 struct RecordCompletion {
     /// MSM's action call.
@@ -319,16 +241,20 @@ struct PaperMachine : MachineDef<PaperMachine, Paper, PaperConfig> {
     template <class Source, class Event, class Target, class Action = boost::msm::front::none,
               class Guard = boost::msm::front::none>
     using Row = boost::msm::front::Row<Source, Event, Target, Action, Guard>;
+    /// The target of an internal row (the state stays).
+    using none = boost::msm::front::none;
 
-    // 20 rows: the most boost::mpl::vector takes. A 21st row makes it MPL's numbered vector21
+    // 25 rows: past the 20 boost::mpl::vector takes, so MPL's numbered vector25
     // (boost/mpl/vector/vector30.hpp), as the case table's vector46.
     // clang-format off
-    struct transition_table : boost::mpl::vector<
+    struct transition_table : boost::mpl::vector25<
         //  from              event        to                   action                    guard
         Row<state::Draft,     Submit,      state::Submitted,    action::RecordSubmission>,
         Row<state::Submitted, Answer,      state::Answered,     action::RecordAnswer,     guard::IsAnfrage>,
-        Row<state::Submitted, Schedule,    state::OnAgenda,     action::BindConsultation, All<guard::CanBind, guard::MeetsDeadline>>,
-        Row<state::Answered,  Schedule,    state::OnAgenda,     action::BindConsultation, All<guard::CanBind, guard::MeetsDeadline>>,
+        Row<state::Submitted, Schedule,    state::OnAgenda,     action::BindConsultation, All<guard::CanBind, guard::InOrder, guard::MeetsDeadline>>,
+        Row<state::Answered,  Schedule,    state::OnAgenda,     action::BindConsultation, All<guard::CanBind, guard::InOrder, guard::MeetsDeadline>>,
+        Row<state::Submitted, AnswerOverdue, none,              action::RecordAnswerOverdue, All<guard::AnswerPeriodPassed, guard::NamesAnswerPeriodEnd>>,
+        Row<state::OnAgenda,  AnswerOverdue, none,              action::RecordAnswerOverdue, All<guard::AnswerPeriodPassed, guard::NamesAnswerPeriodEnd>>,
         Row<state::OnAgenda,  Acknowledge, state::Acknowledged, action::RecordResult,     guard::NoMorePlanned>,
         Row<state::OnAgenda,  Acknowledge, state::Submitted,    action::RecordResult,     All<guard::MorePlanned, guard::WaitedIn<state::Submitted>>>,
         Row<state::OnAgenda,  Acknowledge, state::Answered,     action::RecordResult,     All<guard::MorePlanned, guard::WaitedIn<state::Answered>>>,
@@ -344,7 +270,10 @@ struct PaperMachine : MachineDef<PaperMachine, Paper, PaperConfig> {
         Row<state::Submitted, Withdraw,    state::Withdrawn,    action::RecordWithdrawal>,
         Row<state::Answered,  Withdraw,    state::Withdrawn,    action::RecordWithdrawal>,
         Row<state::OnAgenda,  Withdraw,    state::Withdrawn,    action::RecordWithdrawal>,
-        Row<state::Decided,   Complete,    state::Completed,    action::RecordCompletion>
+        Row<state::Decided,   Complete,    state::Completed,    action::RecordCompletion, guard::NoOpenResolutions>,
+        Row<state::Decided,   AttachResolution, none,           action::AttachTo,         guard::NewResolution>,
+        Row<state::Decided,   SettleResolution, none,           action::Settle,           All<guard::OpenResolution, guard::OthersOpen>>,
+        Row<state::Decided,   SettleResolution, state::Completed, action::Settle,         All<guard::OpenResolution, guard::LastOpen>>
     > {};
     // clang-format on
 };

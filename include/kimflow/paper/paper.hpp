@@ -127,6 +127,17 @@ struct Consultation {
     bool decides() const { return authoritative || role == ConsultationRole::entscheidung; }
 };
 
+/// A resolution (Beschlusskontrolle, resolution/lifecycle.hpp) that carries out the paper's
+/// decision, as the paper knows it: the paper completes when every one is settled.
+struct ResolutionLink {
+    /// The resolution's id.
+    std::string id;
+    /// How it was settled: empty while it is open, else `done` or `dropped`.
+    std::string outcome{};
+    /// Whether it is still to be carried out.
+    bool open() const { return outcome.empty(); }
+};
+
 /// A Drucksache and what its lifecycle has recorded.
 struct Paper {
     /// Drucksachennummer, e.g. "14/1923" (Wahlperiode 14, number 1923).
@@ -171,6 +182,27 @@ struct Paper {
     std::string completion_note{};
     /// Why it was withdrawn (recorded by `withdraw`).
     std::string withdrawal_reason{};
+    /// When the answer period passed without an answer (recorded by the time-triggered
+    /// `answer_overdue`).
+    std::optional<Timestamp> answer_overdue_at{};
+    /// The resolutions that carry out the decision (recorded by `attach_resolution` and
+    /// `settle_resolution`).
+    std::vector<ResolutionLink> resolutions{};
+
+    /// The resolutions still to be carried out.
+    std::size_t open_resolutions() const
+    {
+        std::size_t n = 0;
+        for (const auto& r : resolutions) n += r.open() ? 1 : 0;
+        return n;
+    }
+    /// The link to resolution @p id, or null.
+    const ResolutionLink* resolution(std::string_view id) const
+    {
+        for (const auto& r : resolutions)
+            if (r.id == id) return &r;
+        return nullptr;
+    }
 
     /// The consultation on the agenda now, or null.
     const Consultation* current() const
@@ -208,6 +240,13 @@ void serialize(Archive& ar, Source& s, std::uint32_t /*version*/)
        cereal::make_nvp("oparl_version", s.oparl_version), cereal::make_nvp("modified", s.modified));
 }
 
+/// cereal: a paper's link to a resolution. Version 1.
+template <class Archive>
+void serialize(Archive& ar, ResolutionLink& r, std::uint32_t /*version*/)
+{
+    ar(cereal::make_nvp("id", r.id), cereal::make_nvp("outcome", r.outcome));
+}
+
 /// cereal: a consultation of the Beratungsfolge. Version 2 added `source_id`; data of version 1
 /// loads with it empty.
 template <class Archive>
@@ -220,8 +259,8 @@ void serialize(Archive& ar, Consultation& c, std::uint32_t version)
     if (version >= 2) ar(cereal::make_nvp("source_id", c.source_id));
 }
 
-/// cereal: a paper. Version 2 added `completion_note`, version 3 `type_name` and `source`; older
-/// data loads with them empty.
+/// cereal: a paper. Version 2 added `completion_note`, version 3 `type_name` and `source`, version
+/// 4 `answer_overdue_at` and `resolutions`; older data loads with them empty.
 template <class Archive>
 void serialize(Archive& ar, Paper& p, std::uint32_t version)
 {
@@ -235,10 +274,13 @@ void serialize(Archive& ar, Paper& p, std::uint32_t version)
        cereal::make_nvp("completed_at", p.completed_at), cereal::make_nvp("withdrawal_reason", p.withdrawal_reason));
     if (version >= 2) ar(cereal::make_nvp("completion_note", p.completion_note));
     if (version >= 3) ar(cereal::make_nvp("type_name", p.type_name), cereal::make_nvp("source", p.source));
+    if (version >= 4)
+        ar(cereal::make_nvp("answer_overdue_at", p.answer_overdue_at), cereal::make_nvp("resolutions", p.resolutions));
 }
 
 }  // namespace kimflow::paper
 
 CEREAL_CLASS_VERSION(kimflow::paper::Source, 1)
 CEREAL_CLASS_VERSION(kimflow::paper::Consultation, 2)
-CEREAL_CLASS_VERSION(kimflow::paper::Paper, 3)
+CEREAL_CLASS_VERSION(kimflow::paper::Paper, 4)
+CEREAL_CLASS_VERSION(kimflow::paper::ResolutionLink, 1)

@@ -7,11 +7,13 @@
 #include <string>
 #include <string_view>
 
+#include "kimflow/core/calendar.hpp"
 #include "kimflow/paper/paper.hpp"
 
 namespace kimflow::paper {
 
-/// The periods of one council's rules of procedure, in calendar days.
+/// The periods of one council's rules of procedure, and how they are counted: in calendar days
+/// by default, or in working days or Werktage of the body's calendar.
 struct RulesOfProcedure {
     /// An Anfrage is answered in writing within this many days of its submission.
     int answer_period_days = 28;
@@ -21,6 +23,15 @@ struct RulesOfProcedure {
     /// Ladungsfrist: papers of the Verwaltung go out with the invitation, this many days
     /// before the meeting.
     int invitation_period_days = 7;
+    /// Which days the periods count (kimflow/core/calendar.hpp).
+    DayCount counting = DayCount::calendar_days;
+    /// The body's holidays: its Land's, with local changes. Used when counting working days or
+    /// Werktage, and for shift_to_working_day.
+    Calendar calendar{};
+    /// § 193 BGB: a period that ends on a Saturday, Sunday or holiday ends on the next working
+    /// day (an agenda deadline, counted back from the meeting, on the working day before). Off by
+    /// default: many rules of procedure count plain days.
+    bool shift_to_working_day = false;
 
     /// The deadline that applies to a paper of type @p type: the agenda deadline for papers of
     /// members (Anfrage, Antrag, Änderungsantrag), the Ladungsfrist for the Verwaltung's.

@@ -40,6 +40,8 @@ public:
     ChainCheck verify_chain() override;
     std::optional<std::string> setting(std::string_view key) override;
     void put_setting(std::string_view key, std::string_view value) override;
+    void set_timer(std::string_view lifecycle, std::string_view id, std::uint64_t version,
+                   std::optional<Timestamp> at) override;
     void begin() override;
     void commit() override;
     void rollback() override;

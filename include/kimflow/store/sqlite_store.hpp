@@ -38,7 +38,7 @@ struct SqliteOptions {
 class SqliteStore final : public Store {
 public:
     /// The schema version this kimflow writes (PRAGMA user_version).
-    static constexpr int schema_version = 4;
+    static constexpr int schema_version = 5;
     /// PRAGMA application_id of kimflow databases ("KIMF").
     static constexpr std::int32_t application_id = 0x4B494D46;
 
@@ -68,6 +68,8 @@ public:
     ChainCheck verify_chain() override;
     std::optional<std::string> setting(std::string_view key) override;
     void put_setting(std::string_view key, std::string_view value) override;
+    void set_timer(std::string_view lifecycle, std::string_view id, std::uint64_t version,
+                   std::optional<Timestamp> at) override;
     /// Counts this object's writes and rollbacks, and the commits of other connections (SQLite's
     /// PRAGMA data_version, read at the start of each transaction and by reads outside one).
     std::optional<std::uint64_t> change_counter() override;

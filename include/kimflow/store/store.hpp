@@ -101,6 +101,9 @@ struct StoredInstance {
     std::string overseer{};
     /// When its personal data was erased (Store::erase), if it was.
     std::optional<Timestamp> erased_at{};
+    /// Query key: when its next time-triggered row falls due (the earliest Timer::due of the
+    /// lifecycle's `timers`), if it has one; what a tick looks up.
+    std::optional<Timestamp> timer_at{};
     /// When its last logged transition was recorded, if it has one (read back only: the engine
     /// refuses to record a fire before it).
     std::optional<Timestamp> last_transition_at{};
@@ -211,6 +214,8 @@ struct InstanceQuery {
     std::string overseer{};
     /// Only instances with a due date before this day.
     std::optional<Date> due_before{};
+    /// Only instances with a time-triggered row due at or before this time (StoredInstance::timer_at).
+    std::optional<Timestamp> timer_until{};
 };
 
 /// Storage of instances and transition logs. Implementations are safe to call from several
@@ -285,6 +290,15 @@ public:
     /// Writes @p value under @p key (replacing what was there), in this thread's transaction if
     /// one is open, so that it commits or rolls back with the instances written beside it.
     virtual void put_setting(std::string_view key, std::string_view value) = 0;
+
+    /// Rewrites the timer key of an instance (StoredInstance::timer_at) without a transition: a
+    /// tick that finds the stored key stale (a file from before timers were indexed, or rules
+    /// that changed since) sets it to what the lifecycle says now. A query key, like `due`: not
+    /// part of the audit trail. Does nothing for an instance that does not exist.
+    /// Applies only while the instance is at @p version, so that it never overwrites the key of
+    /// a transition written meanwhile.
+    virtual void set_timer(std::string_view lifecycle, std::string_view id, std::uint64_t version,
+                           std::optional<Timestamp> at) = 0;
 
     /// Starts a transaction on this thread, or a nested level inside it (a savepoint).
     virtual void begin() = 0;

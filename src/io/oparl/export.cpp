@@ -10,6 +10,7 @@
 
 #include "kimflow/core/text.hpp"
 #include "kimflow/io/oparl.hpp"
+#include "kimflow/resolution/resolution_engine.hpp"
 #include "names.hpp"
 
 namespace kimflow::oparl {
@@ -25,7 +26,37 @@ struct PaperRow {
     std::string state;
     Timestamp created{}, modified{};
     std::string url;
+    /// `kimflow:resolutions`, if the paper has any.
+    json resolutions{};
 };
+
+/// The Beschlusskontrolle of @p p: its resolutions, in full where @p engine runs them.
+json resolutions_of(const Paper& p, const resolution::ResolutionEngine* engine)
+{
+    json out = json::array();
+    for (const ResolutionLink& link : p.resolutions) {
+        json item = {{"id", link.id}, {"state", link.open() ? std::string("open") : link.outcome}};
+        if (engine && engine->engine().contains(link.id)) {
+            const auto view = engine->engine().view(link.id);
+            const resolution::Resolution& r = view.data;
+            item["state"] = std::string(view.state());
+            item["office"] = r.office;
+            item["task"] = r.task;
+            item["due"] = format_date(r.due);
+            if (r.original_due && *r.original_due != r.due) item["originalDue"] = format_date(*r.original_due);
+            if (const resolution::ProgressReport* last = r.last_report())
+                item["lastReport"] = {{"at", format_timestamp(last->at)}, {"text", last->text}};
+            if (const std::string why = r.delay_reason(); !why.empty()) item["delayReason"] = why;
+            if (r.overdue_since) item["overdueSince"] = format_timestamp(*r.overdue_since);
+            if (r.done_at) item["doneAt"] = format_timestamp(*r.done_at);
+            if (r.dropped_at) item["droppedAt"] = format_timestamp(*r.dropped_at);
+            if (!r.completion_note.empty()) item["completionNote"] = r.completion_note;
+            if (!r.drop_reason.empty()) item["dropReason"] = r.drop_reason;
+        }
+        out.push_back(std::move(item));
+    }
+    return out;
+}
 
 /// Consultation @p index of @p row on a meeting's agenda: the meeting's and the item's URLs.
 using Placement = std::pair<std::string, std::string>;
@@ -98,6 +129,8 @@ json paper_object(const PaperRow& row, const std::string& base, const std::map<s
     if (!p.withdrawal_reason.empty()) out["kimflow:withdrawalReason"] = p.withdrawal_reason;
     if (!p.completion_note.empty()) out["kimflow:completionNote"] = p.completion_note;
     if (!p.type_name.empty()) out["kimflow:paperTypeName"] = p.type_name;
+    if (p.answer_overdue_at) out["kimflow:answerOverdueAt"] = format_timestamp(*p.answer_overdue_at);
+    if (!row.resolutions.empty()) out["kimflow:resolutions"] = row.resolutions;
     if (!p.source.empty()) {
         json source = {{"id", p.source.id}};
         if (!p.source.system.empty()) source["system"] = p.source.system;
@@ -118,12 +151,13 @@ Export export_papers(const PaperEngine& engine, const ExportOptions& options)
     for (const auto& id : engine.find(InstanceQuery{})) {
         auto view = engine.view(id);
         const auto history = engine.history(id);
-        PaperRow row{std::move(view.data), std::string(engine.state(id)), view.created_at, view.created_at, {}};
+        PaperRow row{std::move(view.data), std::string(engine.state(id)), view.created_at, view.created_at, {}, {}};
         if (!history.empty()) {
             row.created = history.front().at;
             row.modified = history.back().at;
         }
         row.url = base + "/paper/" + percent_encode(id);
+        if (!row.data.resolutions.empty()) row.resolutions = resolutions_of(row.data, options.resolutions);
         rows.push_back(std::move(row));
     }
     const auto orgs = organization_urls(rows, base);

@@ -23,8 +23,16 @@ namespace {
 std::string paper_key(const std::string& key) { return "oparl:paper:" + key; }
 std::string consultation_key(const std::string& url) { return "oparl:consultation:" + id_key(url); }
 
+/// Whether scheduling in @p organization would pass a consultation planned before it.
+bool out_of_order(const Paper& p, const std::string& organization)
+{
+    const std::optional<std::size_t> bound = p.next_planned(organization);
+    return bound && p.next_planned() && *p.next_planned() < *bound;
+}
+
 /// Fires @p step, recorded at @p at; a schedule the deadline guard refuses goes in as urgent
-/// (the council put it on the agenda whatever kimflow's rules say).
+/// (the council put it on the agenda whatever kimflow's rules say), and one out of the
+/// Beratungsfolge's order says that the RIS records it so.
 void fire_step(PaperEngine& engine, const std::string& instance, const Plan& plan, const Step& step,
                const Actor& actor, Timestamp at)
 {
@@ -34,13 +42,15 @@ void fire_step(PaperEngine& engine, const std::string& instance, const Plan& pla
             [&](const auto& e) {
                 using E = std::decay_t<decltype(e)>;
                 if constexpr (std::is_same_v<E, Schedule>) {
+                    Schedule s = e;
+                    if (s.skip_reason.empty() && out_of_order(engine.data(instance), s.organization))
+                        s.skip_reason = std::string(skip_as_recorded);
                     try {
-                        engine.fire(instance, e, actor, recorded);
+                        engine.fire(instance, s, actor, recorded);
                     } catch (const GuardRejected&) {
-                        if (e.urgent) throw;
-                        Schedule urgent = e;
-                        urgent.urgent = true;
-                        engine.fire(instance, urgent, actor, recorded);
+                        if (s.urgent) throw;
+                        s.urgent = true;
+                        engine.fire(instance, s, actor, recorded);
                     }
                 } else {
                     engine.fire(instance, e, actor, recorded);

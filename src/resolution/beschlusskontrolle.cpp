@@ -1,0 +1,238 @@
+// The Beschlusskontrolle report: per committee, what was decided, is open, is overdue and was
+// settled; as a table, CSV and JSON.
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "kimflow/resolution/report.hpp"
+
+namespace kimflow::resolution {
+
+namespace {
+
+bool in_period(const std::optional<Timestamp>& at, const ReportQuery& q)
+{
+    return at && date_of(*at) >= q.from && date_of(*at) <= q.to;
+}
+
+std::optional<Timestamp> settled_at(const Resolution& r) { return r.done_at ? r.done_at : r.dropped_at; }
+
+std::string date_text(const std::optional<Date>& d) { return d ? format_date(*d) : std::string(); }
+
+}  // namespace
+
+Report report(const ResolutionEngine& engine, const ReportQuery& query, const Actor* actor)
+{
+    InstanceQuery q;
+    q.lifecycle = std::string(ResolutionLifecycle::id);
+    q.area = query.committee;
+    const auto& inner = engine.engine();
+    const std::vector<std::string> ids = actor ? inner.find(q, *actor) : inner.find(q);
+    std::map<std::string, CommitteeSection> sections;
+    for (const std::string& id : ids) {
+        ReportRow row = inner.visit(id, [&](const Instance<ResolutionLifecycle>& in) {
+            return ReportRow{id, in.data(), std::string(in.state()),
+                             status_at(in.data(), in.state(), query.to, inner.config())};
+        });
+        CommitteeSection& s = sections[row.data.committee];
+        s.committee = row.data.committee;
+        const Resolution& r = row.data;
+        if (r.decided_on && *r.decided_on >= query.from && *r.decided_on <= query.to) s.decided.push_back(row);
+        if (row.status == Status::overdue)
+            s.overdue.push_back(row);
+        else if (row.status == Status::on_time || row.status == Status::due_soon)
+            s.open.push_back(row);
+        else if (in_period(settled_at(r), query))
+            s.settled.push_back(row);
+    }
+    Report out{query.from, query.to, {}};
+    for (auto& [name, s] : sections) {
+        auto by_due = [](const ReportRow& a, const ReportRow& b) {
+            return a.data.due != b.data.due ? a.data.due < b.data.due : a.id < b.id;
+        };
+        std::sort(s.open.begin(), s.open.end(), by_due);
+        std::sort(s.overdue.begin(), s.overdue.end(), by_due);
+        out.committees.push_back(std::move(s));
+    }
+    return out;
+}
+
+namespace {
+
+/// The columns the table, the CSV and the JSON share, for one row.
+struct Cells {
+    std::string decided_on, due, original_due, last_report_at, last_report, delay_reason, settled_at, note;
+};
+
+Cells cells_of(const ReportRow& row)
+{
+    const Resolution& r = row.data;
+    Cells c;
+    c.decided_on = date_text(r.decided_on);
+    c.due = format_date(r.due);
+    c.original_due = date_text(r.original_due);
+    if (const ProgressReport* p = r.last_report()) {
+        c.last_report_at = format_date(date_of(p->at));
+        c.last_report = p->text;
+    }
+    c.delay_reason = r.delay_reason();
+    if (auto at = settled_at(r)) c.settled_at = format_date(date_of(*at));
+    c.note = r.done_at ? r.completion_note : r.drop_reason;
+    return c;
+}
+
+std::string csv_field(const std::string& s)
+{
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+std::size_t display_width(const std::string& s);
+
+/// Shortens @p s to @p width characters (UTF-8 aware), with "…" where it was cut.
+std::string cut(const std::string& s, std::size_t width)
+{
+    if (display_width(s) <= width) return s;
+    std::size_t chars = 0, i = 0;
+    for (; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+        if (++chars > width - 1) break;
+    }
+    return s.substr(0, i) + "…";
+}
+
+std::size_t display_width(const std::string& s)
+{
+    std::size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+std::string pad(const std::string& s, std::size_t width)
+{
+    const std::size_t w = display_width(s);
+    return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+const std::pair<const char*, std::vector<ReportRow> CommitteeSection::*> kSections[] = {
+    {"decided", &CommitteeSection::decided},
+    {"overdue", &CommitteeSection::overdue},
+    {"open", &CommitteeSection::open},
+    {"settled", &CommitteeSection::settled},
+};
+
+const char* heading_de(std::string_view section)
+{
+    if (section == "decided") return "Beschlossen im Zeitraum";
+    if (section == "overdue") return "Überfällig";
+    if (section == "open") return "Offen";
+    return "Erledigt oder entfallen im Zeitraum";
+}
+
+}  // namespace
+
+std::string to_table(const Report& report)
+{
+    std::ostringstream out;
+    out << "Beschlusskontrolle " << format_date(report.from) << " bis " << format_date(report.to) << '\n';
+    if (report.committees.empty()) out << "\nKeine Beschlüsse zur Kontrolle.\n";
+    for (const CommitteeSection& s : report.committees) {
+        out << '\n' << (s.committee.empty() ? std::string("(ohne Gremium)") : s.committee) << '\n';
+        // Columns as wide as the committee's longest id, paper and office, within bounds.
+        std::size_t id_w = 4, paper_w = 8, office_w = 4;
+        for (const auto& [name, member] : kSections)
+            for (const ReportRow& row : s.*member) {
+                id_w = std::max(id_w, std::min<std::size_t>(display_width(row.id) + 1, 21));
+                paper_w = std::max(paper_w, std::min<std::size_t>(display_width(row.data.paper) + 1, 17));
+                office_w = std::max(office_w, std::min<std::size_t>(display_width(row.data.office) + 1, 31));
+            }
+        const std::string indent(4 + id_w + paper_w + office_w + 11 + 13, ' ');
+        for (const auto& [name, member] : kSections) {
+            const std::vector<ReportRow>& rows = s.*member;
+            if (rows.empty()) continue;
+            out << "  " << heading_de(name) << " (" << rows.size() << ")\n";
+            out << "    " << pad("Nr.", id_w) << pad("Vorlage", paper_w) << pad("Amt", office_w) << pad("fällig", 11)
+                << pad("Status", 13) << "Aufgabe / Sachstand\n";
+            for (const ReportRow& row : rows) {
+                const Cells c = cells_of(row);
+                out << "    " << pad(cut(row.id, id_w - 1), id_w) << pad(cut(row.data.paper, paper_w - 1), paper_w)
+                    << pad(cut(row.data.office, office_w - 1), office_w) << pad(c.due, 11)
+                    << pad(std::string(label_de(row.status)), 13) << cut(row.data.task, 70) << '\n';
+                // What was decided is a list; the details stand with where it is now.
+                if (std::string_view(name) == "decided") continue;
+                if (!c.last_report.empty())
+                    out << indent << "Sachstand " << c.last_report_at << ": " << cut(c.last_report, 80) << '\n';
+                if (!c.delay_reason.empty() && row.status != Status::done && row.status != Status::dropped)
+                    out << indent << "Grund der Verzögerung: " << cut(c.delay_reason, 80) << '\n';
+                if (row.data.original_due && *row.data.original_due != row.data.due)
+                    out << indent << "ursprünglich fällig: " << c.original_due << '\n';
+                if (!c.settled_at.empty())
+                    out << indent << label_de(row.status) << " am " << c.settled_at
+                        << (c.note.empty() ? std::string() : ": " + cut(c.note, 80)) << '\n';
+            }
+        }
+    }
+    return out.str();
+}
+
+std::string to_csv(const Report& report)
+{
+    std::string out = "committee,section,id,paper,office,task,decided_on,due,original_due,status,last_report_at,"
+                      "last_report,delay_reason,settled_at,note\r\n";
+    for (const CommitteeSection& s : report.committees)
+        for (const auto& [name, member] : kSections)
+            for (const ReportRow& row : s.*member) {
+                const Cells c = cells_of(row);
+                const std::string fields[] = {s.committee, name, row.id, row.data.paper, row.data.office,
+                                              row.data.task, c.decided_on, c.due, c.original_due,
+                                              std::string(to_string(row.status)), c.last_report_at, c.last_report,
+                                              c.delay_reason, c.settled_at, c.note};
+                bool first = true;
+                for (const std::string& f : fields) {
+                    out += (first ? "" : ",") + csv_field(f);
+                    first = false;
+                }
+                out += "\r\n";
+            }
+    return out;
+}
+
+std::string to_json(const Report& report)
+{
+    nlohmann::json committees = nlohmann::json::array();
+    for (const CommitteeSection& s : report.committees) {
+        nlohmann::json section{{"committee", s.committee}};
+        for (const auto& [name, member] : kSections) {
+            nlohmann::json rows = nlohmann::json::array();
+            for (const ReportRow& row : s.*member) {
+                const Cells c = cells_of(row);
+                auto text_or_null = [](const std::string& v) { return v.empty() ? nlohmann::json() : nlohmann::json(v); };
+                rows.push_back({{"id", row.id},
+                                {"paper", row.data.paper},
+                                {"office", row.data.office},
+                                {"task", row.data.task},
+                                {"state", row.state},
+                                {"status", std::string(to_string(row.status))},
+                                {"decided_on", text_or_null(c.decided_on)},
+                                {"due", c.due},
+                                {"original_due", text_or_null(c.original_due)},
+                                {"last_report_at", text_or_null(c.last_report_at)},
+                                {"last_report", text_or_null(c.last_report)},
+                                {"delay_reason", text_or_null(c.delay_reason)},
+                                {"settled_at", text_or_null(c.settled_at)},
+                                {"note", text_or_null(c.note)}});
+            }
+            section[name] = std::move(rows);
+        }
+        committees.push_back(std::move(section));
+    }
+    return nlohmann::json{{"from", format_date(report.from)}, {"to", format_date(report.to)}, {"committees", committees}}
+               .dump(2) +
+           "\n";
+}
+
+}  // namespace kimflow::resolution

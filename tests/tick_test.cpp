@@ -1,0 +1,219 @@
+// Deadlines that act: the time-triggered rows a tick fires, each exactly once, whoever ticks and
+// however late.
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <kimflow/default_policy.hpp>
+#include <kimflow/resolution/resolution_engine.hpp>
+#include <kimflow/store/memory_store.hpp>
+#include <kimflow/store/sqlite_store.hpp>
+
+#include "paper_fixture.hpp"
+#include "temp_file.hpp"
+
+namespace {
+
+using namespace paper_test;
+namespace res = kimflow::resolution;
+
+/// Anfragen submitted on 2025-01-06: their answer period (28 days) ends 2025-02-04T00:00Z.
+void submitted_anfragen(PaperEngine& engine, int n, const std::string& prefix = "A/")
+{
+    auto unit = engine.unit_of_work();
+    for (int i = 0; i < n; ++i) {
+        const std::string ref = prefix + std::to_string(i);
+        engine.create(ref, anfrage(ref), fraktion);
+        engine.fire(ref, Submit{}, fraktion);
+    }
+    unit.commit();
+}
+
+/// How often each instance's history holds @p event.
+std::map<std::string, int> count_of(const PaperEngine& engine, const std::string& event)
+{
+    std::map<std::string, int> out;
+    for (const auto& id : engine.find(InstanceQuery{"paper"}))
+        for (const auto& r : engine.history(id)) out[id] += r.event == event;
+    return out;
+}
+
+const Timestamp kEnd = parse_timestamp("2025-02-04T00:00:00Z");
+
+TEST_F(PaperTest, AnAnswerPeriodThatPassesIsRecordedOnceAsTheSystemWithItsDueTime)
+{
+    engine.create("14/1923", anfrage(), fraktion);
+    engine.fire("14/1923", Submit{}, fraktion);
+    engine.create("14/1924", anfrage("14/1924"), fraktion);
+    engine.fire("14/1924", Submit{}, fraktion);
+    at("2025-01-20T09:00:00Z");
+    engine.fire("14/1924", Answer{"14/1924-1"}, verwaltung);
+
+    EXPECT_TRUE(engine.tick(parse_timestamp("2025-02-03T23:59:59Z")).fired.empty());
+    const auto allowed = engine.allowed_events("14/1923");
+    EXPECT_EQ(std::count(allowed.begin(), allowed.end(), "answer_overdue"), 0) << "not before it is due";
+    at("2025-02-10T08:00:00Z");
+    const TickReport report = engine.tick(parse_timestamp("2025-02-10T08:00:00Z"));
+    ASSERT_EQ(report.fired.size(), 1u) << "the answered Anfrage is not overdue";
+    EXPECT_EQ(report.fired[0].instance, "14/1923");
+    EXPECT_EQ(report.fired[0].event, "answer_overdue");
+    EXPECT_EQ(report.fired[0].due, kEnd);
+    const auto history = engine.history("14/1923");
+    EXPECT_EQ(history.back().event, "answer_overdue");
+    EXPECT_EQ(history.back().actor, system_actor());
+    EXPECT_EQ(history.back().at, parse_timestamp("2025-02-10T08:00:00Z")) << "recorded when the tick ran";
+    EXPECT_EQ(history.back().payload, "due=2025-02-04T00:00:00Z") << "with the time it fell due";
+    EXPECT_EQ(history.back().from, "submitted");
+    EXPECT_EQ(history.back().to, "submitted");
+    EXPECT_EQ(engine.data("14/1923").answer_overdue_at, parse_timestamp("2025-02-10T08:00:00Z"));
+    EXPECT_TRUE(engine.tick(parse_timestamp("2025-03-01T00:00:00Z")).fired.empty()) << "once";
+    EXPECT_TRUE(engine.tick(parse_timestamp("2025-03-01T00:00:00Z")).fired.empty());
+    EXPECT_EQ(engine.history("14/1923").size(), 2u);
+}
+
+TEST_F(PaperTest, AfterALongGapATickCatchesUpEverythingThatFellDueMeanwhile)
+{
+    res::ResolutionEngine resolutions{engine};
+    engine.create("14/2001", antrag(), fraktion);
+    engine.fire("14/2001", Submit{}, fraktion);
+    schedule("14/2001");
+    engine.fire("14/2001", Recommend{}, sitzungsdienst);
+    schedule("14/2001");
+    engine.fire("14/2001", Decide{}, sitzungsdienst);
+    for (const char* due : {"2025-04-30", "2025-06-30", "2025-12-31"}) {
+        res::Resolution r;
+        r.paper = "14/2001";
+        r.office = "FB 5";
+        r.task = std::string("Aufgabe bis ") + due;
+        r.due = parse_date(due);
+        resolutions.create(std::string("R-") + due, r, sitzungsdienst);
+    }
+    submitted_anfragen(engine, 3);
+    // The machine was off from February to August.
+    const Timestamp august = parse_timestamp("2025-08-15T06:00:00Z");
+    clock->set(august);
+    const TickReport papers = engine.tick(august);
+    const TickReport late = resolutions.tick(august);
+    EXPECT_EQ(papers.fired.size(), 3u);
+    ASSERT_EQ(late.fired.size(), 2u) << "the one due in December is not";
+    EXPECT_EQ(late.fired[0].instance, "R-2025-04-30");
+    EXPECT_EQ(late.fired[0].due, parse_timestamp("2025-05-01T00:00:00Z"));
+    EXPECT_EQ(late.fired[1].due, parse_timestamp("2025-07-01T00:00:00Z"));
+    EXPECT_EQ(resolutions.engine().data("R-2025-04-30").overdue_since, august);
+    EXPECT_TRUE(resolutions.tick(august).fired.empty());
+    // The due date moves: it can become overdue again, for the new date, once.
+    resolutions.fire("R-2025-06-30", res::Extend{parse_date("2025-09-30"), "Nachfrist"}, sitzungsdienst);
+    EXPECT_TRUE(resolutions.tick(parse_timestamp("2025-09-30T23:00:00Z")).fired.empty());
+    clock->set(parse_timestamp("2026-02-01T00:00:00Z"));
+    const TickReport again = resolutions.tick(parse_timestamp("2026-02-01T00:00:00Z"));
+    ASSERT_EQ(again.fired.size(), 2u);
+    EXPECT_EQ(again.fired[0].instance, "R-2025-06-30");
+    EXPECT_EQ(again.fired[1].instance, "R-2025-12-31");
+}
+
+TEST(Tick, WhatThePolicyRefusesIsReportedAndTriedAgainLater)
+{
+    auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-01-06T09:00:00Z"));
+    auto policy = std::make_shared<const Policy>(default_policy());
+    PaperEngine engine{PaperConfig{}, clock, nullptr, EngineOptions{100000, policy}};
+    engine.create("14/1923", anfrage(), sitzungsdienst);
+    engine.fire("14/1923", Submit{}, Actor{"x", "fraktion", "Fraktion Die Linke"});
+    clock->set(parse_timestamp("2025-03-01T00:00:00Z"));
+    const TickReport refused = engine.tick(clock->now(), Actor{"cron", "fraktion", ""});
+    EXPECT_TRUE(refused.fired.empty());
+    ASSERT_EQ(refused.refused.size(), 1u);
+    EXPECT_NE(refused.refused[0].reason.find("not permitted"), std::string::npos) << refused.refused[0].reason;
+    EXPECT_EQ(engine.version("14/1923"), 1u);
+    EXPECT_EQ(engine.tick(clock->now()).fired.size(), 1u) << "the system may";
+}
+
+/// Both ways to tick at once: one engine from two threads, and two engines (two connections to
+/// one file) from two threads. Each paper's answer_overdue fires exactly once between them.
+void expect_each_once(PaperEngine& a, PaperEngine& b, int papers)
+{
+    std::atomic<std::size_t> fired{0}, others{0};
+    std::vector<std::thread> threads;
+    for (PaperEngine* e : {&a, &b})
+        threads.emplace_back([&, e] {
+            for (int round = 0; round < 3; ++round) {
+                const TickReport r = e->tick(parse_timestamp("2025-02-05T00:00:00Z"));
+                fired += r.fired.size();
+                others += r.taken_by_others;
+                EXPECT_TRUE(r.refused.empty()) << r.refused.front().reason;
+            }
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(fired.load(), static_cast<std::size_t>(papers));
+    for (const auto& [id, n] : count_of(a, "answer_overdue")) EXPECT_EQ(n, 1) << id;
+    testing::Test::RecordProperty("taken_by_others", std::to_string(others.load()));
+}
+
+TEST(Tick, TwoThreadsOnOneEngineFireEachOnce)
+{
+    for (bool on_disk : {false, true}) {
+        TempFile file;
+        auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-01-06T09:00:00Z"));
+        std::shared_ptr<Store> store = on_disk ? std::shared_ptr<Store>(std::make_shared<SqliteStore>(file.path()))
+                                               : make_memory_store();
+        PaperEngine engine{PaperConfig{}, clock, store};
+        submitted_anfragen(engine, 200);
+        clock->set(parse_timestamp("2025-02-05T00:00:00Z"));
+        expect_each_once(engine, engine, 200);
+    }
+}
+
+TEST(Tick, TwoConnectionsToOneFileFireEachOnce)
+{
+    TempFile file;
+    auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-01-06T09:00:00Z"));
+    PaperEngine a{PaperConfig{}, clock, std::make_shared<SqliteStore>(file.path())};
+    submitted_anfragen(a, 200);
+    PaperEngine b{PaperConfig{}, clock, std::make_shared<SqliteStore>(file.path())};
+    clock->set(parse_timestamp("2025-02-05T00:00:00Z"));
+    expect_each_once(a, b, 200);
+    EXPECT_TRUE(a.store()->verify_chain().ok());
+}
+
+TEST(Tick, AFileFromBeforeTimersWereIndexedIsIndexedByItsFirstTick)
+{
+    TempFile file;
+    auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-01-06T09:00:00Z"));
+    {
+        PaperEngine engine{PaperConfig{}, clock, std::make_shared<SqliteStore>(file.path())};
+        submitted_anfragen(engine, 2);
+        clock->set(parse_timestamp("2025-01-25T09:00:00Z"));
+        engine.create("B/1", anfrage("B/1"), fraktion);
+        engine.fire("B/1", Submit{}, fraktion);  // due 2025-02-23
+    }
+    {
+        // The layout of schema 4: no timer column, and its version number.
+        SQLite::Database db(file.path(), SQLite::OPEN_READWRITE);
+        db.exec("DROP INDEX instance_by_timer");
+        db.exec("ALTER TABLE instance DROP COLUMN timer_at");
+        db.exec("PRAGMA user_version = 4");
+    }
+    PaperEngine engine{PaperConfig{}, clock, std::make_shared<SqliteStore>(file.path())};
+    {
+        SQLite::Database db(file.path(), SQLite::OPEN_READONLY);
+        EXPECT_EQ(db.execAndGet("SELECT count(*) FROM instance WHERE timer_at = 0").getInt(), 3)
+            << "migrated rows are marked: not known yet";
+    }
+    clock->set(parse_timestamp("2025-02-10T00:00:00Z"));
+    const TickReport report = engine.tick(clock->now());
+    EXPECT_EQ(report.fired.size(), 2u);
+    SQLite::Database db(file.path(), SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM instance WHERE timer_at = 0").getInt(), 0);
+    SQLite::Statement b1(db, "SELECT timer_at FROM instance WHERE id = 'B/1'");
+    ASSERT_TRUE(b1.executeStep());
+    EXPECT_EQ(b1.getColumn(0).getInt64(),
+              parse_timestamp("2025-02-23T00:00:00Z").time_since_epoch().count())
+        << "the paper not yet due got its real timer";
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM instance WHERE timer_at IS NULL").getInt(), 2)
+        << "the fired ones have no timer left";
+    clock->set(parse_timestamp("2025-02-23T00:00:00Z"));
+    EXPECT_EQ(engine.tick(clock->now()).fired.size(), 1u);
+}
+
+}  // namespace
