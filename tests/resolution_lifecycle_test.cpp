@@ -1,6 +1,7 @@
 // The resolution lifecycle (Beschlusskontrolle): every row and refusal of its table, the status
 // derived at chosen days, and a paper kept in step with its resolutions.
 #include <kimflow/default_policy.hpp>
+#include <kimflow/io/oparl.hpp>
 #include <kimflow/resolution/report.hpp>
 #include <kimflow/resolution/resolution_engine.hpp>
 #include <kimflow/store/sqlite_store.hpp>
@@ -408,6 +409,36 @@ TEST_F(ResolutionTest, TheReportSortsByCommitteeAndSection)
     EXPECT_NE(csv.find("Personalmangel"), std::string::npos);
     EXPECT_NE(to_table(report).find("Überfällig (1)"), std::string::npos) << to_table(report);
     EXPECT_NE(to_json(report).find("\"overdue\": ["), std::string::npos);
+}
+
+TEST_F(ResolutionTest, TheOParlExportListsAPapersResolutionsAsKimflowExtensions)
+{
+    decided();
+    at("2025-04-01T09:00:00Z");
+    resolutions.create("R1", resolution_of("14/2001", "2025-05-31"), sitzungsdienst);
+    resolutions.create("R2", resolution_of("14/2001", "2025-12-31", "FB 1 Zentrale Dienste"), sitzungsdienst);
+    at("2025-06-02T09:00:00Z");
+    resolutions.fire("R1", ReportProgress{"in Arbeit", "Personalmangel", parse_date("2025-08-31")}, office);
+    resolutions.fire("R2", Drop{"entfällt"}, sitzungsdienst);
+    oparl::ExportOptions options;
+    options.resolutions = &resolutions;
+    const auto exported = oparl::export_papers(engine, options);
+    ASSERT_EQ(exported.papers.size(), 1u);
+    const nlohmann::json& list = exported.papers[0].at("kimflow:resolutions");
+    ASSERT_EQ(list.size(), 2u);
+    EXPECT_EQ(list[0]["id"], "R1");
+    EXPECT_EQ(list[0]["state"], "in_progress");
+    EXPECT_EQ(list[0]["office"], "FB 5 Soziales");
+    EXPECT_EQ(list[0]["due"], "2025-08-31");
+    EXPECT_EQ(list[0]["originalDue"], "2025-05-31");
+    EXPECT_EQ(list[0]["delayReason"], "Personalmangel");
+    EXPECT_EQ(list[0]["lastReport"]["text"], "in Arbeit");
+    EXPECT_EQ(list[1]["state"], "dropped");
+    EXPECT_EQ(list[1]["dropReason"], "entfällt");
+    // Without the engine, the ids and how they were settled, from the paper alone.
+    const auto bare = oparl::export_papers(engine).papers[0].at("kimflow:resolutions");
+    EXPECT_EQ(bare[1], (nlohmann::json{{"id", "R2"}, {"state", "dropped"}}));
+    EXPECT_EQ(bare[0], (nlohmann::json{{"id", "R1"}, {"state", "open"}}));
 }
 
 }  // namespace

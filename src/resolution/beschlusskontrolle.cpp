@@ -63,7 +63,8 @@ namespace {
 
 /// The columns the table, the CSV and the JSON share, for one row.
 struct Cells {
-    std::string decided_on, due, original_due, last_report_at, last_report, delay_reason, settled_at, note;
+    std::string decided_on, due, original_due, last_report_at, last_report, delay_reason, overdue_since, settled_at,
+        note;
 };
 
 Cells cells_of(const ReportRow& row)
@@ -78,6 +79,8 @@ Cells cells_of(const ReportRow& row)
         c.last_report = p->text;
     }
     c.delay_reason = r.delay_reason();
+    // What the tick recorded for the current due date, not a guess from the date.
+    if (r.overdue_since && r.overdue_for == r.due) c.overdue_since = format_date(date_of(*r.overdue_since));
     if (auto at = settled_at(r)) c.settled_at = format_date(date_of(*at));
     c.note = r.done_at ? r.completion_note : r.drop_reason;
     return c;
@@ -164,6 +167,8 @@ std::string to_table(const Report& report)
                     << pad(std::string(label_de(row.status)), 13) << cut(row.data.task, 70) << '\n';
                 // What was decided is a list; the details stand with where it is now.
                 if (std::string_view(name) == "decided") continue;
+                if (!c.overdue_since.empty() && row.status == Status::overdue)
+                    out << indent << "überfällig seit " << c.overdue_since << '\n';
                 if (!c.last_report.empty())
                     out << indent << "Sachstand " << c.last_report_at << ": " << cut(c.last_report, 80) << '\n';
                 if (!c.delay_reason.empty() && row.status != Status::done && row.status != Status::dropped)
@@ -181,15 +186,16 @@ std::string to_table(const Report& report)
 
 std::string to_csv(const Report& report)
 {
-    std::string out = "committee,section,id,paper,office,task,decided_on,due,original_due,status,last_report_at,"
-                      "last_report,delay_reason,settled_at,note\r\n";
+    std::string out = "committee,section,id,paper,office,task,decided_on,due,original_due,status,overdue_since,"
+                      "last_report_at,last_report,delay_reason,settled_at,note\r\n";
     for (const CommitteeSection& s : report.committees)
         for (const auto& [name, member] : kSections)
             for (const ReportRow& row : s.*member) {
                 const Cells c = cells_of(row);
                 const std::string fields[] = {s.committee, name, row.id, row.data.paper, row.data.office,
                                               row.data.task, c.decided_on, c.due, c.original_due,
-                                              std::string(to_string(row.status)), c.last_report_at, c.last_report,
+                                              std::string(to_string(row.status)), c.overdue_since, c.last_report_at,
+                                              c.last_report,
                                               c.delay_reason, c.settled_at, c.note};
                 bool first = true;
                 for (const std::string& f : fields) {
@@ -220,6 +226,7 @@ std::string to_json(const Report& report)
                                 {"decided_on", text_or_null(c.decided_on)},
                                 {"due", c.due},
                                 {"original_due", text_or_null(c.original_due)},
+                                {"overdue_since", text_or_null(c.overdue_since)},
                                 {"last_report_at", text_or_null(c.last_report_at)},
                                 {"last_report", text_or_null(c.last_report)},
                                 {"delay_reason", text_or_null(c.delay_reason)},

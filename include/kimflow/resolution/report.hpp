@@ -67,7 +67,8 @@ Report report(const ResolutionEngine& engine, const ReportQuery& query, const Ac
 /// An aligned table for the terminal, German, one block per committee.
 std::string to_table(const Report& report);
 /// CSV (RFC 4180, UTF-8): one row per resolution and section, with columns
-/// `committee,section,id,paper,office,task,decided_on,due,original_due,status,last_report_at,last_report,delay_reason,settled_at,note`.
+/// `committee,section,id,paper,office,task,decided_on,due,original_due,status,overdue_since,last_report_at,last_report,delay_reason,settled_at,note`
+/// (`overdue_since`: the day a tick recorded the current due date as passed).
 std::string to_csv(const Report& report);
 /// JSON: `{"from", "to", "committees": [{"committee", "decided": [...], "open": [...],
 /// "overdue": [...], "settled": [...]}]}`, each resolution with its fields by their English ids.
