@@ -1,5 +1,8 @@
 // kimctl and the Beschlusskontrolle end to end: resolutions created, reported on, ticked and
 // settled with the real binary, and the committee's report in its three forms.
+#include <fstream>
+#include <set>
+
 #include "kimctl_fixture.hpp"
 
 namespace {
@@ -136,6 +139,47 @@ TEST_F(KimctlResolution, EventsAndDiagramKnowTheLifecycle)
         EXPECT_NE(events.out.find(e), std::string::npos) << e;
     const Result dot = ok({"diagram", "resolution"});
     EXPECT_NE(dot.out.find("in_progress"), std::string::npos) << dot.out;
+}
+
+TEST_F(KimctlResolution, ATickFiresTheDeadlinesOfEveryLifecycleOnceAndSaysWhat)
+{
+    tell_14_1923();  // answered: never overdue
+    ok(kFraktion + Args{"--at", "2025-01-06T09:00:00Z", "paper", "create", "14/1930", "--type", "Anfrage", "--title",
+                        "t", "--originator", "Fraktion Die Linke", "--body", "Regionalverband Ruhr"});
+    ok(kFraktion + Args{"--at", "2025-01-06T09:00:00Z", "fire", "paper", "14/1930", "submit"});
+    ok(kCaritas + Args{"--at", "2025-01-06", "case", "open", "K-1", "--kommune", "Castrop-Rauxel", "--traeger", "Caritas"});
+    ok(kCaritas + Args{"--at", "2025-01-06", "fire", "case", "K-1", "follow_up", "date=2025-01-20", "subject=Anruf"});
+    ok(kCaritas + Args{"--at", "2025-01-06", "fire", "case", "K-1", "follow_up", "date=2025-03-01"});
+
+    const Result early = ok({"--at", "2025-01-19T23:00:00Z", "tick"});
+    EXPECT_NE(early.out.find("0 ausgelöst"), std::string::npos) << early.out;
+    const json first = json::parse(ok({"--at", "2025-02-10T05:00:00Z", "tick", "--json"}).out);
+    std::set<std::string> fired;
+    for (const auto& f : first["fired"]) fired.insert(f["lifecycle"].get<std::string>() + " " + f["id"].get<std::string>() +
+                                                      " " + f["event"].get<std::string>());
+    EXPECT_EQ(fired, (std::set<std::string>{"paper 14/1930 answer_overdue", "case K-1 follow_up_due"})) << first.dump();
+    EXPECT_TRUE(json::parse(ok({"--at", "2025-02-10T05:00:00Z", "tick", "--json"}).out)["fired"].empty());
+    // Only one lifecycle, and the Wiedervorlage of March when it comes.
+    const json cases = json::parse(ok({"--at", "2025-03-01T00:00:00Z", "tick", "--lifecycle", "case", "--json"}).out);
+    ASSERT_EQ(cases["fired"].size(), 1u) << cases.dump();
+    EXPECT_EQ(cases["fired"][0]["due"], "2025-03-01T00:00:00Z");
+    const json history = show("paper", "14/1930")["history"];
+    EXPECT_EQ(history.back()["event"], "answer_overdue");
+    EXPECT_EQ(history.back()["actor"]["id"], "system");
+    EXPECT_EQ(history.back()["payload"], "due=2025-02-04T00:00:00Z");
+}
+
+TEST_F(KimctlResolution, ATickAPolicyRefusesExitsPartlyDoneAndChangesNothing)
+{
+    ok(kFraktion + Args{"--at", "2025-01-06T09:00:00Z", "paper", "create", "14/1930", "--type", "Anfrage", "--title",
+                        "t", "--originator", "Fraktion Die Linke"});
+    ok(kFraktion + Args{"--at", "2025-01-06T09:00:00Z", "fire", "paper", "14/1930", "submit"});
+    TempDir dir;
+    std::ofstream(dir / "no-system.policy") << "allow paper * read any\n";
+    const Result r = run({"--policy", dir / "no-system.policy", "--at", "2025-03-01", "tick", "--lifecycle", "paper"});
+    EXPECT_EQ(r.exit, 8) << describe(r);
+    EXPECT_NE(r.out.find("nicht ausgelöst"), std::string::npos) << r.out;
+    EXPECT_EQ(show("paper", "14/1930")["version"], 1);
 }
 
 }  // namespace
