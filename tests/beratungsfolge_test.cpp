@@ -68,13 +68,32 @@ TEST_F(BeratungsfolgeTest, ASkipReasonLetsItGoFirstAndTheHistoryKeepsIt)
               std::string::npos);
 }
 
-TEST_F(BeratungsfolgeTest, ACommitteeAddedToTheBeratungsfolgeIsNotOutOfOrder)
+TEST_F(BeratungsfolgeTest, ACommitteeAddedAheadOfPlannedOnesNeedsASkipReasonToo)
 {
+    // A committee the Beratungsfolge does not list (or a misspelt one) goes in ahead of the
+    // planned Vorberatung only with a reason.
     submitted_antrag();
     Schedule s = in("Integrationsrat");
     s.role = ConsultationRole::anhoerung;
+    try {
+        engine.fire("14/2001", s, sitzungsdienst);
+        FAIL() << "added ahead of the planned consultations without a reason";
+    } catch (const GuardRejected& e) {
+        EXPECT_NE(e.reason().find("(which it does not list)"), std::string::npos) << e.reason();
+    }
+    EXPECT_EQ(engine.data("14/2001").consultations.size(), 2u);
+    s.skip_reason = "Anhörung vor der Vorberatung erbeten";
     engine.fire("14/2001", s, sitzungsdienst);
     EXPECT_EQ(engine.data("14/2001").consultations.size(), 3u);
+    // With none planned, adding one is in order.
+    engine.create("14/2009", antrag("14/2009"), fraktion);
+    engine.fire("14/2009", Submit{}, fraktion);
+    engine.fire("14/2009", in(kAusschuss), sitzungsdienst);
+    engine.fire("14/2009", Recommend{}, sitzungsdienst);
+    engine.fire("14/2009", in(kRat), sitzungsdienst);
+    engine.fire("14/2009", Refer{"Integrationsrat", std::nullopt}, sitzungsdienst);
+    engine.fire("14/2009", in("Integrationsrat"), sitzungsdienst);  // referred: planned next
+    EXPECT_EQ(engine.state("14/2009"), "on_agenda");
 }
 
 TEST_F(BeratungsfolgeTest, APostponedConsultationComesFirstAgain)

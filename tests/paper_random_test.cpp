@@ -144,7 +144,7 @@ struct Reference {
             auto index = next_planned(org);
             if (!index && (org.empty() || !role)) return Outcome::guard;
             // The Beratungsfolge in order, unless the event gives a reason to skip it.
-            if (index && next_planned() < index && !f.count("skip_reason")) return Outcome::guard;
+            if (next_planned() && (!index || next_planned() < index) && !f.count("skip_reason")) return Outcome::guard;
             const long days = parse_date(f.at("meeting_date")).time_since_epoch().count() - submitted_day;
             const bool urgent = f.count("urgent") && f.at("urgent") == "true";
                 if (days < 0 || (!urgent && days < deadline)) return Outcome::guard;

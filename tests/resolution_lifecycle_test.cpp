@@ -411,6 +411,34 @@ TEST_F(ResolutionTest, TheReportSortsByCommitteeAndSection)
     EXPECT_NE(to_json(report).find("\"overdue\": ["), std::string::npos);
 }
 
+TEST_F(ResolutionTest, AReportOfAPastPeriodShowsWhatStoodThen)
+{
+    decided("14/2001");
+    at("2025-04-01T09:00:00Z");
+    resolutions.create("R1", resolution_of("14/2001", "2025-05-31"), sitzungsdienst);
+    at("2025-06-20T09:00:00Z");
+    resolutions.fire("R1", Extend{parse_date("2025-09-30"), "Nachfrist"}, sitzungsdienst);
+    at("2025-07-15T09:00:00Z");
+    resolutions.fire("R1", res::Complete{"erledigt"}, office);
+    // On 10 June it was overdue, due on 31 May, not done.
+    const Report june = res::report(resolutions, ReportQuery{"", parse_date("2025-01-01"), parse_date("2025-06-10")});
+    ASSERT_EQ(june.committees.size(), 1u);
+    ASSERT_EQ(june.committees[0].overdue.size(), 1u);
+    EXPECT_EQ(june.committees[0].overdue[0].data.due, parse_date("2025-05-31"));
+    EXPECT_EQ(june.committees[0].overdue[0].state, "open");
+    EXPECT_TRUE(june.committees[0].settled.empty());
+    // On 1 July it was open again, due on 30 September.
+    const Report july = res::report(resolutions, ReportQuery{"", parse_date("2025-01-01"), parse_date("2025-07-01")});
+    ASSERT_EQ(july.committees[0].open.size(), 1u);
+    EXPECT_EQ(july.committees[0].open[0].data.due, parse_date("2025-09-30"));
+    // Before the decision there was nothing.
+    EXPECT_TRUE(res::report(resolutions, ReportQuery{"", parse_date("2025-01-01"), parse_date("2025-01-05")})
+                    .committees.empty());
+    // Today: done.
+    const Report now = res::report(resolutions, ReportQuery{"", parse_date("2025-01-01"), parse_date("2025-07-31")});
+    ASSERT_EQ(now.committees[0].settled.size(), 1u);
+}
+
 TEST_F(ResolutionTest, TheOParlExportListsAPapersResolutionsAsKimflowExtensions)
 {
     decided();

@@ -7,6 +7,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <kimflow/default_policy.hpp>
+#include <kimflow/kim/lifecycle.hpp>
 #include <kimflow/resolution/resolution_engine.hpp>
 #include <kimflow/store/memory_store.hpp>
 #include <kimflow/store/sqlite_store.hpp>
@@ -214,6 +215,89 @@ TEST(Tick, AFileFromBeforeTimersWereIndexedIsIndexedByItsFirstTick)
         << "the fired ones have no timer left";
     clock->set(parse_timestamp("2025-02-23T00:00:00Z"));
     EXPECT_EQ(engine.tick(clock->now()).fired.size(), 1u);
+}
+
+TEST(Tick, RulesThatShortenAPeriodReachTheTimersThroughResetTimers)
+{
+    TempFile file;
+    auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-01-06T09:00:00Z"));
+    auto store = std::make_shared<SqliteStore>(file.path());
+    {
+        PaperEngine engine{PaperConfig{}, clock, store};  // 28 days: the key says 2025-02-04
+        submitted_anfragen(engine, 2);
+    }
+    PaperConfig shorter;
+    shorter.defaults.answer_period_days = 10;  // due 2025-01-16, overdue from 2025-01-17
+    PaperEngine engine{shorter, clock, store};
+    clock->set(parse_timestamp("2025-01-20T00:00:00Z"));
+    EXPECT_TRUE(engine.tick(clock->now()).fired.empty()) << "the stored keys still say February";
+    store->reset_timers("paper");  // what `kimctl rules paper` does with the new rules
+    const TickReport report = engine.tick(clock->now());
+    ASSERT_EQ(report.fired.size(), 2u);
+    EXPECT_EQ(report.fired[0].due, parse_timestamp("2025-01-17T00:00:00Z"));
+}
+
+TEST(Tick, ResolutionsAndPaperWritesOnTwoThreadsDoNotWaitForEachOther)
+{
+    // A unit over both engines takes both gates before the transaction: a paper fire or tick on
+    // another thread, holding the papers' gate and waiting for the store, cannot deadlock it.
+    TempFile file;
+    auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-01-06T09:00:00Z"));
+    auto store = std::make_shared<SqliteStore>(file.path());
+    PaperEngine papers{PaperConfig{}, clock, store};
+    res::ResolutionEngine resolutions{papers};
+    constexpr int kPapers = 40;
+    for (int i = 0; i < kPapers; ++i) {
+        const std::string ref = "D/" + std::to_string(i);
+        Paper p = antrag(ref);
+        p.consultations = {{kRat, ConsultationRole::entscheidung, true}};
+        papers.create(ref, p, fraktion);
+        papers.fire(ref, Submit{}, fraktion);
+        Schedule s;
+        s.meeting_date = parse_date("2025-03-01");
+        papers.fire(ref, s, sitzungsdienst);
+        papers.fire(ref, Decide{}, sitzungsdienst);
+    }
+    submitted_anfragen(papers, 60);
+    clock->set(parse_timestamp("2025-02-10T00:00:00Z"));
+    std::atomic<int> settled{0};
+    std::thread carrying_out([&] {
+        for (int i = 0; i < kPapers; ++i) {
+            const std::string ref = "D/" + std::to_string(i), id = "R-" + std::to_string(i);
+            res::Resolution r;
+            r.paper = ref;
+            r.office = "FB 5";
+            r.task = "t";
+            r.due = parse_date("2025-12-31");
+            resolutions.create(id, r, sitzungsdienst);
+            resolutions.fire(id, res::Complete{"erledigt"}, Actor{"amt", "verwaltung", "FB 5"});
+            ++settled;
+        }
+    });
+    std::size_t fired = 0;
+    for (int round = 0; round < 20; ++round) fired += papers.tick(clock->now()).fired.size();
+    carrying_out.join();
+    EXPECT_EQ(settled.load(), kPapers);
+    EXPECT_EQ(fired, 60u);
+    for (int i = 0; i < kPapers; ++i) EXPECT_EQ(papers.state("D/" + std::to_string(i)), "completed");
+}
+
+TEST(Tick, ADayNoClockReachesNeverFallsDue)
+{
+    // Damaged data may hold a day millions of years away: no timer, and no overflow.
+    const Date far{date::days{1702064993}};
+    EXPECT_EQ(start_of(far), Timestamp::max());
+    EXPECT_EQ(end_of(far), Timestamp::max());
+    EXPECT_EQ(start_of(Date{date::days{-1702064993}}), Timestamp::min());
+    EXPECT_EQ(end_of(parse_date("2025-05-31")), parse_timestamp("2025-06-01T00:00:00Z"));
+    res::Resolution r;
+    r.due = far;
+    EXPECT_TRUE(res::ResolutionLifecycle::timers(r, "open", res::ResolutionConfig{}).empty());
+    kim::KimCase c;
+    kim::FollowUp f;
+    f.date = far;
+    c.follow_ups.push_back(f);
+    EXPECT_TRUE(kim::CaseLifecycle::timers(c, "monitoring", kim::CaseConfig{}).empty());
 }
 
 }  // namespace

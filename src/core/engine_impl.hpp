@@ -198,6 +198,13 @@ struct EngineCore::Impl {
     void notify(const InstanceState& in, const TransitionRecord& record) const;
     bool notifying_here() const;
     void end_unit(bool commit);
+    /// Takes this thread's unit of this engine out of the registry (null if it has none).
+    std::unique_ptr<core::OpenUnit> take_unit();
+    /// After a unit that did not commit: copies in memory are checked again, its refusals logged again.
+    void undo(const core::OpenUnit& unit);
+    /// After a unit committed: releases its gate and tells the observers; returns what they
+    /// failed with (empty: nothing).
+    std::string announce_committed(core::OpenUnit& unit);
     /// Logs the refusals of a unit that was not committed again, after its rollback.
     void relog_denials(const core::OpenUnit& unit) const;
 

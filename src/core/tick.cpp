@@ -11,7 +11,7 @@ namespace {
 struct Pending {
     std::uint64_t version = 0;
     Timestamp last_at{};
-    std::optional<Timer> due;             // the first timer due by the tick's time
+    std::optional<Timer> due;             // the first timer due by the tick's time, not refused yet
     std::optional<Timestamp> next_timer;  // the earliest timer of all
 };
 
@@ -19,6 +19,8 @@ struct Pending {
 /// open case with every Wiedervorlage past), few enough to stop a lifecycle whose action does
 /// not take its timer off the list.
 constexpr int max_firings_per_instance = 1000;
+
+bool same(const Timer& a, const Timer& b) { return a.event == b.event && a.due == b.due && a.payload == b.payload; }
 
 }  // namespace
 
@@ -31,6 +33,7 @@ TickReport EngineCore::tick(Timestamp until, const Actor& actor)
     due.timer_until = until;
     for (const std::string& id : find(due)) {
         std::optional<Timer> previous;
+        std::vector<Timer> refused;  // this tick's refusals of this instance: its other timers go on
         for (int round = 0; round < max_firings_per_instance; ++round) {
             Pending p;
             try {
@@ -39,18 +42,23 @@ TickReport EngineCore::tick(Timestamp until, const Actor& actor)
                     p.last_at = s.last_at;
                     for (Timer& t : e.model.timers(s.machine->data(), s.machine->state(), e.config.get())) {
                         if (!p.next_timer || t.due < *p.next_timer) p.next_timer = t.due;
-                        if (t.due <= until && !p.due) p.due = std::move(t);
+                        const bool tried = std::any_of(refused.begin(), refused.end(), [&](const Timer& r) { return same(r, t); });
+                        if (t.due <= until && !p.due && !tried) p.due = std::move(t);
                     }
                     // Nothing due, though the index said so: a file from before timers were
                     // indexed, or rules that changed. Put the key right, at the version read.
-                    if (!p.due) e.store->set_timer(e.lifecycle, id, s.version, p.next_timer);
+                    if (!p.due && refused.empty()) e.store->set_timer(e.lifecycle, id, s.version, p.next_timer);
                 });
             } catch (const InstanceNotFound&) {
                 break;  // erased meanwhile
+            } catch (const Error& error) {
+                // One instance that cannot be read (a damaged row, a busy store) stops only itself.
+                report.refused.push_back({id, "", until, error.what()});
+                break;
             }
             if (!p.due) break;
             const Timer& t = *p.due;
-            if (previous && previous->event == t.event && previous->due == t.due && previous->payload == t.payload) {
+            if (previous && same(*previous, t)) {
                 report.refused.push_back({id, std::string(t.event), t.due,
                                           "its firing left the timer due; the lifecycle's action must record it"});
                 break;
@@ -60,18 +68,21 @@ TickReport EngineCore::tick(Timestamp until, const Actor& actor)
                                          FireOptions{p.version, std::max(until, p.last_at)});
                 report.fired.push_back({id, std::string(t.event), t.due, fired.version});
                 previous = t;
+            } catch (const ObserverError& error) {
+                // Applied and committed; only an observer failed.
+                report.fired.push_back({id, std::string(t.event), t.due, p.version + 1});
+                report.observer_errors.push_back(error.what());
+                previous = t;
             } catch (const VersionConflict&) {
                 ++report.taken_by_others;  // read again: another writer moved it on
                 previous.reset();
             } catch (const Error& error) {
                 report.refused.push_back({id, std::string(t.event), t.due, error.what()});
-                break;
+                refused.push_back(t);
             }
         }
     }
     return report;
 }
-
-void EngineCore::recheck_resident() { impl_->cache.forget(); }
 
 }  // namespace kimflow

@@ -25,13 +25,16 @@ std::vector<const EngineCore::Impl*>& notifying_engines()
 
 }  // namespace
 
-UnitOfWork::UnitOfWork(UnitOfWork&& other) noexcept : engine_(std::exchange(other.engine_, nullptr)) {}
+UnitOfWork::UnitOfWork(UnitOfWork&& other) noexcept
+    : engine_(std::exchange(other.engine_, nullptr)), partner_(std::exchange(other.partner_, nullptr))
+{
+}
 
 UnitOfWork::~UnitOfWork()
 {
     if (!engine_) return;
     try {
-        engine_->end_unit(false);
+        engine_->end_unit(false, partner_);
     } catch (...) {
     }
 }
@@ -39,12 +42,12 @@ UnitOfWork::~UnitOfWork()
 void UnitOfWork::commit()
 {
     if (!engine_) throw Error("this unit of work has ended already");
-    std::exchange(engine_, nullptr)->end_unit(true);
+    std::exchange(engine_, nullptr)->end_unit(true, partner_);
 }
 
 void UnitOfWork::rollback()
 {
-    if (engine_) std::exchange(engine_, nullptr)->end_unit(false);
+    if (engine_) std::exchange(engine_, nullptr)->end_unit(false, partner_);
 }
 
 void UnitOfWork::attempt(const std::function<void()>& part)
@@ -89,7 +92,61 @@ UnitOfWork EngineCore::unit_of_work()
     return UnitOfWork(this);
 }
 
-void EngineCore::end_unit(bool commit) { impl_->end_unit(commit); }
+UnitOfWork EngineCore::unit_of_work(EngineCore& other)
+{
+    Impl& a = *impl_;
+    Impl& b = *other.impl_;
+    if (&a == &b) return unit_of_work();
+    if (a.store.get() != b.store.get())
+        throw Error("a unit of work over two engines needs them on one store; give both the same Store");
+    if (a.unit_here() || b.unit_here())
+        throw Error("this thread has a unit of work on one of these engines already; commit it first");
+    // Gates first, in one order for every pair, then the one transaction.
+    Impl& first = std::less<Impl*>{}(&a, &b) ? a : b;
+    Impl& second = &first == &a ? b : a;
+    core::Gate first_gate = first.gate(core::GateMode::exclusive);
+    core::Gate second_gate = second.gate(core::GateMode::exclusive);
+    a.store->begin();
+    auto first_unit = std::make_unique<core::OpenUnit>(std::move(first_gate));
+    auto second_unit = std::make_unique<core::OpenUnit>(std::move(second_gate));
+    units().push_back({&first, first_unit.release()});
+    units().push_back({&second, second_unit.release()});
+    return UnitOfWork(this, &other);
+}
+
+void EngineCore::end_unit(bool commit, EngineCore* partner)
+{
+    if (!partner) return impl_->end_unit(commit);
+    Impl& a = *impl_;
+    Impl& b = *partner->impl_;
+    std::unique_ptr<core::OpenUnit> unit_a = a.take_unit(), unit_b = b.take_unit();
+    if (!unit_a || !unit_b) return;
+    bool committed = false;
+    if (commit) {
+        try {
+            a.store->commit();
+            committed = true;
+        } catch (...) {
+            a.undo(*unit_a);
+            b.undo(*unit_b);
+            throw;
+        }
+    } else {
+        try {
+            a.store->rollback();
+        } catch (...) {
+        }
+    }
+    if (!committed) {
+        a.undo(*unit_a);
+        b.undo(*unit_b);
+        return;
+    }
+    std::string failures = a.announce_committed(*unit_a);
+    const std::string more = b.announce_committed(*unit_b);
+    if (!more.empty()) failures += (failures.empty() ? "" : "; ") + more;
+    if (!failures.empty()) throw ObserverError(failures);
+}
 
 core::OpenUnit* EngineCore::Impl::unit_here() const
 {
@@ -98,22 +155,34 @@ core::OpenUnit* EngineCore::Impl::unit_here() const
     return nullptr;
 }
 
-void EngineCore::Impl::end_unit(bool commit)
+std::unique_ptr<core::OpenUnit> EngineCore::Impl::take_unit()
 {
     auto& list = units();
     auto it = std::find_if(list.begin(), list.end(), [this](const auto& entry) { return entry.first == this; });
-    if (it == list.end()) return;
+    if (it == list.end()) return nullptr;
     std::unique_ptr<core::OpenUnit> unit(it->second);
     list.erase(it);
+    return unit;
+}
+
+void EngineCore::Impl::undo(const core::OpenUnit& unit)
+{
+    cache.forget();
+    for (const auto& id : unit.touched) cache.drop(id);
+    relog_denials(unit);
+}
+
+void EngineCore::Impl::end_unit(bool commit)
+{
+    std::unique_ptr<core::OpenUnit> unit = take_unit();
+    if (!unit) return;
     bool committed = false;
     if (commit) {
         try {
             store->commit();
             committed = true;
         } catch (...) {
-            cache.forget();
-            for (const auto& id : unit->touched) cache.drop(id);
-            relog_denials(*unit);
+            undo(*unit);
             throw;
         }
     } else {
@@ -123,17 +192,21 @@ void EngineCore::Impl::end_unit(bool commit)
         }
     }
     if (!committed) {
-        cache.forget();
-        for (const auto& id : unit->touched) cache.drop(id);
-        relog_denials(*unit);
+        undo(*unit);
         return;
     }
-    unit->gate.release();
+    if (std::string failures = announce_committed(*unit); !failures.empty()) throw ObserverError(failures);
+}
+
+std::string EngineCore::Impl::announce_committed(core::OpenUnit& unit)
+{
+    std::vector<std::pair<std::shared_ptr<core::ResidentInstance>, TransitionRecord>> pending = std::move(unit.pending);
+    unit.gate.release();
     // Observers run as on a fire: under the gate shared, so that no unit or purge changes an
     // instance while an observer reads it.
     core::Gate shared = gate(core::GateMode::shared);
     std::string failures;
-    for (auto& [resident, record] : unit->pending) {
+    for (auto& [resident, record] : pending) {
         std::lock_guard<std::mutex> lock(resident->mutex);
         try {
             notify(resident->instance, record);
@@ -141,7 +214,7 @@ void EngineCore::Impl::end_unit(bool commit)
             failures += (failures.empty() ? "" : "; ") + std::string(e.what());
         }
     }
-    if (!failures.empty()) throw ObserverError(failures);
+    return failures;
 }
 
 void EngineCore::Impl::relog_denials(const core::OpenUnit& unit) const

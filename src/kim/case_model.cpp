@@ -28,7 +28,8 @@ std::vector<Timer> CaseLifecycle::timers(const KimCase& c, std::string_view phas
     if (!is_open(phase)) return out;
     for (std::size_t i = 0; i < c.follow_ups.size(); ++i) {
         const FollowUp& f = c.follow_ups[i];
-        if (!f.open() || f.fell_due_at) continue;
+        // A day no clock reaches (damaged data) never falls due.
+        if (!f.open() || f.fell_due_at || f.due() == Timestamp::max()) continue;
         out.push_back({FollowUpDue::id, f.due(), Fields{{"number", std::to_string(i + 1)}, {"due", format_timestamp(f.due())}}});
     }
     // Earliest first; stable, so that Wiedervorlagen of one day fire in the order they were set.

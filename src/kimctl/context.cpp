@@ -61,6 +61,9 @@ kimflow::Actor Context::actor() const
     if (options_.actor.empty())
         throw UsageError("who acts? give --as ID --role ROLE --org ORG (e.g. --as mkoch --role case_manager "
                          "--org caritas), or write `as = ID`, `role = ROLE`, `org = ORG` into " + file);
+    if (options_.role == "system" || options_.actor == "system")
+        throw UsageError("'system' is kimflow's own actor and role (ticks and the Beschlusskontrolle act as it); act "
+                         "as yourself in your own role");
     if (options_.role.empty())
         throw UsageError("in which role does '" + options_.actor + "' act? give --role ROLE (e.g. case_manager, " +
                          "verwaltung), or write `role = ROLE` into " + file);

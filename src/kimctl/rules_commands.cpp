@@ -76,7 +76,18 @@ void rules_paper(Context& ctx, const std::string& file, bool reset)
                 throw InvalidData(file + ": " + e.what());
             }
         }
-        ctx.store().put_setting(kPaperRulesKey, text);
+        // The papers' timers depend on the rules: a shorter period makes one earlier than its
+        // stored key, so the next tick looks at every paper once. Both or neither.
+        kimflow::Store& store = ctx.store();
+        store.begin();
+        try {
+            store.put_setting(kPaperRulesKey, text);
+            store.reset_timers(lifecycle);
+            store.commit();
+        } catch (...) {
+            store.rollback();
+            throw;
+        }
     }
     const paper::PaperConfig in_force = paper_rules(ctx.store());
     if (ctx.json()) {

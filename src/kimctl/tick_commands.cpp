@@ -22,6 +22,11 @@ struct Ticked {
 int tick(Context& ctx, const std::string& only)
 {
     const Timestamp until = ctx.now();
+    // A time ahead would fire deadlines early and record them ahead of the clock, where every
+    // later fire would have to follow.
+    if (until > kimflow::SystemClock{}.now() + std::chrono::minutes(1))
+        throw UsageError("--at " + format_timestamp(until) +
+                         " is in the future: a tick fires what is due by then; give a time up to now");
     // The ticks fire as the system, whatever --as says: the history shows that nobody did it by
     // hand. The command itself needs no actor.
     const Actor system = system_actor();

@@ -27,7 +27,7 @@ std::optional<Timestamp> answer_period_end(const Paper& paper, const PaperConfig
 {
     const std::optional<Date> due = answer_due(paper, config);
     if (!due) return std::nullopt;
-    return start_of(*due + date::days{1});
+    return end_of(*due);
 }
 
 Date agenda_deadline(const Paper& paper, const PaperConfig& config, Date meeting)

@@ -21,6 +21,35 @@ std::optional<Timestamp> settled_at(const Resolution& r) { return r.done_at ? r.
 
 std::string date_text(const std::optional<Date>& d) { return d ? format_date(*d) : std::string(); }
 
+/// @p r and @p state as they stood at the end of day @p to: what was recorded later is left
+/// out, so that a report of a past period shows what was open and overdue then.
+void as_of(Resolution& r, std::string& state, Date to)
+{
+    const auto later = [&](const std::optional<Timestamp>& at) { return at && date_of(*at) > to; };
+    r.reports.erase(std::remove_if(r.reports.begin(), r.reports.end(),
+                                   [&](const ProgressReport& p) { return date_of(p.at) > to; }),
+                    r.reports.end());
+    r.extensions.erase(std::remove_if(r.extensions.begin(), r.extensions.end(),
+                                      [&](const Extension& e) { return date_of(e.at) > to; }),
+                       r.extensions.end());
+    if (r.original_due) {
+        // The due date as the changes up to then left it, in the order they were recorded.
+        std::vector<std::pair<Timestamp, Date>> changes;
+        for (const auto& p : r.reports)
+            if (p.new_due) changes.emplace_back(p.at, *p.new_due);
+        for (const auto& e : r.extensions) changes.emplace_back(e.at, e.to);
+        std::stable_sort(changes.begin(), changes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        r.due = changes.empty() ? *r.original_due : changes.back().second;
+    }
+    if (later(r.overdue_since)) r.overdue_since.reset(), r.overdue_for.reset();
+    if (later(r.done_at)) r.done_at.reset(), r.completion_note.clear();
+    if (later(r.dropped_at)) r.dropped_at.reset(), r.drop_reason.clear();
+    if (later(r.started_at)) r.started_at.reset();
+    if ((state == state_id::done && !r.done_at) || (state == state_id::dropped && !r.dropped_at) ||
+        (state == state_id::in_progress && !r.started_at))
+        state = std::string(r.started_at ? state_id::in_progress : state_id::open);
+}
+
 }  // namespace
 
 Report report(const ResolutionEngine& engine, const ReportQuery& query, const Actor* actor)
@@ -33,9 +62,11 @@ Report report(const ResolutionEngine& engine, const ReportQuery& query, const Ac
     std::map<std::string, CommitteeSection> sections;
     for (const std::string& id : ids) {
         ReportRow row = inner.visit(id, [&](const Instance<ResolutionLifecycle>& in) {
-            return ReportRow{id, in.data(), std::string(in.state()),
-                             status_at(in.data(), in.state(), query.to, inner.config())};
+            return ReportRow{id, in.data(), std::string(in.state()), Status::on_time};
         });
+        if (row.data.decided_on && *row.data.decided_on > query.to) continue;  // not decided yet then
+        as_of(row.data, row.state, query.to);
+        row.status = status_at(row.data, row.state, query.to, inner.config());
         CommitteeSection& s = sections[row.data.committee];
         s.committee = row.data.committee;
         const Resolution& r = row.data;

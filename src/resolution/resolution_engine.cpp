@@ -53,19 +53,11 @@ void ResolutionEngine::create(const std::string& id, Resolution r, const Actor& 
     if (p.decided_at) r.decided_on = date_of(*p.decided_at);
     if (r.task.empty()) r.task = p.title;
     r.original_due = r.due;
-    // Both engines write through the same store on this thread: the two units are one
-    // transaction, the paper's a savepoint inside the resolution's.
-    auto unit = engine_->unit_of_work();
-    auto paper_unit = papers_.unit_of_work();
+    // One transaction over both engines; observers hear of both once it has committed.
+    auto unit = engine_->unit_of_work(papers_);
     engine_->create(id, std::move(r), actor);
     papers_.fire(paper.id, paper::AttachResolution{id}, system_actor());
-    paper_unit.commit();
-    try {
-        unit.commit();
-    } catch (...) {
-        papers_.recheck_resident();  // its savepoint was released into what failed to commit
-        throw;
-    }
+    unit.commit();
 }
 
 Fired ResolutionEngine::fire(const std::string& id, std::string_view event, const Fields& payload,
@@ -76,22 +68,15 @@ Fired ResolutionEngine::fire(const std::string& id, std::string_view event, cons
 
 Fired ResolutionEngine::in_step(const std::string& id, const std::function<Fired()>& fire)
 {
-    auto unit = engine_->unit_of_work();
-    auto paper_unit = papers_.unit_of_work();
+    auto unit = engine_->unit_of_work(papers_);
     const Fired fired = fire();
     if (fired.from != fired.to && (fired.to == state_id::done || fired.to == state_id::dropped)) {
         const std::string paper = engine_->data(id).paper;
-        const paper::Paper& p = papers_.data(paper);
+        const paper::Paper p = papers_.data(paper);
         if (const paper::ResolutionLink* link = p.resolution(id); link && link->open())
             papers_.fire(paper, paper::SettleResolution{id, std::string(fired.to)}, system_actor());
     }
-    paper_unit.commit();
-    try {
-        unit.commit();
-    } catch (...) {
-        papers_.recheck_resident();
-        throw;
-    }
+    unit.commit();
     return fired;
 }
 

@@ -20,7 +20,8 @@ StoreKeys ResolutionLifecycle::store_keys(const Resolution& r, std::string_view 
 std::vector<Timer> ResolutionLifecycle::timers(const Resolution& r, std::string_view state, const ResolutionConfig&)
 {
     if (!to_carry_out(state) || r.overdue_for == r.due) return {};
-    const Timestamp end = start_of(r.due + date::days{1});
+    const Timestamp end = end_of(r.due);
+    if (end == Timestamp::max()) return {};  // a date no clock reaches (damaged data)
     return {Timer{BecameOverdue::id, end, Fields{{"due", format_timestamp(end)}}}};
 }
 

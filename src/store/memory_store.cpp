@@ -374,6 +374,21 @@ void InMemoryStore::set_timer(std::string_view lifecycle, std::string_view id, s
     });
 }
 
+void InMemoryStore::reset_timers(std::string_view lifecycle)
+{
+    impl_->locked([&] {
+        Impl& m = *impl_;
+        auto rows = m.lifecycles.find(lifecycle);
+        if (rows == m.lifecycles.end()) return;
+        for (auto& [id, row] : rows->second) {
+            const std::optional<Timestamp> before = row.instance.timer_at;
+            Row* at = &row;
+            m.on_rollback([at, before] { at->instance.timer_at = before; });
+            row.instance.timer_at = Timestamp{};
+        }
+    });
+}
+
 std::optional<std::uint64_t> InMemoryStore::change_counter()
 {
     // Another thread's transaction moves the counter when it commits, not before: an engine

@@ -327,6 +327,16 @@ void SqliteStore::set_timer(std::string_view lifecycle, std::string_view id, std
     });
 }
 
+void SqliteStore::reset_timers(std::string_view lifecycle)
+{
+    impl_->write("marking timers to be looked at", [&] {
+        auto s = impl_->statement("UPDATE instance SET timer_at = 0 WHERE lifecycle = ?");
+        s->bind(1, std::string(lifecycle));
+        s->exec();
+        return 0;
+    });
+}
+
 std::optional<std::uint64_t> SqliteStore::change_counter()
 {
     return impl_->read("checking for changes", [&]() -> std::optional<std::uint64_t> {

@@ -190,6 +190,16 @@ public:
     ///         or visit of this engine (which could not wait for itself)
     UnitOfWork unit_of_work() { return core_.unit_of_work(); }
 
+    /// One unit of work over this engine and @p other, on the same store: the fires of both are
+    /// one transaction (see EngineCore::unit_of_work(EngineCore&)), as a paper and its
+    /// resolutions are kept in step.
+    /// @throws Error if the stores differ, or this thread has a unit on either engine already
+    template <class Other>
+    UnitOfWork unit_of_work(Engine<Other>& other)
+    {
+        return core_.unit_of_work(other.core_);
+    }
+
     /// The store.
     const std::shared_ptr<Store>& store() const noexcept { return core_.store(); }
     /// The lifecycle configuration the engine was made with.
@@ -416,9 +426,6 @@ public:
     /// Safe to run from several threads and processes at once, and again after a gap.
     TickReport tick(Timestamp until, const Actor& actor = system_actor()) { return core_.tick(until, actor); }
 
-    /// See EngineCore::recheck_resident().
-    void recheck_resident() { core_.recheck_resident(); }
-
     /// Registers @p observer for every transition applied from now on; returns a handle for
     /// unobserve().
     std::size_t observe(Observer observer)
@@ -433,6 +440,9 @@ public:
     void unobserve(std::size_t handle) { core_.unobserve(handle); }
 
 private:
+    template <class>
+    friend class Engine;
+
     /// The model's description of event @p Event, looked up once per event type.
     template <class Event>
     static const EventType& event_type()

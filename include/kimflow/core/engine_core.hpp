@@ -61,7 +61,8 @@ struct TickFiring {
 };
 
 /// A timer that was due but that a tick could not fire (a guard, the policy or the store said
-/// no); a later tick tries again.
+/// no), or an instance it could not read (event empty); a later tick tries again. The
+/// instance's other due timers are still fired.
 struct TickRefusal {
     /// The instance.
     std::string instance;
@@ -82,6 +83,8 @@ struct TickReport {
     /// Due timers that another tick (another thread or process) fired first: each firing
     /// happens once, whoever wins.
     std::size_t taken_by_others = 0;
+    /// Firings that were applied but whose observers failed (as ObserverError says).
+    std::vector<std::string> observer_errors;
 };
 
 /// The longest instance id an engine takes, in bytes.
@@ -144,8 +147,10 @@ public:
 
 private:
     friend class EngineCore;
-    explicit UnitOfWork(EngineCore* engine) : engine_(engine) {}
+    explicit UnitOfWork(EngineCore* engine, EngineCore* partner = nullptr) : engine_(engine), partner_(partner) {}
     EngineCore* engine_;
+    /// The other engine of a unit over two (EngineCore::unit_of_work(EngineCore&)), or null.
+    EngineCore* partner_ = nullptr;
 };
 
 /// See the file comment. Every member may be called from several threads at once; Engine<L>
@@ -243,11 +248,6 @@ public:
     /// Each firing is its own transaction: a tick that dies keeps what it fired.
     TickReport tick(Timestamp until, const Actor& actor);
 
-    /// Makes every copy in memory be checked against the store at its next use: for a host whose
-    /// own transaction, spanning this engine's unit of work and another's, failed to commit after
-    /// this engine's part had (ResolutionEngine does, with the papers' engine).
-    void recheck_resident();
-
     /// Registers @p observer; returns a handle for unobserve().
     std::size_t observe(Observer observer);
     /// Removes an observer; returns once it runs on no thread.
@@ -255,12 +255,19 @@ public:
 
     /// Starts a unit of work on this thread (see Engine::unit_of_work()).
     UnitOfWork unit_of_work();
+    /// Starts one unit of work over this engine and @p other, which must use the same store: the
+    /// fires of both until commit() are one store transaction, and both engines' observers hear
+    /// of them after it commits. Both engines' gates are taken (in a fixed order) before the
+    /// transaction begins, so that two such units, and fires on either engine, cannot wait for
+    /// each other in a circle. ResolutionEngine keeps a paper and its resolutions in step so.
+    /// @throws Error if the stores differ, or this thread has a unit on either engine already
+    UnitOfWork unit_of_work(EngineCore& other);
 
     struct Impl;
 
 private:
     friend class UnitOfWork;
-    void end_unit(bool commit);
+    void end_unit(bool commit, EngineCore* partner);
     void attempt_in_unit(const std::function<void()>& part);
     std::unique_ptr<Impl> impl_;
 };

@@ -24,8 +24,25 @@ inline long days_between(Date from, Date to) { return static_cast<long>((to - fr
 /// The UTC calendar day an instant falls on.
 inline Date date_of(Timestamp t) { return date::floor<date::days>(t); }
 
-/// Midnight UTC at the start of a day.
-inline Timestamp start_of(Date d) { return Timestamp{d}; }
+/// Midnight UTC at the start of a day. A day a Timestamp cannot hold (about 292,000 years from
+/// 1970, as only damaged data has) gives Timestamp's latest or earliest value instead of
+/// overflowing.
+inline Timestamp start_of(Date d)
+{
+    constexpr auto limit = std::chrono::duration_cast<date::days>(Timestamp::duration::max()).count() - 1;
+    const auto n = d.time_since_epoch().count();
+    if (n > limit) return Timestamp::max();
+    if (n < -limit) return Timestamp::min();
+    return Timestamp{d};
+}
+
+/// Midnight UTC at the end of day @p d (the start of the next): when a due date has passed.
+/// Saturates as start_of() does.
+inline Timestamp end_of(Date d)
+{
+    const Timestamp start = start_of(d);
+    return start == Timestamp::max() ? start : start + date::days{1};
+}
 
 /// Parses a date written as ISO `2025-02-06` or German `06.02.2025` (also `6.2.2025`). The
 /// year has four digits, from 0001 to 9999; the day must exist (2025-02-30 does not).

@@ -94,14 +94,17 @@ struct InOrder : PayloadGuard<InOrder> {
     static std::optional<std::string> refuse(const Fsm& fsm, const Schedule& e)
     {
         const Paper& p = fsm.data;
+        if (!e.skip_reason.empty()) return {};
+        // The consultation bound, or one added at the end: either way, none planned before it.
         const std::optional<std::size_t> bound = p.next_planned(e.organization);
-        if (!bound || !e.skip_reason.empty()) return {};  // a consultation added is not out of order
-        for (std::size_t i = 0; i < *bound; ++i) {
+        const std::size_t end = bound ? *bound : p.consultations.size();
+        for (std::size_t i = 0; i < end; ++i) {
             const Consultation& c = p.consultations[i];
             if (c.status != ConsultationStatus::planned) continue;
             return "the Beratungsfolge of " + p.reference + " has the " + std::string(to_string(c.role)) + " in '" +
                    c.organization + "' (consultation " + std::to_string(i + 1) + ") still planned before '" +
-                   e.organization + "'; schedule that first, or give skip_reason=... to skip it (the history records it)";
+                   e.organization + "'" + (bound ? std::string() : " (which it does not list)") +
+                   "; schedule that first, or give skip_reason=... to skip it (the history records it)";
         }
         return {};
     }

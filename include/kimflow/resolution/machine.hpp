@@ -88,7 +88,7 @@ struct DuePassed : StateGuard<DuePassed> {
     {
         const Resolution& r = fsm.data;
         if (r.overdue_for == r.due) return "it is recorded as overdue for " + format_date(r.due) + " already";
-        if (fsm.now() < start_of(r.due + date::days{1})) return "its due date " + format_date(r.due) + " has not passed yet";
+        if (fsm.now() < end_of(r.due)) return "its due date " + format_date(r.due) + " has not passed yet";
         return std::nullopt;
     }
 };
@@ -101,7 +101,7 @@ struct NamesDueDate : PayloadGuard<NamesDueDate> {
     template <class Fsm>
     static std::optional<std::string> refuse(const Fsm& fsm, const BecameOverdue& e)
     {
-        const Timestamp end = start_of(fsm.data.due + date::days{1});
+        const Timestamp end = end_of(fsm.data.due);
         if (e.due == end) return std::nullopt;
         return "its due date ends at " + format_timestamp(end) + ", not " + format_timestamp(e.due);
     }

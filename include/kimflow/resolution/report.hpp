@@ -60,7 +60,9 @@ struct Report {
     std::vector<CommitteeSection> committees;
 };
 
-/// The report for @p query over the resolutions @p actor may read (every one for no actor).
+/// The report for @p query over the resolutions @p actor may read (every one for no actor), as
+/// they stood at the end of `query.to`: for a past period, what was recorded after it (a report,
+/// an extension, completion) is left out.
 /// @throws NotPermitted if the policy lets @p actor read no resolution
 Report report(const ResolutionEngine& engine, const ReportQuery& query, const Actor* actor = nullptr);
 

@@ -42,6 +42,7 @@ public:
     void put_setting(std::string_view key, std::string_view value) override;
     void set_timer(std::string_view lifecycle, std::string_view id, std::uint64_t version,
                    std::optional<Timestamp> at) override;
+    void reset_timers(std::string_view lifecycle) override;
     void begin() override;
     void commit() override;
     void rollback() override;

@@ -70,6 +70,7 @@ public:
     void put_setting(std::string_view key, std::string_view value) override;
     void set_timer(std::string_view lifecycle, std::string_view id, std::uint64_t version,
                    std::optional<Timestamp> at) override;
+    void reset_timers(std::string_view lifecycle) override;
     /// Counts this object's writes and rollbacks, and the commits of other connections (SQLite's
     /// PRAGMA data_version, read at the start of each transaction and by reads outside one).
     std::optional<std::uint64_t> change_counter() override;

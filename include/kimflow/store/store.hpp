@@ -300,6 +300,11 @@ public:
     virtual void set_timer(std::string_view lifecycle, std::string_view id, std::uint64_t version,
                            std::optional<Timestamp> at) = 0;
 
+    /// Marks the timer key of every instance of @p lifecycle as not known, so that the next tick
+    /// looks at each once and stores what the lifecycle says now: after a change of what the
+    /// timers depend on (the rules of procedure), which may make a timer earlier than its key.
+    virtual void reset_timers(std::string_view lifecycle) = 0;
+
     /// Starts a transaction on this thread, or a nested level inside it (a savepoint).
     virtual void begin() = 0;
     /// Ends the innermost level; the outermost commits.

@@ -26,8 +26,10 @@ std::string consultation_key(const std::string& url) { return "oparl:consultatio
 /// Whether scheduling in @p organization would pass a consultation planned before it.
 bool out_of_order(const Paper& p, const std::string& organization)
 {
+    const std::optional<std::size_t> first = p.next_planned();
+    if (!first) return false;
     const std::optional<std::size_t> bound = p.next_planned(organization);
-    return bound && p.next_planned() && *p.next_planned() < *bound;
+    return !bound || *first < *bound;
 }
 
 /// Fires @p step, recorded at @p at; a schedule the deadline guard refuses goes in as urgent
