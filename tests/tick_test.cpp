@@ -289,6 +289,9 @@ TEST(Tick, ADayNoClockReachesNeverFallsDue)
     EXPECT_EQ(start_of(far), Timestamp::max());
     EXPECT_EQ(end_of(far), Timestamp::max());
     EXPECT_EQ(start_of(Date{date::days{-1702064993}}), Timestamp::min());
+    EXPECT_EQ(end_of(Date{date::days{-1702064993}}), Timestamp::min());
+    EXPECT_FALSE(format_timestamp(Timestamp::min()).empty()) << "no overflow at the ends of the range";
+    EXPECT_FALSE(format_timestamp(Timestamp::max()).empty());
     EXPECT_EQ(end_of(parse_date("2025-05-31")), parse_timestamp("2025-06-01T00:00:00Z"));
     res::Resolution r;
     r.due = far;
@@ -296,6 +299,8 @@ TEST(Tick, ADayNoClockReachesNeverFallsDue)
     kim::KimCase c;
     kim::FollowUp f;
     f.date = far;
+    c.follow_ups.push_back(f);
+    f.date = Date{date::days{-1702064993}};
     c.follow_ups.push_back(f);
     EXPECT_TRUE(kim::CaseLifecycle::timers(c, "monitoring", kim::CaseConfig{}).empty());
 }

@@ -29,7 +29,7 @@ std::vector<Timer> CaseLifecycle::timers(const KimCase& c, std::string_view phas
     for (std::size_t i = 0; i < c.follow_ups.size(); ++i) {
         const FollowUp& f = c.follow_ups[i];
         // A day no clock reaches (damaged data) never falls due.
-        if (!f.open() || f.fell_due_at || f.due() == Timestamp::max()) continue;
+        if (!f.open() || f.fell_due_at || f.due() == Timestamp::max() || f.due() == Timestamp::min()) continue;
         out.push_back({FollowUpDue::id, f.due(), Fields{{"number", std::to_string(i + 1)}, {"due", format_timestamp(f.due())}}});
     }
     // Earliest first; stable, so that Wiedervorlagen of one day fire in the order they were set.

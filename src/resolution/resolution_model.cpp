@@ -21,7 +21,7 @@ std::vector<Timer> ResolutionLifecycle::timers(const Resolution& r, std::string_
 {
     if (!to_carry_out(state) || r.overdue_for == r.due) return {};
     const Timestamp end = end_of(r.due);
-    if (end == Timestamp::max()) return {};  // a date no clock reaches (damaged data)
+    if (end == Timestamp::max() || end == Timestamp::min()) return {};  // a day no clock holds (damaged data)
     return {Timer{BecameOverdue::id, end, Fields{{"due", format_timestamp(end)}}}};
 }
 

@@ -41,7 +41,7 @@ inline Timestamp start_of(Date d)
 inline Timestamp end_of(Date d)
 {
     const Timestamp start = start_of(d);
-    return start == Timestamp::max() ? start : start + date::days{1};
+    return start == Timestamp::max() || start == Timestamp::min() ? start : start + date::days{1};
 }
 
 /// Parses a date written as ISO `2025-02-06` or German `06.02.2025` (also `6.2.2025`). The
