@@ -359,7 +359,7 @@ Plan plan_paper(const Reader& r, Catalog& cat, const Vocabulary& vocabulary, Tim
     plan.key = id_key(plan.id);
     Planner planner(r, cat, vocabulary, plan);
     p.reference = tidy(r.text("reference").value_or(""));
-    if (p.reference.empty()) p.reference = plan.id;
+    if (p.reference.empty()) p.reference = tidy(plan.id);  // as a reference is read, so that its export imports as the same paper
     if (p.reference.empty()) r.fail("reference", "missing, and the paper has no id either; give its Drucksachennummer");
     p.title = tidy(r.text("name").value_or(""));
     if (p.title.empty()) p.title = p.reference;
