@@ -151,9 +151,9 @@ std::string format_date(Date d)
 
 std::string format_timestamp(Timestamp t)
 {
-    // The very ends of Timestamp's range (only damaged data reaches them) are shown a second
-    // inside it: rounding to whole seconds there would overflow.
-    constexpr std::chrono::seconds margin{1};
+    // The very ends of Timestamp's range (only damaged data reaches them) are shown two days
+    // inside it: rounding to whole seconds and days there would overflow.
+    constexpr std::chrono::hours margin{48};
     if (t < Timestamp::min() + margin) t = Timestamp::min() + margin;
     if (t > Timestamp::max() - margin) t = Timestamp::max() - margin;
     auto seconds = date::floor<std::chrono::seconds>(t);
