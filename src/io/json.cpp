@@ -1,5 +1,6 @@
 // Instances, their data and their history as JSON; payloads and new papers from JSON.
 #include "kimflow/io/json.hpp"
+#include "kimflow/io/resolution_json.hpp"
 
 #include <stdexcept>
 
@@ -133,6 +134,36 @@ nlohmann::json to_json(const KimCase& c)
     return j;
 }
 }  // namespace kim
+
+namespace resolution {
+nlohmann::json to_json(const Resolution& r)
+{
+    nlohmann::json j{{"paper", r.paper}, {"office", r.office}, {"task", r.task}, {"due", format_date(r.due)}};
+    put_text(j, "committee", r.committee);
+    put_text(j, "body", r.body);
+    put_date(j, "decided_on", r.decided_on);
+    put_date(j, "original_due", r.original_due);
+    put_time(j, "started_at", r.started_at);
+    j["reports"] = nlohmann::json::array();
+    for (const auto& p : r.reports) {
+        nlohmann::json report{{"at", format_timestamp(p.at)}, {"text", p.text}};
+        put_text(report, "delay_reason", p.delay_reason);
+        put_date(report, "new_due", p.new_due);
+        j["reports"].push_back(std::move(report));
+    }
+    j["extensions"] = nlohmann::json::array();
+    for (const auto& e : r.extensions)
+        j["extensions"].push_back(
+            {{"at", format_timestamp(e.at)}, {"from", format_date(e.from)}, {"to", format_date(e.to)}, {"reason", e.reason}});
+    put_date(j, "overdue_for", r.overdue_for);
+    put_time(j, "overdue_since", r.overdue_since);
+    put_time(j, "done_at", r.done_at);
+    put_text(j, "completion_note", r.completion_note);
+    put_time(j, "dropped_at", r.dropped_at);
+    put_text(j, "drop_reason", r.drop_reason);
+    return j;
+}
+}  // namespace resolution
 
 namespace json_detail {
 nlohmann::json instance(const std::string& lifecycle, const std::string& id, const std::vector<std::string_view>& states,
