@@ -37,7 +37,13 @@ install(TARGETS ${kimflow_installed_targets}
     INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/kimflow
     DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-    COMPONENT kimflow_development)
+    COMPONENT kimflow_development
+    # kimflow::identity is not installed yet (kimctl and kimflowd link it in-tree).
+    PATTERN identity EXCLUDE)
+# kimflowd, the service, beside kimctl (its library, kimflow::identity, is linked in).
+if(TARGET kimflowd)
+    install(TARGETS kimflowd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT kimflow_runtime)
+endif()
 
 install(EXPORT kimflowTargets
     NAMESPACE kimflow::

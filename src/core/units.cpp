@@ -53,15 +53,17 @@ void UnitOfWork::rollback()
 void UnitOfWork::attempt(const std::function<void()>& part)
 {
     if (!engine_) throw Error("this unit of work has ended already");
-    engine_->attempt_in_unit(part);
+    engine_->attempt_in_unit(part, partner_);
 }
 
-void EngineCore::attempt_in_unit(const std::function<void()>& part)
+void EngineCore::attempt_in_unit(const std::function<void()>& part, EngineCore* partner)
 {
     Impl& e = *impl_;
     core::OpenUnit* unit = e.unit_here();
     if (!unit) throw Error("attempt() runs inside the unit of work of this thread");
+    core::OpenUnit* other = partner ? partner->impl_->unit_here() : nullptr;
     const std::size_t touched = unit->touched.size(), pending = unit->pending.size();
+    const std::size_t other_touched = other ? other->touched.size() : 0, other_pending = other ? other->pending.size() : 0;
     e.store->begin();
     try {
         part();
@@ -71,13 +73,22 @@ void EngineCore::attempt_in_unit(const std::function<void()>& part)
             e.store->rollback();
         } catch (...) {
         }
-        // The copies in memory of what the part wrote are ahead of the store now: read them
-        // again. Its refusals stay logged with the unit.
-        e.cache.forget();
-        for (std::size_t i = touched; i < unit->touched.size(); ++i) e.cache.drop(unit->touched[i]);
-        unit->pending.resize(pending);
+        // The copies in memory of what the part wrote (on either engine of the unit) are ahead
+        // of the store now: read them again. Its refusals stay logged with the unit.
+        const auto forget = [](Impl& engine, core::OpenUnit& u, std::size_t from, std::size_t keep) {
+            engine.cache.forget();
+            for (std::size_t i = from; i < u.touched.size(); ++i) engine.cache.drop(u.touched[i]);
+            u.pending.resize(keep);
+        };
+        forget(e, *unit, touched, pending);
+        if (other) forget(*partner->impl_, *other, other_touched, other_pending);
         throw;
     }
+}
+
+bool EngineCore::in_unit() const
+{
+    return impl_->unit_here() != nullptr;
 }
 
 UnitOfWork EngineCore::unit_of_work()

@@ -2,6 +2,8 @@
 // has for resolutions.
 #include "kimflow/resolution/resolution_engine.hpp"
 
+#include <optional>
+
 template class kimflow::Engine<kimflow::resolution::ResolutionLifecycle>;
 
 namespace kimflow::resolution {
@@ -54,10 +56,11 @@ void ResolutionEngine::create(const std::string& id, Resolution r, const Actor& 
     if (r.task.empty()) r.task = p.title;
     r.original_due = r.due;
     // One transaction over both engines; observers hear of both once it has committed.
-    auto unit = engine_->unit_of_work(papers_);
+    std::optional<UnitOfWork> own;
+    if (!engine_->in_unit()) own.emplace(engine_->unit_of_work(papers_));
     engine_->create(id, std::move(r), actor);
     papers_.fire(paper.id, paper::AttachResolution{id}, system_actor());
-    unit.commit();
+    if (own) own->commit();
 }
 
 Fired ResolutionEngine::fire(const std::string& id, std::string_view event, const Fields& payload,
@@ -68,7 +71,9 @@ Fired ResolutionEngine::fire(const std::string& id, std::string_view event, cons
 
 Fired ResolutionEngine::in_step(const std::string& id, const std::function<Fired()>& fire)
 {
-    auto unit = engine_->unit_of_work(papers_);
+    // Inside the caller's unit (unit_of_work()) the settlement joins it; else one of our own.
+    std::optional<UnitOfWork> own;
+    if (!engine_->in_unit()) own.emplace(engine_->unit_of_work(papers_));
     const Fired fired = fire();
     if (fired.from != fired.to && (fired.to == state_id::done || fired.to == state_id::dropped)) {
         const std::string paper = engine_->data(id).paper;
@@ -76,7 +81,7 @@ Fired ResolutionEngine::in_step(const std::string& id, const std::function<Fired
         if (const paper::ResolutionLink* link = p.resolution(id); link && link->open())
             papers_.fire(paper, paper::SettleResolution{id, std::string(fired.to)}, system_actor());
     }
-    unit.commit();
+    if (own) own->commit();
     return fired;
 }
 

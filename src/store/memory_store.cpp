@@ -361,6 +361,44 @@ void InMemoryStore::put_setting(std::string_view key, std::string_view value)
     });
 }
 
+std::vector<std::pair<std::string, std::string>> InMemoryStore::settings(std::string_view prefix)
+{
+    return impl_->locked([&] {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (auto it = impl_->settings.lower_bound(prefix); it != impl_->settings.end(); ++it) {
+            if (it->first.compare(0, prefix.size(), prefix) != 0) break;
+            out.emplace_back(it->first, it->second);
+        }
+        return out;
+    });
+}
+
+void InMemoryStore::erase_setting(std::string_view key)
+{
+    impl_->locked([&] {
+        Impl& m = *impl_;
+        auto it = m.settings.find(key);
+        if (it == m.settings.end()) return;
+        m.on_rollback([&m, k = it->first, v = it->second] { m.settings[k] = v; });
+        m.settings.erase(it);
+    });
+}
+
+std::vector<LoggedTransition> InMemoryStore::log_after(std::uint64_t seq, std::size_t limit)
+{
+    return impl_->locked([&] {
+        // The log's position + 1 is the entry's number: a rollback takes back only the newest.
+        std::vector<LoggedTransition> out;
+        for (std::size_t i = static_cast<std::size_t>(seq); i < impl_->log.size() && out.size() < limit; ++i) {
+            const LogEntry& e = impl_->log[i];
+            const Row* row = impl_->find_row(e.lifecycle, e.id);
+            out.push_back({i + 1, e.lifecycle, e.id, row ? row->instance.owner : std::string(),
+                           row ? row->instance.overseer : std::string(), e.transition});
+        }
+        return out;
+    });
+}
+
 void InMemoryStore::set_timer(std::string_view lifecycle, std::string_view id, std::uint64_t version,
                               std::optional<Timestamp> at)
 {

@@ -199,6 +199,9 @@ public:
     {
         return core_.unit_of_work(other.core_);
     }
+    /// Whether this thread has a unit of work open on this engine (alone or with another), so
+    /// that a face can join it rather than open its own.
+    bool in_unit() const { return core_.in_unit(); }
 
     /// The store.
     const std::shared_ptr<Store>& store() const noexcept { return core_.store(); }

@@ -262,13 +262,15 @@ public:
     /// each other in a circle. ResolutionEngine keeps a paper and its resolutions in step so.
     /// @throws Error if the stores differ, or this thread has a unit on either engine already
     UnitOfWork unit_of_work(EngineCore& other);
+    /// Whether this thread has a unit of work open on this engine (alone or with another).
+    bool in_unit() const;
 
     struct Impl;
 
 private:
     friend class UnitOfWork;
     void end_unit(bool commit, EngineCore* partner);
-    void attempt_in_unit(const std::function<void()>& part);
+    void attempt_in_unit(const std::function<void()>& part, EngineCore* partner);
     std::unique_ptr<Impl> impl_;
 };
 

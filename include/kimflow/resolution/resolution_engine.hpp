@@ -59,6 +59,12 @@ public:
     /// Fires the time-triggered rows due by @p until (`became_overdue`), see Engine::tick.
     TickReport tick(Timestamp until, const Actor& actor = system_actor());
 
+    /// One unit of work over the resolutions and the papers (Engine::unit_of_work): creations
+    /// and fires of both until its commit() are one transaction. Fires through this class join
+    /// it rather than open their own, so that a host can commit many at once (kimflowd's group
+    /// commit). @throws Error if this thread has a unit on either engine already
+    UnitOfWork unit_of_work() { return engine_->unit_of_work(papers_); }
+
     /// The engine, for reads.
     const Inner& engine() const noexcept { return *engine_; }
     /// The papers' engine.

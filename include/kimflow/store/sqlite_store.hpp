@@ -68,6 +68,9 @@ public:
     ChainCheck verify_chain() override;
     std::optional<std::string> setting(std::string_view key) override;
     void put_setting(std::string_view key, std::string_view value) override;
+    std::vector<std::pair<std::string, std::string>> settings(std::string_view prefix) override;
+    std::vector<LoggedTransition> log_after(std::uint64_t seq, std::size_t limit) override;
+    void erase_setting(std::string_view key) override;
     void set_timer(std::string_view lifecycle, std::string_view id, std::uint64_t version,
                    std::optional<Timestamp> at) override;
     void reset_timers(std::string_view lifecycle) override;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kimflow/core/actor.hpp"
@@ -200,6 +201,24 @@ struct ChainCheck {
     bool ok() const noexcept { return !first_break; }
 };
 
+/// A transition with its place in the log of every lifecycle, for a feed of changes
+/// (Store::log_after).
+struct LoggedTransition {
+    /// Its position in the whole log: entries are numbered in commit order, without reuse, so
+    /// that a reader who remembers the last number it saw misses nothing and sees nothing twice.
+    std::uint64_t seq = 0;
+    /// The instance's lifecycle.
+    std::string lifecycle;
+    /// The instance's id.
+    std::string id;
+    /// The instance's owner key now (StoredInstance::owner), for a policy check of the reader.
+    std::string owner;
+    /// The instance's overseer key now (StoredInstance::overseer).
+    std::string overseer;
+    /// The entry, as history() gives it (in its erased form once erased).
+    StoredTransition transition;
+};
+
 /// Which instances a query asks for; empty members do not restrict.
 struct InstanceQuery {
     /// The lifecycle's id.
@@ -290,6 +309,31 @@ public:
     /// Writes @p value under @p key (replacing what was there), in this thread's transaction if
     /// one is open, so that it commits or rolls back with the instances written beside it.
     virtual void put_setting(std::string_view key, std::string_view value) = 0;
+
+    /// Every setting whose key starts with @p prefix, sorted by key (an administrator's list of
+    /// accounts, say). @throws StoreError from a backend that cannot list them
+    virtual std::vector<std::pair<std::string, std::string>> settings(std::string_view prefix)
+    {
+        (void)prefix;
+        throw StoreError("this store cannot list its settings", 0);
+    }
+
+    /// Removes the setting under @p key, if there is one, in this thread's transaction if one is
+    /// open. @throws StoreError from a backend that cannot
+    virtual void erase_setting(std::string_view key)
+    {
+        (void)key;
+        throw StoreError("this store cannot remove settings", 0);
+    }
+
+    /// Up to @p limit log entries after position @p seq (0: from the start), of every lifecycle,
+    /// in commit order. Only committed entries, or this thread's own inside its transaction.
+    /// @throws StoreError from a backend that keeps no such order
+    virtual std::vector<LoggedTransition> log_after(std::uint64_t seq, std::size_t limit)
+    {
+        (void)seq, (void)limit;
+        throw StoreError("this store keeps no feed of its log", 0);
+    }
 
     /// Rewrites the timer key of an instance (StoredInstance::timer_at) without a transition: a
     /// tick that finds the stored key stale (a file from before timers were indexed, or rules

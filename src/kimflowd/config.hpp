@@ -1,0 +1,69 @@
+// kimflowd's settings: the command line over the configuration file over the defaults.
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace kimflowd {
+
+/// A mistake in the command line or the configuration file: kimflowd says what and exits 2.
+struct ConfigError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Config {
+    /// The configuration file read, if any (named in messages).
+    std::string path;
+    /// The SQLite database (`db`).
+    std::string db;
+    /// Where to listen (`listen = HOST:PORT`); port 0 takes a free one, which the log names.
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    /// `durability = full|normal` (SqliteOptions::Synchronous): full by default.
+    bool durability_full = true;
+    /// TLS built in (`tls_cert`, `tls_key`, PEM files); both empty: plain HTTP, for a reverse
+    /// proxy that terminates TLS in front of it.
+    std::string tls_cert;
+    std::string tls_key;
+    /// Addresses whose requests may name the user in proxy_user_header (`trusted_proxy`, one
+    /// or more, comma-separated); empty: the header is refused from everyone.
+    std::vector<std::string> trusted_proxies;
+    /// The header a trusted proxy names the authenticated account in (`proxy_user_header`).
+    std::string proxy_user_header = "X-Remote-User";
+    /// Limits (`max_body_bytes`, `max_header_bytes`, `timeout_seconds`).
+    std::size_t max_body_bytes = 1 << 20;
+    std::size_t max_header_bytes = 16 * 1024;
+    int timeout_seconds = 10;
+    /// Requests per second per client address, and the burst above it (`rate_per_second`,
+    /// `rate_burst`); 0: no limit.
+    double rate_per_second = 200;
+    double rate_burst = 400;
+    /// Worker threads (`threads`): each serves one connection at a time.
+    int threads = 64;
+    /// At most this many event streams at once (`max_streams`); they hold a thread each.
+    int max_streams = 16;
+    /// How long a login's token lives (`session_hours`).
+    int session_hours = 8;
+    /// How often the deadline tick runs (`tick_seconds`); 0: never.
+    int tick_seconds = 60;
+    /// At most this many writes in one commit (`max_batch`).
+    std::size_t max_batch = 512;
+    /// Failed logins before an account, or an address, must wait (`login_failures_per_account`,
+    /// `login_failures_per_address`), and for how long (`login_lock_seconds`).
+    int login_failures_per_account = 5;
+    int login_failures_per_address = 20;
+    int login_lock_seconds = 900;
+    /// How long an Idempotency-Key is remembered (`idempotency_hours`).
+    int idempotency_hours = 24;
+};
+
+/// Reads `key = value` lines (`#` starts a comment) from @p path into @p config.
+/// @throws ConfigError naming the file and line
+void read_config_file(const std::string& path, Config& config);
+
+/// Sets `listen` from "HOST:PORT". @throws ConfigError
+void set_listen(Config& config, const std::string& value);
+
+}  // namespace kimflowd

@@ -1,0 +1,90 @@
+// kimflowd: the kimflow service. Serves the API on the embedded SQLite store until SIGTERM or
+// SIGINT, then finishes the requests in flight and exits 0.
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include <kimflow/store/store.hpp>
+#include <kimflow/version.hpp>
+
+#include "config.hpp"
+#include "service.hpp"
+
+namespace {
+
+/// Waits for SIGTERM/SIGINT on a thread of its own (signals blocked everywhere else), then stops
+/// the service.
+std::thread signal_watcher(kimflowd::Service& service, sigset_t signals)
+{
+    return std::thread([&service, signals] {
+        int received = 0;
+        sigwait(&signals, &received);
+        service.stop();
+    });
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"kimflowd: the kimflow service (HTTP API over the embedded store)", "kimflowd"};
+    std::string config_path, db, listen;
+    bool routes = false;
+    app.add_option("--config", config_path, "configuration file (key = value lines; see docs/kimflowd.md)");
+    app.add_option("--db", db, "the SQLite database (made with 'kimctl init')");
+    app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port; the log names it)");
+    app.add_flag("--routes", routes, "print every route (METHOD PATH) and exit");
+    app.set_version_flag("--version", std::to_string(KIMFLOW_VERSION_MAJOR) + "." + std::to_string(KIMFLOW_VERSION_MINOR) + "." + std::to_string(KIMFLOW_VERSION_PATCH));
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+
+    kimflowd::Config config;
+    try {
+        if (!config_path.empty()) kimflowd::read_config_file(config_path, config);
+        if (!db.empty()) config.db = db;
+        if (!listen.empty()) kimflowd::set_listen(config, listen);
+        if (config.db.empty() && !routes)
+            throw kimflowd::ConfigError("say which database to serve: --db FILE, or 'db = FILE' in --config");
+    } catch (const kimflowd::ConfigError& e) {
+        std::cerr << "kimflowd: " << e.what() << '\n';
+        return 2;
+    }
+
+    // Signals go to the watcher thread only: block them before any other thread starts.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    try {
+        if (routes) {
+            config.db = ":memory:";
+            kimflowd::Service service(config);
+            for (const auto& r : service.routes()) std::cout << r.method << ' ' << r.pattern << '\n';
+            return 0;
+        }
+        kimflowd::Service service(config);
+        std::thread watcher = signal_watcher(service, signals);
+        service.run([](int) {});
+        // run() returned: either a signal stopped it (the watcher is done) or listening failed.
+        pthread_kill(watcher.native_handle(), SIGTERM);
+        watcher.join();
+        return 0;
+    } catch (const kimflowd::ConfigError& e) {
+        std::cerr << "kimflowd: " << e.what() << '\n';
+        return 2;
+    } catch (const kimflow::StoreError& e) {
+        std::cerr << "kimflowd: " << e.what() << '\n';
+        return 6;
+    } catch (const std::exception& e) {
+        std::cerr << "kimflowd: " << e.what() << '\n';
+        return 1;
+    }
+}

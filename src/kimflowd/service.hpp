@@ -1,0 +1,126 @@
+// kimflowd's service: the store and engines, who may come in, the routes and the server.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <kimflow/core/actor.hpp>
+#include <kimflow/core/policy.hpp>
+#include <kimflow/identity/accounts.hpp>
+#include <kimflow/kim/lifecycle.hpp>
+#include <kimflow/paper/lifecycle.hpp>
+#include <kimflow/resolution/resolution_engine.hpp>
+#include <kimflow/store/sqlite_store.hpp>
+
+#include "committer.hpp"
+#include "config.hpp"
+#include "limits.hpp"
+#include "log.hpp"
+#include "metrics.hpp"
+
+namespace kimflowd {
+
+struct Handlers;
+
+/// An answer other than success, as RFC 9457 describes it; thrown by handlers.
+struct Problem {
+    int status;
+    /// Stable identifier (urn:kimflow:problem:TYPE).
+    std::string type;
+    std::string title;
+    std::string detail;
+    /// Further members (e.g. `retry_after`) and headers to send.
+    nlohmann::json extra = nlohmann::json::object();
+    std::vector<std::pair<std::string, std::string>> headers{};
+};
+
+/// One request on its way through a handler.
+struct Call {
+    const httplib::Request& req;
+    httplib::Response& res;
+    /// The route's `{…}` parts, decoded.
+    std::vector<std::string> params;
+    /// The account that called (none for the open routes).
+    std::optional<kimflow::Account> account;
+    /// How it proved who it is (`token`, `proxy`).
+    std::string via;
+    /// The token, if it came with one.
+    std::string token;
+    const kimflow::Actor& actor() const { return account->actor; }
+};
+
+struct Route {
+    std::string method;
+    /// `/api/v1/cases/{id}`: literal segments and `{name}` parameters.
+    std::string pattern;
+    /// Whether it needs an account.
+    bool authenticated;
+    std::function<void(Call&)> handler;
+    std::vector<std::string> segments{};
+};
+
+class Service {
+public:
+    explicit Service(Config config);
+    ~Service();
+
+    /// Binds the address (throws ConfigError if it cannot), then serves until stop().
+    /// @param ready  called with the bound port before serving starts
+    void run(const std::function<void(int)>& ready);
+    /// Stops taking connections, lets the requests in flight finish, and returns from run().
+    void stop();
+
+    /// Every route, in the order they are matched (for `kimflowd --routes` and the tests).
+    const std::vector<Route>& routes() const { return routes_; }
+
+private:
+    friend struct Handlers;
+    void add_routes();
+    void add(std::string method, std::string pattern, bool authenticated, std::function<void(Call&)> handler);
+    void dispatch(const httplib::Request& req, httplib::Response& res);
+    void authenticate(Call& call);
+    void answer_problem(const Problem& p, const httplib::Request& req, httplib::Response& res) const;
+    void tick_loop();
+    void sweep_idempotency();
+
+    Config config_;
+    Log log_;
+    Metrics metrics_;
+    std::shared_ptr<kimflow::SqliteStore> store_;
+    std::shared_ptr<const kimflow::Policy> policy_;
+    bool stored_policy_ = false;
+    std::unique_ptr<kimflow::paper::PaperEngine> papers_;
+    std::unique_ptr<kimflow::kim::CaseEngine> cases_;
+    std::unique_ptr<kimflow::resolution::ResolutionEngine> resolutions_;
+    std::unique_ptr<kimflow::Accounts> accounts_;
+    std::unique_ptr<Committer> committer_;
+    RateLimiter rate_;
+    LoginThrottle logins_;
+    std::vector<Route> routes_;
+    /// What the routes' handlers share; lives as long as the routes.
+    std::unique_ptr<Handlers> handlers_;
+    std::unique_ptr<httplib::Server> server_;
+
+    // The event feed: readers wait here for the next commit.
+    std::mutex feed_mutex_;
+    std::condition_variable feed_wake_;
+    std::uint64_t commits_ = 0;
+    std::atomic<bool> stopping_{false};
+
+    std::optional<std::chrono::steady_clock::time_point> last_sweep_;
+    std::thread ticker_;
+    std::mutex tick_mutex_;
+    std::condition_variable tick_wake_;
+};
+
+}  // namespace kimflowd

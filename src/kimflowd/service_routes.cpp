@@ -1,0 +1,145 @@
+// The routes beside the instances: logging in and out, who am I, the lifecycles' events,
+// reports, the OParl export, and the operational ones (health, readiness, metrics, OpenAPI).
+#include <kimflow/core/error.hpp>
+#include <kimflow/io/kim_report.hpp>
+#include <kimflow/io/oparl.hpp>
+#include <kimflow/kim/report.hpp>
+#include <kimflow/resolution/report.hpp>
+
+#include "handlers.hpp"
+#include "openapi.hpp"
+#include "problems.hpp"
+
+namespace kimflowd {
+
+using namespace kimflow;
+
+namespace {
+
+nlohmann::json account_json(const Account& a)
+{
+    return {{"name", a.name},
+            {"actor", {{"id", a.actor.id}, {"role", a.actor.role}, {"organization", a.actor.organization}}}};
+}
+
+template <class Lifecycle>
+nlohmann::json events_json()
+{
+    nlohmann::json events = nlohmann::json::array();
+    for (const auto& e : Engine<Lifecycle>::events()) {
+        nlohmann::json fields = nlohmann::json::array();
+        for (const auto& f : e.fields) fields.push_back({{"name", f.name}, {"kind", f.kind}, {"required", f.required}});
+        nlohmann::json from = nlohmann::json::array();
+        for (auto st : e.from) from.push_back(std::string(st));
+        events.push_back({{"event", std::string(e.id)}, {"fields", fields}, {"allowed_in", from}});
+    }
+    return events;
+}
+
+}  // namespace
+
+void Handlers::add_service_routes()
+{
+    add("POST", "/api/v1/session", [this](Call& call) {
+        const nlohmann::json body = body_object(call, false);
+        if (!body.contains("name") || !body["name"].is_string() || !body.contains("password") ||
+            !body["password"].is_string())
+            throw malformed_json("give {\"name\": \"…\", \"password\": \"…\"}");
+        const std::string name = body["name"].get<std::string>();
+        const std::string address = call.req.remote_addr;
+        if (const int wait = s.logins_.wait(name, address); wait > 0) {
+            ++s.metrics_.rate_limited;
+            s.log_.warn("login_throttled", {{"account", name}, {"address", address}, {"retry_after", wait}});
+            throw Problem{429, "too-many-failed-logins", "Too many failed logins",
+                          "too many failed logins for this account or from this address; wait " +
+                              std::to_string(wait) + " seconds and try again",
+                          {{"retry_after", wait}},
+                          {{"Retry-After", std::to_string(wait)}}};
+        }
+        const auto account = s.accounts_->check_password(name, body["password"].get<std::string>());
+        if (!account) {
+            s.logins_.failed(name, address);
+            ++s.metrics_.login_failures;
+            s.log_.warn("login_failed", {{"account", name}, {"address", address}});
+            throw Problem{401, "invalid-credentials", "Name or password wrong",
+                          "the name or the password is wrong, or the account is disabled", {},
+                          {{"WWW-Authenticate", "Bearer realm=\"kimflow\""}}};
+        }
+        s.logins_.succeeded(name);
+        const Timestamp at = now();
+        const auto lifetime = std::chrono::hours(s.config_.session_hours);
+        const std::string token = s.accounts_->create_token(name, lifetime, "session", account->actor, at);
+        s.log_.info("login", {{"account", name}, {"address", address}});
+        nlohmann::json out = account_json(*account);
+        out["token"] = token;
+        out["expires_at"] = format_timestamp(at + lifetime);
+        call.res.set_header("Cache-Control", "no-store");
+        reply(call, 201, out);
+    }, false);
+    add("DELETE", "/api/v1/session", [this](Call& call) {
+        if (call.token.empty())
+            throw Problem{400, "no-session", "No session", "this request came without a token; there is nothing to end"};
+        s.accounts_->revoke_token(call.token, call.actor(), now());
+        call.res.status = 204;
+    });
+    add("GET", "/api/v1/me", [this](Call& call) {
+        nlohmann::json j = account_json(*call.account);
+        j["via"] = call.via;
+        reply(call, 200, j);
+    });
+    add("GET", "/api/v1/lifecycles", [this](Call& call) {
+        reply(call, 200,
+              nlohmann::json::array({{{"lifecycle", "paper"}, {"path", "/api/v1/papers"}, {"events", events_json<paper::PaperLifecycle>()}},
+                                     {{"lifecycle", "case"}, {"path", "/api/v1/cases"}, {"events", events_json<kim::CaseLifecycle>()}},
+                                     {{"lifecycle", "resolution"},
+                                      {"path", "/api/v1/resolutions"},
+                                      {"events", events_json<resolution::ResolutionLifecycle>()}}}));
+    });
+    add("GET", "/api/v1/reports/kim", [this](Call& call) {
+        const Date from = day_param(call.req, "from"), to = day_param(call.req, "to");
+        if (to < from)
+            throw Problem{400, "malformed-parameter", "Malformed query parameter", "to lies before from; swap them"};
+        reply(call, 200, to_json(kim::make_report(*s.cases_, call.actor(), from, to)));
+    });
+    add("GET", "/api/v1/reports/resolutions", [this](Call& call) {
+        resolution::ReportQuery q;
+        q.from = day_param(call.req, "from");
+        q.to = day_param(call.req, "to");
+        q.committee = call.req.get_param_value("committee");
+        if (q.to < q.from)
+            throw Problem{400, "malformed-parameter", "Malformed query parameter", "to lies before from; swap them"};
+        const Actor actor = call.actor();
+        reply(call, 200, nlohmann::json::parse(resolution::to_json(resolution::report(*s.resolutions_, q, &actor))));
+    });
+    add("GET", "/api/v1/oparl/papers", [this](Call& call) {
+        // The export holds every paper: only for those who may read every paper.
+        const auto scopes = s.policy_->scopes(call.actor(), "paper", action::read);
+        if (std::find(scopes.begin(), scopes.end(), Scope::any) == scopes.end())
+            throw NotPermitted("paper", "", "read", call.actor().id,
+                               "the OParl export holds every paper; role '" + call.actor().role +
+                                   "' may not read every paper");
+        oparl::ExportOptions options;
+        const std::string base = call.req.get_param_value("base_url");
+        if (!base.empty()) options.base_url = base;
+        options.resolutions = s.resolutions_.get();
+        reply(call, 200, oparl::as_list(oparl::export_papers(*s.papers_, options)));
+    });
+    add("GET", "/healthz", [this](Call& call) { reply(call, 200, {{"status", "ok"}}); }, false);
+    add("GET", "/readyz", [this](Call& call) {
+        try {
+            (void)s.store_->count("paper");
+        } catch (const std::exception& e) {
+            throw Problem{503, "not-ready", "Not ready", std::string("the database cannot be read: ") + e.what()};
+        }
+        if (s.stopping_) throw Problem{503, "shutting-down", "Shutting down", "kimflowd is stopping"};
+        reply(call, 200, {{"status", "ready"}, {"schema", SqliteStore::schema_version}});
+    }, false);
+    add("GET", "/metrics", [this](Call& call) {
+        call.res.set_content(s.metrics_.render(), "text/plain; version=0.0.4");
+    }, false);
+    add("GET", "/api/v1/openapi.json", [this](Call& call) {
+        call.res.set_content(openapi_document(), "application/json");
+    }, false);
+}
+
+}  // namespace kimflowd

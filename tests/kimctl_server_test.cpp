@@ -1,0 +1,2 @@
+// Placeholder: filled in by its issue.
+#include <gtest/gtest.h>

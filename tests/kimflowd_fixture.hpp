@@ -1,0 +1,212 @@
+// The shared part of kimflowd's tests: a database of the test's own with accounts made through
+// the library, the real kimflowd started on a free port of 127.0.0.1 (it logs the port it took),
+// and an HTTP client with a time limit on every call.
+#pragma once
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <kimflow/identity/accounts.hpp>
+#include <kimflow/identity/stored_policy.hpp>
+#include <kimflow/store/sqlite_store.hpp>
+
+#include "temp_file.hpp"
+
+extern char** environ;
+
+namespace kimflowd_test {
+
+using nlohmann::json;
+
+inline kimflow::Timestamp wall_now()
+{
+    return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
+
+/// The administrator who sets up a test's accounts.
+inline const kimflow::Actor kSetup{"setup", "administrator", ""};
+
+/// A database with accounts, for kimflowd to serve.
+class Database {
+public:
+    Database() : store_(std::make_shared<kimflow::SqliteStore>(file_.path())), accounts_(store_) {}
+
+    const std::string& path() const { return file_.path(); }
+    kimflow::Accounts& accounts() { return accounts_; }
+    kimflow::SqliteStore& store() { return *store_; }
+
+    /// Adds an account with password "password-of-NAME" and returns an API token for it.
+    std::string add(const std::string& name, const std::string& role, const std::string& org,
+                    std::chrono::seconds lifetime = std::chrono::hours(24))
+    {
+        accounts_.add(name, role, org, "password-of-" + name, kSetup, wall_now());
+        return accounts_.create_token(name, lifetime, "api", kSetup, wall_now());
+    }
+
+    /// Lets go of the file (kimflowd opens it on its own).
+    void close() { store_.reset(); }
+
+private:
+    TempFile file_{"kimflowd"};
+    std::shared_ptr<kimflow::SqliteStore> store_;
+    kimflow::Accounts accounts_;
+};
+
+/// A running kimflowd; SIGTERM and wait when it goes out of scope.
+class Server {
+public:
+    /// Starts kimflowd on @p db with @p config_lines as its configuration file (key = value).
+    explicit Server(const std::string& db, const std::vector<std::string>& config_lines = {}) : db_(db) { start(config_lines); }
+    ~Server()
+    {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGTERM);
+            int status = 0;
+            ::waitpid(pid_, &status, 0);
+        }
+    }
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    int port() const { return port_; }
+    pid_t pid() const { return pid_; }
+    /// What it logged so far.
+    std::string log() const
+    {
+        std::ifstream in(log_path_);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+
+    /// SIGTERM, and its exit code (-1 if a signal ended it).
+    int stop()
+    {
+        ::kill(pid_, SIGTERM);
+        return wait();
+    }
+    /// SIGKILL: no chance to finish anything.
+    void kill()
+    {
+        ::kill(pid_, SIGKILL);
+        wait();
+    }
+    int wait()
+    {
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    /// Starts it again on the same database and configuration (after stop() or kill()).
+    void restart() { start(config_lines_); }
+
+    /// A client of it, with a 10 s limit on every call.
+    std::unique_ptr<httplib::Client> client() const
+    {
+        auto c = std::make_unique<httplib::Client>("127.0.0.1", port_);
+        c->set_connection_timeout(10, 0);
+        c->set_read_timeout(10, 0);
+        c->set_write_timeout(10, 0);
+        return c;
+    }
+
+private:
+    void start(const std::vector<std::string>& config_lines)
+    {
+        config_lines_ = config_lines;
+        static int counter = 0;
+        const std::string base =
+            testing::TempDir() + "kimflowd-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+        log_path_ = base + ".log";
+        const std::string config_path = base + ".conf";
+        {
+            std::ofstream conf(config_path);
+            conf << "tick_seconds = 0\n";
+            for (const auto& line : config_lines) conf << line << '\n';
+        }
+        std::vector<std::string> args{KIMFLOWD_PATH, "--db", db_, "--listen", "127.0.0.1:0", "--config", config_path};
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 2, log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+        const int rc = ::posix_spawn(&pid_, KIMFLOWD_PATH, &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        if (rc != 0) throw std::runtime_error("cannot start kimflowd");
+        // It logs {"event":"listening","address":"127.0.0.1:PORT",…} once it has bound the port.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        port_ = 0;
+        while (std::chrono::steady_clock::now() < deadline && port_ == 0) {
+            std::istringstream lines(log());
+            for (std::string line; std::getline(lines, line);) {
+                const auto j = json::parse(line, nullptr, false);
+                if (j.is_object() && j.value("event", "") == "listening") {
+                    const std::string address = j.at("address");
+                    port_ = std::stoi(address.substr(address.rfind(':') + 1));
+                }
+            }
+            int status = 0;
+            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                throw std::runtime_error("kimflowd ended at start: " + log());
+            }
+            if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        if (port_ == 0) throw std::runtime_error("kimflowd did not say where it listens: " + log());
+        // It answers /readyz once it serves.
+        auto c = client();
+        for (int i = 0; i < 500; ++i) {
+            if (auto r = c->Get("/readyz"); r && r->status == 200) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        throw std::runtime_error("kimflowd did not become ready: " + log());
+    }
+
+    std::string db_;
+    std::vector<std::string> config_lines_;
+    std::string log_path_;
+    pid_t pid_ = -1;
+    int port_ = 0;
+};
+
+/// Headers with a bearer token (and more).
+inline httplib::Headers bearer(const std::string& token, httplib::Headers more = {})
+{
+    more.emplace("Authorization", "Bearer " + token);
+    return more;
+}
+
+/// The body as JSON (null if it is none).
+inline json body_of(const httplib::Result& r)
+{
+    if (!r) return nullptr;
+    return json::parse(r->body, nullptr, false);
+}
+
+/// A case's `open` payload with id @p id, of Träger @p traeger.
+inline json open_case(const std::string& id, const std::string& traeger)
+{
+    return {{"id", id},
+            {"kommune", "Marl"},
+            {"traeger", traeger},
+            {"manager", "cm-" + traeger},
+            {"kreis", "Kreis Recklinghausen"}};
+}
+
+}  // namespace kimflowd_test
