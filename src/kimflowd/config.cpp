@@ -63,6 +63,7 @@ void read_config_file(const std::string& path, Config& config)
              if (v != "full" && v != "normal") throw ConfigError(k + " = " + v + ": give full or normal");
              config.durability_full = v == "full";
          }},
+        {"busy_timeout_ms", [&](auto& k, auto& v) { config.busy_timeout_ms = static_cast<int>(number(k, v, 0, 600000)); }},
         {"tls_cert", [&](auto&, auto& v) { config.tls_cert = beside(v); }},
         {"tls_key", [&](auto&, auto& v) { config.tls_key = beside(v); }},
         {"trusted_proxy",

@@ -23,6 +23,9 @@ struct Config {
     int port = 8080;
     /// `durability = full|normal` (SqliteOptions::Synchronous): full by default.
     bool durability_full = true;
+    /// How long a write waits for another writer of the database (`busy_timeout_ms`), before
+    /// the request is answered 503 with Retry-After.
+    int busy_timeout_ms = 5000;
     /// TLS built in (`tls_cert`, `tls_key`, PEM files); both empty: plain HTTP, for a reverse
     /// proxy that terminates TLS in front of it.
     std::string tls_cert;

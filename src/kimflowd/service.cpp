@@ -81,6 +81,7 @@ Service::Service(Config config)
 {
     SqliteOptions options;
     options.synchronous = config_.durability_full ? SqliteOptions::Synchronous::full : SqliteOptions::Synchronous::normal;
+    options.busy_timeout = std::chrono::milliseconds(config_.busy_timeout_ms);
     store_ = std::make_shared<SqliteStore>(config_.db, options);
     if (auto stored = stored_policy(*store_)) {
         policy_ = std::make_shared<const Policy>(std::move(*stored));
@@ -130,7 +131,7 @@ void Service::answer_problem(const Problem& p, const httplib::Request& req, http
                         {"status", p.status},
                         {"detail", p.detail},
                         {"instance", req.path}};
-    body.update(p.extra);
+    if (p.extra.is_object()) body.update(p.extra);
     res.status = p.status;
     for (const auto& [name, value] : p.headers) res.set_header(name, value);
     res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
