@@ -355,6 +355,27 @@ TEST_F(Api, OperationalRoutesAnswerWithoutAToken)
     EXPECT_EQ(body_of(me)["actor"], json({{"id", "mkoch"}, {"role", "case_manager"}, {"organization", "caritas"}}));
 }
 
+TEST_F(Api, TheDeadlineTickRunsInsideTheServiceOnItsSchedule)
+{
+    start({"tick_seconds = 1"});
+    open("c-1", "caritas", caritas);
+    // A Wiedervorlage for today is due from the start of the day: the next tick fires it.
+    auto r = post("/api/v1/cases/c-1/events/follow_up", {{"date", today_plus(0)}}, caritas);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    json history;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        history = body_of(get("/api/v1/cases/c-1/history", caritas));
+        if (history.size() == 3) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(history.size(), 3u) << history.dump();
+    EXPECT_EQ(history[2]["event"], "follow_up_due");
+    EXPECT_EQ(history[2]["actor"]["id"], "system");
+    EXPECT_NE(http->Get("/metrics")->body.find("kimflowd_tick_firings_total 1"), std::string::npos);
+}
+
 TEST_F(Api, SigtermFinishesTheRequestsInFlightAndExitsZero)
 {
     open("c-1", "caritas", caritas);
