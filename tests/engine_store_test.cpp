@@ -221,6 +221,33 @@ TEST_F(EngineStoreTest, AnAttemptInAUnitUndoesItsOwnPartAlone)
     EXPECT_THROW(ended.attempt([] {}), Error);
 }
 
+TEST_F(EngineStoreTest, ARefusalInAnAttemptStaysLoggedWhenTheUnitCommits)
+{
+    auto store = open();
+    EngineOptions options;
+    options.policy = std::make_shared<const Policy>(Policy().allow("paper", "verwaltung", {"*"}, Scope::any));
+    paper::PaperEngine engine(paper::PaperConfig{}, clock, store, options);
+    const Actor stranger{"x", "fraktion", "SPD"};
+    {
+        auto unit = engine.unit_of_work();
+        engine.create("A", anfrage("A"), clerk, paper::Submit{});
+        // The part is undone with its savepoint, the refusal in it is not.
+        EXPECT_THROW(unit.attempt([&] { engine.fire("A", paper::Withdraw{"zurückgezogen"}, stranger); }), NotPermitted);
+        unit.commit();
+    }
+    const auto denials = store->denials("paper", "A");
+    ASSERT_EQ(denials.size(), 1u);
+    EXPECT_EQ(denials[0].action, "withdraw");
+    EXPECT_EQ(denials[0].actor.id, "x");
+    EXPECT_TRUE(store->verify_chain().ok());
+    {
+        // A unit rolled back as a whole keeps it once, too.
+        auto unit = engine.unit_of_work();
+        EXPECT_THROW(unit.attempt([&] { engine.fire("A", paper::Withdraw{"zurückgezogen"}, stranger); }), NotPermitted);
+    }
+    EXPECT_EQ(store->denials("paper", "A").size(), 2u);
+}
+
 TEST_F(EngineStoreTest, InstancesLoadOnDemandAndMemoryStaysBounded)
 {
     complaint::Engine engine(complaint::Settings{}, clock, open(), EngineOptions{50});

@@ -64,6 +64,7 @@ void EngineCore::attempt_in_unit(const std::function<void()>& part, EngineCore* 
     core::OpenUnit* other = partner ? partner->impl_->unit_here() : nullptr;
     const std::size_t touched = unit->touched.size(), pending = unit->pending.size();
     const std::size_t other_touched = other ? other->touched.size() : 0, other_pending = other ? other->pending.size() : 0;
+    const std::size_t denials = unit->denials.size(), other_denials = other ? other->denials.size() : 0;
     e.store->begin();
     try {
         part();
@@ -82,6 +83,18 @@ void EngineCore::attempt_in_unit(const std::function<void()>& part, EngineCore* 
         };
         forget(e, *unit, touched, pending);
         if (other) forget(*partner->impl_, *other, other_touched, other_pending);
+        // A refusal is logged even though the part is undone: its entry went with the
+        // savepoint, so it is written again, into the unit's transaction.
+        const auto relog = [](Impl& engine, const core::OpenUnit& u, std::size_t from) {
+            for (std::size_t i = from; i < u.denials.size(); ++i) {
+                try {
+                    engine.store->log_denial(u.denials[i]);
+                } catch (...) {
+                }
+            }
+        };
+        relog(e, *unit, denials);
+        if (other) relog(*partner->impl_, *other, other_denials);
         throw;
     }
 }
