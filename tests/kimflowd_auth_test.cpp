@@ -90,6 +90,19 @@ TEST_F(Auth, FailuresFromOneAddressLockThatAddressForEveryAccount)
     EXPECT_EQ(login("mkoch", "password-of-mkoch")->status, 429);
 }
 
+TEST_F(Auth, BehindATrustedProxyTheForwardedAddressIsTheOneLimited)
+{
+    start({"trusted_proxy = 127.0.0.1", "login_failures_per_account = 100", "login_failures_per_address = 3"});
+    const auto login_from = [&](const std::string& address, const std::string& password) {
+        return http->Post("/api/v1/session", {{"X-Forwarded-For", "203.0.113.9, " + address}},
+                          json{{"name", "mkoch"}, {"password", password}}.dump(), "application/json")->status;
+    };
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(login_from("10.0.0.1", "wrong-password-xy"), 401);
+    EXPECT_EQ(login_from("10.0.0.1", "password-of-mkoch"), 429);
+    EXPECT_EQ(login_from("10.0.0.2", "password-of-mkoch"), 201);  // another client behind the same proxy
+    EXPECT_NE(server->log().find("\"address\":\"10.0.0.1\""), std::string::npos);
+}
+
 TEST_F(Auth, ExpiredRevokedAndDisabledTokensAreRefused)
 {
     // A token made two hours ago for one hour has expired.

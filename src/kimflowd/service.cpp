@@ -150,7 +150,7 @@ void Service::dispatch(const httplib::Request& req, httplib::Response& res)
                           "the request's headers take " + std::to_string(header_bytes) + " bytes; at most " +
                               std::to_string(config_.max_header_bytes) + " are taken"};
         int retry_after = 0;
-        if (!rate_.take(req.remote_addr, retry_after)) {
+        if (!rate_.take(client_address(req), retry_after)) {
             ++metrics_.rate_limited;
             throw Problem{429, "rate-limited", "Too many requests",
                           "this address sent more requests than kimflowd takes per second; wait and try again",
@@ -205,13 +205,29 @@ void Service::dispatch(const httplib::Request& req, httplib::Response& res)
                      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
+bool Service::trusted_proxy(const std::string& address) const
+{
+    return std::find(config_.trusted_proxies.begin(), config_.trusted_proxies.end(), address) !=
+           config_.trusted_proxies.end();
+}
+
+std::string Service::client_address(const httplib::Request& req) const
+{
+    // Behind a trusted proxy every request comes from the proxy: the client is the last
+    // address it added to X-Forwarded-For (earlier ones the client may have written itself).
+    if (!trusted_proxy(req.remote_addr) || !req.has_header("X-Forwarded-For")) return req.remote_addr;
+    const std::string chain = req.get_header_value("X-Forwarded-For");
+    std::string last = chain.substr(chain.rfind(',') == std::string::npos ? 0 : chain.rfind(',') + 1);
+    last.erase(0, last.find_first_not_of(' '));
+    last.erase(last.find_last_not_of(' ') + 1);
+    return last.empty() ? req.remote_addr : last;
+}
+
 void Service::authenticate(Call& call)
 {
     const auto& req = call.req;
     if (req.has_header(config_.proxy_user_header.c_str())) {
-        const bool trusted = std::find(config_.trusted_proxies.begin(), config_.trusted_proxies.end(), req.remote_addr) !=
-                             config_.trusted_proxies.end();
-        if (!trusted) {
+        if (!trusted_proxy(req.remote_addr)) {
             log_.warn("proxy_header_refused", {{"address", req.remote_addr}, {"header", config_.proxy_user_header}});
             throw Problem{401, "untrusted-proxy-header", "Proxy header not trusted",
                           "the " + config_.proxy_user_header +

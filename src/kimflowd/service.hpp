@@ -89,6 +89,9 @@ private:
     void add(std::string method, std::string pattern, bool authenticated, std::function<void(Call&)> handler);
     void dispatch(const httplib::Request& req, httplib::Response& res);
     void authenticate(Call& call);
+    bool trusted_proxy(const std::string& address) const;
+    /// The client's address: the peer's, or behind a trusted proxy the one it forwarded.
+    std::string client_address(const httplib::Request& req) const;
     void answer_problem(const Problem& p, const httplib::Request& req, httplib::Response& res) const;
     void tick_loop();
     void sweep_idempotency();

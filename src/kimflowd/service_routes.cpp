@@ -46,7 +46,7 @@ void Handlers::add_service_routes()
             !body["password"].is_string())
             throw malformed_json("give {\"name\": \"…\", \"password\": \"…\"}");
         const std::string name = body["name"].get<std::string>();
-        const std::string address = call.req.remote_addr;
+        const std::string address = s.client_address(call.req);
         if (const int wait = s.logins_.wait(name, address); wait > 0) {
             ++s.metrics_.rate_limited;
             s.log_.warn("login_throttled", {{"account", name}, {"address", address}, {"retry_after", wait}});
