@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -308,6 +309,162 @@ TEST_P(StoreConformance, KeepsSettingsInTheTransactionBesideTheInstances)
     EXPECT_TRUE(store->load("paper", "14/1923"));
     EXPECT_EQ(store->setting("oparl:paper:ris.example.de/paper/1"), "14/1923");
     EXPECT_EQ(store->setting("k"), binary);
+}
+
+TEST_P(StoreConformance, ListsSettingsByPrefixTakingPercentAndUnderscoreLiterally)
+{
+    for (const char* key : {"account/zander", "account/aweber", "accountant", "account%/x", "account_/y", "acc", "b",
+                            "token/1"})
+        store->put_setting(key, std::string("value of ") + key);
+    using Settings = std::vector<std::pair<std::string, std::string>>;
+    EXPECT_EQ(store->settings("account/"),
+              (Settings{{"account/aweber", "value of account/aweber"}, {"account/zander", "value of account/zander"}}))
+        << "by key, the prefix's alone";
+    // As LIKE patterns, '%' and '_' would take every key starting with "account".
+    EXPECT_EQ(store->settings("account%"), (Settings{{"account%/x", "value of account%/x"}}));
+    EXPECT_EQ(store->settings("account_"), (Settings{{"account_/y", "value of account_/y"}}));
+    EXPECT_EQ(store->settings("account_/y"), (Settings{{"account_/y", "value of account_/y"}})) << "a key is its own prefix";
+    EXPECT_TRUE(store->settings("account/zander/").empty());
+    // A prefix of bytes, not of characters: "ü" is two.
+    store->put_setting("gremium/Ausschuss für Kultur/1", "x");
+    EXPECT_EQ(store->settings("gremium/Ausschuss für"), (Settings{{"gremium/Ausschuss für Kultur/1", "x"}}));
+    store->erase_setting("gremium/Ausschuss für Kultur/1");
+    EXPECT_TRUE(store->settings("c").empty());
+    EXPECT_TRUE(store->settings("zzz").empty());
+    const Settings all = store->settings("");
+    ASSERT_EQ(all.size(), 8u);
+    EXPECT_EQ(all.front().first, "acc");
+    EXPECT_EQ(all.back().first, "token/1");
+
+    // Inside a transaction: its own writes; after a rollback, not.
+    store->begin();
+    store->put_setting("account/mkoch", "new");
+    EXPECT_EQ(store->settings("account/").size(), 3u);
+    store->rollback();
+    EXPECT_EQ(store->settings("account/").size(), 2u);
+}
+
+TEST_P(StoreConformance, ErasesASettingInTheTransaction)
+{
+    store->put_setting("token/1", "one");
+    store->put_setting("token/2", "two");
+    store->erase_setting("token/missing");  // nothing to remove: no error
+    EXPECT_EQ(store->settings("token/").size(), 2u);
+
+    // Rolled back with the instance written beside it.
+    store->begin();
+    store->insert(instance("A"));
+    store->erase_setting("token/1");
+    EXPECT_FALSE(store->setting("token/1")) << "its own transaction sees it gone";
+    store->rollback();
+    EXPECT_EQ(store->setting("token/1"), "one");
+    EXPECT_FALSE(store->load("paper", "A"));
+
+    // A savepoint inside: undone alone.
+    store->begin();
+    store->begin();
+    store->erase_setting("token/2");
+    store->rollback();
+    store->erase_setting("token/1");
+    store->commit();
+    EXPECT_FALSE(store->setting("token/1"));
+    EXPECT_EQ(store->setting("token/2"), "two");
+    EXPECT_EQ(store->settings("token/").size(), 1u);
+
+    // Removed, then written again in one transaction: the new value stays.
+    store->begin();
+    store->erase_setting("token/2");
+    store->put_setting("token/2", "again");
+    store->commit();
+    EXPECT_EQ(store->setting("token/2"), "again");
+}
+
+TEST_P(StoreConformance, FeedsTheLogOfEveryLifecycleInCommitOrder)
+{
+    EXPECT_TRUE(store->log_after(0, 10).empty());
+    store->insert(instance("A"));
+    StoredInstance k = instance("K-1");
+    k.lifecycle = "case";
+    k.owner = "caritas";
+    k.overseer = "Kreis Recklinghausen";
+    store->insert(k);
+    advance("A", 1, "submitted");
+    StoredInstance k1 = k;
+    k1.version = 1;
+    k1.states = {"accepted"};
+    k1.state = "accepted";
+    store->append(k1, transition(1, "intake", "accepted"));
+    advance("A", 2, "answered");
+
+    const auto all = store->log_after(0, 100);
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_LT(all[0].seq, all[1].seq);
+    EXPECT_LT(all[1].seq, all[2].seq);
+    EXPECT_GT(all[0].seq, 0u);
+    EXPECT_EQ(all[0].lifecycle, "paper");
+    EXPECT_EQ(all[0].id, "A");
+    EXPECT_EQ(all[0].transition.version, 1u);
+    EXPECT_EQ(all[0].transition.to, "submitted");
+    EXPECT_EQ(all[0].owner, "Fraktion Die Linke");
+    EXPECT_EQ(all[1].lifecycle, "case");
+    EXPECT_EQ(all[1].id, "K-1");
+    EXPECT_EQ(all[1].owner, "caritas");
+    EXPECT_EQ(all[1].overseer, "Kreis Recklinghausen");
+    EXPECT_EQ(all[1].transition.actor, (Actor{"a", "r", "o"}));
+    EXPECT_EQ(all[1].transition.payload, std::string("\x00payload", 8));
+    EXPECT_EQ(all[2].id, "A");
+    EXPECT_EQ(all[2].transition.version, 2u);
+
+    // Read on from the last number seen, in pieces of a limit: each entry once.
+    const auto first_two = store->log_after(0, 2);
+    ASSERT_EQ(first_two.size(), 2u);
+    EXPECT_EQ(first_two[1].seq, all[1].seq);
+    const auto rest = store->log_after(first_two.back().seq, 2);
+    ASSERT_EQ(rest.size(), 1u);
+    EXPECT_EQ(rest[0].seq, all[2].seq);
+    EXPECT_TRUE(store->log_after(all[2].seq, 10).empty());
+    EXPECT_TRUE(store->log_after(0, 0).empty());
+
+    // A rolled-back entry is not fed; the next committed one comes after everything seen.
+    store->begin();
+    advance("A", 3, "scheduled");
+    EXPECT_EQ(store->log_after(all[2].seq, 10).size(), 1u) << "its own transaction sees it";
+    store->rollback();
+    EXPECT_TRUE(store->log_after(all[2].seq, 10).empty());
+    advance("A", 3, "scheduled");
+    const auto next = store->log_after(all[2].seq, 10);
+    ASSERT_EQ(next.size(), 1u);
+    EXPECT_GT(next[0].seq, all[2].seq);
+    EXPECT_EQ(next[0].transition.to, "scheduled");
+}
+
+TEST_P(StoreConformance, FeedsAnErasedEntryInItsErasedForm)
+{
+    store->insert(instance("K-1"));
+    StoredTransition personal = transition(1, "draft", "submitted");
+    personal.personal = true;
+    personal.payload = "goal=Sprachkurs";
+    personal.summary = "goal=Sprachkurs";
+    personal.erased_payload = "goal=";
+    personal.erased_summary = "goal=";
+    store->append(instance("K-1", 1), personal);
+    ASSERT_EQ(store->log_after(0, 10).size(), 1u);
+    EXPECT_EQ(store->log_after(0, 10)[0].transition.summary, "goal=Sprachkurs");
+    EXPECT_FALSE(store->log_after(0, 10)[0].transition.erased_at);
+
+    StoredInstance erased = instance("K-1", 2);
+    erased.data = "erased";
+    const StoredTransition record{2, "erase_personal_data", "draft", "draft", Actor{"it", "administrator", "kreis"},
+                                  parse_timestamp("2026-01-01T00:00:00Z"), "", "reason=retention"};
+    store->erase(erased, {ErasedEntry{1, "goal=", "goal="}}, record);
+    const auto fed = store->log_after(0, 10);
+    ASSERT_EQ(fed.size(), 2u);
+    EXPECT_EQ(fed[0].transition.payload, "goal=");
+    EXPECT_EQ(fed[0].transition.summary, "goal=");
+    EXPECT_EQ(fed[0].transition.erased_at, record.at);
+    EXPECT_EQ(fed[1].transition.event, "erase_personal_data");
+    EXPECT_EQ(fed[1].transition.summary, "reason=retention");
+    EXPECT_FALSE(fed[1].transition.erased_at);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(kBackends),

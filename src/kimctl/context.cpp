@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include <kimflow/core/time.hpp>
+#include <kimflow/identity/accounts.hpp>
+#include <kimflow/identity/stored_policy.hpp>
 
 #include "config.hpp"
 #include "rules_commands.hpp"
@@ -28,6 +30,8 @@ Options resolve(const Flags& flags, std::string at, bool json)
     options.organization = pick(flags.organization, file.organization);
     options.policy = pick(flags.policy, file.policy);
     options.config = file.path;
+    options.actor_from_config = flags.actor.empty() && file.actor.has_value();
+    options.policy_from_config = flags.policy.empty() && file.policy.has_value();
     options.at = std::move(at);
     options.json = json;
     return options;
@@ -54,25 +58,55 @@ std::optional<kimflow::Timestamp> Context::recorded_at() const
     return options_.at.empty() ? std::nullopt : std::optional<kimflow::Timestamp>(now_);
 }
 
-kimflow::Actor Context::actor() const
+kimflow::Actor Context::actor()
 {
     const std::string file =
         options_.config.empty() ? "~/.config/kimflow/kimctl.conf (or --config FILE)" : options_.config;
-    if (options_.actor.empty())
+    // On a database with accounts, nobody is who they say they are: they are who their token
+    // says, and that is kimflowd's to check.
+    const std::string through_server = "people work through kimflowd (kimctl --server URL, with their token in "
+                                       "KIMFLOW_TOKEN); only an administrator on the server acts here (--role " +
+                                       std::string(kAdministratorRole) + ")";
+    if (options_.actor.empty()) {
+        if (administered())
+            throw UsageError("who acts? this database has accounts or a policy of its own: " + through_server);
         throw UsageError("who acts? give --as ID --role ROLE --org ORG (e.g. --as mkoch --role case_manager "
                          "--org caritas), or write `as = ID`, `role = ROLE`, `org = ORG` into " + file);
+    }
     if (options_.role == "system" || options_.actor == "system")
         throw UsageError("'system' is kimflow's own actor and role (ticks and the Beschlusskontrolle act as it); act "
                          "as yourself in your own role");
     if (options_.role.empty())
         throw UsageError("in which role does '" + options_.actor + "' act? give --role ROLE (e.g. case_manager, " +
                          "verwaltung), or write `role = ROLE` into " + file);
+    if (options_.role != kAdministratorRole && administered()) {
+        const Administration a = administration();
+        throw LocalRefusal(std::string(a.accounts ? "this database has accounts" : "this database keeps its own policy") +
+                           ", so it does not take --as " + options_.actor + " --role " + options_.role +
+                           (options_.actor_from_config ? " (from " + options_.config + ")" : "") + ": " +
+                           through_server + "\n(nothing changed)");
+    }
     return {options_.actor, options_.role, options_.organization};
 }
 
 std::shared_ptr<const kimflow::Policy> Context::policy()
 {
     if (policy_) return policy_;
+    if (administered()) {
+        if (!options_.policy.empty())
+            throw LocalRefusal("this database keeps its own policy, so it does not take --policy " + options_.policy +
+                               (options_.policy_from_config ? " (from " + options_.config + "; remove that line)" : "") +
+                               ": `kimctl admin policy show` shows it, `kimctl admin policy set FILE` changes it (an "
+                               "administrator on the server)\n(nothing changed)");
+        try {
+            if (auto stored = kimflow::stored_policy(store()))
+                return policy_ = std::make_shared<const kimflow::Policy>(std::move(*stored));
+        } catch (const kimflow::InvalidData& e) {
+            throw kimflow::InvalidData(std::string("the database's stored ") + e.what() +
+                                       " (an administrator stores a good one with `kimctl admin policy set FILE`)");
+        }
+        return policy_ = std::make_shared<const kimflow::Policy>(kimflow::default_policy());
+    }
     if (options_.policy.empty()) return policy_ = std::make_shared<const kimflow::Policy>(kimflow::default_policy());
     std::ifstream in(options_.policy, std::ios::binary);
     if (!in) throw UsageError("cannot read the policy file '" + options_.policy + "'; check the path");
@@ -83,6 +117,24 @@ std::shared_ptr<const kimflow::Policy> Context::policy()
     } catch (const kimflow::InvalidData& e) {
         throw UsageError(options_.policy + ": " + e.what());
     }
+}
+
+bool Context::administered()
+{
+    const Administration a = administration();
+    return a.accounts || a.policy;
+}
+
+Context::Administration Context::administration()
+{
+    if (administration_) return *administration_;
+    // No file yet: nothing is administered, and the command's own error (`kimctl init`) comes
+    // when it opens the database. Not remembered, since init may create the file.
+    if (!store_ && !std::filesystem::exists(options_.db)) return {};
+    Administration a;
+    a.accounts = kimflow::Accounts(store_ptr()).any();
+    a.policy = kimflow::stored_policy_text(store()).has_value();
+    return *(administration_ = a);
 }
 
 std::shared_ptr<kimflow::SqliteStore> Context::store_ptr(bool create)

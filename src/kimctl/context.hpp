@@ -33,8 +33,20 @@ enum Exit : int {
     partial = 8,          ///< an import or sync took the good objects and left out others (see its report)
 };
 
+/// The role that may still act through kimctl on an administered database (Context::administered):
+/// the people who run the server.
+inline constexpr const char* kAdministratorRole = "administrator";
+
 /// A mistake on the command line that the parser cannot see (exit code 2).
 class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Refused before anything was tried (exit code 7): the database keeps accounts or a policy of
+/// its own, and the command line (or the configuration file) asserted who acts or what they may
+/// do. Not logged as a denial: no actor was checked against the policy.
+class LocalRefusal : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
@@ -67,6 +79,10 @@ struct Options {
     std::string policy;
     /// The configuration file read, if any (named in messages).
     std::string config;
+    /// Whether the actor and the policy came from the configuration file rather than a flag
+    /// (named in a refusal, so that the user knows which line to remove).
+    bool actor_from_config = false;
+    bool policy_from_config = false;
     std::string at;
     bool json = false;
 };
@@ -87,10 +103,18 @@ public:
     kimflow::Timestamp now() const;
     /// --as / --role / --org, or the configuration file's `as`, `role`, `org`.
     /// @throws UsageError if neither says who acts, or in which role
-    kimflow::Actor actor() const;
-    /// The policy every engine checks: the policy file's, or default_policy().
+    /// @throws LocalRefusal for a role other than `administrator` on an administered() database
+    kimflow::Actor actor();
+    /// The policy every engine checks: the database's stored policy if it keeps one, else the
+    /// policy file's, else default_policy().
     /// @throws UsageError if the policy file cannot be read or is malformed
+    /// @throws LocalRefusal for a policy file on an administered() database
     std::shared_ptr<const kimflow::Policy> policy();
+    /// Whether the database keeps accounts or a policy of its own (kimflow::Accounts,
+    /// kimflow/identity/stored_policy.hpp): then kimctl no longer takes the caller's word for
+    /// who they are or what they may do; people work through kimflowd, and only an
+    /// administrator on the server acts here. False while there is no database file.
+    bool administered();
 
     /// The database. @p create: make a new file if there is none (only `init` does).
     /// @throws kimflow::StoreError if it cannot be opened, also for a missing file (the
@@ -120,6 +144,13 @@ private:
     std::shared_ptr<kimflow::ManualClock> clock_;
     std::shared_ptr<kimflow::SqliteStore> store_;
     std::shared_ptr<const kimflow::Policy> policy_;
+    /// What administered() found, once it looked: accounts, a stored policy.
+    struct Administration {
+        bool accounts = false;
+        bool policy = false;
+    };
+    std::optional<Administration> administration_;
+    Administration administration();
     std::unique_ptr<kimflow::paper::PaperEngine> papers_;
     std::unique_ptr<kimflow::kim::CaseEngine> cases_;
     std::unique_ptr<kimflow::resolution::ResolutionEngine> resolutions_;

@@ -12,6 +12,7 @@
 #include <kimflow/store/store.hpp>
 #include <kimflow/version.hpp>
 
+#include "admin_commands.hpp"
 #include "commands.hpp"
 #include "oparl_commands.hpp"
 #include "rules_commands.hpp"
@@ -331,6 +332,9 @@ int run(int argc, char** argv)
     denials_cmd->add_option("--id", denial_args.id, "Only those about this paper or case");
     denials_cmd->callback([&] { choose([&](Context& ctx) { return denials(ctx, denial_args), 0; }); });
 
+    // admin account|token|policy
+    add_admin_commands(app, choose);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -355,6 +359,8 @@ int main(int argc, char** argv)
         return run(argc, argv);
     } catch (const UsageError& e) {
         return fail(Exit::usage, e.what());
+    } catch (const LocalRefusal& e) {
+        return fail(Exit::not_permitted, e.what());
     } catch (const kimflow::InstanceNotFound& e) {
         return fail(Exit::not_found, e.what());
     } catch (const kimflow::DuplicateInstance& e) {

@@ -7,8 +7,10 @@ namespace kimflow {
 std::vector<std::pair<std::string, std::string>> SqliteStore::settings(std::string_view prefix)
 {
     return impl_->read("listing settings", [&] {
-        // A range on the primary key rather than LIKE, which would read '%' and '_' as patterns.
-        auto s = impl_->statement("SELECT key, value FROM setting WHERE key >= ? AND substr(key, 1, ?) = ? ORDER BY key");
+        // A range on the primary key rather than LIKE, which would read '%' and '_' as patterns;
+        // compared as bytes, since substr() of text counts characters and the length is in bytes.
+        auto s = impl_->statement("SELECT key, value FROM setting WHERE key >= ? AND substr(CAST(key AS BLOB), 1, ?) = "
+                                  "CAST(? AS BLOB) ORDER BY key");
         const std::string p(prefix);
         s->bind(1, p);
         s->bind(2, static_cast<std::int64_t>(p.size()));
