@@ -57,33 +57,7 @@ std::set<std::string> keys_of(const json& object)
 /// Runs kimctl with @p input on its stdin (a password piped in by a script).
 Result kimctl_with_stdin(const std::string& input, const std::vector<std::string>& args)
 {
-    static int counter = 0;
-    const std::string base =
-        testing::TempDir() + "kimctl-admin-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
-    const std::string in_path = base + ".in", out_path = base + ".out", err_path = base + ".err";
-    std::ofstream(in_path, std::ios::binary) << input;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, in_path.c_str(), O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    std::vector<std::string> all{KIMCTL_PATH};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t child = 0;
-    Result r;
-    if (posix_spawn(&child, KIMCTL_PATH, &actions, nullptr, argv.data(), environ) == 0) {
-        int status = 0;
-        waitpid(child, &status, 0);
-        r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    posix_spawn_file_actions_destroy(&actions);
-    r.out = read_text(out_path);
-    r.err = read_text(err_path);
-    for (const auto& p : {in_path, out_path, err_path}) std::remove(p.c_str());
-    return r;
+    return kimctl(args, &input);
 }
 
 class KimctlAdmin : public Kimctl {

@@ -70,14 +70,19 @@ struct Result {
     std::string err;
 };
 
-/// Runs kimctl with @p args (no shell); stdout and stderr are captured through files.
-inline Result kimctl(const std::vector<std::string>& args)
+/// Runs kimctl with @p args (no shell); stdout and stderr are captured through files, and
+/// @p input, if given, is its stdin (a password piped in by a script).
+inline Result kimctl(const std::vector<std::string>& args, const std::string* input = nullptr)
 {
     static int counter = 0;
     const std::string base = testing::TempDir() + "kimctl-run-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
-    const std::string out_path = base + ".out", err_path = base + ".err";
+    const std::string in_path = base + ".in", out_path = base + ".out", err_path = base + ".err";
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
+    if (input) {
+        std::ofstream(in_path, std::ios::binary) << *input;
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, in_path.c_str(), O_RDONLY, 0);
+    }
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     std::vector<std::string> all{KIMCTL_PATH};
@@ -95,8 +100,7 @@ inline Result kimctl(const std::vector<std::string>& args)
     posix_spawn_file_actions_destroy(&actions);
     r.out = read_text(out_path);
     r.err = read_text(err_path);
-    std::remove(out_path.c_str());
-    std::remove(err_path.c_str());
+    for (const auto& p : {in_path, out_path, err_path}) std::remove(p.c_str());
     return r;
 }
 
