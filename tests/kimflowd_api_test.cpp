@@ -235,6 +235,13 @@ TEST_F(Api, EachKindOfBadRequestGetsItsStatusAndChangesNothing)
     expect_problem(wrong_method, 405, "method-not-allowed");
     EXPECT_EQ(wrong_method->get_header_value("Allow"), "GET");
     expect_problem(get("/api/v1/cases/c%2", caritas), 400, "malformed-path");
+    // The problem names the path as it was sent.
+    EXPECT_EQ(body_of(get("/api/v1/cases/c%2F9", caritas))["instance"], "/api/v1/cases/c%2F9");
+    auto head = http->Head("/api/v1/cases/c-1", bearer(caritas));
+    ASSERT_TRUE(head);
+    EXPECT_EQ(head->status, 200);
+    EXPECT_EQ(head->get_header_value("ETag"), "\"1\"");
+    EXPECT_TRUE(head->body.empty());
     EXPECT_EQ(body_of(get("/api/v1/cases/c-1", caritas))["version"], 1);
 }
 

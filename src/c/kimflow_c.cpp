@@ -1,6 +1,7 @@
 // The C ABI (include/kimflow/c/kimflow.h) over the C++ engines. Every entry point catches
 // everything: an exception must never unwind into a C, Java, .NET or Python caller.
 #include "kimflow/c/kimflow.h"
+#include "kimflow/core/error_kind.hpp"
 
 #include <atomic>
 #include <cstdlib>
@@ -51,43 +52,23 @@ kimflow_status fail(kimflow_status status, std::string message) noexcept
     return status;
 }
 
-/// The status for whatever the C++ side threw; the most specific types first.
+/// The status for whatever the C++ side threw: the C ABI's own errors, then the table every
+/// host shares.
 kimflow_status translate_current_exception()
 {
     try {
         throw;
     } catch (const BadArgument& e) {
         return fail(KIMFLOW_INVALID_ARGUMENT, e.what());
-    } catch (const InstanceNotFound& e) {
-        return fail(KIMFLOW_NOT_FOUND, e.what());
-    } catch (const DuplicateInstance& e) {
-        return fail(KIMFLOW_ALREADY_EXISTS, e.what());
-    } catch (const EventNotAllowed& e) {
-        return fail(KIMFLOW_EVENT_NOT_ALLOWED, e.what());
-    } catch (const GuardRejected& e) {
-        return fail(KIMFLOW_GUARD_REJECTED, e.what());
-    } catch (const RecordedTooEarly& e) {  // the time rule, a guard every lifecycle has
-        return fail(KIMFLOW_GUARD_REJECTED, e.what());
-    } catch (const VersionConflict& e) {
-        return fail(KIMFLOW_VERSION_CONFLICT, e.what());
-    } catch (const NotPermitted& e) {
-        return fail(KIMFLOW_NOT_PERMITTED, std::string(e.what()) + " (nothing changed; the refusal is logged)");
-    } catch (const StoreCorrupt& e) {
-        return fail(KIMFLOW_STORE_CORRUPT, e.what());
-    } catch (const StoreError& e) {
-        return fail(KIMFLOW_STORAGE, e.what());
-    } catch (const UnknownEvent& e) {
-        return fail(KIMFLOW_INVALID_ARGUMENT, e.what());
-    } catch (const InvalidPayload& e) {
-        return fail(KIMFLOW_INVALID_ARGUMENT, e.what());
-    } catch (const InvalidData& e) {
-        return fail(KIMFLOW_INVALID_ARGUMENT, e.what());
     } catch (const nlohmann::json::parse_error& e) {
         return fail(KIMFLOW_INVALID_ARGUMENT, std::string("malformed JSON: ") + e.what());
     } catch (const std::bad_alloc&) {
         return fail(KIMFLOW_INTERNAL, "out of memory");
+    } catch (const NotPermitted& e) {
+        return fail(KIMFLOW_NOT_PERMITTED, std::string(e.what()) + " (nothing changed; the refusal is logged)");
     } catch (const std::exception& e) {
-        return fail(KIMFLOW_INTERNAL, e.what());
+        // kimflow's errors by the one table (kimflow/core/error_kind.hpp); others are internal.
+        return fail(static_cast<kimflow_status>(error_kind(e).c_status), e.what());
     } catch (...) {
         return fail(KIMFLOW_INTERNAL, "an unknown exception inside kimflow");
     }

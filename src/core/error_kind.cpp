@@ -16,29 +16,31 @@ enum Row {
 
 const std::vector<ErrorKind>& table()
 {
-    // exit codes: 1 failure, 2 usage, 3 rejected, 4 not found, 5 version conflict, 6 storage, 7 not permitted
+    // exit codes: 1 failure, 2 usage, 3 rejected, 4 not found, 5 version conflict, 6 storage, 7 not permitted;
+    // C statuses: 1 invalid argument, 2 not found, 3 exists, 4 not allowed, 5 guard, 6 version,
+    // 7 not permitted, 8 storage, 9 corrupt, 10 internal (kimflow/c/kimflow.h)
     static const std::vector<ErrorKind> rows{
-        {"not-found", "No such instance", 404, 4},
-        {"duplicate-instance", "An instance with this id exists already", 409, 3},
-        {"unknown-event", "No such event in this lifecycle", 422, 2},
-        {"invalid-payload", "A field of the event is missing, unknown or malformed", 422, 2},
-        {"invalid-data", "The data is incomplete or contradictory", 422, 2},
-        {"event-not-allowed", "The event is not allowed in the instance's state", 409, 3},
-        {"guard-rejected", "The event's condition is not met", 409, 3},
-        {"recorded-too-early", "The time given lies before the instance's last transition", 409, 3},
-        {"event-rejected", "The instance did not take the event", 409, 3},
-        {"version-conflict", "The instance has changed since the version given", 412, 5},
-        {"not-permitted", "The policy does not allow this", 403, 7},
-        {"store-busy", "The database is busy; try again", 503, 6},
-        {"store-read-only", "The database cannot be written", 503, 6},
-        {"store-full", "The database's disk is full", 503, 6},
-        {"store-corrupt", "The database is damaged", 503, 6},
-        {"not-a-kimflow-database", "The file is not a kimflow database", 503, 6},
-        {"schema-too-new", "The database was written by a newer kimflow", 503, 6},
-        {"store-error", "The database failed", 503, 6},
-        {"observer-error", "The change was made, but a notification failed", 500, 1},
-        {"error", "The request could not be carried out", 422, 2},
-        {"internal", "Internal error", 500, 1},
+        {"not-found", "No such instance", 404, 4, 2},
+        {"duplicate-instance", "An instance with this id exists already", 409, 3, 3},
+        {"unknown-event", "No such event in this lifecycle", 422, 2, 1},
+        {"invalid-payload", "A field of the event is missing, unknown or malformed", 422, 2, 1},
+        {"invalid-data", "The data is incomplete or contradictory", 422, 2, 1},
+        {"event-not-allowed", "The event is not allowed in the instance's state", 409, 3, 4},
+        {"guard-rejected", "The event's condition is not met", 409, 3, 5},
+        {"recorded-too-early", "The time given lies before the instance's last transition", 409, 3, 5},
+        {"event-rejected", "The instance did not take the event", 409, 3, 5},
+        {"version-conflict", "The instance has changed since the version given", 412, 5, 6},
+        {"not-permitted", "The policy does not allow this", 403, 7, 7},
+        {"store-busy", "The database is busy; try again", 503, 6, 8},
+        {"store-read-only", "The database cannot be written", 503, 6, 8},
+        {"store-full", "The database's disk is full", 503, 6, 8},
+        {"store-corrupt", "The database is damaged", 503, 6, 9},
+        {"not-a-kimflow-database", "The file is not a kimflow database", 503, 6, 8},
+        {"schema-too-new", "The database was written by a newer kimflow", 503, 6, 8},
+        {"store-error", "The database failed", 503, 6, 8},
+        {"observer-error", "The change was made, but a notification failed", 500, 1, 10},
+        {"error", "The request could not be carried out", 500, 1, 10},
+        {"internal", "Internal error", 500, 1, 10},
     };
     return rows;
 }

@@ -130,7 +130,7 @@ void Service::answer_problem(const Problem& p, const httplib::Request& req, http
                         {"title", p.title},
                         {"status", p.status},
                         {"detail", p.detail},
-                        {"instance", req.path}};
+                        {"instance", req.target.substr(0, req.target.find('?'))}};
     if (p.extra.is_object()) body.update(p.extra);
     res.status = p.status;
     for (const auto& [name, value] : p.headers) res.set_header(name, value);
@@ -175,7 +175,8 @@ void Service::dispatch(const httplib::Request& req, httplib::Response& res)
                     same = s == (*segments)[i];
             }
             if (!same) continue;
-            if (r.method != req.method) {
+            // HEAD is GET without the body (cpp-httplib leaves the body out).
+            if (r.method != req.method && !(req.method == "HEAD" && r.method == "GET")) {
                 if (allow.find(r.method) == std::string::npos) allow += (allow.empty() ? "" : ", ") + r.method;
                 continue;
             }

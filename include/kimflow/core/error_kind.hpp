@@ -1,6 +1,6 @@
 /// @file
 /// One table from kimflow's error types to the codes hosts give them: the `type` of an HTTP
-/// problem (kimflowd), its HTTP status, and kimctl's exit code. A host that catches
+/// problem (kimflowd), its HTTP status, kimctl's exit code and the C ABI's status. A host that catches
 /// kimflow::Error asks error_kind() instead of writing its own list, so that the same refusal
 /// means the same thing at every door.
 #pragma once
@@ -22,6 +22,8 @@ struct ErrorKind {
     int http_status;
     /// kimctl's exit code (its README table).
     int exit_code;
+    /// The C ABI's `kimflow_status` (include/kimflow/c/kimflow.h).
+    int c_status;
 };
 
 /// The kind of @p e: the most specific row whose error type @p e is; `internal` for an
