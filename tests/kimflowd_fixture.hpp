@@ -121,6 +121,7 @@ public:
         c->set_connection_timeout(10, 0);
         c->set_read_timeout(10, 0);
         c->set_write_timeout(10, 0);
+        c->set_tcp_nodelay(true);
         return c;
     }
 

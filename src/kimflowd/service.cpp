@@ -295,6 +295,9 @@ void Service::run(const std::function<void(int)>& ready)
     s.set_payload_max_length(config_.max_body_bytes);
     s.set_read_timeout(config_.timeout_seconds, 0);
     s.set_write_timeout(config_.timeout_seconds, 0);
+    // Answers go out as headers and body in two writes: without TCP_NODELAY the second waits for
+    // the client's delayed ACK (40 ms on Linux) on every request of a kept-alive connection.
+    s.set_tcp_nodelay(true);
     s.set_keep_alive_max_count(10000);
     s.set_keep_alive_timeout(config_.timeout_seconds);
     const auto handler = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res); };
