@@ -82,42 +82,6 @@ void case_show(Context& ctx, const std::string& id) { show(ctx, ctx.cases(), id,
 
 void case_history(Context& ctx, const std::string& id) { history(ctx, ctx.cases(), id); }
 
-namespace {
-
-// What a consent event did, in words: grant_consent replaces (and may drop recipients without a
-// word of the engine), extend_consent adds, narrow_consent takes one out.
-std::string consent_note(const std::string& event, const Consent& before, const Consent& after)
-{
-    std::vector<std::string> dropped, added;
-    for (const auto& r : before.recipients)
-        if (!after.names(r)) dropped.push_back(r);
-    for (const auto& r : after.recipients)
-        if (!before.names(r)) added.push_back(r);
-    auto list = [](const std::vector<std::string>& names) {
-        std::string out;
-        for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-        return out;
-    };
-    std::string note;
-    if (event == GrantConsent::id && before.granted_at) {
-        note = "Einwilligung ersetzt";
-        if (!dropped.empty()) note += "; entfällt für " + list(dropped);
-        if (!added.empty()) note += "; neu für " + list(added);
-        if (dropped.empty() && added.empty()) note += " (gleiche Empfänger)";
-    } else if (event == GrantConsent::id) {
-        note = "Einwilligung erteilt für " + after.recipient_list();
-    } else if (event == ExtendConsent::id) {
-        note = "Einwilligung erweitert um " + list(added);
-    } else if (event == NarrowConsent::id) {
-        note = "Einwilligung eingeschränkt: entfällt für " + list(dropped);
-    } else {
-        return {};
-    }
-    return note + "; gilt für " + (after.recipients.empty() ? "niemanden" : after.recipient_list()) + "\n";
-}
-
-}  // namespace
-
 void case_fire(Context& ctx, const FireArgs& args)
 {
     CaseEngine& engine = ctx.cases();
@@ -148,12 +112,10 @@ Date day_option(const char* option, const std::string& text)
     }
 }
 
-// `list case --due-for-follow-up [--from D] [--to D] [--manager M]`, and `--overdue`: one row per
-// open Wiedervorlage (a case with two due is listed twice), in JSON one object per case with
-// the Wiedervorlagen it is listed for.
-void list_follow_ups(Context& ctx, const ListArgs& args)
+}  // namespace
+
+FollowUpQuery follow_up_query(const ListArgs& args, Date today)
 {
-    const Date today = date_of(ctx.now());
     FollowUpQuery query;
     query.to = args.overdue ? today - date::days{1} : today;
     if (!args.to.empty()) query.to = day_option("--to", args.to);
@@ -163,6 +125,17 @@ void list_follow_ups(Context& ctx, const ListArgs& args)
     query.manager = args.manager;
     query.traeger = args.traeger;
     query.kommune = args.kommune;
+    return query;
+}
+
+namespace {
+
+// `list case --due-for-follow-up [--from D] [--to D] [--manager M]`, and `--overdue`: one row per
+// open Wiedervorlage (a case with two due is listed twice), in JSON one object per case with
+// the Wiedervorlagen it is listed for.
+void list_follow_ups(Context& ctx, const ListArgs& args)
+{
+    const FollowUpQuery query = follow_up_query(args, date_of(ctx.now()));
     CaseEngine& engine = ctx.cases();
     std::vector<DueFollowUp> due = follow_ups_due(engine, query, ctx.actor());
     if (!args.state.empty())
@@ -184,28 +157,26 @@ void list_follow_ups(Context& ctx, const ListArgs& args)
         }
         return ctx.print(j);
     }
-    if (due.empty()) {
-        std::cout << "(keine Wiedervorlagen)\n";
-        return;
-    }
-    Table t({"Fall", "Nr.", "Wiedervorlage", "Betreff", "Phase", "Träger", "Case Manager"});
-    for (const auto& d : due)
-        t.add({d.case_id, std::to_string(d.number), format_date(d.due), d.subject, d.phase, d.traeger, d.manager});
-    std::cout << t.render();
+    print_follow_ups(due);
 }
 
 }  // namespace
 
-void case_list(Context& ctx, const ListArgs& args)
+void check_case_list(const ListArgs& args)
 {
     if (!args.originator.empty() || !args.body.empty())
         throw UsageError("--originator and --body select papers; for cases use --traeger or --kommune");
     if (args.due_for_follow_up && args.overdue)
         throw UsageError("--due-for-follow-up and --overdue both select Wiedervorlagen; give one (--overdue: before "
                          "today, --due-for-follow-up: up to --to, by default today)");
-    if (args.due_for_follow_up || args.overdue) return list_follow_ups(ctx, args);
-    if (!args.from.empty() || !args.to.empty())
+    if (!args.due_for_follow_up && !args.overdue && (!args.from.empty() || !args.to.empty()))
         throw UsageError("--from and --to select Wiedervorlagen by date; add --due-for-follow-up");
+}
+
+void case_list(Context& ctx, const ListArgs& args)
+{
+    check_case_list(args);
+    if (args.due_for_follow_up || args.overdue) return list_follow_ups(ctx, args);
     CaseEngine& engine = ctx.cases();
     InstanceQuery query;
     query.state = args.state;
@@ -222,22 +193,12 @@ void case_list(Context& ctx, const ListArgs& args)
         for (const auto& id : ids) j.push_back(instance_json(ctx, engine, id, false));
         return ctx.print(j);
     }
-    if (ids.empty()) {
-        std::cout << "(keine Fälle)\n";
-        return;
-    }
-    Table t({"Fall", "Kommune", "Träger", "Phase", "Einwilligung", "Wiedervorlage", "V."});
-    for (const auto& id : ids) {
-        const auto view = engine.view(id, actor);
-        const KimCase& c = view.data;
-        const auto next = c.next_follow_up();
-        t.add({id, c.kommune, c.traeger, std::string(view.states.at(CaseLifecycle::main_region)),
-               std::string(view.states.at(0)), next ? format_date(*next) : "", std::to_string(view.version)});
-    }
-    std::cout << t.render();
+    std::vector<Shown<KimCase>> rows;
+    for (const auto& id : ids) rows.push_back(shown(engine.view(id, actor)));
+    print_case_list(rows);
 }
 
-void kim_report(Context& ctx, const std::string& from, const std::string& to, const std::string& format)
+std::pair<Date, Date> kim_report_period(const std::string& from, const std::string& to)
 {
     Date first, last;
     try {
@@ -247,6 +208,12 @@ void kim_report(Context& ctx, const std::string& from, const std::string& to, co
         throw UsageError(std::string("--from/--to: ") + e.what());
     }
     if (last < first) throw UsageError("--to " + to + " lies before --from " + from + "; swap them");
+    return {first, last};
+}
+
+void kim_report(Context& ctx, const std::string& from, const std::string& to, const std::string& format)
+{
+    const auto [first, last] = kim_report_period(from, to);
     const Report report = make_report(ctx.cases(), ctx.actor(), first, last);
     if (ctx.json() || format == "json") return ctx.print(to_json(report));
     std::cout << (format == "csv" ? to_csv(report) : to_table(report));

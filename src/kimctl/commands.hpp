@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include <kimflow/kim/follow_up.hpp>
 
 #include "context.hpp"
 
@@ -76,6 +79,18 @@ void case_list(Context& ctx, const ListArgs& args);
 void case_events(Context& ctx);
 void kim_report(Context& ctx, const std::string& from, const std::string& to, const std::string& format);
 void case_erase(Context& ctx, const std::string& id, const std::string& reason);
+
+// The checks of the list and report options, made before anything is asked of the file or the
+// server (kimctl --server checks them as a local run does).
+/// `list paper`'s options. @throws UsageError for one that selects cases
+void check_paper_list(const ListArgs& args);
+/// `list case`'s options. @throws UsageError for one that selects papers, or contradicting ones
+void check_case_list(const ListArgs& args);
+/// The Wiedervorlagen `list case --due-for-follow-up` (or `--overdue`) asks for on @p today.
+/// @throws UsageError for a day that does not parse, or --to before --from
+kimflow::kim::FollowUpQuery follow_up_query(const ListArgs& args, kimflow::Date today);
+/// `report kim --from D --to D`. @throws UsageError for a day that does not parse, or --to before --from
+std::pair<kimflow::Date, kimflow::Date> kim_report_period(const std::string& from, const std::string& to);
 
 // tool_commands.cpp
 void init(Context& ctx);

@@ -62,7 +62,8 @@ ConfigFile read_config(const std::string& path)
     };
     const std::map<std::string, std::optional<std::string> ConfigFile::*> keys{
         {"as", &ConfigFile::actor}, {"role", &ConfigFile::role}, {"org", &ConfigFile::organization},
-        {"policy", &ConfigFile::policy}, {"db", &ConfigFile::db}};
+        {"policy", &ConfigFile::policy}, {"db", &ConfigFile::db}, {"server", &ConfigFile::server},
+        {"token", &ConfigFile::token}, {"ca_file", &ConfigFile::ca_file}};
 
     std::string line;
     for (int number = 1; std::getline(in, line); ++number) {
@@ -80,11 +81,11 @@ ConfigFile read_config(const std::string& path)
         if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
         const auto known = keys.find(key);
         if (known == keys.end())
-            throw bad("unknown key '" + key + "'; the keys are as, role, org, policy and db");
+            throw bad("unknown key '" + key + "'; the keys are as, role, org, policy, db, server, token and ca_file");
         if (value.empty()) throw bad("'" + key + "' has no value; give one, or leave the line out");
         std::optional<std::string>& slot = config.*(known->second);
         if (slot) throw bad("'" + key + "' is set twice; keep one of the lines");
-        slot = key == "policy" || key == "db" ? beside(value) : value;
+        slot = key == "policy" || key == "db" || key == "ca_file" ? beside(value) : value;
     }
     return config;
 }

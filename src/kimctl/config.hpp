@@ -4,7 +4,8 @@
 // Found at `--config FILE`, else `$KIMCTL_CONFIG`, else `$XDG_CONFIG_HOME/kimflow/kimctl.conf`
 // (`~/.config/kimflow/kimctl.conf` without XDG_CONFIG_HOME) if that exists. One `key = value`
 // a line; `#` starts a comment; blank lines are ignored. Keys: `as`, `role`, `org`, `policy`,
-// `db`. Relative paths (`policy`, `db`) are relative to the file's folder.
+// `db`, and for working through kimflowd `server`, `token`, `ca_file`. Relative paths (`policy`,
+// `db`, `ca_file`) are relative to the file's folder.
 #pragma once
 
 #include <optional>
@@ -22,6 +23,12 @@ struct ConfigFile {
     /// Absolute, or relative to the working folder (resolved against the file's folder).
     std::optional<std::string> policy;
     std::optional<std::string> db;
+    /// kimflowd's URL (`server`): kimctl works through it instead of on a file.
+    std::optional<std::string> server;
+    /// The API token for the server (`token`).
+    std::optional<std::string> token;
+    /// A PEM file of the CA that signed the server's certificate (`ca_file`), for a private CA.
+    std::optional<std::string> ca_file;
 };
 
 /// The file to read: @p flag (from --config), else $KIMCTL_CONFIG, else the XDG default if it

@@ -32,8 +32,41 @@ Options resolve(const Flags& flags, std::string at, bool json)
     options.config = file.path;
     options.actor_from_config = flags.actor.empty() && file.actor.has_value();
     options.policy_from_config = flags.policy.empty() && file.policy.has_value();
-    options.at = std::move(at);
     options.json = json;
+
+    const auto env = [](const char* name) {
+        const char* value = std::getenv(name);
+        return std::string(value ? value : "");
+    };
+    if (flags.server_given) {
+        options.server = flags.server;
+        options.server_from = "--server";
+    } else if (!env("KIMFLOW_SERVER").empty()) {
+        options.server = env("KIMFLOW_SERVER");
+        options.server_from = "$KIMFLOW_SERVER";
+    } else if (file.server) {
+        options.server = *file.server;
+        options.server_from = "server in " + file.path;
+    }
+    if (!env("KIMFLOW_TOKEN").empty()) {
+        options.token = env("KIMFLOW_TOKEN");
+        options.token_from = "$KIMFLOW_TOKEN";
+    } else if (file.token) {
+        options.token = *file.token;
+        options.token_from = "token in " + file.path;
+    }
+    options.ca_file = !env("KIMFLOW_CA_FILE").empty() ? env("KIMFLOW_CA_FILE") : file.ca_file.value_or("");
+    const std::pair<const std::string&, const char*> given[] = {{flags.actor, "--as"},   {flags.role, "--role"},
+                                                                {flags.organization, "--org"},
+                                                                {flags.policy, "--policy"}, {at, "--at"},
+                                                                {flags.db, "--db"}};
+    for (const auto& [value, name] : given)
+        if (!value.empty()) options.local_only.push_back(name);
+    const std::pair<const std::optional<std::string>&, const char*> kept[] = {
+        {file.actor, "as"}, {file.role, "role"}, {file.organization, "org"}, {file.policy, "policy"}};
+    for (const auto& [value, key] : kept)
+        if (value) options.local_only.push_back(std::string(key) + " in " + file.path);
+    options.at = std::move(at);
     return options;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -65,6 +66,9 @@ struct Flags {
     std::string role;
     std::string organization;
     std::string policy;
+    /// --server URL; `server_given` tells an empty --server (work on the file) from none.
+    std::string server;
+    bool server_given = false;
 };
 
 /// The global options, once the command line, the environment and the configuration file
@@ -85,6 +89,23 @@ struct Options {
     bool policy_from_config = false;
     std::string at;
     bool json = false;
+
+    /// kimflowd's URL, from --server, else `$KIMFLOW_SERVER`, else the configuration's `server`;
+    /// empty: kimctl works on the database file.
+    std::string server;
+    /// Where `server` came from (`--server`, `$KIMFLOW_SERVER`, `server in FILE`), for messages.
+    std::string server_from;
+    /// The API token, from `$KIMFLOW_TOKEN`, else the configuration's `token` (never a flag: a
+    /// command line is seen by every user of the machine).
+    std::string token;
+    /// Where `token` came from, for messages.
+    std::string token_from;
+    /// The CA file for the server's certificate: `$KIMFLOW_CA_FILE`, else the configuration's
+    /// `ca_file`; empty: the system's CA store.
+    std::string ca_file;
+    /// What was given that says who acts or where the file is: the command-line options
+    /// (`--as`, `--db` …) and the configuration's keys (`as in FILE` …); refused with a server.
+    std::vector<std::string> local_only;
 };
 
 /// Each option from its flag, else (the database) `$KIMFLOW_DB`, else the configuration file,
@@ -99,6 +120,8 @@ public:
 
     const Options& options() const { return options_; }
     bool json() const { return options_.json; }
+    /// Whether the command goes to kimflowd (remote_commands.hpp) rather than to the file.
+    bool remote() const { return !options_.server.empty(); }
     /// --at, or the system time when the command started.
     kimflow::Timestamp now() const;
     /// --as / --role / --org, or the configuration file's `as`, `role`, `org`.

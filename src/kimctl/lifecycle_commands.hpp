@@ -16,37 +16,12 @@
 #include <kimflow/io/table.hpp>
 
 #include "context.hpp"
+#include "views.hpp"
 
 namespace kimctl {
 
-/// Label-value lines describing an instance's data for people (defined per data type).
-std::vector<std::pair<std::string, std::string>> describe(const kimflow::paper::Paper& p);
-std::vector<std::pair<std::string, std::string>> describe(const kimflow::kim::KimCase& c);
-/// Further tables below the label-value lines (the Beratungsfolge, referrals …).
-std::string detail_tables(const kimflow::paper::Paper& p);
-std::string detail_tables(const kimflow::kim::KimCase& c);
-
 /// `name=value` words as a payload. @throws UsageError for a word without '=' or a field named twice
 kimflow::Fields parse_fields(const std::vector<std::string>& words);
-
-/// Two aligned columns: label, value.
-std::string label_lines(const std::vector<std::pair<std::string, std::string>>& lines);
-
-/// Comma-separated.
-std::string joined(const std::vector<std::string_view>& items, const char* separator = ", ");
-
-template <class Lifecycle>
-std::string history_table(const std::vector<kimflow::TransitionRecord>& history)
-{
-    kimflow::Table t({"V.", "Zeit", "Ereignis", "von", "nach", "durch", "Angaben"});
-    for (const auto& r : history) {
-        std::string by = r.actor.id;
-        if (!r.actor.role.empty()) by += " (" + r.actor.role + ")";
-        t.add({std::to_string(r.version), kimflow::format_timestamp(r.at), std::string(r.event), std::string(r.from),
-               std::string(r.to), by, r.payload});
-    }
-    return t.render();
-}
 
 /// Instance @p id as the actor may see it, as one object (kimflow::to_json with the actor).
 /// @throws kimflow::NotPermitted if the actor may not read it (logged)
@@ -64,18 +39,7 @@ void show(Context& ctx, const kimflow::Engine<Lifecycle>& engine, const std::str
     if (ctx.json()) return ctx.print(instance_json(ctx, engine, id));
     const kimflow::Actor actor = ctx.actor();
     const auto view = engine.view(id, actor);
-    std::vector<std::pair<std::string, std::string>> lines{
-        {"Zustand", joined(view.states, " / ")},
-        {"Version", std::to_string(view.version)},
-        {"erlaubt", view.allowed_events.empty() ? "-" : joined(view.allowed_events)},
-        {"angelegt", kimflow::format_timestamp(view.created_at) + " von " + view.created_by.id}};
-    if (view.erased_at)
-        lines.emplace_back("gelöscht", "personenbezogene Daten am " + kimflow::format_timestamp(*view.erased_at));
-    for (auto& line : describe(view.data)) lines.push_back(std::move(line));
-    std::cout << title << ' ' << id << '\n' << label_lines(lines);
-    if (const std::string tables = detail_tables(view.data); !tables.empty()) std::cout << '\n' << tables;
-    const auto history = engine.history(id, actor);
-    if (!history.empty()) std::cout << '\n' << history_table<Lifecycle>(history);
+    print_show(title, shown(view, engine.history(id, actor)));
 }
 
 /// `kimctl history paper|case ID`.
@@ -88,11 +52,9 @@ void history(Context& ctx, const kimflow::Engine<Lifecycle>& engine, const std::
         for (const auto& r : records) j.push_back(kimflow::to_json(r));
         return ctx.print(j);
     }
-    if (records.empty()) {
-        std::cout << "(no transitions yet)\n";
-        return;
-    }
-    std::cout << history_table<Lifecycle>(records);
+    std::vector<HistoryRow> rows;
+    for (const auto& r : records) rows.push_back(history_row(r));
+    print_history(rows);
 }
 
 /// `kimctl fire paper|case ID EVENT [field=value]... [--expect-version N]`.
@@ -117,8 +79,7 @@ void fire(Context& ctx, kimflow::Engine<Lifecycle>& engine, const std::string& i
                            {"version", fired.version}};
         return ctx.print(j);
     }
-    std::cout << id << ": " << fired.from << " --" << event << "--> " << fired.to << "  (version " << fired.version
-              << ")\n";
+    print_fired(id, event, fired.from, fired.to, fired.version);
 }
 
 /// `kimctl events paper|case`: every event, its fields, and the states it may fire in.

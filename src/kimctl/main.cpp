@@ -15,6 +15,8 @@
 #include "admin_commands.hpp"
 #include "commands.hpp"
 #include "oparl_commands.hpp"
+#include "remote_client.hpp"
+#include "remote_commands.hpp"
 #include "rules_commands.hpp"
 #include "resolution_commands.hpp"
 #include "tick_commands.hpp"
@@ -66,6 +68,11 @@ int run(int argc, char** argv)
                    "The policy file: who may do what (default: the configuration's policy, else the built-in one)");
     app.add_option("--at", at, "When: YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with Z or an offset (default now)");
     app.add_flag("--json", json, "Machine-readable output on stdout");
+    auto* server_opt = app.add_option(
+        "--server", flags.server,
+        "Work through kimflowd at this URL (default: $KIMFLOW_SERVER, else the configuration's server), with the "
+        "token in $KIMFLOW_TOKEN or the configuration's token: show, list, history, fire and report; --server '' "
+        "works on the file");
 
     // The command the user chose, bound to its arguments; run after parsing.
     std::function<int(Context&)> chosen;
@@ -152,6 +159,7 @@ int run(int argc, char** argv)
     fire_cmd->callback([&] {
         if (expect_opt->count()) fire.expected_version = expected_version;
         choose([&](Context& ctx) {
+            if (ctx.remote()) return remote_fire(ctx, kind_of(kind), fire), 0;
             by_kind(kind, [&] { paper_fire(ctx, fire); }, [&] { case_fire(ctx, fire); }, [&] { resolution_fire(ctx, fire); });
             return 0;
         });
@@ -164,6 +172,7 @@ int run(int argc, char** argv)
     show_cmd->add_option("id", id, "The paper's reference or the case id")->required();
     show_cmd->callback([&] {
         choose([&](Context& ctx) {
+            if (ctx.remote()) return remote_show(ctx, kind_of(kind), id), 0;
             by_kind(kind, [&] { paper_show(ctx, id); }, [&] { case_show(ctx, id); }, [&] { resolution_show(ctx, id); });
             return 0;
         });
@@ -173,6 +182,7 @@ int run(int argc, char** argv)
     history_cmd->add_option("id", id, "The paper's reference or the case id")->required();
     history_cmd->callback([&] {
         choose([&](Context& ctx) {
+            if (ctx.remote()) return remote_history(ctx, kind_of(kind), id), 0;
             by_kind(kind, [&] { paper_history(ctx, id); }, [&] { case_history(ctx, id); },
                     [&] { resolution_history(ctx, id); });
             return 0;
@@ -199,22 +209,19 @@ int run(int argc, char** argv)
     list_cmd->add_option("--committee", committee, "Resolutions of this committee's decisions");
     list_cmd->callback([&] {
         choose([&](Context& ctx) {
-            if (kind_of(kind) != Kind::resolution && (!office.empty() || !committee.empty()))
+            const Kind k = kind_of(kind);
+            if (k != Kind::resolution && (!office.empty() || !committee.empty()))
                 throw UsageError("--office and --committee select resolutions; for " + kind + "s see kimctl list --help");
-            by_kind(kind,
-                    [&] {
-                        if (!list.from.empty() || !list.to.empty() || !list.manager.empty())
-                            throw UsageError("--from, --to and --manager select cases; for papers use --overdue");
-                        paper_list(ctx, list);
-                    },
-                    [&] { case_list(ctx, list); },
-                    [&] {
-                        if (!list.traeger.empty() || !list.kommune.empty() || !list.originator.empty() ||
-                            !list.body.empty() || list.due_for_follow_up || !list.from.empty() || !list.to.empty() ||
-                            !list.manager.empty())
-                            throw UsageError("resolutions are selected by --state, --office, --committee and --overdue");
-                        resolution_list(ctx, ResolutionListArgs{list.state, office, committee, list.overdue});
-                    });
+            if (k == Kind::paper && (!list.from.empty() || !list.to.empty() || !list.manager.empty()))
+                throw UsageError("--from, --to and --manager select cases; for papers use --overdue");
+            if (k == Kind::resolution &&
+                (!list.traeger.empty() || !list.kommune.empty() || !list.originator.empty() || !list.body.empty() ||
+                 list.due_for_follow_up || !list.from.empty() || !list.to.empty() || !list.manager.empty()))
+                throw UsageError("resolutions are selected by --state, --office, --committee and --overdue");
+            const ResolutionListArgs resolution_args{list.state, office, committee, list.overdue};
+            if (ctx.remote()) return remote_list(ctx, k, list, resolution_args), 0;
+            by_kind(kind, [&] { paper_list(ctx, list); }, [&] { case_list(ctx, list); },
+                    [&] { resolution_list(ctx, resolution_args); });
             return 0;
         });
     });
@@ -242,10 +249,14 @@ int run(int argc, char** argv)
         ->capture_default_str();
     report_cmd->callback([&] {
         choose([&](Context& ctx) {
-            if (report_kind == "resolutions")
-                return resolution_report(ctx, ResolutionReportArgs{report_committee, from, to, report_format}), 0;
+            if (report_kind == "resolutions") {
+                const ResolutionReportArgs args{report_committee, from, to, report_format};
+                if (ctx.remote()) return remote_resolution_report(ctx, args), 0;
+                return resolution_report(ctx, args), 0;
+            }
             if (from.empty() || to.empty()) throw UsageError("report kim needs --from and --to");
             if (!report_committee.empty()) throw UsageError("--committee is for report resolutions");
+            if (ctx.remote()) return remote_kim_report(ctx, from, to, report_format), 0;
             return kim_report(ctx, from, to, report_format), 0;
         });
     });
@@ -347,7 +358,10 @@ int run(int argc, char** argv)
         return fail(Exit::usage, std::string(e.what()) + "\n(kimctl --help lists the commands; kimctl COMMAND --help explains one)");
     }
 
-    Context ctx(resolve(flags, at, json));
+    flags.server_given = server_opt->count() > 0;
+    Options options = resolve(flags, at, json);
+    if (!options.server.empty()) check_remote(app, options);
+    Context ctx(std::move(options));
     return chosen(ctx);
 }
 
@@ -359,6 +373,8 @@ int main(int argc, char** argv)
         return run(argc, argv);
     } catch (const UsageError& e) {
         return fail(Exit::usage, e.what());
+    } catch (const RemoteError& e) {
+        return fail(e.code(), e.what());
     } catch (const LocalRefusal& e) {
         return fail(Exit::not_permitted, e.what());
     } catch (const kimflow::InstanceNotFound& e) {

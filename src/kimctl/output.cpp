@@ -39,4 +39,9 @@ std::string joined(const std::vector<std::string_view>& items, const char* separ
     return out;
 }
 
+std::string joined(const std::vector<std::string>& items, const char* separator)
+{
+    return joined(std::vector<std::string_view>(items.begin(), items.end()), separator);
+}
+
 }  // namespace kimctl

@@ -113,11 +113,16 @@ void paper_fire(Context& ctx, const FireArgs& args)
 
 void paper_events(Context& ctx) { events<PaperLifecycle>(ctx); }
 
-void paper_list(Context& ctx, const ListArgs& args)
+void check_paper_list(const ListArgs& args)
 {
     if (!args.traeger.empty() || !args.kommune.empty())
         throw UsageError("--traeger and --kommune select cases; for papers use --originator or --body");
     if (args.due_for_follow_up) throw UsageError("--due-for-follow-up selects cases; for papers use --overdue");
+}
+
+void paper_list(Context& ctx, const ListArgs& args)
+{
+    check_paper_list(args);
     PaperEngine& engine = ctx.papers();
     InstanceQuery query;
     query.state = args.state;
@@ -145,21 +150,9 @@ void paper_list(Context& ctx, const ListArgs& args)
         }
         return ctx.print(j);
     }
-    if (ids.empty()) {
-        std::cout << "(keine Drucksachen)\n";
-        return;
-    }
-    Table t({"Drucksache", "Art", "Zustand", "V.", "Betreff", args.overdue ? "überfällig" : ""});
-    for (const auto& id : ids) {
-        const auto view = engine.view(id, actor);
-        std::string late;
-        for (const auto& o : overdue[id])
-            late += (late.empty() ? "" : ", ") + std::string(o.what == Overdue::answer ? "Antwort" : "Ergebnis") +
-                    " seit " + format_date(o.due);
-        t.add({id, std::string(to_string(view.data.type)), std::string(view.states.front()), std::to_string(view.version),
-               view.data.title, late});
-    }
-    std::cout << t.render();
+    std::vector<PaperListed> rows;
+    for (const auto& id : ids) rows.push_back(PaperListed{shown(engine.view(id, actor)), overdue[id]});
+    print_paper_list(rows, args.overdue);
 }
 
 }  // namespace kimctl

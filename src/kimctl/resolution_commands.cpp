@@ -103,10 +103,8 @@ void resolution_fire(Context& ctx, const FireArgs& args)
         if (completed_paper) j["paper_completed"] = data.paper;
         return ctx.print(j);
     }
-    std::cout << args.id << ": " << fired.from << " --" << args.event << "--> " << fired.to << "  (version "
-              << fired.version << ")\n";
-    if (completed_paper)
-        std::cout << "Vorlage " << data.paper << " ist damit erledigt: alle ihre Beschlüsse sind ausgeführt oder entfallen\n";
+    print_fired(args.id, args.event, fired.from, fired.to, fired.version);
+    if (completed_paper) print_paper_completed(data.paper);
 }
 
 void resolution_list(Context& ctx, const ResolutionListArgs& args)
@@ -130,27 +128,20 @@ void resolution_list(Context& ctx, const ResolutionListArgs& args)
         }
         return ctx.print(j);
     }
-    if (ids.empty()) {
-        std::cout << "(keine Beschlusskontrollen)\n";
-        return;
-    }
-    Table t({"Nr.", "Vorlage", "Gremium", "Amt", "fällig", "Status", "Aufgabe"});
+    std::vector<ResolutionListed> rows;
     for (const auto& id : ids) {
         const auto view = engine.view(id, actor);
-        const Resolution& r = view.data;
-        t.add({id, r.paper, r.committee, r.office, format_date(r.due),
-               std::string(label_de(status_at(r, view.state(), today, engine.config()))), r.task});
+        rows.push_back(ResolutionListed{shown(view), status_at(view.data, view.state(), today, engine.config())});
     }
-    std::cout << t.render();
+    print_resolution_list(rows);
 }
 
 void resolution_events(Context& ctx) { events<ResolutionLifecycle>(ctx); }
 
-void resolution_report(Context& ctx, const ResolutionReportArgs& args)
+ReportQuery resolution_report_query(const ResolutionReportArgs& args, Date today)
 {
     ReportQuery query;
     query.committee = args.committee;
-    const Date today = date_of(ctx.now());
     query.to = args.to.empty() ? today : option_date("--to", args.to);
     // Without --from: the calendar year so far, the span a committee's Beschlusskontrolle
     // list usually covers.
@@ -159,6 +150,12 @@ void resolution_report(Context& ctx, const ResolutionReportArgs& args)
     if (query.from > query.to)
         throw UsageError("--from " + format_date(query.from) + " is after --to " + format_date(query.to) +
                          "; give the period's first day first");
+    return query;
+}
+
+void resolution_report(Context& ctx, const ResolutionReportArgs& args)
+{
+    const ReportQuery query = resolution_report_query(args, date_of(ctx.now()));
     const Actor actor = ctx.actor();
     const Report report = resolution::report(ctx.resolutions(), query, &actor);
     if (ctx.json() || args.format == "json")

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include <kimflow/resolution/report.hpp>
 #include <kimflow/resolution/resolution.hpp>
 
 #include "commands.hpp"
@@ -39,9 +40,8 @@ void resolution_fire(Context& ctx, const FireArgs& args);
 void resolution_list(Context& ctx, const ResolutionListArgs& args);
 void resolution_events(Context& ctx);
 void resolution_report(Context& ctx, const ResolutionReportArgs& args);
-
-/// Label-value lines and tables describing a resolution for people.
-std::vector<std::pair<std::string, std::string>> describe(const kimflow::resolution::Resolution& r);
-std::string detail_tables(const kimflow::resolution::Resolution& r);
+/// The period and committee `report resolutions` asks for on @p today (without --from: the
+/// 1st of January of --to's year; without --to: today). @throws UsageError
+kimflow::resolution::ReportQuery resolution_report_query(const ResolutionReportArgs& args, kimflow::Date today);
 
 }  // namespace kimctl

@@ -15,6 +15,9 @@
 /// The other way, for hosts that send JSON in (the C ABI, web back-ends): fields_from_json()
 /// turns an event's payload object into Fields, paper_from_json() a new paper's object into a
 /// Paper. Both refuse what they cannot take whole, with a message that says what to send.
+/// For clients that read instances back (kimctl --server): paper_data_from_json(),
+/// kim::case_from_json() and resolution::resolution_from_json() (io/resolution_json.hpp) are
+/// the inverses of the data's to_json().
 #pragma once
 
 #include <cstdint>
@@ -113,6 +116,20 @@ namespace paper {
 /// never believes it set them; a consultation's `status` is taken only as `planned`.
 /// @throws InvalidData naming the member and what to send
 Paper paper_from_json(const nlohmann::json& j);
+
+/// The inverse of to_json(const Paper&): a paper's data as an instance's `data` holds it, with
+/// everything its lifecycle recorded (for clients that read instances from kimflowd). Members
+/// it does not know are ignored (a newer writer may add some); `waiting_state`, which to_json
+/// does not write, stays empty. Implemented in src/io/json_read.cpp.
+/// @throws InvalidData naming a member of the wrong type or with a value that does not parse
+Paper paper_data_from_json(const nlohmann::json& j);
 }  // namespace paper
+
+namespace kim {
+/// The inverse of to_json(const KimCase&): a case's data, every member to_json writes read
+/// back (members it does not know are ignored). Implemented in src/io/json_read.cpp.
+/// @throws InvalidData naming a member of the wrong type or with a value that does not parse
+KimCase case_from_json(const nlohmann::json& j);
+}  // namespace kim
 
 }  // namespace kimflow

@@ -13,4 +13,9 @@ namespace kimflow::resolution {
 /// started_at, reports, extensions, overdue_for, overdue_since, done_at, completion_note,
 /// dropped_at, drop_reason.
 nlohmann::json to_json(const Resolution& r);
+
+/// The inverse of to_json(const Resolution&): a resolution's data, every member to_json writes
+/// read back (members it does not know are ignored). Implemented in src/io/json_read.cpp.
+/// @throws InvalidData naming a member of the wrong type or with a value that does not parse
+Resolution resolution_from_json(const nlohmann::json& j);
 }  // namespace kimflow::resolution
