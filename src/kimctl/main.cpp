@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include <kimflow/core/error.hpp>
+#include <kimflow/core/error_kind.hpp>
 #include <kimflow/store/store.hpp>
 #include <kimflow/version.hpp>
 
@@ -377,26 +378,16 @@ int main(int argc, char** argv)
         return fail(e.code(), e.what());
     } catch (const LocalRefusal& e) {
         return fail(Exit::not_permitted, e.what());
-    } catch (const kimflow::InstanceNotFound& e) {
-        return fail(Exit::not_found, e.what());
-    } catch (const kimflow::DuplicateInstance& e) {
-        return fail(Exit::rejected, e.what());
-    } catch (const kimflow::EventRejected& e) {
-        return fail(Exit::rejected, std::string(e.what()) + "\n(nothing changed)");
-    } catch (const kimflow::NotPermitted& e) {
-        return fail(Exit::not_permitted,
-                    std::string(e.what()) + "\n(nothing changed; the refusal is logged: kimctl denials)");
-    } catch (const kimflow::VersionConflict& e) {
-        return fail(Exit::version_conflict, std::string(e.what()) + "\n(nothing changed; show it again and decide)");
-    } catch (const kimflow::StoreError& e) {
-        return fail(Exit::storage, e.what());
-    } catch (const kimflow::UnknownEvent& e) {
-        return fail(Exit::usage, e.what());
-    } catch (const kimflow::InvalidPayload& e) {
-        return fail(Exit::usage, e.what());
-    } catch (const kimflow::InvalidData& e) {
-        return fail(Exit::usage, e.what());
     } catch (const std::exception& e) {
-        return fail(Exit::failure, e.what());
+        // kimflow's errors by the table kimflowd and the C ABI use too (kimflow/core/error_kind.hpp).
+        const kimflow::ErrorKind& kind = kimflow::error_kind(e);
+        std::string message = e.what();
+        if (kind.exit_code == Exit::rejected && dynamic_cast<const kimflow::EventRejected*>(&e))
+            message += "\n(nothing changed)";
+        else if (kind.exit_code == Exit::not_permitted)
+            message += "\n(nothing changed; the refusal is logged: kimctl denials)";
+        else if (kind.exit_code == Exit::version_conflict)
+            message += "\n(nothing changed; show it again and decide)";
+        return fail(kind.exit_code, message);
     }
 }
