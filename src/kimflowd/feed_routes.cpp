@@ -76,7 +76,7 @@ void Handlers::add_feed_routes()
                               "limit takes a whole number from 1 to " + std::to_string(max_page)};
             limit = std::stoul(v);
         }
-        auto [events, next] = feed_page(s, *s.store_, *s.policy_, call.actor(), cursor_param(call.req), limit);
+        auto [events, next] = feed_page(s, *s.reader_, *s.policy_, call.actor(), cursor_param(call.req), limit);
         reply(call, 200, {{"events", events}, {"next", next}});
     });
     add("GET", "/api/v1/events/stream", [this](Call& call) {
@@ -102,7 +102,7 @@ void Handlers::add_feed_routes()
                     std::lock_guard<std::mutex> lock(s.feed_mutex_);
                     seen = s.commits_;
                 }
-                auto [events, next] = feed_page(s, *s.store_, *s.policy_, actor, *cursor, 100);
+                auto [events, next] = feed_page(s, *s.reader_, *s.policy_, actor, *cursor, 100);
                 *cursor = next;
                 std::string chunk;
                 for (const auto& e : events)

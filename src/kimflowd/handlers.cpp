@@ -108,7 +108,7 @@ WriteResult Handlers::write(Call& call, Family family, const std::string& lifecy
 
 bool Handlers::may_read(std::string_view lifecycle, const std::string& id, const Actor& actor) const
 {
-    const auto stored = s.store_->load(lifecycle, id);
+    const auto stored = s.reader_->load(lifecycle, id);
     if (!stored) return false;
     return s.policy_->permits(actor, action::read, AccessTarget{lifecycle, id, stored->owner, stored->overseer});
 }

@@ -72,14 +72,26 @@ int main(int argc, char** argv)
         }
         kimflowd::Service service(config);
         std::thread watcher = signal_watcher(service, signals);
-        service.run([](int) {});
-        // run() returned: either a signal stopped it (the watcher is done) or listening failed.
-        pthread_kill(watcher.native_handle(), SIGTERM);
-        watcher.join();
+        // However run() ends (a signal stopped it, or binding or accepting failed), the watcher
+        // is woken, if it still waits, and joined.
+        const auto end_watcher = [&] {
+            pthread_kill(watcher.native_handle(), SIGTERM);
+            watcher.join();
+        };
+        try {
+            service.run([](int) {});
+        } catch (...) {
+            end_watcher();
+            throw;
+        }
+        end_watcher();
         return 0;
     } catch (const kimflowd::ConfigError& e) {
         std::cerr << "kimflowd: " << e.what() << '\n';
         return 2;
+    } catch (const kimflowd::ListenFailed& e) {
+        std::cerr << "kimflowd: " << e.what() << '\n';
+        return 1;
     } catch (const kimflow::StoreError& e) {
         std::cerr << "kimflowd: " << e.what() << '\n';
         return 6;

@@ -1,7 +1,11 @@
 #include "service.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+
+#include <sys/socket.h>
 
 #include <kimflow/core/error_kind.hpp>
 #include <kimflow/default_policy.hpp>
@@ -98,6 +102,18 @@ Service::Service(Config config)
     resolutions_ = std::make_unique<resolution::ResolutionEngine>(*papers_, resolution::ResolutionConfig{}, clock,
                                                                   engine_options);
     accounts_ = std::make_unique<Accounts>(store_);
+    // Reads on request threads (tokens, may this caller read it, the feed) go through a
+    // connection of their own: the writer's holds its lock from BEGIN to COMMIT, sync included,
+    // and requests that wait for it cannot queue for the next group commit meanwhile.
+    if (config_.db == ":memory:") {
+        reader_ = store_;
+    } else {
+        SqliteOptions read;
+        read.read_only = true;
+        read.busy_timeout = options.busy_timeout;
+        reader_ = std::make_shared<SqliteStore>(config_.db, read);
+    }
+    account_reader_ = std::make_unique<Accounts>(reader_);
     committer_ = std::make_unique<Committer>(
         *store_,
         [this](Family family) { return family == Family::cases ? cases_->unit_of_work() : resolutions_->unit_of_work(); },
@@ -238,7 +254,7 @@ void Service::authenticate(Call& call)
                           {{"WWW-Authenticate", "Bearer realm=\"kimflow\""}}};
         }
         const std::string name = req.get_header_value(config_.proxy_user_header.c_str());
-        auto account = accounts_->find(name);
+        auto account = account_reader_->find(name);
         if (!account || account->disabled) {
             log_.warn("proxy_user_unknown", {{"address", req.remote_addr}, {"account", name}});
             throw Problem{401, "unknown-account", "No such account",
@@ -264,7 +280,7 @@ void Service::authenticate(Call& call)
                       "the Authorization header must be 'Bearer TOKEN'", {},
                       {{"WWW-Authenticate", "Bearer realm=\"kimflow\""}}};
     const std::string token = authorization.substr(bearer.size());
-    auto account = accounts_->check_token(token, now());
+    auto account = account_reader_->check_token(token, now());
     if (!account)
         throw Problem{401, "invalid-token", "Token not valid",
                       "the token is unknown, expired or revoked, or its account is disabled; log in again or ask "
@@ -322,10 +338,19 @@ void Service::run(const std::function<void(int)>& ready)
             return answer_problem({414, "uri-too-long", "URI too long", "the request's URI is too long"}, req, res);
         answer_problem({res.status, "bad-request", "Bad request", "the request is not well-formed HTTP (a POST needs a Content-Length header: 0 for no body)"}, req, res);
     });
+    // cpp-httplib 0.11 listens with a backlog of 5: a burst of connecting clients overflows it.
+    // The listening socket is taken here and listened on again, with the system's maximum.
+    int listening = -1;
+    s.set_socket_options([&listening](socket_t sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        listening = sock;
+    });
     const int port = config_.port == 0 ? s.bind_to_any_port(config_.host) : (s.bind_to_port(config_.host, config_.port) ? config_.port : -1);
     if (port < 0)
         throw ConfigError("cannot listen on " + config_.host + ":" + std::to_string(config_.port) +
                           "; is the address this machine's, and the port free?");
+    if (listening >= 0) ::listen(listening, SOMAXCONN);
     if (config_.tick_seconds > 0) ticker_ = std::thread([this] { tick_loop(); });
     log_.info("listening", {{"address", config_.host + ":" + std::to_string(port)},
                             {"tls", !config_.tls_cert.empty()},
@@ -333,9 +358,16 @@ void Service::run(const std::function<void(int)>& ready)
                             {"durability", config_.durability_full ? "full" : "normal"},
                             {"policy", stored_policy_ ? "stored" : "default"}});
     ready(port);
-    if (!stopping_) s.listen_after_bind();
+    const bool listened = stopping_ || s.listen_after_bind();
     // Requests in flight have been answered (the worker pool drains before listen returns).
     committer_->stop();
+    if (!stopping_) {
+        // Not stopped by a signal: accepting connections failed. Say so, and end non-zero so
+        // that a supervisor restarts it.
+        log_.error("listening_failed", {{"detail", std::string("accepting connections failed: ") + std::strerror(errno)}});
+        throw ListenFailed("kimflowd stopped accepting connections (" + std::string(std::strerror(errno)) + ")");
+    }
+    (void)listened;
     log_.info("stopped");
 }
 

@@ -32,6 +32,11 @@ namespace kimflowd {
 
 struct Handlers;
 
+/// Accepting connections failed while no one had asked the service to stop.
+struct ListenFailed : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 /// An answer other than success, as RFC 9457 describes it; thrown by handlers.
 struct Problem {
     int status;
@@ -85,6 +90,11 @@ public:
 
 private:
     friend struct Handlers;
+
+/// Accepting connections failed while no one had asked the service to stop.
+struct ListenFailed : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
     void add_routes();
     void add(std::string method, std::string pattern, bool authenticated, std::function<void(Call&)> handler);
     void dispatch(const httplib::Request& req, httplib::Response& res);
@@ -106,6 +116,9 @@ private:
     std::unique_ptr<kimflow::kim::CaseEngine> cases_;
     std::unique_ptr<kimflow::resolution::ResolutionEngine> resolutions_;
     std::unique_ptr<kimflow::Accounts> accounts_;
+    /// A read-only connection to the same file, for the reads of request threads.
+    std::shared_ptr<kimflow::SqliteStore> reader_;
+    std::unique_ptr<kimflow::Accounts> account_reader_;
     std::unique_ptr<Committer> committer_;
     RateLimiter rate_;
     LoginThrottle logins_;
