@@ -114,8 +114,8 @@ private:
     std::shared_ptr<Store> store_;
 };
 
-/// Whether @p name is a valid account name: 1 to 64 of `a-z A-Z 0-9 . _ @ -`, starting with a
-/// letter or digit.
+/// Whether @p name is a valid account name: 1 to 64 letters (a–z, A–Z), digits, dots, underscores,
+/// at signs or hyphens, starting with a letter or digit.
 bool valid_account_name(std::string_view name);
 
 }  // namespace kimflow
