@@ -165,6 +165,12 @@ TEST_F(Auth, TheProxyHeaderIsTakenFromTheConfiguredProxyOnly)
     EXPECT_EQ(both->status, 401);
     EXPECT_NE(server->log().find("proxy_header_refused"), std::string::npos);
 
+    // With a secret: the header counts only beside it.
+    start({"trusted_proxy = 127.0.0.1", "proxy_secret = s3cr3t-of-the-proxy"});
+    EXPECT_EQ(http->Get("/api/v1/me", {{"X-Remote-User", "mkoch"}})->status, 401);
+    EXPECT_EQ(http->Get("/api/v1/me", {{"X-Remote-User", "mkoch"}, {"X-Proxy-Secret", "s3cr3t-of-the-proxx"}})->status, 401);
+    EXPECT_EQ(http->Get("/api/v1/me", {{"X-Remote-User", "mkoch"}, {"X-Proxy-Secret", "s3cr3t-of-the-proxy"}})->status, 200);
+
     // No proxy configured at all: likewise.
     start();
     EXPECT_EQ(http->Get("/api/v1/me", {{"X-Remote-User", "mkoch"}})->status, 401);

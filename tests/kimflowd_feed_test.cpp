@@ -164,6 +164,53 @@ TEST_F(Feed, TheStreamSendsEachTransitionAsAnEventAndResumesFromLastEventId)
     EXPECT_EQ(resumed.find("id: " + ids[1] + "\n"), std::string::npos) << resumed;
 }
 
+TEST_F(Feed, ARevokedTokenEndsItsStream)
+{
+    fire(*http, "/api/v1/cases", open_case("c-1", "caritas"), caritas);
+    const std::string session = db.accounts().create_token("mkoch", std::chrono::hours(1), "session", kSetup, wall_now());
+    std::string received;
+    std::mutex mutex;
+    std::atomic<bool> ended{false};
+    std::thread reader([&] {
+        auto c = server->client();
+        c->set_read_timeout(30, 0);
+        c->Get("/api/v1/events/stream", bearer(session), [&](const char* data, std::size_t n) {
+            std::lock_guard<std::mutex> lock(mutex);
+            received.append(data, n);
+            return received.find("follow_up") == std::string::npos;  // a stream that goes on: stop, and fail below
+        });
+        ended = true;
+    });
+    const auto seen = [&](const char* what) {
+        std::lock_guard<std::mutex> lock(mutex);
+        return received.find(what) != std::string::npos;
+    };
+    // Once the stream has shown the opening: revoke, and make something happen.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!seen("\"event\":\"open\"") && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_TRUE(seen("\"event\":\"open\""));
+    db.accounts().revoke_token(session, kSetup, wall_now());
+    fire(*http, "/api/v1/cases/c-1/events/follow_up", {{"date", "2099-01-01"}}, caritas);
+    reader.join();  // the stream ends (or the client's 30 s read limit would end it, and fail below)
+    EXPECT_TRUE(ended.load());
+    EXPECT_FALSE(seen("follow_up")) << "nothing after the revocation";
+}
+
+TEST_F(Feed, AMalformedCursorDoesNotTakeAStreamSlot)
+{
+    server = std::make_unique<Server>(db.path(), std::vector<std::string>{"max_streams = 1"});
+    http = server->client();
+    fire(*http, "/api/v1/cases", open_case("c-1", "caritas"), caritas);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(http->Get("/api/v1/events/stream?after=x", bearer(caritas))->status, 400);
+    std::string received;
+    auto r = http->Get("/api/v1/events/stream", bearer(caritas), [&](const char* data, std::size_t n) {
+        received.append(data, n);
+        return false;  // one chunk is enough
+    });
+    EXPECT_NE(received.find("event: transition"), std::string::npos) << "the one slot was free: " << received;
+}
+
 TEST_F(Feed, StreamsBeyondTheLimitAreRefusedWith503)
 {
     server = std::make_unique<Server>(db.path(), std::vector<std::string>{"max_streams = 0"});

@@ -80,6 +80,10 @@ void Committer::commit_family(Family family, std::vector<Job*>& jobs)
             try {
                 unit.attempt([&] { job->result = run_job(*job); });
                 if (!job->result->replayed) ++written;
+            } catch (const kimflow::StoreError&) {
+                // The database failed, not the request: SQLite may have rolled the whole
+                // transaction back, so nothing of the batch is trusted. All of it fails.
+                throw;
             } catch (...) {
                 job->error = std::current_exception();
             }

@@ -78,6 +78,11 @@ void read_config_file(const std::string& path, Config& config)
              }
          }},
         {"proxy_user_header", [&](auto&, auto& v) { config.proxy_user_header = v; }},
+        {"proxy_secret",
+         [&](auto& k, auto& v) {
+             if (v.size() < 16) throw ConfigError(k + ": give at least 16 characters (a random string)");
+             config.proxy_secret = v;
+         }},
         {"max_body_bytes", [&](auto& k, auto& v) { config.max_body_bytes = static_cast<std::size_t>(number(k, v, 1024, 1L << 30)); }},
         {"max_header_bytes", [&](auto& k, auto& v) { config.max_header_bytes = static_cast<std::size_t>(number(k, v, 1024, 1 << 20)); }},
         {"timeout_seconds", [&](auto& k, auto& v) { config.timeout_seconds = static_cast<int>(number(k, v, 1, 3600)); }},

@@ -35,6 +35,9 @@ struct Config {
     std::vector<std::string> trusted_proxies;
     /// The header a trusted proxy names the authenticated account in (`proxy_user_header`).
     std::string proxy_user_header = "X-Remote-User";
+    /// A secret the proxy sends in `X-Proxy-Secret` beside the user header (`proxy_secret`):
+    /// then another process on the proxy's address cannot name a user. Empty: not required.
+    std::string proxy_secret;
     /// Limits (`max_body_bytes`, `max_header_bytes`, `timeout_seconds`).
     std::size_t max_body_bytes = 1 << 20;
     std::size_t max_header_bytes = 16 * 1024;

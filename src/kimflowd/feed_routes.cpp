@@ -80,6 +80,7 @@ void Handlers::add_feed_routes()
         reply(call, 200, {{"events", events}, {"next", next}});
     });
     add("GET", "/api/v1/events/stream", [this](Call& call) {
+        auto cursor = std::make_shared<std::uint64_t>(cursor_param(call.req));
         {
             const auto open = ++s.metrics_.streams;
             if (open > s.config_.max_streams) {
@@ -92,11 +93,23 @@ void Handlers::add_feed_routes()
             }
         }
         const Actor actor = call.actor();
-        auto cursor = std::make_shared<std::uint64_t>(cursor_param(call.req));
+        const std::string token = call.token, name = call.account->name;
         call.res.set_header("Cache-Control", "no-store");
         call.res.set_chunked_content_provider(
             "text/event-stream",
-            [this, actor, cursor](std::size_t, httplib::DataSink& sink) {
+            [this, actor, cursor, token, name](std::size_t, httplib::DataSink& sink) {
+              // The provider runs outside dispatch(): nothing may escape it (it would end the
+              // process), and the caller is checked again each round, so that a revoked token
+              // or a disabled account ends the stream.
+              try {
+                const bool still = token.empty() ? [&] {
+                    const auto a = s.account_reader_->find(name);
+                    return a && !a->disabled;
+                }() : s.account_reader_->check_token(token, now()).has_value();
+                if (!still) {
+                    sink.done();
+                    return true;
+                }
                 std::uint64_t seen;
                 {
                     std::lock_guard<std::mutex> lock(s.feed_mutex_);
@@ -106,8 +119,8 @@ void Handlers::add_feed_routes()
                 *cursor = next;
                 std::string chunk;
                 for (const auto& e : events)
-                    chunk += "id: " + std::to_string(e.at("cursor").get<std::uint64_t>()) +
-                             "\nevent: transition\ndata: " + e.dump() + "\n\n";
+                    chunk += "id: " + std::to_string(e.at("cursor").get<std::uint64_t>()) + "\nevent: transition\ndata: " +
+                             e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
                 if (!chunk.empty()) return !s.stopping_ && sink.write(chunk.data(), chunk.size());
                 if (s.stopping_) {
                     sink.done();
@@ -123,6 +136,10 @@ void Handlers::add_feed_routes()
                     return sink.write(keepalive.data(), keepalive.size());
                 }
                 return true;
+              } catch (const std::exception& e) {
+                s.log_.error("stream_failed", {{"account", name}, {"detail", e.what()}});
+                return false;
+              }
             },
             [this](bool) { --s.metrics_.streams; });
     });

@@ -32,7 +32,11 @@ public:
     /// A request answered: by route pattern (not the path, which names instances), method and status.
     void request(const std::string& route, const std::string& method, int status, double seconds);
     /// A write committed (or refused) by lifecycle.
-    void fire(const std::string& lifecycle) { add(fires_, lifecycle); }
+    void fire(const std::string& lifecycle)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        add(fires_, lifecycle);
+    }
     /// One commit of @p size writes.
     void batch(std::size_t size);
     std::atomic<std::uint64_t> conflicts{0};

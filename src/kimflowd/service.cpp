@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 
+#include <openssl/crypto.h>
 #include <sys/socket.h>
 
 #include <kimflow/core/error_kind.hpp>
@@ -214,8 +215,19 @@ void Service::dispatch(const httplib::Request& req, httplib::Response& res)
     } catch (const Problem& p) {
         answer_problem(p, req, res);
     } catch (...) {
-        const Problem p = problem_of(std::current_exception(), metrics_);
-        if (p.status >= 500) log_.error("request_failed", {{"method", req.method}, {"path", req.path}, {"detail", p.detail}});
+        const auto error = std::current_exception();
+        const Problem p = problem_of(error, metrics_);
+        if (p.status >= 500) {
+            // The answer says only that the log says why: here is why.
+            std::string cause = p.detail;
+            try {
+                std::rethrow_exception(error);
+            } catch (const std::exception& e) {
+                cause = e.what();
+            } catch (...) {
+            }
+            log_.error("request_failed", {{"method", req.method}, {"path", req.path}, {"status", p.status}, {"detail", cause}});
+        }
         answer_problem(p, req, res);
     }
     metrics_.request(route_name, req.method, res.status,
@@ -252,6 +264,19 @@ void Service::authenticate(Call& call)
                               "authenticate with 'Authorization: Bearer TOKEN' instead",
                           {},
                           {{"WWW-Authenticate", "Bearer realm=\"kimflow\""}}};
+        }
+        if (!config_.proxy_secret.empty()) {
+            const std::string secret = req.get_header_value("X-Proxy-Secret");
+            if (secret.size() != config_.proxy_secret.size() ||
+                CRYPTO_memcmp(secret.data(), config_.proxy_secret.data(), secret.size()) != 0) {
+                log_.warn("proxy_secret_wrong", {{"address", req.remote_addr}});
+                throw Problem{401, "untrusted-proxy-header", "Proxy header not trusted",
+                              "the " + config_.proxy_user_header +
+                                  " header is taken only with the proxy's secret (proxy_secret); authenticate with "
+                                  "'Authorization: Bearer TOKEN' instead",
+                              {},
+                              {{"WWW-Authenticate", "Bearer realm=\"kimflow\""}}};
+            }
         }
         const std::string name = req.get_header_value(config_.proxy_user_header.c_str());
         auto account = account_reader_->find(name);
@@ -351,7 +376,11 @@ void Service::run(const std::function<void(int)>& ready)
         throw ConfigError("cannot listen on " + config_.host + ":" + std::to_string(config_.port) +
                           "; is the address this machine's, and the port free?");
     if (listening >= 0) ::listen(listening, SOMAXCONN);
-    if (config_.tick_seconds > 0) ticker_ = std::thread([this] { tick_loop(); });
+    ticker_ = std::thread([this] { tick_loop(); });
+    if (!config_.trusted_proxies.empty() && config_.proxy_secret.empty())
+        log_.warn("proxy_without_secret", {{"detail", "every process that can connect from a trusted_proxy address can "
+                                                      "name any account in " + config_.proxy_user_header +
+                                                      "; set proxy_secret and have the proxy send it"}});
     log_.info("listening", {{"address", config_.host + ":" + std::to_string(port)},
                             {"tls", !config_.tls_cert.empty()},
                             {"db", config_.db},
@@ -379,6 +408,9 @@ void Service::stop()
         ++commits_;
     }
     feed_wake_.notify_all();
+    {
+        std::lock_guard<std::mutex> lock(tick_mutex_);
+    }
     tick_wake_.notify_all();
     if (server_) server_->stop();
 }
@@ -387,9 +419,20 @@ void Service::tick_loop()
 {
     std::unique_lock<std::mutex> lock(tick_mutex_);
     while (!stopping_) {
-        tick_wake_.wait_for(lock, std::chrono::seconds(config_.tick_seconds), [&] { return stopping_.load(); });
+        // Without ticks it still wakes now and then to sweep what has expired.
+        tick_wake_.wait_for(lock, std::chrono::seconds(config_.tick_seconds > 0 ? config_.tick_seconds : 60),
+                            [&] { return stopping_.load(); });
         if (stopping_) break;
         lock.unlock();
+        try {
+            sweep_idempotency();
+        } catch (const std::exception& e) {
+            log_.error("sweep_failed", {{"detail", e.what()}});
+        }
+        if (config_.tick_seconds <= 0) {
+            lock.lock();
+            continue;
+        }
         try {
             const Timestamp until = now();
             std::size_t fired = 0, refused = 0;
@@ -407,7 +450,6 @@ void Service::tick_loop()
                 feed_wake_.notify_all();
             }
             if (fired > 0 || refused > 0) log_.info("tick", {{"fired", fired}, {"refused", refused}});
-            sweep_idempotency();
         } catch (const std::exception& e) {
             log_.error("tick_failed", {{"detail", e.what()}});
         }
@@ -431,7 +473,20 @@ void Service::sweep_idempotency()
             ++removed;
         }
     }
-    if (removed > 0) log_.info("idempotency_keys_expired", {{"removed", removed}});
+    // Tokens a day past their expiry or revocation are no use to anyone: their records go too.
+    const Timestamp day_ago = now() - std::chrono::hours(24);
+    std::size_t tokens = 0;
+    for (const auto& [key, value] : store_->settings("token/")) {
+        const auto record = nlohmann::json::parse(value, nullptr, false);
+        if (record.is_discarded() || !record.contains("expires_at")) continue;
+        const Timestamp expired = parse_timestamp(record["expires_at"].get<std::string>());
+        const bool revoked = record.contains("revoked_at") && parse_timestamp(record["revoked_at"].get<std::string>()) < day_ago;
+        if (expired < day_ago || revoked) {
+            store_->erase_setting(key);
+            ++tokens;
+        }
+    }
+    if (removed > 0 || tokens > 0) log_.info("expired_records_removed", {{"idempotency_keys", removed}, {"tokens", tokens}});
 }
 
 }  // namespace kimflowd

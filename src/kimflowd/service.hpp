@@ -90,11 +90,6 @@ public:
 
 private:
     friend struct Handlers;
-
-/// Accepting connections failed while no one had asked the service to stop.
-struct ListenFailed : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
     void add_routes();
     void add(std::string method, std::string pattern, bool authenticated, std::function<void(Call&)> handler);
     void dispatch(const httplib::Request& req, httplib::Response& res);
@@ -134,6 +129,11 @@ struct ListenFailed : std::runtime_error {
     std::atomic<bool> stopping_{false};
 
     std::optional<std::chrono::steady_clock::time_point> last_sweep_;
+    // At most this many Argon2 checks at once (19 MiB each): a burst of logins cannot take every
+    // worker and the memory.
+    std::mutex argon_mutex_;
+    std::condition_variable argon_free_;
+    int argon_running_ = 0;
     std::thread ticker_;
     std::mutex tick_mutex_;
     std::condition_variable tick_wake_;

@@ -45,7 +45,9 @@ void Handlers::add_service_routes()
         if (!body.contains("name") || !body["name"].is_string() || !body.contains("password") ||
             !body["password"].is_string())
             throw malformed_json("give {\"name\": \"…\", \"password\": \"…\"}");
-        const std::string name = body["name"].get<std::string>();
+        const std::string given = body["name"].get<std::string>();
+        // A name no account can have is not kept or logged as it came (it may be a megabyte).
+        const std::string name = valid_account_name(given) ? given : std::string("(invalid name)");
         const std::string address = s.client_address(call.req);
         if (const int wait = s.logins_.wait(name, address); wait > 0) {
             ++s.metrics_.rate_limited;
@@ -56,7 +58,25 @@ void Handlers::add_service_routes()
                           {{"retry_after", wait}},
                           {{"Retry-After", std::to_string(wait)}}};
         }
-        const auto account = s.accounts_->check_password(name, body["password"].get<std::string>());
+        std::optional<Account> account;
+        {
+            std::unique_lock<std::mutex> lock(s.argon_mutex_);
+            s.argon_free_.wait(lock, [&] { return s.argon_running_ < 2; });
+            ++s.argon_running_;
+        }
+        try {
+            account = s.account_reader_->check_password(given, body["password"].get<std::string>());
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(s.argon_mutex_);
+            --s.argon_running_;
+            s.argon_free_.notify_one();
+            throw;
+        }
+        {
+            std::lock_guard<std::mutex> lock(s.argon_mutex_);
+            --s.argon_running_;
+        }
+        s.argon_free_.notify_one();
         if (!account) {
             s.logins_.failed(name, address);
             ++s.metrics_.login_failures;
@@ -121,7 +141,10 @@ void Handlers::add_service_routes()
         oparl::ExportOptions options;
         const std::string base = call.req.get_param_value("base_url");
         if (!base.empty()) options.base_url = base;
-        options.resolutions = s.resolutions_.get();
+        // The resolutions' details (office, task, progress) only for who may read every one.
+        const auto resolution_scopes = s.policy_->scopes(call.actor(), "resolution", action::read);
+        if (std::find(resolution_scopes.begin(), resolution_scopes.end(), Scope::any) != resolution_scopes.end())
+            options.resolutions = s.resolutions_.get();
         reply(call, 200, oparl::as_list(oparl::export_papers(*s.papers_, options)));
     });
     add("GET", "/healthz", [this](Call& call) { reply(call, 200, {{"status", "ok"}}); }, false);
