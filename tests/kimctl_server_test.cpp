@@ -12,10 +12,6 @@
 #include <regex>
 #include <thread>
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include "kimctl_fixture.hpp"
 #include "kimflowd_fixture.hpp"
 
@@ -337,54 +333,15 @@ TEST_F(KimctlServer, TheServerAndTokenFromTheEnvironmentOrTheConfigurationFile)
     EXPECT_NE(who.err.find("as in " + conf), std::string::npos) << who.err;
 }
 
-/// A self-signed certificate for 127.0.0.1 and its key, written as PEM files.
-void write_certificate(const std::string& cert_path, const std::string& key_path)
-{
-    EVP_PKEY* key = EVP_EC_gen("P-256");
-    X509* cert = X509_new();
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-    X509_set_pubkey(cert, key);
-    X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
-    X509_set_issuer_name(cert, name);
-    X509_sign(cert, key, EVP_sha256());
-    FILE* c = std::fopen(cert_path.c_str(), "w");
-    FILE* k = std::fopen(key_path.c_str(), "w");
-    PEM_write_X509(c, cert);
-    PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr, nullptr);
-    std::fclose(c);
-    std::fclose(k);
-    X509_free(cert);
-    EVP_PKEY_free(key);
-}
-
 TEST_F(KimctlServer, HttpsWithTheCertificateOfAPrivateCa)
 {
     TempDir folder("kimctl-server-tls");
-    const std::string cert = folder / "cert.pem", key = folder / "key.pem", log = folder / "log";
-    write_certificate(cert, key);
-    server.reset();  // the file is served over TLS now, by a kimflowd started by hand
-    std::ofstream(folder / "tls.conf") << "tls_cert = " << cert << "\ntls_key = " << key << "\ntick_seconds = 0\n";
-    const std::string command = std::string(KIMFLOWD_PATH) + " --db " + served.path() +
-                                " --listen 127.0.0.1:0 --config " + (folder / "tls.conf") + " 2>" + log + " & echo $!";
-    FILE* p = ::popen(command.c_str(), "r");
-    int pid = 0;
-    ASSERT_EQ(std::fscanf(p, "%d", &pid), 1);
-    ::pclose(p);
-    const std::unique_ptr<int, void (*)(int*)> stop(&pid, [](int* child) { ::kill(*child, SIGTERM); });
-    int port = 0;
-    for (int i = 0; i < 500 && port == 0; ++i) {
-        std::ifstream in(log);
-        for (std::string line; std::getline(in, line);) {
-            const auto j = json::parse(line, nullptr, false);
-            if (j.is_object() && j.value("event", "") == "listening")
-                port = std::stoi(j.at("address").get<std::string>().substr(j["address"].get<std::string>().rfind(':') + 1));
-        }
-        if (port == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ASSERT_NE(port, 0) << read_text(log);
+    const std::string cert = folder / "cert.pem", key = folder / "key.pem";
+    kimflowd_test::write_self_signed_certificate(cert, key);
+    // The file is served over TLS now.
+    server.reset();
+    server = std::make_unique<Server>(served.path(), std::vector<std::string>{"tls_cert = " + cert, "tls_key = " + key});
+    const int port = server->port();
     const std::string https = "https://127.0.0.1:" + std::to_string(port);
     const Args show{"show", "paper", "14/1923"};
     const Result unverified = remote(token_of(kSitzungsdienst), show, https);

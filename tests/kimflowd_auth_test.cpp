@@ -1,10 +1,6 @@
 // Who gets into kimflowd: logins with Argon2id passwords and their limits, tokens that expire
 // and are revoked, disabled accounts, a reverse proxy's user header from the configured proxy
 // only, and the policy stored in the database.
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include "kimflowd_fixture.hpp"
 
 namespace {
@@ -194,63 +190,17 @@ TEST_F(Auth, TheStoredPolicyDecidesWhatAnAccountMayDo)
     EXPECT_EQ(papers->status, 403) << papers->body;
 }
 
-/// A self-signed certificate for 127.0.0.1 and its key, written as PEM files.
-void write_certificate(const std::string& cert_path, const std::string& key_path)
-{
-    EVP_PKEY* key = EVP_EC_gen("P-256");
-    ASSERT_NE(key, nullptr);
-    X509* cert = X509_new();
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-    X509_set_pubkey(cert, key);
-    X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
-    X509_set_issuer_name(cert, name);
-    ASSERT_GT(X509_sign(cert, key, EVP_sha256()), 0);
-    FILE* c = std::fopen(cert_path.c_str(), "w");
-    FILE* k = std::fopen(key_path.c_str(), "w");
-    PEM_write_X509(c, cert);
-    PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr, nullptr);
-    std::fclose(c);
-    std::fclose(k);
-    X509_free(cert);
-    EVP_PKEY_free(key);
-}
-
 TEST(Tls, BuiltInTlsServesTheApiAndRefusesPlainHttp)
 {
     Database db;
     const std::string token = db.add("mkoch", "case_manager", "caritas");
     TempDir folder("kimflowd-tls");
     const std::string cert = folder.path() + "/cert.pem", key = folder.path() + "/key.pem";
-    write_certificate(cert, key);
+    write_self_signed_certificate(cert, key);
     db.close();
-    // The fixture's readiness probe speaks plain HTTP: this server is started by hand.
-    const std::string conf = folder.path() + "/tls.conf";
-    std::ofstream(conf) << "tls_cert = " << cert << "\ntls_key = " << key << "\ntick_seconds = 0\n";
-    const std::string log = folder.path() + "/log";
-    const std::string command = std::string(KIMFLOWD_PATH) + " --db " + db.path() + " --listen 127.0.0.1:0 --config " + conf +
-                                " 2>" + log + " & echo $!";
-    FILE* p = ::popen(command.c_str(), "r");
-    int pid = 0;
-    ASSERT_EQ(std::fscanf(p, "%d", &pid), 1);
-    ::pclose(p);
-    int port = 0;
-    for (int i = 0; i < 500 && port == 0; ++i) {
-        std::ifstream in(log);
-        for (std::string line; std::getline(in, line);) {
-            const auto j = json::parse(line, nullptr, false);
-            if (j.is_object() && j.value("event", "") == "listening") {
-                EXPECT_EQ(j.value("tls", false), true);
-                const std::string address = j.at("address");
-                port = std::stoi(address.substr(address.rfind(':') + 1));
-            }
-        }
-        if (port == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ASSERT_NE(port, 0);
-    httplib::SSLClient tls("127.0.0.1", port);
+    Server server(db.path(), {"tls_cert = " + cert, "tls_key = " + key});
+    EXPECT_NE(server.log().find("\"tls\":true"), std::string::npos) << server.log();
+    httplib::SSLClient tls("127.0.0.1", server.port());
     tls.set_ca_cert_path(cert.c_str());
     tls.enable_server_certificate_verification(true);
     tls.set_connection_timeout(10, 0);
@@ -259,11 +209,10 @@ TEST(Tls, BuiltInTlsServesTheApiAndRefusesPlainHttp)
     ASSERT_TRUE(me) << httplib::to_string(me.error());
     EXPECT_EQ(me->status, 200);
     EXPECT_EQ(body_of(me)["actor"]["id"], "mkoch");
-    httplib::Client plain_http("127.0.0.1", port);
+    httplib::Client plain_http("127.0.0.1", server.port());
     plain_http.set_read_timeout(5, 0);
     auto refused = plain_http.Get("/healthz");
     EXPECT_TRUE(!refused || refused->status != 200);
-    ::kill(pid, SIGTERM);
 }
 
 }  // namespace

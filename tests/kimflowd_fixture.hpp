@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <memory>
@@ -19,6 +20,9 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <nlohmann/json.hpp>
 
 #include <kimflow/identity/accounts.hpp>
@@ -170,8 +174,18 @@ private:
             if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         if (port_ == 0) throw std::runtime_error("kimflowd did not say where it listens: " + log());
-        // It answers /readyz once it serves.
-        auto c = client();
+        // It answers /readyz once it serves (over TLS if it was given a certificate).
+        const bool tls = std::any_of(config_lines.begin(), config_lines.end(),
+                                     [](const std::string& line) { return line.rfind("tls_cert", 0) == 0; });
+        std::unique_ptr<httplib::ClientImpl> c;
+        if (tls) {
+            auto secure = std::make_unique<httplib::SSLClient>("127.0.0.1", port_);
+            secure->enable_server_certificate_verification(false);  // the probe only asks if it serves
+            c = std::move(secure);
+        } else {
+            c = std::make_unique<httplib::ClientImpl>("127.0.0.1", port_);
+        }
+        c->set_read_timeout(10, 0);
         for (int i = 0; i < 500; ++i) {
             if (auto r = c->Get("/readyz"); r && r->status == 200) return;
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -185,6 +199,31 @@ private:
     pid_t pid_ = -1;
     int port_ = 0;
 };
+
+/// A self-signed certificate for 127.0.0.1 and its key, written as PEM files (for kimflowd's
+/// built-in TLS, and as the private CA a client is given).
+inline void write_self_signed_certificate(const std::string& cert_path, const std::string& key_path)
+{
+    EVP_PKEY* key = EVP_EC_gen("P-256");
+    ASSERT_NE(key, nullptr);
+    X509* cert = X509_new();
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+    X509_set_pubkey(cert, key);
+    X509_NAME* name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+    X509_set_issuer_name(cert, name);
+    ASSERT_GT(X509_sign(cert, key, EVP_sha256()), 0);
+    FILE* c = std::fopen(cert_path.c_str(), "w");
+    FILE* k = std::fopen(key_path.c_str(), "w");
+    PEM_write_X509(c, cert);
+    PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr, nullptr);
+    std::fclose(c);
+    std::fclose(k);
+    X509_free(cert);
+    EVP_PKEY_free(key);
+}
 
 /// Headers with a bearer token (and more).
 inline httplib::Headers bearer(const std::string& token, httplib::Headers more = {})
