@@ -387,7 +387,7 @@ void Service::run(const std::function<void(int)>& ready)
                             {"durability", config_.durability_full ? "full" : "normal"},
                             {"policy", stored_policy_ ? "stored" : "default"}});
     ready(port);
-    const bool listened = stopping_ || s.listen_after_bind();
+    if (!stopping_) s.listen_after_bind();
     // Requests in flight have been answered (the worker pool drains before listen returns).
     committer_->stop();
     if (!stopping_) {
@@ -396,7 +396,6 @@ void Service::run(const std::function<void(int)>& ready)
         log_.error("listening_failed", {{"detail", std::string("accepting connections failed: ") + std::strerror(errno)}});
         throw ListenFailed("kimflowd stopped accepting connections (" + std::string(std::strerror(errno)) + ")");
     }
-    (void)listened;
     log_.info("stopped");
 }
 
