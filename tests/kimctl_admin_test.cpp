@@ -24,20 +24,6 @@ const std::string kAt = "2025-03-01T09:00:00Z";
 const std::string kPassword = "Rote Rosen im Revier 1923";
 const Args kAwo{"--as", "awo1", "--role", "case_manager", "--org", "AWO"};
 
-/// Each line of @p text with its blanks squeezed to one (a table's columns, however aligned).
-std::vector<std::string> words_of_lines(const std::string& text)
-{
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        std::istringstream words(line);
-        std::string joined;
-        for (std::string w; words >> w;) joined += (joined.empty() ? "" : " ") + w;
-        lines.push_back(joined);
-    }
-    return lines;
-}
-
 /// @p text up to its first newline.
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 

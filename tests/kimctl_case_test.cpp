@@ -10,20 +10,6 @@ using namespace kimctl_test;
 
 namespace {
 
-/// Each line of @p text with its blanks squeezed to one (a table's columns, however aligned).
-std::vector<std::string> words_of_lines(const std::string& text)
-{
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        std::istringstream words(line);
-        std::string joined;
-        for (std::string w; words >> w;) joined += (joined.empty() ? "" : " ") + w;
-        lines.push_back(joined);
-    }
-    return lines;
-}
-
 class KimctlCase : public Kimctl {
 protected:
     Result as(const Args& actor, const std::string& at, const Args& args) const { return ok(actor + Args{"--at", at} + args); }

@@ -70,6 +70,20 @@ struct Result {
     std::string err;
 };
 
+/// Each line of @p text with its blanks squeezed to one (a table's columns, however aligned).
+inline std::vector<std::string> words_of_lines(const std::string& text)
+{
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        std::istringstream words(line);
+        std::string joined;
+        for (std::string w; words >> w;) joined += (joined.empty() ? "" : " ") + w;
+        lines.push_back(joined);
+    }
+    return lines;
+}
+
 /// Runs kimctl with @p args (no shell); stdout and stderr are captured through files, and
 /// @p input, if given, is its stdin (a password piped in by a script).
 inline Result kimctl(const std::vector<std::string>& args, const std::string* input = nullptr)

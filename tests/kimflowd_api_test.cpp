@@ -8,11 +8,6 @@ namespace {
 
 using namespace kimflowd_test;
 
-std::string today_plus(int days)
-{
-    return kimflow::format_date(kimflow::date_of(wall_now()) + date::days{days});
-}
-
 class Api : public ::testing::Test {
 protected:
     Database db;

@@ -42,6 +42,12 @@ inline kimflow::Timestamp wall_now()
     return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
 }
 
+/// The day @p days from today, as YYYY-MM-DD (a due date a fire takes today and tomorrow).
+inline std::string today_plus(int days)
+{
+    return kimflow::format_date(kimflow::date_of(wall_now()) + date::days{days});
+}
+
 /// The administrator who sets up a test's accounts.
 inline const kimflow::Actor kSetup{"setup", "administrator", ""};
 

@@ -27,11 +27,6 @@ using namespace kimflowd_test;
 
 inline const char* const kMethods[] = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
 
-inline std::string today_plus(int days)
-{
-    return kimflow::format_date(kimflow::date_of(wall_now()) + date::days{days});
-}
-
 inline std::string upper(std::string s)
 {
     for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

@@ -117,6 +117,25 @@ std::size_t find_folded(std::string_view text, std::string_view word)
     return std::string_view::npos;
 }
 
+std::string percent_encode(std::string_view text)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (char c : text) {
+        const bool unreserved = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                c == '-' || c == '.' || c == '_' || c == '~';
+        if (unreserved) {
+            out += c;
+        } else {
+            const auto byte = static_cast<unsigned char>(c);
+            out += '%';
+            out += hex[byte >> 4];
+            out += hex[byte & 15];
+        }
+    }
+    return out;
+}
+
 std::string_view trim(std::string_view text) noexcept
 {
     constexpr std::string_view no_break_space = "\xC2\xA0";

@@ -75,22 +75,6 @@ struct Remote::Answer {
     std::string retry_after;
 };
 
-std::string url_encoded(const std::string& text)
-{
-    static const char digits[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += digits[c >> 4];
-            out += digits[c & 15];
-        }
-    }
-    return out;
-}
-
 int exit_code_of_problem(const std::string& type, int status)
 {
     for (const auto& kind : kimflow::error_kinds())
@@ -208,7 +192,7 @@ std::string with_query(const std::string& path, const Remote::Query& query)
     std::string target = path;
     char separator = '?';
     for (const auto& [name, value] : query) {
-        target += separator + url_encoded(name) + "=" + url_encoded(value);
+        target += separator + kimflow::percent_encode(name) + "=" + kimflow::percent_encode(value);
         separator = '&';
     }
     return target;

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <kimflow/core/text.hpp>
+
 #include "context.hpp"
 
 namespace httplib {
@@ -32,8 +34,6 @@ private:
     int code_;
 };
 
-/// @p text %-encoded as one URL path segment or query value (`14/1923` → `14%2F1923`).
-std::string url_encoded(const std::string& text);
 
 /// The exit code for a problem of kimflowd: its `type` through kimflow::error_kinds(), else the
 /// service's own by status (401 → not permitted, 429 and 503 → storage, 409 → rejected, 412 →

@@ -41,7 +41,7 @@ KindNames names(Kind kind)
 
 std::string instance_path(Kind kind, const std::string& id)
 {
-    return std::string("/api/v1/") + names(kind).plural + "/" + url_encoded(id);
+    return std::string("/api/v1/") + names(kind).plural + "/" + kimflow::percent_encode(id);
 }
 
 /// Runs @p f; an answer that does not have the shape kimctl reads is the server's fault, not
@@ -176,7 +176,7 @@ void remote_fire(Context& ctx, Kind kind, const FireArgs& args)
                 // Not readable: the fire says what is wrong; no note then.
             }
         }
-        const json answer = remote.post(path + "/events/" + url_encoded(args.event), body, args.expected_version);
+        const json answer = remote.post(path + "/events/" + kimflow::percent_encode(args.event), body, args.expected_version);
         const json& t = answer.at("transition");
         const std::string from = t.at("from").get<std::string>(), to = t.at("to").get<std::string>();
         const std::uint64_t version = t.at("version").get<std::uint64_t>();
@@ -190,7 +190,7 @@ void remote_fire(Context& ctx, Kind kind, const FireArgs& args)
             // A resolution settled: was it its paper's last open one?
             if (settled && after) {
                 const std::string reference = after->at("data").at("paper").get<std::string>();
-                const auto p = remote.get_if_found("/api/v1/papers/" + url_encoded(reference));
+                const auto p = remote.get_if_found("/api/v1/papers/" + kimflow::percent_encode(reference));
                 if (p && p->at("state").get<std::string>() == paper::state_id::completed) paper = reference;
             }
         } catch (const RemoteError& e) {

@@ -1,9 +1,9 @@
 #include "handlers.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include <kimflow/core/error.hpp>
+#include <kimflow/core/text.hpp>
 
 #include <openssl/sha.h>
 #include "problems.hpp"
@@ -49,18 +49,7 @@ void Handlers::reply_write(Call& call, const WriteResult& r) const
 
 void Handlers::created(Call& call, const std::string& base, const std::string& id, const WriteResult& r) const
 {
-    std::string location = base;
-    for (unsigned char c : id) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            location += static_cast<char>(c);
-        } else {
-            static const char digits[] = "0123456789ABCDEF";
-            location += '%';
-            location += digits[c >> 4];
-            location += digits[c & 15];
-        }
-    }
-    call.res.set_header("Location", location);
+    call.res.set_header("Location", base + percent_encode(id));
     reply_write(call, r);
 }
 

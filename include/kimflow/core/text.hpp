@@ -37,6 +37,10 @@ bool equal_folded(std::string_view a, std::string_view b);
 /// (whose folded length may differ from the word's), or npos.
 std::size_t find_folded(std::string_view text, std::string_view word);
 
+/// @p text with every byte but RFC 3986's unreserved characters (letters, digits, `-._~`)
+/// percent-encoded, so that an id such as `14/1923` is one URL path segment: `14%2F1923`.
+std::string percent_encode(std::string_view text);
+
 /// @p text without the blanks around it: spaces, tabs, line breaks and no-break spaces (U+00A0),
 /// which forms and spreadsheets leave around names.
 std::string_view trim(std::string_view text) noexcept;
