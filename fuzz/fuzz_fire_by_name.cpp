@@ -10,6 +10,8 @@
 //   paper 14/1923 fire@3 acknowledge                fire expecting version 3
 //   clock +30d | clock -2h | clock 2025-03-01T09:00:00Z
 //   actor baumeister verwaltung RVR                 who fires from now on
+//   actor|id=x|role=y|organization=z               the same, any bytes but `|` and a line break:
+//                                                   the engine must refuse what input.hpp refuses
 //   config|reopen=6                                 CaseConfig::reopen_window_months (first lines)
 //   store                                           also run every command on twin engines with
 //                                                   a SqliteStore and compare (first lines)
@@ -34,6 +36,7 @@
 #include <utility>
 #include <vector>
 
+#include <kimflow/core/input.hpp>
 #include <kimflow/core/lifecycle.hpp>
 #include <kimflow/core/machine_states.hpp>
 #include <kimflow/core/verify.hpp>
@@ -368,6 +371,16 @@ private:
     {
         const std::string what = describe(c);
         const std::optional<Snapshot> after = snapshot(e, id);
+        // An actor that breaks input.hpp's rule is refused first, on every path, as bad input.
+        bool actor_ok = true;
+        try {
+            check_actor(actor);
+        } catch (const InvalidData&) {
+            actor_ok = false;
+        }
+        if (!actor_ok)
+            FUZZ_CHECK(!out.applied && out.error == typeid(InvalidData).name(),
+                       what + ": an actor input.hpp refuses was " + (out.applied ? "taken" : "refused as " + out.error));
         if (!out.applied) {
             // "The instance did not take the event; it is exactly as it was before."
             FUZZ_CHECK(after == before, what + " was refused (" + out.error + ") but changed the instance");
@@ -520,9 +533,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
             cases.run(c, actor);
         } else if (head == "clock") {
             move_clock(*clock, c.words);
-        } else if (head == "actor" && c.words.size() > 1) {
-            actor = Actor{host_text(c.words[1]), host_text(c.words.size() > 2 ? c.words[2] : ""),
-                          host_text(c.words.size() > 3 ? c.words[3] : "")};
+        } else if (head == "actor") {
+            // As given, bytes and all: the actor is input the engine checks (input.hpp).
+            const auto given = [&](const char* name, std::size_t word) {
+                const auto it = c.payload.find(name);
+                if (it != c.payload.end()) return it->second;
+                return c.words.size() > word ? c.words[word] : std::string();
+            };
+            actor = Actor{given("id", 1), given("role", 2), given("organization", 3)};
         }
     }
     papers.finish(paper_config);

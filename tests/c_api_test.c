@@ -250,6 +250,65 @@ static void a_back_dated_fire_is_refused(kimflow_db* db)
     CHECK_STATUS(kimflow_set_time(db, NULL), KIMFLOW_OK);
 }
 
+/* One rule for every door (kimflow/core/input.hpp): the C ABI refuses what the engine refuses,
+ * at the same limits, and JSON a host cannot have meant: a NUL in a string, a key twice, an
+ * integer a double cannot hold. Nothing changes on a refusal. */
+static void hostile_input_is_refused_as_everywhere(kimflow_db* db)
+{
+    static const kimflow_actor escape = {"\x1b[31mmallory", "verwaltung", "Regionalverband Ruhr"};
+    static const kimflow_actor bidi = {"baumeister", "verwaltung", "RVR\xe2\x80\xae"};
+    static const kimflow_actor blank = {" ", "verwaltung", ""};
+    const long before = version_of(db, "paper", "14/1923");
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "answer", "{\"answer_reference\": \"x\"}", &escape,
+                              KIMFLOW_ANY_VERSION, NULL), KIMFLOW_INVALID_ARGUMENT);
+    CHECK(contains(kimflow_last_error(), "actor id"));
+    CHECK(!contains(kimflow_last_error(), "\x1b"));  /* quoted escaped, never raw */
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "answer", NULL, &bidi, KIMFLOW_ANY_VERSION, NULL),
+                 KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_fire(db, "paper", "14/1923", "answer", NULL, &blank, KIMFLOW_ANY_VERSION, NULL),
+                 KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_case_open(db, "K\xe2\x80\x8b-1", "{\"kommune\": \"Datteln\"}", &case_manager, NULL),
+                 KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_case_open(db, "K-9", "{\"kommune\": \"Datteln\", \"kommune\": \"Marl\"}", &case_manager,
+                                   NULL), KIMFLOW_INVALID_ARGUMENT);
+    CHECK(contains(kimflow_last_error(), "twice"));
+    CHECK_STATUS(kimflow_case_open(db, "K-9", "{\"kommune\": \"Dat\\u0000teln\"}", &case_manager, NULL),
+                 KIMFLOW_INVALID_ARGUMENT);
+    CHECK(contains(kimflow_last_error(), "NUL"));
+    CHECK_STATUS(kimflow_case_open(db, "K-9", "{\"kommune\": \"Datteln\\u001b[2J\"}", &case_manager, NULL),
+                 KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_case_open(db, "K-9", "{\"kommune\": 12345678901234567890123}", &case_manager, NULL),
+                 KIMFLOW_INVALID_ARGUMENT);
+    CHECK(contains(kimflow_last_error(), "2^53"));
+    CHECK_STATUS(kimflow_case_open(db, "K-9", "{\"kommune\": 9007199254740993}", &case_manager, NULL),
+                 KIMFLOW_INVALID_ARGUMENT);
+    CHECK_STATUS(kimflow_get(db, "case", "K-9", NULL, 0, NULL), KIMFLOW_NOT_FOUND);
+    CHECK(version_of(db, "paper", "14/1923") == before);
+
+    /* The text limit of the table: a title of 65536 bytes is taken, one more byte is not. */
+    {
+        const size_t limit = 65536;
+        char* paper = malloc(limit + 200);
+        char* title = malloc(limit + 2);
+        if (!paper || !title) {
+            free(paper);
+            free(title);
+            CHECK(0);
+            return;
+        }
+        memset(title, 'x', limit + 1);
+        title[limit + 1] = '\0';
+        snprintf(paper, limit + 200, "{\"reference\": \"14/7001\", \"type\": \"Anfrage\", \"title\": \"%s\", \"originator\": \"Fraktion Die Linke\", \"consultations\": [{\"organization\": \"Rat\", \"role\": \"Kenntnisnahme\"}]}", title);
+        CHECK_STATUS(kimflow_paper_create(db, paper, &fraktion, NULL), KIMFLOW_INVALID_ARGUMENT);
+        CHECK(contains(kimflow_last_error(), "at most 65536 bytes"));
+        title[limit] = '\0';
+        snprintf(paper, limit + 200, "{\"reference\": \"14/7002\", \"type\": \"Anfrage\", \"title\": \"%s\", \"originator\": \"Fraktion Die Linke\", \"consultations\": [{\"organization\": \"Rat\", \"role\": \"Kenntnisnahme\"}]}", title);
+        CHECK_STATUS(kimflow_paper_create(db, paper, &fraktion, NULL), KIMFLOW_OK);
+        free(paper);
+        free(title);
+    }
+}
+
 /* After a close, the handle is refused, not used; a second close is harmless. */
 static void a_closed_handle_is_refused(const char* path)
 {
@@ -329,6 +388,7 @@ int main(int argc, char** argv)
     a_paper_goes_through_its_lifecycle(db);
     a_case_is_opened_and_worked(db);
     a_back_dated_fire_is_refused(db);
+    hostile_input_is_refused_as_everywhere(db);
     each_thread_records_at_its_own_time(db);
     kimflow_close(db);
     a_closed_handle_is_refused(path);

@@ -11,6 +11,10 @@
 #include <gtest/gtest.h>
 
 #include <kimflow/core/field_archive.hpp>
+#include <kimflow/core/input.hpp>
+#include <kimflow/core/policy.hpp>
+#include <kimflow/default_policy.hpp>
+#include <kimflow/io/oparl.hpp>
 #include <kimflow/core/text.hpp>
 
 #include "hostile_input_fixture.hpp"
@@ -225,6 +229,130 @@ TEST_F(HostileInput, AnIdThatIsEmptyTooLongNotUtf8OrHasControlCharactersIsRefuse
         engine->create(longest, anfrage(longest), fraktion);
         EXPECT_TRUE(engine->contains(longest));
     }
+}
+
+// ------------------------------------------------------------------ one rule on every path
+
+namespace {
+
+const std::vector<Actor> kHostileActors = {
+    Actor{"\x1B[31mmallory", "verwaltung"}, Actor{"mallory\n2025-01-01 admin", "verwaltung"},
+    Actor{"mallory\xFF"},                    Actor{std::string(1 << 20, 'x')},
+    Actor{" "},                              Actor{"baumeister", "verwaltung\x1B]0;pwned\x07"},
+    Actor{"baumeister", "verwaltung", "RVR\xE2\x80\xAE"}, Actor{"bau\xE2\x80\x8Bmeister", "verwaltung"}};
+
+}  // namespace
+
+// Needs input.hpp's actor rule in the engine: refused on every call that names an actor,
+// before anything is changed or logged.
+TEST_F(HostileInput, AnActorWithEscapesLineBreaksBidiOrAMegabyteIsRefusedAndChangesNothing)
+{
+    on_a_submitted_paper([&](const std::unique_ptr<paper::PaperEngine>& engine) {
+        for (const Actor& actor : kHostileActors) {
+            SCOPED_TRACE(printable(actor.id) + " / " + printable(actor.role) + " / " + printable(actor.organization));
+            EXPECT_THROW(engine->fire("14/1923", "answer", Fields{{"answer_reference", "14/1923-1"}}, actor), InvalidData);
+            EXPECT_THROW(engine->fire("14/1923", paper::Answer{"14/1923-1"}, actor), InvalidData);
+            EXPECT_THROW(engine->create("14/2000", anfrage("14/2000"), actor), InvalidData);
+            EXPECT_THROW(engine->history("14/1923", actor), InvalidData);
+            EXPECT_THROW(engine->tick(clock->now(), actor), InvalidData);
+        }
+    });
+}
+
+TEST_F(HostileInput, AHostileActorIsNotWrittenIntoTheDenialLog)
+{
+    EngineOptions options;
+    options.policy = std::make_shared<const Policy>(default_policy());
+    paper::PaperEngine engine(paper::PaperConfig{}, clock, open(), options);
+    engine.create("14/1923", anfrage(), fraktion, paper::Submit{});
+    const std::string rows_before = rows();
+    for (const Actor& actor : kHostileActors) {
+        EXPECT_THROW(engine.fire("14/1923", paper::Withdraw{"x"}, actor), InvalidData);
+        EXPECT_THROW(engine.view("14/1923", actor), InvalidData);
+    }
+    EXPECT_TRUE(engine.denials().empty());
+    EXPECT_EQ(rows(), rows_before);
+}
+
+// Needs input.hpp's id rule: no bidi controls, zero-width characters or only blanks.
+TEST_F(HostileInput, AnIdWithBidiControlsZeroWidthCharactersOrOnlyBlanksIsRefused)
+{
+    for (bool stored : {false, true}) {
+        SCOPED_TRACE(stored ? "SqliteStore" : "in memory");
+        auto engine = papers(stored);
+        const std::string rows_before = rows();
+        for (const std::string& id : {std::string("14/1923\xE2\x80\xAE"), std::string("14/\xE2\x80\x8B" "1923"),
+                                     std::string("\xEF\xBB\xBF" "14/1923"), std::string(" "), std::string("   "),
+                                     std::string("\xC2\xA0"), std::string("14/\xE2\x81\xA6" "1923")}) {
+            EXPECT_THROW(engine->create(id, anfrage("14/1923"), fraktion), InvalidData) << printable(id);
+            EXPECT_THROW(engine->create(id, anfrage("14/1923"), fraktion, "submit", Fields{}), InvalidData);
+        }
+        EXPECT_EQ(engine->size(), 0u);
+        EXPECT_EQ(rows(), rows_before);
+    }
+}
+
+// Needs input.hpp's text rule in the engine: a title is one line, a reason may have line feeds.
+TEST_F(HostileInput, ControlCharactersInTitlesAndPayloadsAreRefusedLineFeedsOnlyInMultiLineFields)
+{
+    for (bool stored : {false, true}) {
+        auto engine = papers(stored);
+        for (const std::string& title : {std::string("Betreff\x1B[2J"), std::string("Betreff\r"),
+                                        std::string("Betreff\0x", 9), std::string("Betreff\nzwei")}) {
+            paper::Paper p = anfrage("14/1923");
+            p.title = title;
+            EXPECT_THROW(engine->create("14/1923", p, fraktion), InvalidData) << printable(title);
+        }
+        EXPECT_EQ(engine->size(), 0u);
+    }
+    on_a_submitted_paper([&](const std::unique_ptr<paper::PaperEngine>& engine) {
+        EXPECT_THROW(engine->fire("14/1923", "answer", Fields{{"answer_reference", "14/1923\x1B[31m"}}, verwaltung),
+                     InvalidPayload);
+        EXPECT_THROW(engine->fire("14/1923", "answer", Fields{{"answer_reference", "14/1923\n1"}}, verwaltung),
+                     InvalidPayload);
+        EXPECT_THROW(engine->fire("14/1923", "withdraw", Fields{{"reason", "erledigt\r\n"}}, verwaltung), InvalidPayload);
+        EXPECT_THROW(engine->fire("14/1923", paper::Withdraw{std::string("a\0b", 3)}, verwaltung), InvalidPayload);
+        EXPECT_THROW(engine->fire("14/1923", paper::Answer{"14/1923\xC2\x9B" "1"}, verwaltung), InvalidPayload);
+    });
+    auto engine = papers(false);
+    engine->create("14/1923", anfrage(), fraktion, paper::Submit{});
+    EXPECT_NO_THROW(engine->fire("14/1923", "withdraw", Fields{{"reason", "erstens\nzweitens"}}, fraktion));
+}
+
+// Needs one limit table: a title of max_text_bytes is taken, one byte more is refused, by the
+// engine and by the OParl importer alike (the C ABI and kimctl: c_api_test.c, kimctl_test.cpp).
+TEST_F(HostileInput, TheTextLimitIsTheSameForTheEngineAndTheOParlImporter)
+{
+    const std::string longest(max_text_bytes, 'x'), too_long(max_text_bytes + 1, 'x');
+    auto engine = papers(true);
+    paper::Paper p = anfrage("14/1");
+    p.title = longest;
+    EXPECT_NO_THROW(engine->create("14/1", p, fraktion));
+    p.reference = "14/2";
+    p.title = too_long;
+    try {
+        engine->create("14/2", p, fraktion);
+        ADD_FAILURE() << "a title of " << too_long.size() << " bytes was taken";
+    } catch (const InvalidData& e) {
+        EXPECT_TRUE(says(e.what(), {"title", "at most 65536 bytes", "shorten it"}));
+    }
+    const Actor importer{"oparl-import", "sitzungsdienst", ""};
+    const auto paper_json = [](const std::string& reference, const std::string& name) {
+        return R"({"type": "https://schema.oparl.org/1.1/Paper", "reference": ")" + reference + R"(", "name": ")" +
+               name + R"(", "paperType": "Antrag"})";
+    };
+    const auto result = oparl::import_papers(
+        *engine, {{"ok.json", paper_json("15/1", longest)}, {"long.json", paper_json("15/2", too_long)},
+                  {"esc.json", paper_json("15/3", "Betreff\\u001b[2J")}, {"bidi.json", paper_json("15/4\\u202e", "x")}},
+        importer);
+    // A control character in a RIS's name is tidied to a blank, as ALLRIS's U+0004 is (one-line
+    // texts hold none); the text limit and the id rule are the engine's.
+    EXPECT_EQ(result.created, (std::vector<std::string>{"15/1", "15/3"}));
+    ASSERT_EQ(result.quarantined.size(), 2u);
+    EXPECT_TRUE(says(result.quarantined[0].reason, {"at most 65536 bytes"}));
+    EXPECT_FALSE(engine->contains("15/2"));
+    EXPECT_EQ(engine->view("15/3").data.title, "Betreff [2J");
+    EXPECT_FALSE(engine->contains("15/4\xE2\x80\xAE"));
 }
 
 }  // namespace

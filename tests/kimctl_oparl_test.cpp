@@ -1,6 +1,8 @@
 // End-to-end tests of kimctl's OParl import report: the table for people, --json for scripts,
 // exit code 8 for a partial import, and a body's vocabulary file.
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -127,6 +129,32 @@ TEST_F(Kimctl, AVocabularyKeptInTheDatabaseServesEveryImport)
     ok(importer(dir) + Args{"vocabulary", "oparl", "--reset"});
     EXPECT_FALSE(json::parse(ok(kSitzungsdienst + Args{"vocabulary", "oparl", "--json"}).out)["paperType"].contains(
         "Niederschrift"));
+}
+
+TEST_F(Kimctl, ExportWritesOnlyNewFilesAndFollowsNoSymlink)
+{
+    tell_14_1923();
+    TempDir out("kimctl-export"), elsewhere("kimctl-victim");
+    const std::string victim = elsewhere / "victim.txt";
+    std::ofstream(victim) << "unverändert";
+    std::filesystem::create_symlink(victim, out / "paper-14_1923.json");
+    const Result refused = run(kSitzungsdienst + Args{"export", "oparl", "-o", out.path()});
+    EXPECT_NE(refused.exit, 0) << describe(refused);
+    EXPECT_NE(refused.err.find("--force"), std::string::npos) << refused.err;
+    EXPECT_EQ(read_text(victim), "unverändert");
+    EXPECT_TRUE(std::filesystem::is_symlink(out / "paper-14_1923.json"));
+    std::set<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(out.path())) names.insert(e.path().filename());
+    EXPECT_EQ(names, std::set<std::string>{"paper-14_1923.json"}) << "nothing else written, no temporary left";
+
+    // Into an empty folder it writes; a second export does not overwrite what is there.
+    std::filesystem::remove(out / "paper-14_1923.json");
+    ok(kSitzungsdienst + Args{"export", "oparl", "-o", out.path()});
+    ASSERT_TRUE(std::filesystem::is_regular_file(out / "paper-14_1923.json"));
+    std::ofstream(out / "paper-14_1923.json") << "von Hand";
+    const Result again = run(kSitzungsdienst + Args{"export", "oparl", "-o", out.path()});
+    EXPECT_NE(again.exit, 0) << describe(again);
+    EXPECT_EQ(read_text(out / "paper-14_1923.json"), "von Hand");
 }
 
 }  // namespace

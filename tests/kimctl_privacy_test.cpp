@@ -1,6 +1,7 @@
 // End-to-end tests of kimctl under the policy and the DSGVO: a refusal exits with 7, changes
 // nothing and is logged; a Träger lists and counts only its own cases and a Kreis those in the
 // Kreis; and a case is erased early (art. 17) or at the end of the retention period.
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -8,8 +9,10 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <SQLiteCpp/SQLiteCpp.h>
 
 #include "kimctl_fixture.hpp"
+#include "temp_file.hpp"
 
 namespace {
 
@@ -192,7 +195,8 @@ TEST_F(KimctlClosedIn2020, CaseEraseErasesOneCaseNow)
     EXPECT_EQ(other.exit, 7) << describe(other);
     EXPECT_EQ(show("case", "K-NEW", kCaritas)["data"]["consent"]["purpose"], "Kita-Platz");
 
-    ok(kCaritas + Args{"--at", "2025-04-01", "case", "erase", "K-NEW", "--reason", "Antrag der Klientin vom 2025-03-30"});
+    ok(kCaritas + Args{"--at", "2025-04-01", "case", "erase", "K-NEW", "--reason", "request_art17", "--note",
+                       "Antrag der Klientin vom 2025-03-30"});
     const json k_new = show("case", "K-NEW", kCaritas);
     EXPECT_EQ(k_new["erased_at"], "2025-04-01T00:00:00Z");
     EXPECT_FALSE(k_new["data"]["consent"].contains("purpose")) << k_new.dump(2);
@@ -200,13 +204,70 @@ TEST_F(KimctlClosedIn2020, CaseEraseErasesOneCaseNow)
     EXPECT_NE(k_new["history"].back()["payload"].get<std::string>().find("Antrag der Klientin"), std::string::npos)
         << k_new["history"].back();
     EXPECT_EQ(ok(kCaritas + Args{"show", "case", "K-NEW"}).out.find("Kita-Platz"), std::string::npos);
-    // Erasing again is logged again (it erases what was recorded since).
+    // Erasing again with nothing recorded since logs nothing; after a change it is logged again.
     ok(kCaritas + Args{"case", "erase", "K-NEW"});
-    EXPECT_EQ(show("case", "K-NEW", kCaritas)["version"], k_new["version"].get<int>() + 1);
+    EXPECT_EQ(show("case", "K-NEW", kCaritas)["version"], k_new["version"]);
+    ok(kCaritas + Args{"--at", "2025-04-02", "fire", "case", "K-NEW", "accept"});
+    const json accepted = report2020();
+    ok(kCaritas + Args{"--at", "2025-04-03", "case", "erase", "K-NEW"});
+    EXPECT_EQ(show("case", "K-NEW", kCaritas)["version"], k_new["version"].get<int>() + 2);
     // The Kreis may erase too.
     ok(kKreisRecklinghausen + Args{"case", "erase", "K-OLD"});
     EXPECT_EQ(ok(kCaritas + Args{"show", "case", "K-OLD"}).out.find("Deutschkurs"), std::string::npos);
-    EXPECT_EQ(report2020(), before);
+    EXPECT_NE(accepted, before);
+    EXPECT_EQ(report2020(), accepted) << "the figures stay";
+    ok({"verify"});
+}
+
+// --- Erasure: a reason code, a note that is erased later, and a reader that holds the scrub up ---
+
+TEST_F(KimctlClosedIn2020, EraseTakesAReasonCodeAndItsNoteIsErasedWithTheCase)
+{
+    const Result free_text = run(kCaritas + Args{"case", "erase", "K-NEW", "--reason", "Frau Yilmaz rief an"});
+    EXPECT_EQ(free_text.exit, 2) << describe(free_text);
+    for (const char* listed : {"consent_withdrawn", "Einwilligung widerrufen", "retention_expired", "--note"})
+        EXPECT_NE(free_text.err.find(listed), std::string::npos) << listed << '\n' << free_text.err;
+    EXPECT_EQ(show("case", "K-NEW", kCaritas)["version"], 2);
+
+    const Result erased = ok(kCaritas + Args{"--at", "2025-04-01", "case", "erase", "K-NEW", "--reason",
+                                             "consent_withdrawn", "--note", "Anruf von Frau Yilmaz"});
+    EXPECT_NE(erased.out.find("Einwilligung widerrufen"), std::string::npos) << erased.out;
+    EXPECT_EQ(show("case", "K-NEW", kCaritas)["history"].back()["payload"],
+              "reason=consent_withdrawn, note=Anruf von Frau Yilmaz");
+
+    // Recorded since, and erased again: the earlier note goes with the rest.
+    ok(kCaritas + Args{"--at", "2025-04-02", "fire", "case", "K-NEW", "accept"});
+    ok(kCaritas + Args{"--at", "2025-04-03", "case", "erase", "K-NEW", "--reason", "duplicate"});
+    const json k_new = show("case", "K-NEW", kCaritas);
+    EXPECT_EQ(k_new["history"][2]["payload"], "reason=consent_withdrawn, note=") << k_new["history"].dump(2);
+    EXPECT_EQ(k_new["history"].back()["payload"], "reason=duplicate");
+    EXPECT_EQ(k_new.dump().find("Yilmaz"), std::string::npos) << k_new.dump(2);
+    ok({"verify"});
+    EXPECT_EQ(read_text(db.path()).find("Yilmaz"), std::string::npos);
+}
+
+TEST_F(KimctlClosedIn2020, EraseWhileAnotherProgramReadsSucceedsAndASecondRunOnlyScrubs)
+{
+    std::optional<SQLite::Database> reader(std::in_place, db.path(), SQLite::OPEN_READONLY);
+    reader->exec("BEGIN");
+    ASSERT_GT(reader->execAndGet("SELECT count(*) FROM instance").getInt(), 0);  // holds a snapshot
+
+    const Result first = run(kCaritas + Args{"--at", "2025-04-01", "case", "erase", "K-NEW", "--reason", "consent_withdrawn"});
+    EXPECT_EQ(first.exit, 0) << describe(first);
+    EXPECT_NE(first.out.find("gelöscht"), std::string::npos) << first.out;
+    EXPECT_NE(first.out.find("Write-Ahead-Log"), std::string::npos) << first.out;
+    reader->exec("COMMIT");
+    reader.reset();
+
+    const Result second = run(kCaritas + Args{"--at", "2025-04-02", "case", "erase", "K-NEW", "--reason", "consent_withdrawn"});
+    EXPECT_EQ(second.exit, 0) << describe(second);
+    EXPECT_NE(second.out.find("bereits gelöscht"), std::string::npos) << second.out;
+    EXPECT_EQ(second.out.find("Write-Ahead-Log"), std::string::npos) << second.out;
+    int erasures = 0;
+    const json k_new = show("case", "K-NEW", kCaritas);
+    for (const auto& entry : k_new["history"]) erasures += entry["event"] == "erase_personal_data" ? 1 : 0;
+    EXPECT_EQ(erasures, 1) << k_new["history"].dump(2);
+    EXPECT_EQ((read_text(db.path()) + read_text(db.path() + "-wal")).find("Kita-Platz"), std::string::npos);
     ok({"verify"});
 }
 

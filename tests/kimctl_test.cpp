@@ -261,4 +261,31 @@ TEST(KimctlStorage, ExitCode6WhenTheDatabaseCannotBeUsed)
     EXPECT_EQ(read_text(dir / "notes.db"), "Protokoll der Sitzung vom 6. Februar 2025\n") << "the file is left alone";
 }
 
+// Needs input.hpp: the rules every door shares, and terminal_safe() in kimctl's tables and texts.
+TEST_F(Kimctl, HostileActorsAndTextsAreRefusedAndStoredTextIsShownEscaped)
+{
+    const auto npos = std::string::npos;
+    // An escape sequence in --as is refused as bad input; it reaches neither the log nor the terminal.
+    const Result bad = run(Args{"--as", "\x1b[31mmallory", "--role", "fraktion", "--org", "SPD", "paper", "create",
+                                "A-9", "--type", "Antrag", "--title", "x", "--originator", "SPD"});
+    EXPECT_EQ(bad.exit, 2) << describe(bad);
+    EXPECT_EQ(bad.out.find('\x1b'), npos);
+    EXPECT_EQ(bad.err.find('\x1b'), npos);
+    // The title limit is the table's, as for the library, the C ABI and the OParl importer.
+    EXPECT_EQ(run(kSpd + Args{"paper", "create", "A-2", "--type", "Antrag", "--title", std::string(65537, 'x'),
+                              "--originator", "SPD"}).exit, 2);
+    ok(kSpd + Args{"paper", "create", "A-1", "--type", "Antrag", "--title", "Bericht \xe2\x80\xae" "fdp.exe",
+                   "--originator", "SPD"});
+    ok(kSpd + Args{"fire", "paper", "A-1", "withdraw", "reason=erstens\nzweitens"});
+    for (const Args& args : {Args{"show", "paper", "A-1"}, Args{"history", "paper", "A-1"}, Args{"list", "paper"}}) {
+        const Result r = ok(kSpd + args);
+        EXPECT_EQ(r.out.find("\xe2\x80\xae"), npos) << r.out;
+        EXPECT_EQ(r.out.find("erstens\nzweitens"), npos) << r.out;
+    }
+    EXPECT_NE(ok(kSpd + Args{"show", "paper", "A-1"}).out.find("Bericht \\u202efdp.exe"), npos);
+    EXPECT_NE(ok(kSpd + Args{"history", "paper", "A-1"}).out.find("erstens\\nzweitens"), npos);
+    // JSON stays JSON: the text as stored, escaped by JSON's rules.
+    EXPECT_EQ(show("paper", "A-1", kSpd)["data"]["title"], "Bericht \xe2\x80\xae" "fdp.exe");
+}
+
 }  // namespace

@@ -1,6 +1,9 @@
 // End-to-end tests of kimctl's tools and set-up: help and version, where the database comes
 // from, diagrams, verify (a database edited by hand, the audit trail's hash chain), OParl
 // export and import, and who acts (the flags and the configuration file).
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -106,7 +109,7 @@ TEST_F(Kimctl, VerifyChecksTheHashChainAndNamesTheFirstEntryEditedBySql)
     EXPECT_EQ(run(kAgora + Args{"show", "case", "K-1"}).exit, 7);  // one denial
     const Result sound = ok({"verify"});
     EXPECT_NE(sound.out.find("5 transitions"), std::string::npos) << sound.out;
-    EXPECT_NE(sound.out.find("1 denial: unbroken"), std::string::npos) << sound.out;
+    EXPECT_NE(sound.out.find("1 denial and 2 creations: unbroken"), std::string::npos) << sound.out;
     const json fresh = json::parse(ok({"verify", "--json"}).out);
     EXPECT_TRUE(fresh["ok"].get<bool>());
     EXPECT_TRUE(fresh["chain"]["ok"].get<bool>());
@@ -370,6 +373,60 @@ TEST(KimctlOptions, TheConfigurationNamesTheDatabaseAndThePolicyBesideIt)
     expect_short_error(broken);
     EXPECT_NE(broken.err.find("broken.policy"), std::string::npos) << broken.err;
     EXPECT_NE(broken.err.find("line 1"), std::string::npos) << broken.err;
+}
+
+// --- The database file: only init creates one; read-only copies verify ---
+
+TEST(KimctlFiles, AnEmptyFileIsRefusedSayingToRunInitAndStaysEmpty)
+{
+    TempDir dir("kimctl-files");
+    const std::string empty = dir / "empty.db";
+    { std::ofstream touch(empty); }
+    const Result listed = kimctl(kSitzungsdienst + Args{"--db", empty, "list", "paper"});
+    EXPECT_EQ(listed.exit, 6) << describe(listed);
+    EXPECT_NE(listed.err.find("kimctl init"), std::string::npos) << listed.err;
+    EXPECT_EQ(std::filesystem::file_size(empty), 0u);
+    EXPECT_FALSE(std::filesystem::exists(empty + "-wal"));
+    EXPECT_EQ(kimctl({"--db", empty, "init"}).exit, 0);
+    EXPECT_EQ(kimctl(kSitzungsdienst + Args{"--db", empty, "list", "paper"}).exit, 0);
+}
+
+TEST_F(Kimctl, AReadOnlyCopyIsVerifiedWithoutCreatingFiles)
+{
+    tell_14_1923();
+    TempDir archive("kimctl-archive");
+    const std::string copy = archive / "archiv.db";
+    std::filesystem::copy_file(db.path(), copy);
+    ::chmod(copy.c_str(), 0444);
+    const Result verified = kimctl({"--db", copy, "verify"});
+    EXPECT_EQ(verified.exit, 0) << describe(verified);
+    EXPECT_EQ(kimctl(kSitzungsdienst + Args{"--db", copy, "show", "paper", "14/1923"}).exit, 0);
+    const Result write = kimctl(kFraktion + Args{"--db", copy, "paper", "create", "14/2000", "--type", "Anfrage",
+                                                 "--title", "Neu", "--originator", "Fraktion Die Linke"});
+    EXPECT_EQ(write.exit, 6) << describe(write);
+    std::set<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(archive.path())) names.insert(e.path().filename());
+    EXPECT_EQ(names, std::set<std::string>{"archiv.db"});
+}
+
+TEST_F(Kimctl, ADatabaseOnAReadOnlyMountIsVerified)
+{
+    tell_14_1923();
+    if (std::system("unshare -m true > /dev/null 2>&1") != 0)
+        GTEST_SKIP() << "cannot make a mount namespace here (unshare -m needs root or user namespaces)";
+    TempDir mount("kimctl-mount");
+    std::filesystem::copy_file(db.path(), mount / "archiv.db");
+    const std::string out = mount / "verify.out";
+    const std::string script = "mount --bind '" + mount.path() + "' '" + mount.path() + "' && mount -o remount,ro,bind '" +
+                               mount.path() + "' && ! touch '" + mount.path() + "/probe' 2>/dev/null && " + KIMCTL_PATH +
+                               " --db '" + mount.path() + "/archiv.db' verify > /tmp/kimctl-mount-$$.out 2>&1; rc=$?; cat " +
+                               "/tmp/kimctl-mount-$$.out; rm -f /tmp/kimctl-mount-$$.out; exit $rc";
+    const int status = std::system(("unshare -m sh -c \"" + script + "\" > '" + out + "' 2>&1").c_str());
+    const std::string said = read_text(out);
+    if (said.find("mount:") != std::string::npos && said.find("permission") != std::string::npos)
+        GTEST_SKIP() << "mounting is not permitted here: " << said;
+    EXPECT_EQ(WEXITSTATUS(status), 0) << said;
+    EXPECT_NE(said.find("no problems found"), std::string::npos) << said;
 }
 
 }  // namespace

@@ -161,10 +161,13 @@ TEST_F(PurgeTest, ErasureOnRequestWorksOnAnOpenCaseWhichGoesOn)
     EXPECT_THROW(engine->erase("K-1", agora), NotPermitted);
     EXPECT_EQ(engine->data("K-1").consent.purpose, kPurpose);
 
-    engine->erase("K-1", caritas, "DSGVO Art. 17");
+    const ErasureOutcome done = engine->erase("K-1", caritas, ErasureReason::consent_withdrawn, "Brief vom 2. März");
+    EXPECT_TRUE(done.recorded);
+    EXPECT_FALSE(done.scrub_pending);
     EXPECT_EQ(engine->data("K-1").consent.purpose, "");
     EXPECT_TRUE(engine->view("K-1").data.consent.names(kJobcenter));
-    EXPECT_EQ(engine->history("K-1").back().payload, "reason=DSGVO Art. 17");
+    EXPECT_EQ(engine->history("K-1").back().payload, "reason=consent_withdrawn, note=Brief vom 2. März");
+    EXPECT_FALSE(engine->erase("K-1", caritas).recorded) << "nothing recorded since: nothing to log again";
     EXPECT_EQ(engine->state("K-1"), "assessment");
     engine->fire("K-1", CompleteAssessment{}, caritas);  // the case goes on
     EXPECT_EQ(engine->state("K-1"), "planning");

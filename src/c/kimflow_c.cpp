@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -16,11 +17,13 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "kimflow/core/clock.hpp"
 #include "kimflow/core/error.hpp"
+#include "kimflow/core/input.hpp"
 #include "kimflow/core/policy.hpp"
 #include "kimflow/default_policy.hpp"
 #include "kimflow/core/text.hpp"
@@ -127,11 +130,97 @@ std::optional<Actor> reader_of(const kimflow_actor* actor, const char* call)
     return actor_of(actor, call);
 }
 
+/// Builds the document as nlohmann's own parser does, but refuses what JSON allows and a host
+/// could not have meant: a key twice in one object (which one counts differs between parsers),
+/// a NUL inside a string (C and most hosts cut the text there), and an integer beyond 2^53
+/// (a double cannot hold it exactly; nlohmann would round 12345678901234567890123).
+class StrictSax {
+public:
+    using json = nlohmann::json;
+    explicit StrictSax(json& result) : dom_(result) {}
+
+    bool null() { return dom_.null(); }
+    bool boolean(bool v) { return dom_.boolean(v); }
+    bool number_integer(json::number_integer_t v)
+    {
+        return (v <= exact && v >= -exact) ? dom_.number_integer(v) : too_large(std::to_string(v));
+    }
+    bool number_unsigned(json::number_unsigned_t v)
+    {
+        return v <= static_cast<json::number_unsigned_t>(exact) ? dom_.number_unsigned(v) : too_large(std::to_string(v));
+    }
+    bool number_float(json::number_float_t v, const json::string_t& text)
+    {
+        if (text.find_first_of(".eE") == std::string::npos) return too_large(text);  // an integer beyond 64 bits
+        return dom_.number_float(v, text);
+    }
+    bool string(json::string_t& v) { return no_nul(v, "a string") && dom_.string(v); }
+    bool binary(json::binary_t& v) { return dom_.binary(v); }
+    bool start_object(std::size_t n)
+    {
+        keys_.emplace_back();
+        return dom_.start_object(n);
+    }
+    bool key(json::string_t& k)
+    {
+        if (!no_nul(k, "a key")) return false;
+        if (!keys_.back().insert(k).second) {
+            problem_ = "has the key \"" + printable(k) + "\" twice in one object; give each key once";
+            return false;
+        }
+        return dom_.key(k);
+    }
+    bool end_object()
+    {
+        keys_.pop_back();
+        return dom_.end_object();
+    }
+    bool start_array(std::size_t n) { return dom_.start_array(n); }
+    bool end_array() { return dom_.end_array(); }
+    template <class Exception>
+    bool parse_error(std::size_t at, const std::string& token, const Exception& e)
+    {
+        return dom_.parse_error(at, token, e);  // throws e
+    }
+
+    /// What was refused, empty if nothing was.
+    const std::string& problem() const noexcept { return problem_; }
+
+private:
+    static constexpr json::number_integer_t exact = json::number_integer_t{1} << 53;
+
+    bool too_large(const std::string& text)
+    {
+        problem_ = "has the integer " + printable(text, 40) +
+                   ", beyond 2^53, which a double cannot hold exactly; send it as a string";
+        return false;
+    }
+    bool no_nul(const std::string& text, const char* what)
+    {
+        if (text.find('\0') == std::string::npos) return true;
+        problem_ = std::string("has ") + what + " with a NUL character (\\u0000) in it (" + printable(text, 40) +
+                   "); remove it";
+        return false;
+    }
+
+    nlohmann::detail::json_sax_dom_parser<json> dom_;
+    std::vector<std::set<std::string>> keys_;
+    std::string problem_;
+};
+
 nlohmann::json parse_json(const char* text, const char* what)
 {
     if (!text) return nullptr;
+    const std::size_t length = std::strlen(text);
+    if (length > max_json_bytes)
+        throw BadArgument(std::string(what) + " has " + std::to_string(length) + " bytes; at most " +
+                          std::to_string(max_json_bytes) + " are taken (see kimflow/core/input.hpp)");
     try {
-        return nlohmann::json::parse(text);
+        nlohmann::json result;
+        StrictSax sax(result);
+        if (!nlohmann::json::sax_parse(text, text + length, &sax) || !sax.problem().empty())
+            throw BadArgument(std::string(what) + " " + sax.problem());
+        return result;
     } catch (const nlohmann::json::parse_error& e) {
         throw BadArgument(std::string(what) + " is not valid JSON: " + e.what());
     } catch (const nlohmann::json::exception& e) {  // e.g. a number beyond a double

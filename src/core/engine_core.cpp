@@ -41,6 +41,7 @@ const EngineOptions& EngineCore::options() const noexcept { return impl_->option
 
 void EngineCore::create(const std::string& id, void* data, const Actor& actor, const CreateOptions& options)
 {
+    check_actor(actor);
     Impl& e = *impl_;
     auto resident = e.make_instance(id, data, actor, options);
     try {
@@ -57,6 +58,7 @@ void EngineCore::create(const std::string& id, void* data, const Actor& actor, c
 Fired EngineCore::create(const std::string& id, void* data, const Actor& actor, const EventType& type,
                          const void* opening, const CreateOptions& options)
 {
+    check_actor(actor);
     try {
         return impl_->create(id, data, actor, type, opening, options);
     } catch (const core::Refusal& r) {
@@ -67,6 +69,8 @@ Fired EngineCore::create(const std::string& id, void* data, const Actor& actor, 
 Fired EngineCore::create(const std::string& id, void* data, const Actor& actor, std::string_view event,
                          const Fields& payload, const CreateOptions& options)
 {
+    check_actor(actor);
+    check_id(id);  // before the payload: the same input gets the same refusal on every path
     const EventType& type = impl_->event_named(event);
     const EventBox opening = type.read(payload);
     return create(id, data, actor, type, opening.get(), options);
@@ -75,6 +79,7 @@ Fired EngineCore::create(const std::string& id, void* data, const Actor& actor, 
 Fired EngineCore::fire(const std::string& id, const EventType& type, const void* payload, const Actor& actor,
                        const FireOptions& options)
 {
+    check_actor(actor);
     try {
         return impl_->fire(id, type, payload, actor, options);
     } catch (const core::Refusal& r) {
@@ -85,6 +90,7 @@ Fired EngineCore::fire(const std::string& id, const EventType& type, const void*
 Fired EngineCore::fire(const std::string& id, std::string_view event, const Fields& payload, const Actor& actor,
                        const FireOptions& options)
 {
+    check_actor(actor);
     const EventType& type = impl_->event_named(event);
     const EventBox box = type.read(payload);
     return fire(id, type, box.get(), actor, options);
@@ -158,14 +164,7 @@ Fired EngineCore::Impl::fire(const std::string& id, const EventType& type, const
 std::shared_ptr<core::ResidentInstance> EngineCore::Impl::make_instance(const std::string& id, void* data, const Actor& actor,
                                                         const CreateOptions& options) const
 {
-    if (id.empty()) throw InvalidData("an instance needs a non-empty id");
-    if (id.size() > max_instance_id_bytes)
-        throw InvalidData("an instance id may have at most " + std::to_string(max_instance_id_bytes) +
-                          " bytes; this one has " + std::to_string(id.size()) + ": use a shorter reference");
-    if (!valid_utf8(id)) throw InvalidData("an instance id must be UTF-8 text; this one has bytes that are not");
-    for (char c : id)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
-            throw InvalidData("an instance id must not hold control characters (line breaks, tabs, …)");
+    check_id(id);
     model.validate(data);
     auto resident = std::make_shared<core::ResidentInstance>();
     InstanceState& in = resident->instance;

@@ -42,6 +42,7 @@ std::vector<std::string> EngineCore::find(InstanceQuery query) const
 
 std::vector<std::string> EngineCore::find(InstanceQuery query, const Actor& actor) const
 {
+    check_actor(actor);
     const Impl& e = *impl_;
     if (!e.options.policy) return find(std::move(query));
     const auto scopes = e.options.policy->scopes(actor, e.lifecycle, action::read);
@@ -74,6 +75,7 @@ void EngineCore::visit(const std::string& id, const Visitor& f) const
 
 void EngineCore::visit(const std::string& id, const Actor& actor, const Visitor& f) const
 {
+    check_actor(actor);
     const Impl& e = *impl_;
     try {
         core::Gate gate = e.gate(core::GateMode::shared);
@@ -96,6 +98,7 @@ void EngineCore::for_each(const Visitor& f) const
 
 void EngineCore::for_each(const Actor& actor, const Visitor& f) const
 {
+    check_actor(actor);
     if (!impl_->options.policy) return for_each(f);
     for (const auto& id : find(InstanceQuery{}, actor)) {
         core::Gate gate = impl_->gate(core::GateMode::shared);
@@ -126,6 +129,7 @@ std::vector<TransitionRecord> EngineCore::history(const std::string& id) const
 
 std::vector<TransitionRecord> EngineCore::history(const std::string& id, const Actor& actor) const
 {
+    check_actor(actor);
     const Impl& e = *impl_;
     try {
         core::Gate gate = e.gate(core::GateMode::shared);

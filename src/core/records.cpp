@@ -17,10 +17,12 @@ TransitionRecord EngineCore::Impl::transition(InstanceState& in, const EventType
     // always recorded.
     TransitionRecord record{in.version + 1, event, {}, {}, actor, at, type.summary(payload)};
     // The summary holds every text field: checking it checks them all, before anything moves.
-    if (record.payload.size() > options.max_payload_bytes)
+    // The engine's option may lower the table's limit (input.hpp), not raise it.
+    const std::size_t limit = std::min(options.max_payload_bytes, max_payload_bytes);
+    if (record.payload.size() > limit)
         throw InvalidPayload(std::string(event), "",
                              "the payload has " + std::to_string(record.payload.size()) + " bytes; at most " +
-                                 std::to_string(options.max_payload_bytes) +
+                                 std::to_string(limit) +
                                  " are taken: keep documents outside and refer to them");
     if (!valid_utf8(record.payload))
         throw InvalidPayload(std::string(event), "", "a text field is not UTF-8; convert it before firing");
@@ -117,6 +119,7 @@ StoredTransition EngineCore::Impl::log_entry_of(const TransitionRecord& r, const
 StoredDenial EngineCore::Impl::denial(std::string_view what, const std::string& id, const Actor& actor,
                                       std::string reason) const
 {
+    check_actor(actor);  // every door checks it first; this keeps the denial log clean whatever a caller forgot
     return StoredDenial{lifecycle, id, std::string(what), actor, clock->now(), std::move(reason)};
 }
 

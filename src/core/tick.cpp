@@ -26,6 +26,7 @@ bool same(const Timer& a, const Timer& b) { return a.event == b.event && a.due =
 
 TickReport EngineCore::tick(Timestamp until, const Actor& actor)
 {
+    check_actor(actor);
     Impl& e = *impl_;
     TickReport report;
     InstanceQuery due;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include <kimflow/core/input.hpp>
 #include <kimflow/io/kim_report.hpp>
 #include <kimflow/kim/follow_up.hpp>
 #include <kimflow/kim/report.hpp>
@@ -53,7 +54,7 @@ std::string detail_tables(const KimCase& c)
     if (!c.referrals.empty()) {
         Table t({"Vermittlung an", "Rechtskreis", "am", "abgeschlossen"});
         for (const auto& r : c.referrals)
-            t.add({r.recipient, std::string(to_string(r.rechtskreis)), format_timestamp(r.at),
+            t.add({terminal_safe(r.recipient), std::string(to_string(r.rechtskreis)), format_timestamp(r.at),
                    r.completed_at ? format_timestamp(*r.completed_at) : "offen"});
         out += t.render();
     }
@@ -61,7 +62,7 @@ std::string detail_tables(const KimCase& c)
         Table t({"Nr.", "Wiedervorlage", "Betreff", "Stand"});
         for (std::size_t i = 0; i < c.follow_ups.size(); ++i) {
             const FollowUp& f = c.follow_ups[i];
-            t.add({std::to_string(i + 1), format_date(f.date), f.subject, follow_up_state(f)});
+            t.add({std::to_string(i + 1), format_date(f.date), terminal_safe(f.subject), follow_up_state(f)});
         }
         out += (out.empty() ? "" : "\n") + t.render();
     }
@@ -217,16 +218,6 @@ void kim_report(Context& ctx, const std::string& from, const std::string& to, co
     const Report report = make_report(ctx.cases(), ctx.actor(), first, last);
     if (ctx.json() || format == "json") return ctx.print(to_json(report));
     std::cout << (format == "csv" ? to_csv(report) : to_table(report));
-}
-
-void case_erase(Context& ctx, const std::string& id, const std::string& reason)
-{
-    CaseEngine& engine = ctx.cases();
-    engine.erase(id, ctx.actor(), reason);  // again on an erased case: what was recorded since
-    const std::uint64_t version = engine.version(id);
-    if (ctx.json()) return ctx.print({{"lifecycle", "case"}, {"id", id}, {"erased", true}, {"version", version}});
-    std::cout << "Fall " << id << ": personenbezogene Daten gelöscht (version " << version
-              << "); Phasen, Daten und Zahlen bleiben\n";
 }
 
 }  // namespace kimctl

@@ -78,7 +78,6 @@ void case_fire(Context& ctx, const FireArgs& args);
 void case_list(Context& ctx, const ListArgs& args);
 void case_events(Context& ctx);
 void kim_report(Context& ctx, const std::string& from, const std::string& to, const std::string& format);
-void case_erase(Context& ctx, const std::string& id, const std::string& reason);
 
 // The checks of the list and report options, made before anything is asked of the file or the
 // server (kimctl --server checks them as a local run does).
@@ -94,8 +93,6 @@ std::pair<kimflow::Date, kimflow::Date> kim_report_period(const std::string& fro
 
 // tool_commands.cpp
 void init(Context& ctx);
-/// @return the exit code: ok when the database is sound, storage otherwise
-int verify(Context& ctx);
 
 // privacy_commands.cpp
 void purge(Context& ctx);

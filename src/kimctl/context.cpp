@@ -1,11 +1,15 @@
 #include "context.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include <kimflow/audit/signing.hpp>
 #include <kimflow/core/time.hpp>
 #include <kimflow/identity/accounts.hpp>
 #include <kimflow/identity/stored_policy.hpp>
@@ -55,6 +59,7 @@ Options resolve(const Flags& flags, std::string at, bool json)
         options.token = *file.token;
         options.token_from = "token in " + file.path;
     }
+    options.signing_key = !flags.signing_key.empty() ? flags.signing_key : env("KIMFLOW_SIGNING_KEY");
     options.ca_file = !env("KIMFLOW_CA_FILE").empty() ? env("KIMFLOW_CA_FILE") : file.ca_file.value_or("");
     const std::pair<const std::string&, const char*> given[] = {{flags.actor, "--as"},   {flags.role, "--role"},
                                                                 {flags.organization, "--org"},
@@ -170,13 +175,43 @@ Context::Administration Context::administration()
     return *(administration_ = a);
 }
 
+namespace {
+
+// Whether this process may write @p path, and it is meant to be written (a file or folder made
+// read-only is an archive, also for root, who could write it anyway).
+bool writable(const std::filesystem::path& path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && (st.st_mode & 0222) != 0 && ::access(path.c_str(), W_OK) == 0;
+}
+
+}  // namespace
+
 std::shared_ptr<kimflow::SqliteStore> Context::store_ptr(bool create)
 {
     if (!store_) {
-        if (!create && !std::filesystem::exists(options_.db))
-            throw kimflow::StoreError("there is no database '" + options_.db +
-                                      "'; create it with `kimctl init`, or name another with --db FILE");
-        store_ = std::make_shared<kimflow::SqliteStore>(options_.db);
+        kimflow::SqliteOptions options;
+        // Only `kimctl init` makes a database: a mistyped --db, or an empty file, is refused
+        // rather than quietly turned into a new, empty one.
+        options.create = create;
+        if (!create) {
+            std::error_code ec;
+            if (!std::filesystem::exists(options_.db, ec))
+                throw kimflow::StoreError("there is no database '" + options_.db +
+                                          "'; create it with `kimctl init`, or name another with --db FILE");
+            if (std::filesystem::is_regular_file(options_.db, ec) && std::filesystem::file_size(options_.db, ec) == 0)
+                throw kimflow::StoreError("'" + options_.db + "' is empty: it holds no kimflow database; create one "
+                                          "there with `kimctl init`, or name another with --db FILE (nothing changed)");
+            // An archived copy (read-only file, folder or mount) is opened for reading, so that
+            // show, list, history, export and verify work on it; a write is refused.
+            std::filesystem::path folder = std::filesystem::path(options_.db).parent_path();
+            if (folder.empty()) folder = ".";
+            options.read_only = !writable(options_.db) || !writable(folder);
+        }
+        if (!options_.signing_key.empty())
+            options.signer =
+                std::make_shared<kimflow::audit::SigningKey>(kimflow::audit::SigningKey::load(options_.signing_key));
+        store_ = std::make_shared<kimflow::SqliteStore>(options_.db, options);
     }
     return store_;
 }

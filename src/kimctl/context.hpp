@@ -66,6 +66,8 @@ struct Flags {
     std::string role;
     std::string organization;
     std::string policy;
+    /// --signing-key FILE.
+    std::string signing_key;
     /// --server URL; `server_given` tells an empty --server (work on the file) from none.
     std::string server;
     bool server_given = false;
@@ -100,6 +102,10 @@ struct Options {
     std::string token;
     /// Where `token` came from, for messages.
     std::string token_from;
+    /// The key that signs the audit trail's checkpoints when this run writes (kimflow/audit/):
+    /// --signing-key, else `$KIMFLOW_SIGNING_KEY`; empty: none (a signed database then refuses
+    /// writes).
+    std::string signing_key;
     /// The CA file for the server's certificate: `$KIMFLOW_CA_FILE`, else the configuration's
     /// `ca_file`; empty: the system's CA store.
     std::string ca_file;
@@ -139,8 +145,11 @@ public:
     /// administrator on the server acts here. False while there is no database file.
     bool administered();
 
-    /// The database. @p create: make a new file if there is none (only `init` does).
-    /// @throws kimflow::StoreError if it cannot be opened, also for a missing file (the
+    /// The database. @p create: make a new file if there is none, or fill an empty one (only
+    /// `init` does). Without it, a file this process may not write (or in a folder or on a
+    /// mount it may not write) opens read-only: reads and `verify` work, writes give
+    /// kimflow::StoreReadOnly.
+    /// @throws kimflow::StoreError if it cannot be opened, also for a missing or empty file (the
     ///         message says to run `kimctl init`)
     kimflow::SqliteStore& store(bool create = false);
     std::shared_ptr<kimflow::SqliteStore> store_ptr(bool create = false);

@@ -14,8 +14,10 @@
 #include <kimflow/version.hpp>
 
 #include "admin_commands.hpp"
+#include "audit_commands.hpp"
 #include "commands.hpp"
 #include "oparl_commands.hpp"
+#include "privacy_commands.hpp"
 #include "remote_client.hpp"
 #include "remote_commands.hpp"
 #include "rules_commands.hpp"
@@ -69,6 +71,9 @@ int run(int argc, char** argv)
                    "The policy file: who may do what (default: the configuration's policy, else the built-in one)");
     app.add_option("--at", at, "When: YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with Z or an offset (default now)");
     app.add_flag("--json", json, "Machine-readable output on stdout");
+    app.add_option("--signing-key", flags.signing_key,
+                   "The key that signs the audit trail when this run writes (kimctl admin key init; default "
+                   "$KIMFLOW_SIGNING_KEY)");
     auto* server_opt = app.add_option(
         "--server", flags.server,
         "Work through kimflowd at this URL (default: $KIMFLOW_SERVER, else the configuration's server), with the "
@@ -115,13 +120,8 @@ int run(int argc, char** argv)
     open_cmd->add_option("--kreis", open.kreis, "The Kreis responsible");
     open_cmd->callback([&] { choose([&](Context& ctx) { return case_open(ctx, open), 0; }); });
 
-    // case erase
-    std::string erase_id, erase_reason = "erasure requested (DSGVO art. 17)";
-    auto* erase_cmd =
-        case_cmd->add_subcommand("erase", "Erase a case's personal data now (DSGVO art. 17); the figures stay");
-    erase_cmd->add_option("id", erase_id, "The case id")->required();
-    erase_cmd->add_option("--reason", erase_reason, "Why, for the audit trail")->capture_default_str();
-    erase_cmd->callback([&] { choose([&](Context& ctx) { return case_erase(ctx, erase_id, erase_reason), 0; }); });
+    // case erase ID --reason CODE [--note TEXT]
+    add_case_erase_command(*case_cmd, choose);
 
     // resolution create
     auto* resolution_cmd = app.add_subcommand("resolution", "Resolutions: the Beschlusskontrolle of decided papers");
@@ -280,7 +280,11 @@ int run(int argc, char** argv)
     export_cmd->add_option("format", format_name, "oparl")->required()->check(CLI::IsMember({"oparl"}));
     export_cmd->add_option("-o,--output", dir, "A folder to write one file per object into (default: one list on stdout)");
     export_cmd->add_option("--base-url", base_url, "The URL the object ids start with")->capture_default_str();
-    export_cmd->callback([&] { choose([&](Context& ctx) { return export_oparl(ctx, dir, base_url), 0; }); });
+    bool export_force = false;
+    export_cmd->add_flag("--force", export_force,
+                         "Replace files of the same names in the folder (a symlink itself, never its target)");
+    export_cmd->callback(
+        [&] { choose([&](Context& ctx) { return export_oparl(ctx, dir, base_url, export_force), 0; }); });
     auto read_options = [](CLI::App* cmd, OparlReadArgs& read) {
         cmd->add_option("--vocabulary", read.vocabulary,
                         "A JSON file mapping the RIS's paper types, roles and result texts (README: OParl)");
@@ -326,11 +330,6 @@ int run(int argc, char** argv)
         ->capture_default_str();
     sync_cmd->callback([&] { choose([&](Context& ctx) { return sync_oparl(ctx, sync_args); }); });
 
-    // verify
-    app.add_subcommand("verify", "Check the database end to end: the file, the hash chains of the audit trail, and "
-                                 "every log against its instance")
-        ->callback([&] { choose([](Context& ctx) { return verify(ctx); }); });
-
     // purge
     app.add_subcommand("purge", "Erase the personal data of every case past its retention period, as of --at "
                                 "(default now): kimctl purge --at 2026-01-01")
@@ -346,6 +345,8 @@ int run(int argc, char** argv)
 
     // admin account|token|policy
     add_admin_commands(app, choose);
+    // verify, audit heads, admin key init
+    add_audit_commands(app, choose);
 
     try {
         app.parse(argc, argv);

@@ -4,7 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -120,7 +124,59 @@ int import_exit_code(const oparl::ImportResult& result)
     return result.quarantined.empty() ? Exit::ok : Exit::partial;
 }
 
-void export_oparl(Context& ctx, const std::string& dir, const std::string& base_url)
+namespace {
+
+// Writes @p exported into @p dir as files that were not there: first into a new folder inside
+// @p dir (mkdtemp: ours alone, so nothing in it is a symlink someone placed), then each file is
+// put in place atomically under its name: hard-linked, which fails for any name already taken
+// (also by a symlink, which is never followed), or with @p force renamed over what is there
+// (a symlink is replaced itself; its target stays as it is).
+std::vector<std::string> publish_export(const oparl::Export& exported, const std::string& dir, bool force)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw ToolError("cannot create the folder '" + dir + "': " + ec.message());
+    std::string staging = (fs::path(dir) / ".kimctl-export-XXXXXX").string();
+    if (!::mkdtemp(staging.data()))
+        throw ToolError("cannot write into '" + dir + "': " + std::strerror(errno) + "; check that it is writable");
+    struct Cleanup {
+        std::string dir;
+        ~Cleanup()
+        {
+            std::error_code ignored;
+            fs::remove_all(dir, ignored);
+        }
+    } cleanup{staging};
+    std::vector<std::pair<std::string, std::string>> moves;
+    std::vector<std::string> taken;
+    for (const auto& from : oparl::write_export(exported, staging)) {
+        const std::string to = (fs::path(dir) / fs::path(from).filename()).string();
+        if (fs::symlink_status(to, ec).type() != fs::file_type::not_found) taken.push_back(to);
+        moves.emplace_back(from, to);
+    }
+    // All names are checked before any is written, so that a refusal leaves the folder as it was.
+    if (!taken.empty() && !force)
+        throw ToolError("'" + dir + "' already holds " + std::to_string(taken.size()) +
+                        (taken.size() == 1 ? " file" : " files") + " of this export (such as " + taken.front() +
+                        "); nothing was written. Export into an empty folder, or give --force to replace them");
+    std::vector<std::string> written;
+    for (const auto& [from, to] : moves) {
+        const bool placed = force ? ::rename(from.c_str(), to.c_str()) == 0 : ::link(from.c_str(), to.c_str()) == 0;
+        if (!placed)
+            throw ToolError("cannot write '" + to + "': " + std::strerror(errno) +
+                            (errno == EEXIST ? " (it appeared while exporting; not replaced)" : "") +
+                            (written.empty() ? "; nothing was written"
+                                             : "; " + std::to_string(written.size()) + " files were written before it"));
+        written.push_back(to);
+    }
+    return written;
+}
+
+}  // namespace
+
+// With @p force, files of the same names are replaced (a symlink itself, never its target).
+void export_oparl(Context& ctx, const std::string& dir, const std::string& base_url, bool force)
 {
     oparl::ExportOptions options;
     if (!base_url.empty()) options.base_url = base_url;
@@ -136,7 +192,7 @@ void export_oparl(Context& ctx, const std::string& dir, const std::string& base_
     options.resolutions = &resolutions;
     const oparl::Export exported = oparl::export_papers(engine, options);
     if (dir.empty() || dir == "-") return ctx.print(oparl::as_list(exported));
-    const auto written = oparl::write_export(exported, dir);
+    const auto written = publish_export(exported, dir, force);
     if (ctx.json()) return ctx.print({{"written", written}});
     std::cout << exported.papers.size() << " papers, " << exported.meetings.size() << " meetings and "
               << exported.organizations.size() << " organizations written to " << dir << " (" << written.size()

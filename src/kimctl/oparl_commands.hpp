@@ -39,7 +39,10 @@ struct SyncArgs {
 };
 
 // oparl_commands.cpp
-void export_oparl(Context& ctx, const std::string& dir, const std::string& base_url);
+/// Exports every paper as OParl 1.1: one list on stdout, or (@p dir) one file per object, each
+/// written as a new file (never through a symlink); a name that exists already stops the export
+/// before anything is written, unless @p force.
+void export_oparl(Context& ctx, const std::string& dir, const std::string& base_url, bool force);
 /// @return Exit::ok, or Exit::partial when objects were left out
 int import_oparl(Context& ctx, const ImportArgs& args);
 /// The import options of @p args: the default vocabulary, the database's (setting

@@ -1,6 +1,8 @@
 // Output and input helpers shared by the commands of both lifecycles.
 #include <algorithm>
 
+#include <kimflow/core/input.hpp>
+
 #include "lifecycle_commands.hpp"
 
 namespace kimctl {
@@ -24,8 +26,9 @@ std::string label_lines(const std::vector<std::pair<std::string, std::string>>& 
     std::size_t width = 0;
     for (const auto& [label, value] : lines) width = std::max(width, kimflow::display_width(label));
     std::string out;
+    // Values are stored text: escaped (input.hpp), so that none can move the cursor or recolour.
     for (const auto& [label, value] : lines)
-        out += "  " + label + std::string(width - kimflow::display_width(label) + 2, ' ') + value + '\n';
+        out += "  " + label + std::string(width - kimflow::display_width(label) + 2, ' ') + kimflow::terminal_safe(value) + '\n';
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include <kimflow/core/input.hpp>
 #include <kimflow/paper/deadlines.hpp>
 
 #include "commands.hpp"
@@ -73,9 +74,9 @@ std::string detail_tables(const Paper& p)
     if (p.consultations.empty()) return {};
     Table t({"Beratungsfolge", "Rolle", "Stand", "Sitzung", "TOP", "Ergebnis"});
     for (const auto& c : p.consultations)
-        t.add({c.organization, std::string(to_string(c.role)) + (c.authoritative ? " (federführend)" : ""),
-               std::string(to_string(c.status)), c.meeting_date ? format_date(*c.meeting_date) : "", c.agenda_item,
-               c.result});
+        t.add({terminal_safe(c.organization), std::string(to_string(c.role)) + (c.authoritative ? " (federführend)" : ""),
+               std::string(to_string(c.status)), c.meeting_date ? format_date(*c.meeting_date) : "",
+               terminal_safe(c.agenda_item), terminal_safe(c.result)});
     return t.render();
 }
 

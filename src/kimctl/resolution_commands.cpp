@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include <kimflow/core/input.hpp>
 #include <kimflow/io/resolution_json.hpp>
 #include <kimflow/resolution/report.hpp>
 
@@ -51,12 +52,14 @@ std::string detail_tables(const Resolution& r)
     if (!r.reports.empty()) {
         Table t({"Sachstand vom", "Bericht", "Grund der Verzögerung", "neu fällig"});
         for (const auto& p : r.reports)
-            t.add({format_timestamp(p.at), p.text, p.delay_reason, p.new_due ? format_date(*p.new_due) : ""});
+            t.add({format_timestamp(p.at), terminal_safe(p.text), terminal_safe(p.delay_reason),
+                   p.new_due ? format_date(*p.new_due) : ""});
         out += t.render();
     }
     if (!r.extensions.empty()) {
         Table t({"verlängert am", "von", "auf", "Grund"});
-        for (const auto& e : r.extensions) t.add({format_timestamp(e.at), format_date(e.from), format_date(e.to), e.reason});
+        for (const auto& e : r.extensions)
+            t.add({format_timestamp(e.at), format_date(e.from), format_date(e.to), terminal_safe(e.reason)});
         out += (out.empty() ? "" : "\n") + t.render();
     }
     return out;

@@ -1,4 +1,5 @@
-// kimctl's commands about the database and the outside world: init, verify, diagram.
+// kimctl's commands about the database and the outside world: init, diagram (verify is in
+// audit_commands.cpp).
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,7 +11,6 @@
 #include <sstream>
 
 #include <kimflow/io/diagram.hpp>
-#include <kimflow/core/verify.hpp>
 
 #include "commands.hpp"
 
@@ -77,14 +77,6 @@ void draw(Context& ctx, const std::string& format, const std::string& path)
     render_with_graphviz(dot, format, path);
 }
 
-/// Where and how a hash chain breaks, in a sentence (a finding names the instance).
-std::string chain_break_text(const ChainBreak& b)
-{
-    std::string where = b.log + " log entry " + std::to_string(b.position);
-    if (b.log == "transition") where += " (version " + std::to_string(b.version) + ")";
-    return "hash chain broken at " + where + ": " + b.problem;
-}
-
 }  // namespace
 
 void init(Context& ctx)
@@ -98,64 +90,6 @@ void init(Context& ctx)
     }
     std::cout << "kimflow database " << store.path() << " ready (schema " << SqliteStore::schema_version << "; "
               << counts_text(lifecycles) << ")\n";
-}
-
-int verify(Context& ctx)
-{
-    SqliteStore& store = ctx.store();
-    std::vector<VerifyFinding> findings;
-    for (auto& line : store.integrity_check()) findings.push_back({"", "", "SQLite: " + line});
-    // The hash chains first: an entry edited by hand is named where the chain breaks.
-    const ChainCheck chain = store.verify_chain();
-    if (const auto& b = chain.first_break)
-        findings.push_back({b->lifecycle, b->instance, chain_break_text(*b)});
-    std::map<std::string, std::size_t> checked{{"paper", verify_instances<paper::PaperLifecycle>(store, findings)},
-                                              {"case", verify_instances<kim::CaseLifecycle>(store, findings)},
-                                              {"resolution", verify_instances<resolution::ResolutionLifecycle>(store, findings)}};
-    std::vector<std::pair<std::string, std::uint64_t>> unknown;
-    for (const auto& entry : store.lifecycles())
-        if (!checked.count(entry.first)) unknown.push_back(entry);
-
-    if (ctx.json()) {
-        nlohmann::json problems = nlohmann::json::array();
-        for (const auto& f : findings) problems.push_back({{"lifecycle", f.lifecycle}, {"id", f.id}, {"problem", f.problem}});
-        nlohmann::json not_checked = nlohmann::json::object();
-        for (const auto& [name, n] : unknown) not_checked[name] = n;
-        nlohmann::json chain_json{{"ok", chain.ok()},
-                                  {"transitions", chain.transitions},
-                                  {"denials", chain.denials},
-                                  {"erased", chain.erased},
-                                  {"transition_head", chain.transition_head},
-                                  {"denial_head", chain.denial_head},
-                                  {"first_break", nullptr}};
-        if (const auto& b = chain.first_break)
-            chain_json["first_break"] = {{"log", b->log},         {"position", b->position}, {"lifecycle", b->lifecycle},
-                                         {"instance", b->instance}, {"version", b->version},   {"problem", b->problem}};
-        ctx.print({{"database", store.path()},
-                   {"ok", findings.empty()},
-                   {"checked", checked},
-                   {"not_checked", not_checked},
-                   {"chain", chain_json},
-                   {"problems", problems}});
-    } else {
-        std::cout << store.path() << ": checked " << checked["paper"] << " papers, " << checked["case"] << " cases and "
-                  << checked["resolution"] << " resolutions against their logs and lifecycles\n";
-        std::cout << "  hash chains: checked " << chain.transitions << " transitions (" << chain.erased
-                  << " with personal data erased) and " << chain.denials << (chain.denials == 1 ? " denial" : " denials")
-                  << (chain.ok() ? ": unbroken" : ": broken, see below") << '\n';
-        std::cout << "  transition head " << (chain.transition_head.empty() ? "-" : chain.transition_head) << '\n';
-        std::cout << "  denial head     " << (chain.denial_head.empty() ? "-" : chain.denial_head) << '\n';
-        for (const auto& [name, n] : unknown)
-            std::cout << "  " << n << " instances of lifecycle '" << name
-                      << "' belong to another program and were not checked\n";
-        if (findings.empty()) std::cout << "no problems found\n";
-        for (const auto& f : findings)
-            std::cout << "  problem: " << (f.id.empty() ? "" : f.lifecycle + " " + f.id + ": ") << f.problem << '\n';
-    }
-    if (findings.empty()) return Exit::ok;
-    std::cerr << "kimctl: " << store.path() << " has " << findings.size()
-              << " problem(s); restore it from a backup, or keep it for inspection before changing anything\n";
-    return Exit::storage;
 }
 
 void diagram(Context& ctx, Kind kind, const std::string& format, const std::string& output)

@@ -3,12 +3,24 @@
 
 #include <iostream>
 
+#include <kimflow/core/input.hpp>
 #include <kimflow/io/table.hpp>
 #include <kimflow/kim/events.hpp>
 
 namespace kimctl {
 
 using namespace kimflow;
+
+namespace {
+
+/// @p cells as a terminal may show them (input.hpp): stored text reaches it escaped, never raw.
+std::vector<std::string> safe(std::vector<std::string> cells)
+{
+    for (auto& cell : cells) cell = terminal_safe(cell);
+    return cells;
+}
+
+}  // namespace
 
 HistoryRow history_row(const TransitionRecord& r)
 {
@@ -21,7 +33,7 @@ std::string history_table(const std::vector<HistoryRow>& rows)
     for (const auto& r : rows) {
         std::string by = r.actor.id;
         if (!r.actor.role.empty()) by += " (" + r.actor.role + ")";
-        t.add({std::to_string(r.version), format_timestamp(r.at), r.event, r.from, r.to, by, r.payload});
+        t.add(safe({std::to_string(r.version), format_timestamp(r.at), r.event, r.from, r.to, by, r.payload}));
     }
     return t.render();
 }
@@ -38,7 +50,8 @@ void print_history(const std::vector<HistoryRow>& rows)
 void print_fired(const std::string& id, const std::string& event, std::string_view from, std::string_view to,
                  std::uint64_t version)
 {
-    std::cout << id << ": " << from << " --" << event << "--> " << to << "  (version " << version << ")\n";
+    std::cout << terminal_safe(id) << ": " << from << " --" << terminal_safe(event) << "--> " << to << "  (version "
+              << version << ")\n";
 }
 
 // What a consent event did, in words: grant_consent replaces (and may drop recipients without a
@@ -87,8 +100,8 @@ void print_paper_list(const std::vector<PaperListed>& rows, bool overdue)
         for (const auto& o : row.overdue)
             late += (late.empty() ? "" : ", ") + std::string(o.what == paper::Overdue::answer ? "Antwort" : "Ergebnis") +
                     " seit " + format_date(o.due);
-        t.add({p.id, std::string(to_string(p.data.type)), p.states.front(), std::to_string(p.version), p.data.title,
-               late});
+        t.add(safe({p.id, std::string(to_string(p.data.type)), p.states.front(), std::to_string(p.version), p.data.title,
+               late}));
     }
     std::cout << t.render();
 }
@@ -103,8 +116,8 @@ void print_case_list(const std::vector<Shown<kim::KimCase>>& rows)
     for (const auto& row : rows) {
         const kim::KimCase& c = row.data;
         const auto next = c.next_follow_up();
-        t.add({row.id, c.kommune, c.traeger, row.state, row.states.at(0), next ? format_date(*next) : "",
-               std::to_string(row.version)});
+        t.add(safe({row.id, c.kommune, c.traeger, row.state, row.states.at(0), next ? format_date(*next) : "",
+               std::to_string(row.version)}));
     }
     std::cout << t.render();
 }
@@ -117,7 +130,7 @@ void print_follow_ups(const std::vector<kim::DueFollowUp>& due)
     }
     Table t({"Fall", "Nr.", "Wiedervorlage", "Betreff", "Phase", "Träger", "Case Manager"});
     for (const auto& d : due)
-        t.add({d.case_id, std::to_string(d.number), format_date(d.due), d.subject, d.phase, d.traeger, d.manager});
+        t.add(safe({d.case_id, std::to_string(d.number), format_date(d.due), d.subject, d.phase, d.traeger, d.manager}));
     std::cout << t.render();
 }
 
@@ -130,8 +143,8 @@ void print_resolution_list(const std::vector<ResolutionListed>& rows)
     Table t({"Nr.", "Vorlage", "Gremium", "Amt", "fällig", "Status", "Aufgabe"});
     for (const auto& row : rows) {
         const resolution::Resolution& r = row.resolution.data;
-        t.add({row.resolution.id, r.paper, r.committee, r.office, format_date(r.due),
-               std::string(resolution::label_de(row.status)), r.task});
+        t.add(safe({row.resolution.id, r.paper, r.committee, r.office, format_date(r.due),
+               std::string(resolution::label_de(row.status)), r.task}));
     }
     std::cout << t.render();
 }

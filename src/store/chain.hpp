@@ -14,6 +14,7 @@
 /// heads that Store::verify_chain reports somewhere else (a report, the Kreis's archive).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -54,13 +55,79 @@ inline Sha256::Digest payload_digest(std::string_view payload, std::string_view 
     return h.digest();
 }
 
-/// The hash of a transition entry after @p previous.
-inline Sha256::Digest transition_hash(const Sha256::Digest& previous, std::string_view lifecycle,
-                                      std::string_view instance, const StoredTransition& t,
-                                      const Sha256::Digest& payload, const Sha256::Digest& erased)
+/// The columns of an instance row a row digest covers, in its order. The timer key is not
+/// among them: a tick writes it without a transition, and it follows from the data.
+inline constexpr const char* row_columns[] = {"state", "states",  "version", "data",  "created_at",
+                                              "created_by", "created_role", "created_org", "due",
+                                              "owner", "area", "overseer", "erased_at"};
+inline constexpr std::size_t row_column_count = sizeof(row_columns) / sizeof(row_columns[0]);
+/// Bytes of each column's digest in a row digest: 128 bits, so that no edit of a column finds
+/// another value with the same digest, and verify can name the column that was changed.
+inline constexpr std::size_t row_column_bytes = 16;
+
+/// The digest of an instance row as written: for each of row_columns, the first
+/// row_column_bytes of the SHA-256 of its value. The entry that wrote the row (its transition,
+/// or its creation) chains it, so that an edit of the row shows in verify.
+inline std::string row_digest(const StoredInstance& in)
+{
+    std::string out;
+    out.reserve(row_column_count * row_column_bytes);
+    const auto add = [&](auto&& write) {
+        Sha256 h;
+        write(h);
+        const auto d = h.digest();
+        out.append(reinterpret_cast<const char*>(d.data()), row_column_bytes);
+    };
+    const auto text = [&](std::string_view value) { add([&](Sha256& h) { detail::put(h, value); }); };
+    const auto number = [&](std::uint64_t value) { add([&](Sha256& h) { detail::put(h, value); }); };
+    const auto optional_number = [&](bool present, std::uint64_t value) {
+        add([&](Sha256& h) {
+            detail::put(h, static_cast<std::uint64_t>(present));
+            detail::put(h, present ? value : 0);
+        });
+    };
+    std::string states;
+    for (const auto& s : in.states) states += (states.empty() ? "" : ",") + s;
+    text(in.state);
+    text(states);
+    number(in.version);
+    text(in.data);
+    number(static_cast<std::uint64_t>(in.created_at.time_since_epoch().count()));
+    text(in.created_by.id);
+    text(in.created_by.role);
+    text(in.created_by.organization);
+    optional_number(in.due.has_value(), in.due ? static_cast<std::uint64_t>(in.due->time_since_epoch().count()) : 0);
+    text(in.owner);
+    text(in.area);
+    text(in.overseer);
+    optional_number(in.erased_at.has_value(),
+                    in.erased_at ? static_cast<std::uint64_t>(in.erased_at->time_since_epoch().count()) : 0);
+    return out;
+}
+
+/// The hash of a creation entry after @p previous: one per instance created, so that an
+/// instance with no transition yet is chained too, and a deleted instance is missed.
+inline Sha256::Digest creation_hash(const Sha256::Digest& previous, std::string_view lifecycle,
+                                    std::string_view instance, std::string_view row)
 {
     Sha256 h;
-    h.update("kimflow transition 1");
+    h.update("kimflow creation 1");
+    detail::put(h, previous);
+    for (std::string_view s : {lifecycle, instance, row}) detail::put(h, s);
+    return h.digest();
+}
+
+/// The hash of a transition entry after @p previous. @p row is the row digest of the instance
+/// the transition wrote (format 2); entries written before rows were chained have none
+/// (format 1, the same bytes as then).
+inline Sha256::Digest transition_hash(const Sha256::Digest& previous, std::string_view lifecycle,
+                                      std::string_view instance, const StoredTransition& t,
+                                      const Sha256::Digest& payload, const Sha256::Digest& erased,
+                                      const std::string* row = nullptr)
+{
+    Sha256 h;
+    h.update(row ? "kimflow transition 2" : "kimflow transition 1");
+    if (row) detail::put(h, *row);
     detail::put(h, previous);
     for (std::string_view s : {lifecycle, instance}) detail::put(h, s);
     detail::put(h, t.version);

@@ -498,7 +498,7 @@ void InMemoryStore::erase(const StoredInstance& erased, const std::vector<Erased
     });
 }
 
-ChainCheck InMemoryStore::verify_chain()
+ChainCheck InMemoryStore::verify_chain(const std::vector<Checkpoint>& witnessed)
 {
     return impl_->locked([&] {
         impl_->hash_log();
@@ -530,6 +530,25 @@ ChainCheck InMemoryStore::verify_chain()
             }
         }
         check.denial_head = to_hex(previous);
+        check.last_transition_seq = check.transitions;
+        check.last_denial_seq = check.denials;
+        // Positions are seqs here: nothing outside this process can remove an entry. The
+        // memory store keeps no creation log and no checkpoints of its own.
+        if (check.first_break) return check;
+        for (const Checkpoint& w : witnessed) {
+            const bool found =
+                w.transitions <= impl_->hashes.size() && w.denials <= impl_->denial_log.size() &&
+                (w.transitions == 0 ? w.transition_head == to_hex(chain::genesis)
+                                    : w.transition_head == to_hex(impl_->hashes[w.transitions - 1])) &&
+                (w.denials == 0 ? w.denial_head == to_hex(chain::genesis)
+                                : w.denial_head == to_hex(impl_->denial_log[w.denials - 1].hash));
+            if (!found) {
+                check.first_break = ChainBreak{"witness", w.seq, "", "", 0,
+                                               "the logs do not hold the witnessed heads: entries were changed or cut off"};
+                break;
+            }
+            ++check.witnessed;
+        }
         return check;
     });
 }

@@ -1,5 +1,5 @@
 // SqliteStore's audit trail: the denial log, erasing the personal data in the log's
-// entries, scrubbing the write-ahead log, and checking both hash chains (store/chain.hpp).
+// entries, and scrubbing the write-ahead log. The chains are checked in sqlite_verify.cpp.
 #include <sqlite3.h>
 
 #include "sqlite_impl.hpp"
@@ -14,8 +14,7 @@ using sqlite_detail::to_db;
 void SqliteStore::log_denial(const StoredDenial& d)
 {
     impl_->write("recording a refusal", [&] {
-        const auto hash =
-            chain::denial_hash(impl_->last_hash(impl_->denial_head, "SELECT hash FROM denial ORDER BY seq DESC LIMIT 1"), d);
+        const auto hash = chain::denial_hash(impl_->last_head(impl_->denial_head, "denial").hash, d);
         auto s = impl_->statement("INSERT INTO denial (lifecycle, instance, action, actor, actor_role, actor_org, at, "
                                   "reason, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         s->bind(1, d.lifecycle);
@@ -28,7 +27,7 @@ void SqliteStore::log_denial(const StoredDenial& d)
         s->bind(8, d.reason);
         s->bind(9, hash.data(), static_cast<int>(hash.size()));
         s->exec();
-        impl_->denial_head = hash;
+        impl_->extended(impl_->denial_head, impl_->db.getLastInsertRowid(), hash);
         return 0;
     });
 }
@@ -92,7 +91,7 @@ void SqliteStore::erase(const StoredInstance& erased, const std::vector<ErasedEn
             }
             return 0;
         });
-        append(erased, record);
+        // Marked before the record is appended, so that the row the record chains is the erased one.
         impl_->write("erasing personal data", [&] {
             auto mark = impl_->statement("UPDATE instance SET erased_at = ? WHERE lifecycle = ? AND id = ?");
             mark->bind(1, to_db(record.at));
@@ -101,6 +100,7 @@ void SqliteStore::erase(const StoredInstance& erased, const std::vector<ErasedEn
             mark->exec();
             return 0;
         });
+        append(erased, record);
         commit();
     } catch (...) {
         rollback();
@@ -122,70 +122,6 @@ void SqliteStore::scrub()
                                 "log; close other programs using it and purge again (nothing is lost)",
                             SQLITE_BUSY);
         return 0;
-    });
-}
-
-ChainCheck SqliteStore::verify_chain()
-{
-    return impl_->read("checking the audit trail", [&] {
-        ChainCheck check;
-        SQLite::Statement rows(impl_->db,
-                               "SELECT t.seq, i.lifecycle, i.id, t.version, t.event, t.from_state, t.to_state, t.actor, "
-                               "t.actor_role, t.actor_org, t.at, t.payload, t.summary, t.payload_hash, t.erased_hash, "
-                               "t.hash, t.erased_at FROM transition t LEFT JOIN instance i ON t.instance = i.key "
-                               "ORDER BY t.seq");
-        Sha256::Digest previous = chain::genesis;
-        while (rows.executeStep()) {
-            ++check.transitions;
-            const StoredTransition t = Impl::transition_from(rows, 3);
-            const std::string lifecycle = rows.getColumn(1).getString(), id = rows.getColumn(2).getString();
-            const auto fail = [&](const std::string& problem) {
-                check.first_break = ChainBreak{"transition", check.transitions, lifecycle, id, t.version, problem};
-            };
-            const bool is_erased = !rows.getColumn(16).isNull();
-            if (is_erased) ++check.erased;
-            if (rows.getColumn(1).isNull()) {
-                fail("the entry belongs to no instance (its instance row was deleted)");
-                break;
-            }
-            const auto payload = digest_from_db(rows.getColumn(13));
-            const auto erased = digest_from_db(rows.getColumn(14));
-            if (!same_digest(rows.getColumn(is_erased ? 14 : 13), chain::payload_digest(t.payload, t.summary))) {
-                fail(std::string("its payload or summary was changed after it was written") +
-                     (is_erased ? " (after erasure)" : ""));
-                break;
-            }
-            previous = chain::transition_hash(previous, lifecycle, id, t, payload, erased);
-            if (!same_digest(rows.getColumn(15), previous)) {
-                fail("its hash does not match its content and the entry before it: the entry, or one before it, was "
-                     "changed, inserted or removed");
-                break;
-            }
-        }
-        check.transition_head = to_hex(previous);
-        if (check.first_break) return check;
-        SQLite::Statement denials(impl_->db, "SELECT seq, lifecycle, instance, action, actor, actor_role, actor_org, "
-                                             "at, reason, hash FROM denial ORDER BY seq");
-        previous = chain::genesis;
-        while (denials.executeStep()) {
-            ++check.denials;
-            const StoredDenial d{denials.getColumn(1).getString(),
-                                 denials.getColumn(2).getString(),
-                                 denials.getColumn(3).getString(),
-                                 Actor{denials.getColumn(4).getString(), denials.getColumn(5).getString(),
-                                       denials.getColumn(6).getString()},
-                                 timestamp_from_db(denials.getColumn(7).getInt64()),
-                                 denials.getColumn(8).getString()};
-            previous = chain::denial_hash(previous, d);
-            if (!same_digest(denials.getColumn(9), previous)) {
-                check.first_break = ChainBreak{"denial", check.denials, d.lifecycle, d.instance, 0,
-                                               "its hash does not match its content and the entry before it: the "
-                                               "entry, or one before it, was changed, inserted or removed"};
-                break;
-            }
-        }
-        check.denial_head = to_hex(previous);
-        return check;
     });
 }
 

@@ -88,9 +88,16 @@ struct SqliteStore::Impl {
     std::uint64_t changes = 0;
     /// The last PRAGMA data_version read (it moves when another connection commits).
     std::int64_t data_version = -1;
-    /// The hashes of the logs' last entries, known while no other connection has written and
-    /// nothing was rolled back (each append would otherwise look them up).
-    std::optional<Sha256::Digest> transition_head, denial_head;
+    /// A log's last entry: its seq (0 for an empty log) and its hash.
+    struct Head {
+        std::uint64_t seq = 0;
+        Sha256::Digest hash = chain::genesis;
+    };
+    /// The logs' last entries, known while no other connection has written and nothing was
+    /// rolled back (each append would otherwise look them up).
+    std::optional<Head> transition_head, denial_head, creation_head;
+    /// Whether this transaction added to a log, so that its commit writes a checkpoint.
+    bool logs_grew = false;
 
     Impl(const std::string& p, SqliteOptions o)
         : path(p), options(o),
@@ -178,15 +185,64 @@ struct SqliteStore::Impl {
     {
         transition_head.reset();
         denial_head.reset();
+        creation_head.reset();
+        logs_grew = false;
     }
 
-    /// The hash of the last entry of a log: @p head if known, else read with @p sql.
-    Sha256::Digest last_hash(std::optional<Sha256::Digest>& head, const char* sql)
+    /// The last entry of log @p table: @p head if known, else read from the table.
+    Head& last_head(std::optional<Head>& head, std::string_view table)
     {
         if (head) return *head;
-        auto s = statement(sql);
-        return *(head = s->executeStep() ? sqlite_detail::digest_from_db(s->getColumn(0)) : chain::genesis);
+        auto s = statement("SELECT seq, hash FROM " + std::string(table) + " ORDER BY seq DESC LIMIT 1");
+        head = Head{};
+        if (s->executeStep())
+            head = Head{static_cast<std::uint64_t>(s->getColumn(0).getInt64()), sqlite_detail::digest_from_db(s->getColumn(1))};
+        return *head;
     }
+    /// Records that entry @p seq with @p hash is now the last of its log.
+    void extended(std::optional<Head>& head, std::int64_t seq, const Sha256::Digest& hash)
+    {
+        head = Head{static_cast<std::uint64_t>(seq), hash};
+        logs_grew = true;
+    }
+
+    /// The instance row with key @p key, every column the row digest covers (store/chain.hpp),
+    /// read back as stored, so that what is chained is what verify will read.
+    StoredInstance row_at(std::int64_t key)
+    {
+        auto s = statement("SELECT lifecycle, id, version, state, states, data, created_at, created_by, created_role, "
+                           "created_org, due, owner, area, overseer, erased_at FROM instance WHERE key = ?");
+        s->bind(1, key);
+        if (!s->executeStep()) throw StoreError("kimflow database '" + path + "': instance row " + std::to_string(key) +
+                                                " vanished while it was written");
+        return row_from(*s, 0);
+    }
+    /// An instance from the fifteen columns lifecycle … erased_at of row_at()'s SELECT, from @p first.
+    static StoredInstance row_from(SQLite::Statement& s, int first)
+    {
+        StoredInstance in;
+        in.lifecycle = s.getColumn(first).getString();
+        in.id = s.getColumn(first + 1).getString();
+        in.version = static_cast<std::uint64_t>(s.getColumn(first + 2).getInt64());
+        in.state = s.getColumn(first + 3).getString();
+        in.states = sqlite_detail::split_states(s.getColumn(first + 4).getString());
+        const SQLite::Column data = s.getColumn(first + 5);
+        in.data.assign(static_cast<const char*>(data.getBlob()), static_cast<std::size_t>(data.getBytes()));
+        in.created_at = sqlite_detail::timestamp_from_db(s.getColumn(first + 6).getInt64());
+        in.created_by = Actor{s.getColumn(first + 7).getString(), s.getColumn(first + 8).getString(),
+                              s.getColumn(first + 9).getString()};
+        if (!s.getColumn(first + 10).isNull()) in.due = sqlite_detail::date_from_db(s.getColumn(first + 10).getInt64());
+        in.owner = s.getColumn(first + 11).getString();
+        in.area = s.getColumn(first + 12).getString();
+        in.overseer = s.getColumn(first + 13).getString();
+        if (!s.getColumn(first + 14).isNull())
+            in.erased_at = sqlite_detail::timestamp_from_db(s.getColumn(first + 14).getInt64());
+        return in;
+    }
+
+    /// Writes a signed checkpoint of the three logs' heads if this transaction added to one
+    /// and a signer is set; called just before the transaction commits (sqlite_audit.cpp).
+    void seal();
 
     /// Runs @p f under the store's lock, inside a transaction unless begin() has opened one.
     template <class F>
@@ -200,6 +256,7 @@ struct SqliteStore::Impl {
             notice_other_connections();  // the log heads may have moved
             try {
                 auto result = f();
+                seal();
                 t.commit();
                 return result;
             } catch (...) {

@@ -95,6 +95,31 @@ const char* const kSchemaV5[] = {
     "CREATE INDEX IF NOT EXISTS instance_by_timer ON instance (lifecycle, timer_at) WHERE timer_at IS NOT NULL",
 };
 
+// Schema 6 (kimflow 0.4, with signed checkpoints): each transition chains the row it wrote
+// (row_digest, store/chain.hpp; entries written before stay format 1, without one); the creation
+// log chains the row of every instance created; a checkpoint is the logs' heads signed at a
+// commit (Store::checkpoints). Heads are the last entry's seq and hash of each log.
+const char* const kSchemaV6[] = {
+    R"(CREATE TABLE IF NOT EXISTS creation (
+        seq INTEGER PRIMARY KEY,
+        lifecycle TEXT NOT NULL,
+        id TEXT NOT NULL,
+        row_digest BLOB NOT NULL,
+        hash BLOB NOT NULL))",
+    "CREATE INDEX IF NOT EXISTS creation_by_instance ON creation (lifecycle, id)",
+    R"(CREATE TABLE IF NOT EXISTS checkpoint (
+        seq INTEGER PRIMARY KEY,
+        transitions INTEGER NOT NULL,
+        transition_head BLOB NOT NULL,
+        denials INTEGER NOT NULL,
+        denial_head BLOB NOT NULL,
+        creations INTEGER NOT NULL,
+        creation_head BLOB NOT NULL,
+        at INTEGER NOT NULL,
+        key_id TEXT NOT NULL,
+        signature BLOB NOT NULL))",
+};
+
 }  // namespace
 
 void SqliteStore::Impl::open()
@@ -114,6 +139,10 @@ void SqliteStore::Impl::open()
         throw SchemaTooNew("'" + path + "' was written by a newer kimflow (schema " + std::to_string(user_version) +
                            ", this one reads up to " + std::to_string(schema_version) +
                            "); update kimflow to use it");
+    if (app == 0 && !options.create)
+        throw NotAKimflowDatabase("'" + path + "' holds no kimflow database" +
+                                  (options.read_only ? std::string(" yet; open it for writing once")
+                                                     : std::string(" (the file is empty); create the database first")));
     if (!options.read_only) {
         // Erased personal data must not linger in freed space: SQLite overwrites what it
         // deletes (old cells, freed pages) with zeros.
@@ -149,6 +178,12 @@ void SqliteStore::Impl::migrate(std::int64_t from)
         if (!db.execAndGet("SELECT count(*) FROM pragma_table_info('instance') WHERE name = 'timer_at'").getInt())
             db.exec("ALTER TABLE instance ADD COLUMN timer_at INTEGER");
         for (const char* sql : kSchemaV5) db.exec(sql);
+    }
+    if (from < 6) {
+        // Added only where missing, as in schema 5: a file whose version was set back migrates too.
+        if (!db.execAndGet("SELECT count(*) FROM pragma_table_info('transition') WHERE name = 'row_digest'").getInt())
+            db.exec("ALTER TABLE transition ADD COLUMN row_digest BLOB");
+        for (const char* sql : kSchemaV6) db.exec(sql);
     }
     db.exec("PRAGMA application_id=" + std::to_string(application_id));
     db.exec("PRAGMA user_version=" + std::to_string(schema_version));

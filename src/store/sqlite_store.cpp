@@ -2,6 +2,12 @@
 // transactions, the file's own checks, and the mapping of SQLite's errors that every call uses.
 #include "kimflow/store/sqlite_store.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <filesystem>
+
 #include <sqlite3.h>
 
 #include "sqlite_impl.hpp"
@@ -52,10 +58,93 @@ using sqlite_detail::split_states;
 using sqlite_detail::timestamp_from_db;
 using sqlite_detail::to_db;
 
+namespace {
+
+// Whether this process may write @p path, and it is meant to be written: root may write a file
+// or folder without write permission, but one made read-only is an archive, not to be changed.
+bool writable(const std::string& path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && (st.st_mode & 0222) != 0 && ::access(path.c_str(), W_OK) == 0;
+}
+
+// The size of file @p path; -1 if there is none.
+long long size_of(const std::string& path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : -1;
+}
+
+// @p path as an SQLite URI (file:///…) with @p query: every byte but unreserved ones and '/'
+// percent-encoded, so that '?', '#' and '%' in a name stay part of the name.
+std::string uri_of(const std::string& path, const std::string& query)
+{
+    const std::string absolute = std::filesystem::absolute(path).string();
+    std::string out = "file://";
+    for (const unsigned char c : absolute) {
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            static const char hex[] = "0123456789ABCDEF";
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out + "?" + query;
+}
+
+// How a read-only connection opens @p path so that it creates no file (see SqliteOptions::read_only).
+std::string read_only_query(const std::string& path)
+{
+    const long long wal = size_of(path + "-wal");
+    if (wal >= 0 && size_of(path + "-shm") >= 0) return "mode=ro";  // the WAL is read through the -shm there
+    std::string folder = std::filesystem::path(path).parent_path().string();
+    if (folder.empty()) folder = ".";
+    // A writer may come: take part in the locking (SQLite makes the -wal and -shm a writer would).
+    if (writable(path) && writable(folder)) return "mode=ro";
+    if (wal > 0)
+        throw StoreReadOnly("kimflow database '" + path + "': its write-ahead log '" + path +
+                            "-wal' holds changes not yet in the database file, and without the '-shm' file beside it "
+                            "they cannot be read where nothing may be written. Copy the database with its -wal file "
+                            "to a writable folder and open it there once (that moves the changes into the file), "
+                            "then archive the file alone");
+    // Nobody can write it (nor create the -wal a writer needs): read it as an unchanging file,
+    // without locks and without side files.
+    return "mode=ro&immutable=1";
+}
+
+// Opens @p path as it is there (never creating it): read-only as read_only_query() says, else
+// for writing. A missing file is refused here, an empty one by Impl::open().
+SQLite::Database open_existing(const std::string& path, const SqliteOptions& options)
+{
+    if (size_of(path) < 0)
+        throw StoreError("there is no kimflow database '" + path + "'; check the path" +
+                         (options.read_only ? std::string() : ", or create the database first"));
+    const std::string query = options.read_only ? read_only_query(path) : "mode=rw";
+    return SQLite::Database(uri_of(path, query),
+                            SQLite::OPEN_URI | (options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE),
+                            static_cast<int>(options.busy_timeout.count()));
+}
+
+}  // namespace
+
 SqliteStore::SqliteStore(const std::string& path, SqliteOptions options)
 {
     try {
-        impl_ = std::make_unique<Impl>(path, options);
+        if (options.create && !options.read_only) {
+            impl_ = std::make_unique<Impl>(path, options);
+        } else {
+            // Impl's constructor opens with SQLite's create flag or read-only on the bare path
+            // (which makes the -wal and -shm files): it gets an in-memory database, and the file
+            // is opened here as the options ask.
+            SqliteOptions in_memory = options;
+            in_memory.read_only = false;
+            impl_ = std::make_unique<Impl>(":memory:", in_memory);
+            impl_->path = path;
+            impl_->options = options;
+            impl_->db = open_existing(path, options);
+        }
         impl_->open();
     } catch (const SQLite::Exception& e) {
         rethrow(e, path, "opening it");
@@ -136,6 +225,17 @@ void SqliteStore::insert(const StoredInstance& in)
         s->bind(":created_role", in.created_by.role);
         s->bind(":created_org", in.created_by.organization);
         s->exec();
+        // The creation log chains the new row as stored (see store/chain.hpp).
+        const std::string row = chain::row_digest(impl_->row_at(impl_->db.getLastInsertRowid()));
+        const auto hash =
+            chain::creation_hash(impl_->last_head(impl_->creation_head, "creation").hash, in.lifecycle, in.id, row);
+        auto created = impl_->statement("INSERT INTO creation (lifecycle, id, row_digest, hash) VALUES (?, ?, ?, ?)");
+        created->bind(1, in.lifecycle);
+        created->bind(2, in.id);
+        created->bind(3, row.data(), static_cast<int>(row.size()));
+        created->bind(4, hash.data(), static_cast<int>(hash.size()));
+        created->exec();
+        impl_->extended(impl_->creation_head, impl_->db.getLastInsertRowid(), hash);
         return 0;
     });
 }
@@ -200,17 +300,17 @@ void SqliteStore::append(const StoredInstance& after, const StoredTransition& t)
             }
             update->exec();
         }
-        // The chain: the digests of the payload as written and erased, and the entry's hash
-        // after the last entry's.
+        // The chain: the digests of the payload as written and erased, the row as written now,
+        // and the entry's hash after the last entry's.
         const auto payload = chain::payload_digest(t.payload, t.summary);
         const auto erased = t.personal ? chain::payload_digest(t.erased_payload, t.erased_summary) : payload;
-        const auto hash = chain::transition_hash(
-            impl_->last_hash(impl_->transition_head, "SELECT hash FROM transition ORDER BY seq DESC LIMIT 1"),
-            after.lifecycle, after.id, t,
-            payload, erased);
+        const std::string row = chain::row_digest(impl_->row_at(key));
+        const auto hash = chain::transition_hash(impl_->last_head(impl_->transition_head, "transition").hash,
+                                                 after.lifecycle, after.id, t, payload, erased, &row);
         auto insert = impl_->statement(
             "INSERT INTO transition (instance, version, event, from_state, to_state, actor, actor_role, actor_org, at, "
-            "payload, summary, payload_hash, erased_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "payload, summary, payload_hash, erased_hash, hash, row_digest) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insert->bind(1, key);
         insert->bind(2, static_cast<std::int64_t>(t.version));
         insert->bindNoCopy(3, t.event);
@@ -225,8 +325,9 @@ void SqliteStore::append(const StoredInstance& after, const StoredTransition& t)
         insert->bindNoCopy(12, payload.data(), static_cast<int>(payload.size()));
         insert->bindNoCopy(13, erased.data(), static_cast<int>(erased.size()));
         insert->bindNoCopy(14, hash.data(), static_cast<int>(hash.size()));
+        insert->bindNoCopy(15, row.data(), static_cast<int>(row.size()));
         insert->exec();
-        impl_->transition_head = hash;
+        impl_->extended(impl_->transition_head, impl_->db.getLastInsertRowid(), hash);
         return 0;
     });
 }
@@ -375,6 +476,7 @@ void SqliteStore::commit()
             impl_->statement("RELEASE kimflow_" + std::to_string(level))->exec();
             return;
         }
+        impl_->seal();
         impl_->statement("COMMIT")->exec();
     } catch (const SQLite::Exception& e) {
         if (level == 0) {
@@ -388,6 +490,15 @@ void SqliteStore::commit()
             impl_->transaction_lock.unlock();
         }
         rethrow(e, impl_->path, "committing");
+    } catch (...) {
+        // The checkpoint could not be signed: nothing of the transaction is kept unsigned.
+        impl_->forget_heads();
+        try {
+            impl_->db.exec("ROLLBACK");
+        } catch (...) {
+        }
+        impl_->transaction_lock.unlock();
+        throw;
     }
     impl_->transaction_lock.unlock();
 }

@@ -25,6 +25,7 @@
 #include "kimflow/core/fields.hpp"
 #include "kimflow/core/hooks.hpp"
 #include "kimflow/core/lifecycle_model.hpp"
+#include "kimflow/core/personal_data.hpp"
 #include "kimflow/core/policy.hpp"
 #include "kimflow/core/transition.hpp"
 #include "kimflow/store/store.hpp"
@@ -398,21 +399,59 @@ public:
     /// Erases the personal data of instance @p id now, such as on the client's request (DSGVO
     /// Article 17), as purge() does when the retention period ends: the lifecycle's
     /// `erase_personal(Data&)` clears the data, the payload fields marked personal are emptied in
-    /// every log entry, and a log entry (event erasure_event) records who erased it. State,
-    /// phases, dates and the figures stay; the hash chain stays verifiable. Erasing an instance
-    /// again erases what was recorded since (each erasure is logged).
+    /// every log entry, and a log entry (event erasure_event) records who erased it and why:
+    /// `reason=CODE` (@p reason), with `, note=TEXT` for a @p note. The note is personal data of
+    /// the instance: its erased form (`note=` empty) is chained, and the next erasure of the
+    /// instance, such as purge() at the end of its retention period, empties it. State, phases,
+    /// dates and the figures stay; the hash chain stays verifiable. Erasing an instance again
+    /// erases what was recorded since (each erasure is logged); with nothing recorded since the
+    /// last erasure, nothing is logged and only the scrub runs (ErasureOutcome::recorded false).
+    /// Then, unless a unit of work is open, the store scrubs its files (Store::scrub).
+    /// @return what was done; ErasureOutcome::scrub_pending if another connection's read kept
+    ///         old copies in the store's files (the erasure has committed all the same)
     /// @throws NotPermitted (logged) if the policy does not let @p actor `erase` it; InstanceNotFound
-    void erase(const std::string& id, const Actor& actor, std::string_view reason = "erasure requested")
+    ErasureOutcome erase(const std::string& id, const Actor& actor, ErasureReason reason, std::string_view note = {})
     {
+        return erase(id, actor, detail::erasure_request(reason, note));
+    }
+    /// erase() with the reason as text: a code (to_string(ErasureReason)), optionally followed by
+    /// a line break and the note; any other text is taken as the note on
+    /// ErasureReason::request_art17 (what the free-text reasons of earlier versions become).
+    ErasureOutcome erase(const std::string& id, const Actor& actor,
+                         std::string_view reason = to_string(ErasureReason::request_art17))
+    {
+        std::uint64_t before = 0, after = 0;
+        core_.visit(id, [&](const InstanceState& s) { before = s.version; });
         core_.erase(id, actor, reason);
+        core_.visit(id, [&](const InstanceState& s) { after = s.version; });
+        ErasureOutcome out;
+        out.recorded = after != before;
+        if (!core_.in_unit()) out.scrub_pending = !scrub();
+        return out;
+    }
+
+    /// Makes erased data unrecoverable from the store's files (Store::scrub; for SQLite, a
+    /// checkpoint of the WAL into the file). erase() and purge() do it after they commit; call
+    /// it again to finish what a reader held up.
+    /// @return false if another connection's read keeps old copies in the WAL: they go at the
+    ///         next checkpoint after that read ends (the next erase(), purge() or scrub())
+    bool scrub()
+    {
+        try {
+            core_.store()->scrub();
+            return true;
+        } catch (const StoreBusy&) {
+            return false;
+        }
     }
 
     /// Erases the personal data (as erase() does) of every instance whose retention period has
     /// ended by @p now: EngineOptions::retention, or the lifecycle's own `retention`, counted
-    /// from when the lifecycle's `ended_at(data, state)` says the instance ended. A lifecycle
-    /// without personal data keeps everything (council papers are public records). One
-    /// transaction; afterwards the store scrubs its files (Store::scrub), unless a unit of work
-    /// is open.
+    /// from when the lifecycle's `ended_at(data, state)` says the instance ended (also an
+    /// instance erased since, if its erasure left a note: ErasureReason::retention_expired).
+    /// A lifecycle without personal data keeps everything (council papers are public records).
+    /// One transaction; afterwards the store scrubs its files (Store::scrub), unless a unit of
+    /// work is open; a reader that holds the scrub up is no error (scrub() says if one did).
     /// @return the ids erased, sorted
     /// @throws NotPermitted (logged) if the policy does not let @p actor `purge`
     std::vector<std::string> purge(Timestamp now, const Actor& actor) { return core_.purge(now, actor); }

@@ -21,6 +21,7 @@
 #include "kimflow/core/error.hpp"
 #include "kimflow/core/fields.hpp"
 #include "kimflow/core/hooks.hpp"
+#include "kimflow/core/input.hpp"
 #include "kimflow/core/lifecycle_model.hpp"
 #include "kimflow/core/policy.hpp"
 #include "kimflow/core/transition.hpp"
@@ -37,8 +38,9 @@ struct EngineOptions {
     /// check permissions themselves). With one, every fire, creation, read that names an actor,
     /// erasure and purge is checked, and refusals are logged.
     std::shared_ptr<const Policy> policy{};
-    /// The largest payload a fire takes, as text (its summary): larger ones are refused.
-    std::size_t max_payload_bytes = 1 << 20;
+    /// The largest payload a fire takes, as text (its summary): larger ones are refused. It
+    /// may lower the table's kimflow::max_payload_bytes (input.hpp), never raise it.
+    std::size_t max_payload_bytes = kimflow::max_payload_bytes;
     /// How long ended instances keep their personal data; none: the lifecycle's own period
     /// (`Lifecycle::retention`), if it has one.
     std::optional<Retention> retention{};
@@ -87,8 +89,8 @@ struct TickReport {
     std::vector<std::string> observer_errors;
 };
 
-/// The longest instance id an engine takes, in bytes.
-inline constexpr std::size_t max_instance_id_bytes = 200;
+/// The longest instance id an engine takes, in bytes (max_id_bytes of input.hpp's table).
+inline constexpr std::size_t max_instance_id_bytes = max_id_bytes;
 
 /// One instance as the core keeps it in memory. Hosts read it through Instance<L> (engine.hpp),
 /// while its lock is held; a visitor of EngineCore gets it const and must not change it through

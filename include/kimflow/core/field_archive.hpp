@@ -16,15 +16,16 @@
 
 #include "kimflow/core/error.hpp"
 #include "kimflow/core/fields.hpp"
+#include "kimflow/core/input.hpp"
 #include "kimflow/core/text.hpp"
 
 namespace kimflow {
 
-/// The most bytes a payload field (its name or its value) may have as text: 64 KiB. A payload
-/// is a short fact (a reference, a date, a reason); a longer text belongs in a document the
-/// payload names. Each fire keeps its payload in the log for good, so a 10 MB field would
-/// cost 10 MB per fire, and every history read after.
-inline constexpr std::size_t max_field_bytes = 64 * 1024;
+/// The most bytes a payload field (its name or its value) may have as text: 64 KiB, the
+/// table's max_text_bytes (input.hpp). A payload is a short fact (a reference, a date, a
+/// reason); a longer text belongs in a document the payload names. Each fire keeps its payload
+/// in the log for good, so a 10 MB field would cost 10 MB per fire, and every history read after.
+inline constexpr std::size_t max_field_bytes = max_text_bytes;
 
 namespace detail {
 
@@ -87,6 +88,14 @@ public:
         for (const auto& [name, value] : fields_) {
             check_text(name, name, "its name");
             check_text(name, value, "it");
+        }
+        // Then the characters, as for every text (input.hpp): a name is an id, a value one
+        // line unless the field is documented as multi-line.
+        for (const auto& [name, value] : fields_) {
+            if (auto problem = input_problem(name, InputKind::id))
+                throw InvalidPayload(std::string(event_), printable(name), "its name: " + *problem);
+            if (auto problem = input_problem(value, text_kind(name)))
+                throw InvalidPayload(std::string(event_), name, *problem);
         }
     }
 
@@ -233,6 +242,17 @@ void check_required_fields(std::string_view event, const T& payload)
 {
     RequiredChecker checker(event);
     detail::walk(checker, const_cast<T&>(payload));
+}
+
+/// Throws InvalidPayload for the first text of @p payload that breaks input.hpp's rule for its
+/// field (one line, or multi-line for the fields is_multiline_field() names), or when its
+/// texts together exceed max_payload_bytes. The engine calls it for every fire, typed or by name.
+template <class T>
+void check_payload_texts(std::string_view event, const T& payload)
+{
+    detail::check_texts(payload, [&](const std::string& name, const std::string& problem) {
+        throw InvalidPayload(std::string(event), name, problem);
+    });
 }
 
 /// The fields of payload type @p T.

@@ -102,7 +102,8 @@ public:
     virtual bool has_personal_fields() const noexcept = 0;
     /// A payload read from strings (InvalidPayload for a missing, unknown or malformed field).
     virtual EventBox read(const Fields& fields) const = 0;
-    /// Throws InvalidPayload for an empty required text or list field of @p payload.
+    /// Throws InvalidPayload for an empty required text or list field of @p payload, or a text
+    /// that breaks its rule (check_payload_texts(), input.hpp).
     virtual void check_required(const void* payload) const = 0;
     /// @p payload as `name=value, …`.
     virtual std::string summary(const void* payload) const = 0;
@@ -156,7 +157,8 @@ public:
     /// The event named @p id, or null.
     virtual const EventType* event(std::string_view id) const noexcept = 0;
 
-    /// Throws InvalidData if new data @p data is not acceptable (the lifecycle's `validate`).
+    /// Throws InvalidData if new data @p data is not acceptable: a text that breaks its rule
+    /// (input.hpp), or what the lifecycle's `validate` refuses.
     virtual void validate(const void* data) const = 0;
     /// A machine in its initial states, taking @p data (moved from).
     virtual std::unique_ptr<LiveMachine> start(void* data, const FireFacts& facts) const = 0;

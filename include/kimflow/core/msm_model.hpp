@@ -62,7 +62,11 @@ public:
     const std::vector<FieldInfo>& fields() const noexcept override { return fields_; }
     bool has_personal_fields() const noexcept override { return personal_; }
     EventBox read(const Fields& fields) const override { return std::make_shared<const E>(read_fields<E>(E::id, fields)); }
-    void check_required(const void* payload) const override { check_required_fields(E::id, as(payload)); }
+    void check_required(const void* payload) const override
+    {
+        check_payload_texts(E::id, as(payload));  // before anything reads them
+        check_required_fields(E::id, as(payload));
+    }
     std::string summary(const void* payload) const override { return summarize_fields(as(payload)); }
     std::string encode(const void* payload) const override { return kimflow::encode(as(payload)); }
     ErasedPayload erased(const void* payload) const override
@@ -200,6 +204,9 @@ public:
 
     void validate(const void* data) const override
     {
+        detail::check_texts(*static_cast<const Data*>(data), [](const std::string& name, const std::string& problem) {
+            throw InvalidData("the data's " + name + ": " + problem);
+        });
         if constexpr (hooks::has_validate<L>::value) L::validate(*static_cast<const Data*>(data));
     }
     std::unique_ptr<LiveMachine> start(void* data, const FireFacts& facts) const override

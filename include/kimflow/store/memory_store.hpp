@@ -37,7 +37,8 @@ public:
     std::vector<StoredDenial> denials(std::string_view lifecycle, std::string_view id = {}) override;
     void erase(const StoredInstance& erased, const std::vector<ErasedEntry>& entries,
                const StoredTransition& record) override;
-    ChainCheck verify_chain() override;
+    using Store::verify_chain;
+    ChainCheck verify_chain(const std::vector<Checkpoint>& witnessed) override;
     std::optional<std::string> setting(std::string_view key) override;
     void put_setting(std::string_view key, std::string_view value) override;
     std::vector<std::pair<std::string, std::string>> settings(std::string_view prefix) override;

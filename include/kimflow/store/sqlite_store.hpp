@@ -25,10 +25,26 @@ struct SqliteOptions {
     Synchronous synchronous = Synchronous::full;
     /// How long to wait for another writer before StoreBusy.
     std::chrono::milliseconds busy_timeout{5000};
-    /// Open without writing (reads only; writes give StoreReadOnly).
+    /// Open without writing (reads only; writes give StoreReadOnly). Works on a read-only file,
+    /// in a read-only folder or on a read-only mount, and then creates no file: where nobody
+    /// can write the database, it is read as an unchanging file (SQLite's `immutable`), and a
+    /// `-wal` file beside it is read through its `-shm` file (a `-wal` that holds changes but
+    /// has no `-shm` cannot be read there: StoreReadOnly says so). On a file this process could
+    /// write, the connection takes part in SQLite's locking like any other, which needs the
+    /// `-wal` and `-shm` files: SQLite creates them if no connection has.
     bool read_only = false;
+    /// Create the database if the file is missing or empty. False: open only a kimflow database
+    /// that is there (a missing file gives StoreError, an empty one NotAKimflowDatabase), so that
+    /// a mistyped path does not quietly become a new, empty database; an older schema is still
+    /// migrated. Read-only opens never create.
+    bool create = true;
     /// Limit the file's size in pages (PRAGMA max_page_count), e.g. to test a full disk.
     std::optional<std::int64_t> max_page_count{};
+    /// Signs the audit trail's heads at every commit that extends a log (a signed checkpoint,
+    /// Store::checkpoints). The key stays with the signer, never in the file. Without one, a
+    /// file that has checkpoints refuses writes (StoreError): what it wrote would be covered by
+    /// no signature, and verify with the public key would report it as forged.
+    std::shared_ptr<const CheckpointSigner> signer{};
 };
 
 /// A Store in one SQLite file. Creates and migrates the schema on open; refuses files that
@@ -38,7 +54,7 @@ struct SqliteOptions {
 class SqliteStore final : public Store {
 public:
     /// The schema version this kimflow writes (PRAGMA user_version).
-    static constexpr int schema_version = 5;
+    static constexpr int schema_version = 6;
     /// PRAGMA application_id of kimflow databases ("KIMF").
     static constexpr std::int32_t application_id = 0x4B494D46;
 
@@ -65,7 +81,13 @@ public:
     /// file deletes securely (PRAGMA secure_delete) at all times.
     /// @throws StoreBusy if another connection's read keeps old pages in the WAL
     void scrub() override;
-    ChainCheck verify_chain() override;
+    using Store::verify_chain;
+    ChainCheck verify_chain(const std::vector<Checkpoint>& witnessed) override;
+    std::vector<Checkpoint> checkpoints() override;
+    /// Writes a signed checkpoint of the logs as they stand now, with SqliteOptions::signer:
+    /// the first one after a signing key is set up, or the first of a new key after a rotation.
+    /// @throws StoreError without a signer
+    void sign_heads();
     std::optional<std::string> setting(std::string_view key) override;
     void put_setting(std::string_view key, std::string_view value) override;
     std::vector<std::pair<std::string, std::string>> settings(std::string_view prefix) override;

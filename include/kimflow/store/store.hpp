@@ -182,6 +182,17 @@ struct ChainBreak {
     std::string problem;
 };
 
+/// An instance row that differs from the row its last log entry chained (store/chain.hpp): the
+/// row was edited outside kimflow.
+struct RowMismatch {
+    /// The instance's lifecycle.
+    std::string lifecycle;
+    /// The instance's id.
+    std::string id;
+    /// The column that differs (`owner`, `data`, `created_at`, …).
+    std::string column;
+};
+
 /// The result of Store::verify_chain.
 struct ChainCheck {
     /// Entries checked in the transition log.
@@ -197,8 +208,71 @@ struct ChainCheck {
     std::string transition_head{};
     /// The hash of the denial log's last entry (hex), likewise.
     std::string denial_head{};
-    /// Whether both chains are intact.
-    bool ok() const noexcept { return !first_break; }
+    /// Entries checked in the creation log (one per instance created since schema 6).
+    std::uint64_t creations = 0;
+    /// The hash of the creation log's last entry (hex).
+    std::string creation_head{};
+    /// The seq of each log's last entry (0 for an empty log): what the last signed checkpoint
+    /// must reach for the whole log to be signed.
+    std::uint64_t last_transition_seq = 0, last_denial_seq = 0, last_creation_seq = 0;
+    /// Checkpoints whose heads were found in the logs (their signatures are checked with the
+    /// public key outside the store: kimflow/audit/signing.hpp).
+    std::uint64_t checkpoints = 0;
+    /// Witnessed heads (Store::verify_chain's argument) found in the logs.
+    std::uint64_t witnessed = 0;
+    /// Instance rows compared with the row their last entry chained.
+    std::uint64_t rows_checked = 0;
+    /// Instance rows whose last entry was written before rows were chained (schema 5 and
+    /// older): nothing to compare them with until their next transition.
+    std::uint64_t rows_unchained = 0;
+    /// Every column of every row that differs from what its entry chained.
+    std::vector<RowMismatch> rows{};
+    /// Whether the chains are intact, every checkpoint and witnessed head is in them, and every
+    /// row is as chained.
+    bool ok() const noexcept { return !first_break && rows.empty(); }
+};
+
+/// A signed statement of how far the audit trail's logs reached at one commit: the number of
+/// entries in each log and the hash of its last entry (ChainCheck's heads), signed with a key
+/// held outside the database (SqliteOptions::signer). Whoever rewrites the logs without the key
+/// cannot sign the new heads, so verify() with the public key finds the rewrite; a copy kept
+/// elsewhere (a witness, `kimctl audit heads`) also shows when entries were cut off at the end.
+struct Checkpoint {
+    /// Its position among the checkpoints (1 for the first).
+    std::uint64_t seq = 0;
+    /// Entries in the transition log at that commit.
+    std::uint64_t transitions = 0;
+    /// Hash of the transition log's last entry then (hex; 64 zeros for an empty log).
+    std::string transition_head{};
+    /// Entries in the denial log at that commit.
+    std::uint64_t denials = 0;
+    /// Hash of the denial log's last entry then (hex).
+    std::string denial_head{};
+    /// Entries in the creation log (one per instance created) at that commit.
+    std::uint64_t creations = 0;
+    /// Hash of the creation log's last entry then (hex).
+    std::string creation_head{};
+    /// When it was signed, by the store's clock.
+    Timestamp at{};
+    /// Which key signed it (CheckpointSigner::key_id).
+    std::string key_id{};
+    /// The Ed25519 signature over checkpoint_message() (hex).
+    std::string signature{};
+};
+
+/// The bytes a checkpoint's signature covers: a fixed prefix, then every field but the
+/// signature, each length-prefixed, so that no two checkpoints give the same bytes.
+std::string checkpoint_message(const Checkpoint& checkpoint);
+
+/// What signs checkpoints for a store (kimflow/audit/signing.hpp has the Ed25519 one). Called
+/// inside the store's commit, so it must not call the store.
+class CheckpointSigner {
+public:
+    virtual ~CheckpointSigner() = default;
+    /// The id of the signing key, written beside each signature, so that keys can be rotated.
+    virtual std::string key_id() const = 0;
+    /// The signature over @p message, as raw bytes.
+    virtual std::string sign(std::string_view message) const = 0;
 };
 
 /// A transition with its place in the log of every lifecycle, for a feed of changes
@@ -299,8 +373,18 @@ public:
     /// erasures have committed. A backend whose files hold no old copies does nothing.
     virtual void scrub() {}
 
-    /// Recomputes the hash chains of the transition and denial logs.
-    virtual ChainCheck verify_chain() = 0;
+    /// Recomputes the hash chains of the transition, denial and creation logs, compares every
+    /// instance row with the row its last entry chained, and checks that each stored checkpoint
+    /// and each of @p witnessed (checkpoints kept elsewhere, `kimctl audit heads`) names an
+    /// entry of the logs with the hash it has. Signatures are not checked here (the store holds
+    /// no public key): audit::check_signatures() does that with the result.
+    virtual ChainCheck verify_chain(const std::vector<Checkpoint>& witnessed) = 0;
+    /// verify_chain() with no witnessed heads.
+    ChainCheck verify_chain() { return verify_chain({}); }
+
+    /// The signed checkpoints, oldest first (SqliteOptions::signer); none where the store keeps
+    /// none.
+    virtual std::vector<Checkpoint> checkpoints() { return {}; }
 
     /// The value a host keeps under @p key beside the instances (such as the point an OParl sync
     /// reached, or which OParl id became which paper), or none. Keys and values are the host's

@@ -1,6 +1,12 @@
 // OParl 1.1 export: papers with their consultations, meetings with their agenda items, and the
 // organizations they name (see kimflow/io/oparl.hpp for what is written).
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -221,6 +227,42 @@ Export export_papers(const PaperEngine& engine, const ExportOptions& options)
     return out;
 }
 
+namespace {
+
+// Writes @p text to @p path through a new file beside it (made exclusively by mkstemp, so never
+// through a symlink someone placed) and an atomic rename: readers see the old file or the new
+// one, and a symlink at @p path is replaced itself, its target left as it is.
+void write_replacing(const std::string& path, const std::string& text)
+{
+    std::string temporary = path + ".XXXXXX";
+    const int fd = ::mkstemp(temporary.data());
+    const auto fail = [&](const char* what) {
+        const std::string why = std::strerror(errno);
+        if (fd >= 0) ::close(fd);
+        ::unlink(temporary.c_str());
+        throw Error(std::string("cannot ") + what + " " + path + ": " + why +
+                    "; check that the folder is writable and the disk not full");
+    };
+    if (fd < 0) fail("create a file for");
+    for (std::size_t done = 0; done < text.size();) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) fail("write");
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fchmod(fd, 0644) != 0 || ::close(fd) != 0) {
+        ::unlink(temporary.c_str());
+        throw Error("cannot write " + path + ": " + std::strerror(errno));
+    }
+    if (::rename(temporary.c_str(), path.c_str()) != 0) {
+        const std::string why = std::strerror(errno);
+        ::unlink(temporary.c_str());
+        throw Error("cannot write " + path + ": " + why);
+    }
+}
+
+}  // namespace
+
 std::vector<std::string> write_export(const Export& exported, const std::string& dir)
 {
     namespace fs = std::filesystem;
@@ -235,10 +277,7 @@ std::vector<std::string> write_export(const Export& exported, const std::string&
         for (int n = 2; !taken.insert(kimflow::fold_case(name)).second; ++n)
             name = stem + "-" + std::to_string(n) + ".json";
         const std::string path = (fs::path(dir) / name).string();
-        std::ofstream file(path, std::ios::binary | std::ios::trunc);
-        file << object.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
-        file.close();
-        if (!file) throw Error("cannot write " + path + "; check that the folder is writable and the disk not full");
+        write_replacing(path, object.dump(2, ' ', false, json::error_handler_t::replace) + '\n');
         written.push_back(path);
     };
     auto last_segment = [](const json& o) {

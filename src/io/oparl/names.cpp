@@ -14,24 +14,6 @@ bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A
 
 std::string type_url(std::string_view name) { return "https://schema.oparl.org/1.1/" + std::string(name); }
 
-/// Percent-encodes all but RFC 3986's unreserved characters, so `14/1923` becomes `14%2F1923`.
-std::string percent_encode(std::string_view s)
-{
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (char c : s) {
-        if (is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += c;
-        } else {
-            const auto byte = static_cast<unsigned char>(c);
-            out += '%';
-            out += hex[byte >> 4];
-            out += hex[byte & 15];
-        }
-    }
-    return out;
-}
-
 std::string percent_decode(std::string_view s)
 {
     auto value = [](char c) {
@@ -141,7 +123,9 @@ std::string tidy(std::string_view text)
     bool gap = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
-        bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+        // Other control characters count as blanks too: some RIS write them into names (ALLRIS's
+        // U+0004), and a one-line text may hold none (kimflow/core/input.hpp).
+        bool blank = c < 0x20 || c == 0x7F;
         if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) {
             blank = true;  // U+00A0 NO-BREAK SPACE
             ++i;

@@ -5,12 +5,14 @@
 #include <string>
 #include <string_view>
 
+#include "kimflow/core/text.hpp"
+
 namespace kimflow::oparl::detail {
 
 /// The OParl type URL kimflow writes: `https://schema.oparl.org/1.1/{name}`.
 std::string type_url(std::string_view name);
-/// Percent-encodes all but RFC 3986's unreserved characters, so `14/1923` becomes `14%2F1923`.
-std::string percent_encode(std::string_view s);
+/// Percent-encodes all but RFC 3986's unreserved characters (kimflow/core/text.hpp).
+using kimflow::percent_encode;
 /// Decodes `%XX` sequences; leaves malformed ones as they are.
 std::string percent_decode(std::string_view s);
 /// `Ausschuss für Kultur, Sport und Vielfalt` → `ausschuss-fuer-kultur-sport-und-vielfalt`.
@@ -24,8 +26,9 @@ std::string safe_file_name(std::string_view s);
 /// An OParl id as import compares ids: without its scheme, so that `http://` and `https://`
 /// spellings of one object (RIS mix them) are one id.
 std::string id_key(std::string_view url);
-/// @p text with its white space tidied: line breaks, tabs and no-break spaces (U+00A0, U+202F)
-/// as one blank, none around it (names and titles in RIS output carry them).
+/// @p text with its white space tidied: line breaks, tabs, other control characters and
+/// no-break spaces (U+00A0, U+202F) as one blank, none around it (names and titles in RIS
+/// output carry them).
 std::string tidy(std::string_view text);
 /// Where the committee's name starts in a referral's result ("verwiesen an Hauptausschuss", as
 /// the lifecycle writes it; "verwiesen in den Gemeinderat", after its article): a byte offset

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "kimflow/core/input.hpp"
 #include "kimflow/core/text.hpp"
 #include "kimflow/io/oparl.hpp"
 #include "names.hpp"
@@ -153,10 +154,16 @@ public:
                                         plan.paper.reference + "; kimflow keeps it as " + instance});
         } else {
             try {
-                engine_.create(instance, plan.paper, actor_, CreateOptions{plan.created});
+                check_id(instance);  // the engine's rule (input.hpp), asked first to name the field
             } catch (const InvalidData& e) {
                 // The engine refuses the reference as an id (too long, not UTF-8, …): name the file.
                 throw ImportError(plan.file, plan.path.empty() ? "reference" : plan.path + ".reference", e.what());
+            }
+            try {
+                engine_.create(instance, plan.paper, actor_, CreateOptions{plan.created});
+            } catch (const InvalidData& e) {
+                // A text of the paper breaks input.hpp's rule (a title too long, a control character).
+                throw ImportError(plan.file, plan.path, e.what());
             }
         }
         for (std::size_t i = done; i < plan.steps.size(); ++i) {
