@@ -225,7 +225,10 @@ TEST_F(EngineStoreTest, ARefusalInAnAttemptStaysLoggedWhenTheUnitCommits)
 {
     auto store = open();
     EngineOptions options;
-    options.policy = std::make_shared<const Policy>(Policy().allow("paper", "verwaltung", {"*"}, Scope::any));
+    // Everyone may read (as papers are public), so that the stranger's refusal is NotPermitted,
+    // not the InstanceNotFound of an instance it may not see.
+    options.policy = std::make_shared<const Policy>(
+        Policy().allow("paper", "verwaltung", {"*"}, Scope::any).allow("paper", "*", {"read"}, Scope::any));
     paper::PaperEngine engine(paper::PaperConfig{}, clock, store, options);
     const Actor stranger{"x", "fraktion", "SPD"};
     {

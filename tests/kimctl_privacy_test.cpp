@@ -22,41 +22,61 @@ using namespace kimctl_test;
 
 TEST_F(Kimctl, ADeniedFireExitsWith7ChangesNothingAndIsLogged)
 {
-    ok(kCaritas + Args{"--at", "2025-03-01", "case", "open", "K-1", "--kommune", "Herten", "--traeger", "Caritas"});
-    const Result denied = run(kAgora + Args{"--at", "2025-03-02", "fire", "case", "K-1", "follow_up", "date=2025-03-20"});
+    ok(kCaritas + Args{"--at", "2025-03-01", "case", "open", "K-1", "--kommune", "Herten", "--traeger", "Caritas",
+                       "--kreis", "Kreis Recklinghausen"});
+    // The Kreis may read the case, so it is told that it may not do this.
+    const Result denied =
+        run(kKreisRecklinghausen + Args{"--at", "2025-03-02", "fire", "case", "K-1", "follow_up", "date=2025-03-20"});
     EXPECT_EQ(denied.exit, 7) << describe(denied);
     expect_short_error(denied);
     EXPECT_NE(denied.err.find("not permitted"), std::string::npos) << denied.err;
     EXPECT_NE(denied.err.find("(nothing changed"), std::string::npos) << denied.err;
+    EXPECT_EQ(denied.err.find("aritas"), std::string::npos) << "whose case it is stays unsaid: " << denied.err;
+    // AGORA may not read it: to AGORA there is no K-1 (exit 4, as for a missing id), logged all the same.
+    const Result hidden = run(kAgora + Args{"--at", "2025-03-02", "fire", "case", "K-1", "follow_up", "date=2025-03-20"});
+    EXPECT_EQ(hidden.exit, 4) << describe(hidden);
+    const Result missing = run(kAgora + Args{"--at", "2025-03-02", "fire", "case", "K-9", "follow_up", "date=2025-03-20"});
+    EXPECT_EQ(missing.exit, 4) << describe(missing);
+    std::string hidden_err = hidden.err;
+    hidden_err.replace(hidden_err.find("K-1"), 3, "K-9");
+    EXPECT_EQ(hidden_err, missing.err);
     const json k1 = show("case", "K-1", kCaritas);
     EXPECT_EQ(k1["state"], "intake");
     EXPECT_EQ(k1["version"], 1);
     EXPECT_EQ(k1["data"]["follow_ups"], json::array());
 
     // A denied read too.
-    EXPECT_EQ(run(kAgora + Args{"--at", "2025-03-03", "show", "case", "K-1"}).exit, 7);
-    // And a paper the SPD did not write.
+    EXPECT_EQ(run(kAgora + Args{"--at", "2025-03-03", "show", "case", "K-1"}).exit, 4);
+    // And a paper the SPD did not write (papers are public: told, exit 7).
     ok(kFraktion + Args{"paper", "create", "14/2000", "--type", "Anfrage", "--title", "Eine Anfrage", "--originator",
                         "Fraktion Die Linke"});
     EXPECT_EQ(run(kSpd + Args{"fire", "paper", "14/2000", "submit"}).exit, 7);
     EXPECT_EQ(show("paper", "14/2000")["state"], "draft");
 
-    const json logged = json::parse(ok({"denials", "--id", "K-1", "--json"}).out);
-    ASSERT_EQ(logged.size(), 2u) << logged.dump(2);
+    const json logged = json::parse(ok(kAdministrator + Args{"denials", "--id", "K-1", "--json"}).out);
+    ASSERT_EQ(logged.size(), 3u) << logged.dump(2);
     EXPECT_EQ(logged[0]["lifecycle"], "case");
     EXPECT_EQ(logged[0]["id"], "K-1");
     EXPECT_EQ(logged[0]["action"], "follow_up");
-    EXPECT_EQ(logged[0]["actor"], json({{"id", "aweber"}, {"role", "case_manager"}, {"organization", "AGORA"}}));
-    EXPECT_EQ(logged[0]["at"], "2025-03-02T00:00:00Z");
-    EXPECT_NE(logged[0]["reason"].get<std::string>().find("caritas"), std::string::npos) << logged[0];
-    EXPECT_EQ(logged[1]["action"], "read");
-    EXPECT_EQ(json::parse(ok({"denials", "--lifecycle", "paper", "--json"}).out).size(), 1u);
-    EXPECT_EQ(json::parse(ok({"denials", "--json"}).out).size(), 3u);
-    const Result table = ok({"denials", "--lifecycle", "case"});
+    EXPECT_EQ(logged[0]["actor"]["id"], "kreisler");
+    EXPECT_EQ(logged[1]["actor"], json({{"id", "aweber"}, {"role", "case_manager"}, {"organization", "AGORA"}}));
+    EXPECT_EQ(logged[1]["at"], "2025-03-02T00:00:00Z");
+    EXPECT_NE(logged[1]["reason"].get<std::string>().find("instances their organisation owns"), std::string::npos)
+        << logged[1];
+    EXPECT_EQ(logged[1]["reason"].get<std::string>().find("aritas"), std::string::npos) << logged[1];
+    EXPECT_EQ(logged[2]["action"], "read");
+    EXPECT_EQ(json::parse(ok(kAdministrator + Args{"denials", "--lifecycle", "paper", "--json"}).out).size(), 1u);
+    EXPECT_EQ(json::parse(ok(kAdministrator + Args{"denials", "--json"}).out).size(), 4u);
+    const Result table = ok(kAdministrator + Args{"denials", "--lifecycle", "case"});
     EXPECT_NE(table.out.find("aweber"), std::string::npos) << table.out;
     EXPECT_NE(table.out.find("follow_up"), std::string::npos) << table.out;
-    EXPECT_EQ(ok({"denials", "--id", "K-404"}).out, "(keine Ablehnungen)\n");
+    EXPECT_EQ(ok(kAdministrator + Args{"denials", "--id", "K-404"}).out, "(keine Ablehnungen)\n");
 }
+
+// --- The denial log: only for an actor who may `audit`, and only what the scope reaches ---
+
+const Args kDatenschutzRe{"--as", "dsb-re", "--role", "datenschutz", "--org", "Kreis Recklinghausen"};
+const Args kDatenschutzUnna{"--as", "dsb-un", "--role", "datenschutz", "--org", "Kreis Unna"};
 
 /// Three cases: two in the Kreis Recklinghausen (Caritas, AGORA), one of Caritas in the Kreis Unna.
 class KimctlTwoKreise : public Kimctl {
@@ -112,6 +132,37 @@ TEST_F(KimctlTwoKreise, AReportCountsOnlyTheCasesTheActorMayRead)
     EXPECT_EQ(groups(kreis), (std::set<std::string>{"AGORA", "Caritas"}));
     EXPECT_EQ(report(kKreisUnna)["total"]["opened"], 1);
     EXPECT_EQ(run(kSpd + Args{"report", "kim", "--from", "2025-01-01", "--to", "2025-12-31"}).exit, 7);
+}
+
+TEST_F(KimctlTwoKreise, DenialsNeedAnActorWhoMayAuditAndShowOnlyItsScope)
+{
+    EXPECT_EQ(run(kAgora + Args{"show", "case", "K-1"}).exit, 4);     // about a case of the Kreis Recklinghausen
+    EXPECT_EQ(run(kAgora + Args{"show", "case", "K-3"}).exit, 4);     // about one of the Kreis Unna
+    EXPECT_EQ(run(kSpd + Args{"list", "case"}).exit, 7);              // about no case
+    auto ids_of = [](const Result& r) {
+        Ids out;
+        for (const auto& d : json::parse(r.out)) out.push_back(d["id"].get<std::string>());
+        return out;
+    };
+    EXPECT_EQ(ids_of(ok(kAdministrator + Args{"denials", "--json"})), (Ids{"K-1", "K-3", ""}));
+    EXPECT_EQ(ids_of(ok(kDatenschutzRe + Args{"denials", "--json"})), Ids{"K-1"});
+    EXPECT_EQ(ids_of(ok(kDatenschutzUnna + Args{"denials", "--lifecycle", "case", "--json"})), Ids{"K-3"});
+    EXPECT_EQ(ok(kDatenschutzRe + Args{"denials", "--id", "K-3"}).out, "(keine Ablehnungen)\n")
+        << "another Kreis's case: as if it had none";
+
+    // Without an actor: a usage error; without `audit`: refused (7) and logged.
+    const Result nobody = run({"denials"});
+    EXPECT_EQ(nobody.exit, 2) << describe(nobody);
+    for (const Args& who : {kCaritas, kAgora, kKreisRecklinghausen}) {
+        const Result refused = run(who + Args{"denials", "--lifecycle", "case"});
+        EXPECT_EQ(refused.exit, 7) << describe(refused);
+        EXPECT_EQ(refused.out.find("K-1"), std::string::npos) << refused.out;
+    }
+    EXPECT_EQ(run(kCaritas + Args{"denials"}).exit, 7);
+    const json all = json::parse(ok(kAdministrator + Args{"denials", "--lifecycle", "case", "--json"}).out);
+    ASSERT_FALSE(all.empty());
+    EXPECT_EQ(all.back()["action"], "audit");
+    EXPECT_EQ(all.back()["actor"]["id"], "mkoch");
 }
 
 // --- Erasure: early (DSGVO art. 17) and at the end of the retention period ---
@@ -182,7 +233,7 @@ TEST_F(KimctlClosedIn2020, PurgeErasesACaseClosedIn2020From2026On)
     EXPECT_EQ(show("case", "K-NEW", kCaritas)["data"]["consent"]["purpose"], "Kita-Platz");
 
     EXPECT_EQ(report2020(), before) << "the figures stay";
-    ok({"verify"});
+    ok(kAdministrator + Args{"verify"});  // database-wide figures: `audit` on everything
     // Nothing more to erase.
     EXPECT_EQ(json::parse(ok(kAdministrator + Args{"purge", "--at", "2026-06-01", "--json"}).out)["erased"]["case"],
               json::array());
@@ -192,7 +243,7 @@ TEST_F(KimctlClosedIn2020, CaseEraseErasesOneCaseNow)
 {
     const json before = report2020();
     const Result other = run(kAgora + Args{"case", "erase", "K-NEW"});
-    EXPECT_EQ(other.exit, 7) << describe(other);
+    EXPECT_EQ(other.exit, 4) << "AGORA may not read the case: to it there is none\n" << describe(other);
     EXPECT_EQ(show("case", "K-NEW", kCaritas)["data"]["consent"]["purpose"], "Kita-Platz");
 
     ok(kCaritas + Args{"--at", "2025-04-01", "case", "erase", "K-NEW", "--reason", "request_art17", "--note",
@@ -216,7 +267,7 @@ TEST_F(KimctlClosedIn2020, CaseEraseErasesOneCaseNow)
     EXPECT_EQ(ok(kCaritas + Args{"show", "case", "K-OLD"}).out.find("Deutschkurs"), std::string::npos);
     EXPECT_NE(accepted, before);
     EXPECT_EQ(report2020(), accepted) << "the figures stay";
-    ok({"verify"});
+    ok(kAdministrator + Args{"verify"});  // database-wide figures: `audit` on everything
 }
 
 // --- Erasure: a reason code, a note that is erased later, and a reader that holds the scrub up ---
@@ -242,7 +293,7 @@ TEST_F(KimctlClosedIn2020, EraseTakesAReasonCodeAndItsNoteIsErasedWithTheCase)
     EXPECT_EQ(k_new["history"][2]["payload"], "reason=consent_withdrawn, note=") << k_new["history"].dump(2);
     EXPECT_EQ(k_new["history"].back()["payload"], "reason=duplicate");
     EXPECT_EQ(k_new.dump().find("Yilmaz"), std::string::npos) << k_new.dump(2);
-    ok({"verify"});
+    ok(kAdministrator + Args{"verify"});  // database-wide figures: `audit` on everything
     EXPECT_EQ(read_text(db.path()).find("Yilmaz"), std::string::npos);
 }
 
@@ -268,7 +319,7 @@ TEST_F(KimctlClosedIn2020, EraseWhileAnotherProgramReadsSucceedsAndASecondRunOnl
     for (const auto& entry : k_new["history"]) erasures += entry["event"] == "erase_personal_data" ? 1 : 0;
     EXPECT_EQ(erasures, 1) << k_new["history"].dump(2);
     EXPECT_EQ((read_text(db.path()) + read_text(db.path() + "-wal")).find("Kita-Platz"), std::string::npos);
-    ok({"verify"});
+    ok(kAdministrator + Args{"verify"});  // database-wide figures: `audit` on everything
 }
 
 }  // namespace

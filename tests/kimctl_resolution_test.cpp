@@ -85,7 +85,7 @@ TEST_F(KimctlResolution, TheBeschlusskontrolleOfTheCastropRauxelAntrag)
     EXPECT_EQ(paper["state"], "completed");
     EXPECT_EQ(paper["history"].back()["event"], "settle_resolution");
     EXPECT_EQ(paper["history"].back()["actor"]["id"], "system");
-    EXPECT_EQ(ok({"verify"}).exit, 0);
+    EXPECT_EQ(ok(kAdministrator + Args{"verify"}).exit, 0);
 }
 
 TEST_F(KimctlResolution, RefusalsSayWhatToDoAndChangeNothing)

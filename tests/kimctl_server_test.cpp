@@ -254,15 +254,17 @@ TEST_F(KimctlServer, ErrorsExitWithTheSameCodes)
     }
 }
 
-// The service answers 404 for a case the caller may not read, so as not to reveal that it
-// exists; kimctl cannot tell that from a case that does not exist, and exits 4 where a local
-// run, which knows, exits 7.
+// A case the caller may not read is not found, as one that does not exist, so as not to reveal
+// that it exists: through the service (404) and on the file alike (exit 4, the same message).
 TEST_F(KimctlServer, AnotherTraegersCaseIsNotFoundThroughTheService)
 {
     for (const Args& args : {Args{"show", "case", "K-1"}, Args{"history", "case", "K-1"},
                              Args{"fire", "case", "K-1", "add_goal", "goal=x"}}) {
         const Result local = run(kAgora + args), served_run = remote(token_of(kAgora), args);
-        EXPECT_EQ(local.exit, 7) << describe(local);
+        EXPECT_EQ(local.exit, 4) << describe(local);
+        std::string local_none = run(kAgora + Args{"show", "case", "K-404"}).err;
+        local_none.replace(local_none.find("K-404"), 5, "K-1");
+        EXPECT_EQ(local.err, local_none);
         EXPECT_EQ(served_run.exit, 4) << describe(served_run);
         // The very message of a case that does not exist.
         std::string none = remote(token_of(kAgora), {"show", "case", "K-404"}).err;

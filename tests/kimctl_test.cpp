@@ -209,13 +209,13 @@ TEST_F(Kimctl, ABackDatedFireExitsWith3AndAnEditedTimeOrderIsFoundByVerify)
     EXPECT_EQ(k1["version"], 1);
 
     ok(kCaritas + Args{"--at", "2025-05-12T09:00:00Z", "fire", "case", "K-1", "decline"});
-    EXPECT_EQ(run({"verify"}).exit, 0);
+    EXPECT_EQ(run(kAdministrator + Args{"verify"}).exit, 0);  // verify needs `audit` on everything
     {
         SQLite::Database sql(db.path(), SQLite::OPEN_READWRITE);
         sql.exec("UPDATE transition SET at = at - 30 * 86400000000 WHERE version = 2 AND instance = "
                  "(SELECT key FROM instance WHERE id = 'K-1')");
     }
-    const Result edited = run({"verify"});
+    const Result edited = run(kAdministrator + Args{"verify"});
     EXPECT_EQ(edited.exit, 6) << describe(edited);
     EXPECT_NE(edited.out.find("case K-1: log entry 2 (decline) is recorded at 2025-04-12T09:00:00Z, before the entry "
                               "ahead of it (2025-05-10T09:00:00Z)"),

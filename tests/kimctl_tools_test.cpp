@@ -76,9 +76,9 @@ TEST_F(Kimctl, VerifyPassesASoundDatabaseAndNamesWhatWasTamperedWith)
 {
     tell_14_1923();
     ok(kCaritas + Args{"case", "open", "K-1", "--kommune", "Castrop-Rauxel", "--traeger", "Caritas"});
-    const Result sound = ok({"verify"});
+    const Result sound = ok(kAdministrator + Args{"verify"});
     EXPECT_NE(sound.out.find("no problems"), std::string::npos) << sound.out;
-    const json report = json::parse(ok({"verify", "--json"}).out);
+    const json report = json::parse(ok(kAdministrator + Args{"verify", "--json"}).out);
     EXPECT_TRUE(report["ok"].get<bool>());
     EXPECT_EQ(report["checked"]["paper"], 1);
     EXPECT_EQ(report["checked"]["case"], 1);
@@ -91,7 +91,7 @@ TEST_F(Kimctl, VerifyPassesASoundDatabaseAndNamesWhatWasTamperedWith)
         sql.exec("UPDATE transition SET version = 7 WHERE version = 1 AND instance = "
                  "(SELECT key FROM instance WHERE id = 'K-1')");
     }
-    const Result tampered = run({"verify", "--json"});
+    const Result tampered = run(kAdministrator + Args{"verify", "--json"});
     EXPECT_EQ(tampered.exit, 6) << describe(tampered);
     const json findings = json::parse(tampered.out);
     EXPECT_FALSE(findings["ok"].get<bool>());
@@ -106,11 +106,11 @@ TEST_F(Kimctl, VerifyChecksTheHashChainAndNamesTheFirstEntryEditedBySql)
 {
     tell_14_1923();
     ok(kCaritas + Args{"case", "open", "K-1", "--kommune", "Herten", "--traeger", "Caritas"});
-    EXPECT_EQ(run(kAgora + Args{"show", "case", "K-1"}).exit, 7);  // one denial
-    const Result sound = ok({"verify"});
+    EXPECT_EQ(run(kAgora + Args{"show", "case", "K-1"}).exit, 4);  // one denial (and as if it were not there)
+    const Result sound = ok(kAdministrator + Args{"verify"});
     EXPECT_NE(sound.out.find("5 transitions"), std::string::npos) << sound.out;
     EXPECT_NE(sound.out.find("1 denial and 2 creations: unbroken"), std::string::npos) << sound.out;
-    const json fresh = json::parse(ok({"verify", "--json"}).out);
+    const json fresh = json::parse(ok(kAdministrator + Args{"verify", "--json"}).out);
     EXPECT_TRUE(fresh["ok"].get<bool>());
     EXPECT_TRUE(fresh["chain"]["ok"].get<bool>());
     EXPECT_EQ(fresh["chain"]["transitions"], 5);
@@ -124,11 +124,11 @@ TEST_F(Kimctl, VerifyChecksTheHashChainAndNamesTheFirstEntryEditedBySql)
         // Someone rewrites who answered the Anfrage (the only version 2 there is).
         EXPECT_EQ(sql.exec("UPDATE transition SET actor = 'someone-else' WHERE version = 2"), 1);
     }
-    const Result text = run({"verify"});
+    const Result text = run(kAdministrator + Args{"verify"});
     EXPECT_EQ(text.exit, 6) << describe(text);
     EXPECT_NE(text.out.find("paper 14/1923: hash chain broken at transition log entry 2 (version 2)"), std::string::npos)
         << text.out;
-    const Result tampered = run({"verify", "--json"});
+    const Result tampered = run(kAdministrator + Args{"verify", "--json"});
     EXPECT_EQ(tampered.exit, 6) << describe(tampered);
     const json broken = json::parse(tampered.out);
     EXPECT_FALSE(broken["ok"].get<bool>());
@@ -145,7 +145,7 @@ TEST_F(Kimctl, VerifyChecksTheHashChainAndNamesTheFirstEntryEditedBySql)
         sql.exec("UPDATE transition SET actor = 'baumeister' WHERE version = 2");
         sql.exec("UPDATE denial SET reason = 'nothing to see'");
     }
-    const json denial_edit = json::parse(run({"verify", "--json"}).out);
+    const json denial_edit = json::parse(run(kAdministrator + Args{"verify", "--json"}).out);
     EXPECT_EQ(denial_edit["chain"]["first_break"]["log"], "denial") << denial_edit.dump(2);
     EXPECT_EQ(denial_edit["chain"]["first_break"]["instance"], "K-1");
 }
@@ -305,7 +305,7 @@ TEST_F(Kimctl, FlagsOverrideTheConfigurationFile)
     const json k1 = show("case", "K-1", kCaritas);
     EXPECT_EQ(k1["history"][1]["actor"], json({{"id", "jschulz"}, {"role", "case_manager"}, {"organization", "caritas"}}));
     const Result other_org = run({"--config", conf, "--org", "AGORA", "show", "case", "K-1"});
-    EXPECT_EQ(other_org.exit, 7) << describe(other_org);
+    EXPECT_EQ(other_org.exit, 4) << describe(other_org);  // AGORA may not see Caritas's case
 }
 
 TEST_F(Kimctl, WithoutAnActorTheErrorSaysHowToGiveOne)
@@ -321,10 +321,13 @@ TEST_F(Kimctl, WithoutAnActorTheErrorSaysHowToGiveOne)
     expect_short_error(no_role);
     EXPECT_NE(no_role.err.find("--role"), std::string::npos) << no_role.err;
     EXPECT_EQ(show("paper", "A-1")["version"], 0);
-    // Commands that touch no paper or case need nobody.
+    // Commands that touch no paper or case need nobody; verify's figures are the audit's.
     ok({"events", "case"});
     ok({"diagram", "paper"});
-    ok({"verify"});
+    const Result unverified = run({"verify"});
+    EXPECT_EQ(unverified.exit, 2) << describe(unverified);
+    EXPECT_NE(unverified.err.find("--as"), std::string::npos) << unverified.err;
+    ok(kAdministrator + Args{"verify"});
 }
 
 TEST_F(Kimctl, AMalformedConfigurationFileIsNamedWithTheLine)
@@ -398,7 +401,7 @@ TEST_F(Kimctl, AReadOnlyCopyIsVerifiedWithoutCreatingFiles)
     const std::string copy = archive / "archiv.db";
     std::filesystem::copy_file(db.path(), copy);
     ::chmod(copy.c_str(), 0444);
-    const Result verified = kimctl({"--db", copy, "verify"});
+    const Result verified = kimctl({"--db", copy, "--as", "admin", "--role", "administrator", "verify"});
     EXPECT_EQ(verified.exit, 0) << describe(verified);
     EXPECT_EQ(kimctl(kSitzungsdienst + Args{"--db", copy, "show", "paper", "14/1923"}).exit, 0);
     const Result write = kimctl(kFraktion + Args{"--db", copy, "paper", "create", "14/2000", "--type", "Anfrage",
@@ -419,7 +422,7 @@ TEST_F(Kimctl, ADatabaseOnAReadOnlyMountIsVerified)
     const std::string out = mount / "verify.out";
     const std::string script = "mount --bind '" + mount.path() + "' '" + mount.path() + "' && mount -o remount,ro,bind '" +
                                mount.path() + "' && ! touch '" + mount.path() + "/probe' 2>/dev/null && " + KIMCTL_PATH +
-                               " --db '" + mount.path() + "/archiv.db' verify > /tmp/kimctl-mount-$$.out 2>&1; rc=$?; cat " +
+                               " --db '" + mount.path() + "/archiv.db' --as admin --role administrator verify > /tmp/kimctl-mount-$$.out 2>&1; rc=$?; cat " +
                                "/tmp/kimctl-mount-$$.out; rm -f /tmp/kimctl-mount-$$.out; exit $rc";
     const int status = std::system(("unshare -m sh -c \"" + script + "\" > '" + out + "' 2>&1").c_str());
     const std::string said = read_text(out);
@@ -427,6 +430,107 @@ TEST_F(Kimctl, ADatabaseOnAReadOnlyMountIsVerified)
         GTEST_SKIP() << "mounting is not permitted here: " << said;
     EXPECT_EQ(WEXITSTATUS(status), 0) << said;
     EXPECT_NE(said.find("no problems found"), std::string::npos) << said;
+}
+
+}  // namespace
+
+// --- The signed audit trail end to end (issue 19): a key, writes that sign, a witness, and a
+// file rewritten without the key. The attacker's tools are audit_signing_fixture.hpp's. ---
+
+#include "audit_signing_fixture.hpp"
+
+namespace {
+
+using namespace kimctl_test;
+
+class KimctlSigned : public Kimctl {
+protected:
+    TempDir keys{"kimctl-keys"};
+    const Args with_key{"--signing-key", keys / "signing.key"};
+    const Args awo{"--as", "awo1", "--role", "case_manager", "--org", "AWO"};
+
+    /// A signed database: the key made, two cases of two Träger, a refusal, the heads witnessed.
+    void SetUp() override
+    {
+        Kimctl::SetUp();
+        const Result made = ok({"admin", "key", "init", "--key", keys / "signing.key", "--public-key", keys / "public.keys"});
+        EXPECT_NE(made.out.find("signiert"), std::string::npos) << describe(made);
+        ok(with_key + kCaritas + Args{"--at", "2025-03-01", "case", "open", "K-1", "--kommune", "Herten", "--traeger", "Caritas"});
+        ok(with_key + awo + Args{"--at", "2025-03-01", "case", "open", "K-2", "--kommune", "Marl", "--traeger", "AWO"});
+        ok(with_key + kCaritas + Args{"--at", "2025-03-02", "fire", "case", "K-1", "follow_up", "date=2025-03-20"});
+        EXPECT_NE(run(with_key + kAgora + Args{"--at", "2025-03-03", "fire", "case", "K-1", "follow_up",
+                                               "date=2025-03-21"}).exit, 0);
+        ok(with_key + awo + Args{"--at", "2025-03-04", "fire", "case", "K-2", "follow_up", "date=2025-03-22"});
+        std::ofstream(keys / "witness.jsonl", std::ios::app) << ok(kAdministrator + Args{"audit", "heads"}).out;
+    }
+    Result verify() const { return run(kAdministrator + Args{"verify", "--public-key", keys / "public.keys", "--witness", keys / "witness.jsonl"}); }
+    std::int64_t transitions() const
+    {
+        return SQLite::Database(db.path()).execAndGet("SELECT count(*) FROM transition").getInt64();
+    }
+};
+
+TEST_F(KimctlSigned, ASignedDatabaseWithItsWitnessVerifies)
+{
+    const Result sound = verify();
+    EXPECT_EQ(sound.exit, 0) << describe(sound);
+    EXPECT_NE(sound.out.find("every one valid"), std::string::npos) << sound.out;
+    EXPECT_NE(sound.out.find("1 of 1 witnessed heads found"), std::string::npos) << sound.out;
+    const json heads = json::parse(ok(kAdministrator + Args{"audit", "heads"}).out);
+    EXPECT_EQ(heads["format"], "kimflow-checkpoint-1");
+    EXPECT_EQ(heads["transitions"], 4);
+    EXPECT_EQ(heads["creations"], 2);
+    EXPECT_EQ(heads["denials"], 1);
+}
+
+// Without the key a write would be covered by no signature: refused, nothing changed, and the
+// file still verifies with its witness.
+TEST_F(KimctlSigned, AWriteWithoutTheKeyExits6AndChangesNothing)
+{
+    const std::int64_t before = transitions();
+    const std::string heads = ok(kAdministrator + Args{"audit", "heads"}).out;
+    const Result refused = run(kCaritas + Args{"--at", "2025-03-05", "fire", "case", "K-1", "follow_up", "date=2025-03-25"});
+    EXPECT_EQ(refused.exit, 6) << describe(refused);
+    expect_short_error(refused);
+    EXPECT_NE(refused.err.find("--signing-key"), std::string::npos) << refused.err;
+    EXPECT_EQ(transitions(), before);
+    EXPECT_EQ(ok(kAdministrator + Args{"audit", "heads"}).out, heads);
+    EXPECT_EQ(verify().exit, 0);
+    // With the key from the environment, the same write goes through and is signed.
+    ::setenv("KIMFLOW_SIGNING_KEY", (keys / "signing.key").c_str(), 1);
+    const Result signed_write = run(kCaritas + Args{"--at", "2025-03-05", "fire", "case", "K-1", "follow_up", "date=2025-03-25"});
+    ::unsetenv("KIMFLOW_SIGNING_KEY");
+    EXPECT_EQ(signed_write.exit, 0) << describe(signed_write);
+    EXPECT_EQ(transitions(), before + 1);
+    EXPECT_EQ(verify().exit, 0) << describe(verify());
+}
+
+// The attack of the findings: an actor rewritten and every later hash recomputed. The stored
+// checkpoints no longer match; with them deleted, the public key finds no signature.
+TEST_F(KimctlSigned, ARewriteWithEveryHashRecomputedExits6NamingThePlace)
+{
+    {
+        SQLite::Database file(db.path(), SQLite::OPEN_READWRITE);
+        file.exec("UPDATE transition SET actor = 'someone-else' WHERE version = 1 AND instance = "
+                  "(SELECT key FROM instance WHERE id = 'K-2')");
+        audit_signing_test::rechain_all(file);
+    }
+    const Result caught = verify();
+    EXPECT_EQ(caught.exit, 6) << describe(caught);
+    EXPECT_NE(caught.out.find("problem: signed checkpoint"), std::string::npos) << caught.out;
+    EXPECT_NE(caught.out.find("are not in the logs"), std::string::npos) << caught.out;
+    // K-2 was opened by the second write (the key's first checkpoint is the first): the rewrite
+    // is placed after the heads of that first checkpoint.
+    EXPECT_NE(caught.out.find("problem: signed checkpoint 3: the signed heads (2 transitions, 0 denials, 2 creations)"),
+              std::string::npos) << caught.out;
+    EXPECT_NE(caught.out.find("those of signed checkpoint 2 (1 transitions, 0 denials, 1 creations) still hold"),
+              std::string::npos) << caught.out;
+
+    SQLite::Database(db.path(), SQLite::OPEN_READWRITE).exec("DELETE FROM checkpoint");
+    const Result unsigned_file = verify();
+    EXPECT_EQ(unsigned_file.exit, 6) << describe(unsigned_file);
+    EXPECT_NE(unsigned_file.out.find("no signed checkpoint"), std::string::npos) << unsigned_file.out;
+    EXPECT_NE(unsigned_file.out.find("witness file line 1"), std::string::npos) << unsigned_file.out;
 }
 
 }  // namespace

@@ -348,6 +348,7 @@ protected:
     std::string fraktion = db.add("kretschmer", "fraktion", "Fraktion Die Linke");
     std::string sitzung = db.add("sitzung", "sitzungsdienst", "RVR");
     std::string amt = db.add("amt5", "verwaltung", "FB 5 Soziales");
+    std::string admin = db.add("root", "administrator", "Kreis Recklinghausen");
     std::unique_ptr<Server> server;
     std::unique_ptr<httplib::Client> http;
     /// The document as the service serves it.

@@ -167,4 +167,15 @@ TEST_F(kimflowd_openapi, TheSessionAndTheOperationalRoutesAnswerAsDocumented)
     expect_documented("GET", "/api/v1/openapi.json", http->Get("/api/v1/openapi.json"), 200);
 }
 
+TEST_F(kimflowd_openapi, TheAuditRoutesAnswerAsDocumented)
+{
+    post("/api/v1/cases", open_case("K-1", "caritas"), caritas);
+    const json verified = expect_documented("GET", "/api/v1/audit/verify", get("/api/v1/audit/verify", admin), 200);
+    EXPECT_TRUE(verified.value("ok", false)) << verified.dump(2);
+    expect_documented("GET", "/api/v1/audit/verify", get("/api/v1/audit/verify", caritas), 403);
+    // This kimflowd has no signing key: no checkpoint to give a witness.
+    expect_documented("GET", "/api/v1/audit/heads", get("/api/v1/audit/heads", admin), 404);
+    expect_documented("GET", "/api/v1/audit/heads", get("/api/v1/audit/heads", caritas), 403);
+}
+
 }  // namespace

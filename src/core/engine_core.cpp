@@ -45,14 +45,18 @@ void EngineCore::create(const std::string& id, void* data, const Actor& actor, c
     Impl& e = *impl_;
     auto resident = e.make_instance(id, data, actor, options);
     try {
-        e.check(action::create, resident->instance, actor);
+        e.check(action::create, resident->instance, actor, false);
     } catch (const core::Refusal& r) {
         e.refuse(r);
     }
     core::Gate gate = e.gate(core::GateMode::shared);
     const StoredInstance initial = e.row_of(resident->instance);
     std::unique_lock<std::mutex> lock = e.lock_instance(*resident);
-    e.write_new(id, resident, [&] { e.store->insert(initial); });
+    try {
+        e.write_new(id, resident, [&] { e.store->insert(initial); });
+    } catch (const DuplicateInstance&) {
+        e.duplicate(id, actor);
+    }
 }
 
 Fired EngineCore::create(const std::string& id, void* data, const Actor& actor, const EventType& type,
@@ -63,6 +67,8 @@ Fired EngineCore::create(const std::string& id, void* data, const Actor& actor, 
         return impl_->create(id, data, actor, type, opening, options);
     } catch (const core::Refusal& r) {
         impl_->refuse(r);
+    } catch (const DuplicateInstance&) {
+        impl_->duplicate(id, actor);
     }
 }
 
@@ -113,7 +119,7 @@ Fired EngineCore::Impl::create(const std::string& id, void* data, const Actor& a
     std::unique_lock<std::mutex> lock = lock_instance(*resident);
     const StoredInstance initial = row_of(in);
     const TransitionRecord record = transition(in, type, opening, actor, in.created_at);
-    check(type.id(), in, actor);  // the opening event sets the owner
+    check(type.id(), in, actor, false);  // the opening event sets the owner
     // Encoded before the store's transaction, so that other threads' fires overlap with it.
     StoredInstance opened = row_of(in);
     StoredTransition logged_opening = log_entry_of(record, type, opening);

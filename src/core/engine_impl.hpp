@@ -26,6 +26,9 @@ namespace core {
 /// store transaction are undone, where Impl::refuse() logs it and throws NotPermitted.
 struct Refusal {
     StoredDenial denial;
+    /// About a stored instance the actor may not read either: refuse() throws InstanceNotFound,
+    /// so that "not permitted" does not tell them that the id exists.
+    bool hidden = false;
 };
 
 /// A unit of work in progress on one thread.
@@ -185,11 +188,15 @@ struct EngineCore::Impl {
         return AccessTarget{lifecycle, in.id, keys.owner, keys.overseer};
     }
     StoredDenial denial(std::string_view what, const std::string& id, const Actor& actor, std::string reason) const;
-    /// Throws core::Refusal unless the policy lets @p actor do @p what to @p in.
-    void check(std::string_view what, const InstanceState& in, const Actor& actor) const;
+    /// Throws core::Refusal unless the policy lets @p actor do @p what to @p in; @p stored: @p in
+    /// is in the store (not one being created), so a refusal hides it from a non-reader.
+    void check(std::string_view what, const InstanceState& in, const Actor& actor, bool stored = true) const;
     /// Logs the refusal (inside this thread's unit of work, and again after it if it rolls back)
-    /// and throws NotPermitted.
+    /// and throws NotPermitted, or InstanceNotFound for a hidden one.
     [[noreturn]] void refuse(const core::Refusal& r) const;
+    /// Inside a catch of the store's DuplicateInstance for @p id: rethrows it if @p actor may read
+    /// the instance that has the id, else throws IdUnavailable, which says no more.
+    [[noreturn]] void duplicate(const std::string& id, const Actor& actor) const;
 
     // --- units of work and observers (units.cpp) ---
     core::OpenUnit* unit_here() const;

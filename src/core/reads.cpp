@@ -2,6 +2,7 @@
 // from memory once verified against the store; reads that name an actor are checked by the
 // policy, and a refusal is logged as a denial.
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -162,6 +163,48 @@ std::vector<std::string_view> EngineCore::permitted_now(const InstanceState& in,
 std::vector<StoredDenial> EngineCore::denials(const std::string& id) const
 {
     return impl_->store->denials(impl_->lifecycle, id);
+}
+
+std::vector<StoredDenial> EngineCore::denials(const Actor& actor, const std::string& id) const
+{
+    check_actor(actor);
+    const Impl& e = *impl_;
+    if (!e.options.policy) return denials(id);
+    const Policy& policy = *e.options.policy;
+    const auto scopes = policy.scopes(actor, e.lifecycle, action::audit);
+    if (scopes.empty())
+        e.refuse(core::Refusal{
+            e.denial(action::audit, id, actor, *policy.refusal(actor, action::audit, AccessTarget{e.lifecycle, id}))});
+    std::vector<StoredDenial> all = denials(id);
+    if (std::find(scopes.begin(), scopes.end(), Scope::any) != scopes.end()) return all;
+    // Filtered as a list is, not refused: asking about an instance outside one's scope gets what
+    // an id without denials gets. Each instance is judged by its keys as stored now.
+    std::map<std::string, bool> reachable;
+    const auto may_audit = [&](const std::string& instance) {
+        auto it = reachable.find(instance);
+        if (it != reachable.end()) return it->second;
+        bool yes = false;
+        // No instance (a refused list or purge) or none stored (a refused creation): nothing a
+        // scope could reach, so only `any` sees it.
+        if (!instance.empty())
+            if (const auto stored = e.store->load(e.lifecycle, instance))
+                yes = policy.permits(actor, action::audit,
+                                     AccessTarget{e.lifecycle, instance, stored->owner, stored->overseer});
+        return reachable.emplace(instance, yes).first->second;
+    };
+    all.erase(std::remove_if(all.begin(), all.end(), [&](const StoredDenial& d) { return !may_audit(d.instance); }),
+              all.end());
+    return all;
+}
+
+void EngineCore::check_audit(const Actor& actor) const
+{
+    check_actor(actor);
+    const Impl& e = *impl_;
+    if (!e.options.policy) return;
+    // No instance in the target: only a rule of scope `any` reaches it.
+    if (auto why = e.options.policy->refusal(actor, action::audit, AccessTarget{e.lifecycle}))
+        e.refuse(core::Refusal{e.denial(action::audit, "", actor, std::move(*why))});
 }
 
 }  // namespace kimflow

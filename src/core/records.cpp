@@ -123,12 +123,15 @@ StoredDenial EngineCore::Impl::denial(std::string_view what, const std::string& 
     return StoredDenial{lifecycle, id, std::string(what), actor, clock->now(), std::move(reason)};
 }
 
-void EngineCore::Impl::check(std::string_view what, const InstanceState& in, const Actor& actor) const
+void EngineCore::Impl::check(std::string_view what, const InstanceState& in, const Actor& actor, bool stored) const
 {
     if (!options.policy) return;
     const StoreKeys keys = keys_of(in);
-    if (auto why = options.policy->refusal(actor, what, target_of(in, keys)))
-        throw core::Refusal{denial(what, in.id, actor, std::move(*why))};
+    const AccessTarget target = target_of(in, keys);
+    if (auto why = options.policy->refusal(actor, what, target)) {
+        const bool hidden = stored && (what == action::read || !options.policy->permits(actor, action::read, target));
+        throw core::Refusal{denial(what, in.id, actor, std::move(*why)), hidden};
+    }
 }
 
 void EngineCore::Impl::refuse(const core::Refusal& r) const
@@ -136,7 +139,20 @@ void EngineCore::Impl::refuse(const core::Refusal& r) const
     const StoredDenial& d = r.denial;
     store->log_denial(d);
     if (core::OpenUnit* unit = unit_here()) unit->denials.push_back(d);
+    // Logged in full; told the caller only as what a missing id would tell them.
+    if (r.hidden) throw InstanceNotFound(d.lifecycle, d.instance);
     throw NotPermitted(d.lifecycle, d.instance, d.action, d.actor.id, "not permitted: " + d.reason);
+}
+
+void EngineCore::Impl::duplicate(const std::string& id, const Actor& actor) const
+{
+    if (!options.policy) throw;
+    const std::optional<StoredInstance> taken = store->load(lifecycle, id);
+    // Gone again meanwhile: that it existed says no more than the duplicate itself.
+    if (!taken || options.policy->permits(actor, action::read,
+                                          AccessTarget{lifecycle, id, taken->owner, taken->overseer}))
+        throw;
+    throw IdUnavailable(lifecycle, id);
 }
 
 }  // namespace kimflow

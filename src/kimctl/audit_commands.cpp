@@ -40,7 +40,6 @@ nlohmann::json chain_json(const ChainCheck& chain)
                      {"checkpoints", chain.checkpoints},
                      {"witnessed", chain.witnessed},
                      {"rows_checked", chain.rows_checked},
-                     {"rows_unchained", chain.rows_unchained},
                      {"transition_head", chain.transition_head},
                      {"denial_head", chain.denial_head},
                      {"creation_head", chain.creation_head},
@@ -61,6 +60,9 @@ int verify(Context& ctx, const VerifyArgs& args)
     std::vector<Checkpoint> witnessed;
     if (!args.witness.empty()) witnessed = audit::read_witness(args.witness);
 
+    // Database-wide figures and every instance's problems: the audit's (the policy's `audit`
+    // action with scope `any`); a refusal is logged.
+    ctx.cases().check_audit(ctx.actor());
     SqliteStore& store = ctx.store();
     std::vector<VerifyFinding> findings;
     for (auto& line : store.integrity_check()) findings.push_back({"", "", "SQLite: " + line});
@@ -106,11 +108,8 @@ int verify(Context& ctx, const VerifyArgs& args)
                   << " with personal data erased), " << chain.denials << (chain.denials == 1 ? " denial" : " denials")
                   << " and " << chain.creations << " creations" << (chain.first_break ? ": broken, see below" : ": unbroken")
                   << '\n';
-        std::cout << "  rows: " << chain.rows_checked << " as their log chained them"
-                  << (chain.rows.empty() ? "" : ", some not: see below");
-        if (chain.rows_unchained)
-            std::cout << "; " << chain.rows_unchained << " last written before rows were chained (not comparable)";
-        std::cout << '\n';
+        std::cout << "  rows: " << chain.rows_checked << " compared with the row their log chained"
+                  << (chain.rows.empty() ? "" : ", some differ: see below") << '\n';
         std::cout << "  transition head " << chain.transition_head << '\n';
         std::cout << "  denial head     " << chain.denial_head << '\n';
         std::cout << "  creation head   " << chain.creation_head << '\n';
@@ -138,6 +137,7 @@ int verify(Context& ctx, const VerifyArgs& args)
 
 void audit_heads(Context& ctx, bool all)
 {
+    ctx.cases().check_audit(ctx.actor());
     const std::vector<Checkpoint> checkpoints = ctx.store().checkpoints();
     if (checkpoints.empty())
         throw UsageError("'" + ctx.store().path() +
@@ -173,7 +173,7 @@ void key_init(Context& ctx, const std::string& key_path, const std::string& publ
                           {"signing_key", key_path},
                           {"public_key", public_path},
                           {"signed", database ? ctx.options().db : ""}});
-    std::cout << "Schlüssel " << key.key_id() << " angelegt: geheim in " << key_path << " (nur für den Dienst lesbar), "
+    std::cout << "Schlüssel " << key.key_id() << " angelegt: geheim in " << key_path << " (Modus 600: nur für seinen Eigentümer lesbar), "
               << "öffentlich in " << public_path << '\n';
     if (database) std::cout << "Prüfpunkt für " << ctx.options().db << " mit diesem Schlüssel signiert\n";
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <kimflow/io/json.hpp>
 #include <kimflow/io/table.hpp>
@@ -129,13 +130,26 @@ void purge(Context& ctx)
 
 void denials(Context& ctx, const DenialArgs& args)
 {
+    // The audit trail is read as an actor who may `audit` (usage error without one); each engine
+    // gives only the refusals that actor's scope reaches.
+    const Actor actor = ctx.actor();
     std::vector<StoredDenial> all;
-    if (args.lifecycle.empty() || args.lifecycle == "paper")
-        for (auto& d : ctx.papers().denials(args.id)) all.push_back(std::move(d));
-    if (args.lifecycle.empty() || args.lifecycle == "case")
-        for (auto& d : ctx.cases().denials(args.id)) all.push_back(std::move(d));
-    if (args.lifecycle.empty() || args.lifecycle == "resolution")
-        for (auto& d : ctx.resolutions().engine().denials(args.id)) all.push_back(std::move(d));
+    std::optional<NotPermitted> refused;
+    bool permitted = false;
+    const auto collect = [&](std::string_view lifecycle, const auto& engine) {
+        if (!args.lifecycle.empty() && args.lifecycle != lifecycle) return;
+        try {
+            for (auto& d : engine.denials(actor, args.id)) all.push_back(std::move(d));
+            permitted = true;
+        } catch (const NotPermitted& e) {
+            // Without --lifecycle, a policy that grants `audit` on cases only still shows those.
+            if (!refused) refused = e;
+        }
+    };
+    collect("paper", ctx.papers());
+    collect("case", ctx.cases());
+    collect("resolution", ctx.resolutions().engine());
+    if (!permitted && refused) throw *refused;
     std::stable_sort(all.begin(), all.end(), [](const StoredDenial& a, const StoredDenial& b) { return a.at < b.at; });
     if (ctx.json()) {
         nlohmann::json j = nlohmann::json::array();

@@ -66,6 +66,8 @@ void read_config_file(const std::string& path, Config& config)
         {"busy_timeout_ms", [&](auto& k, auto& v) { config.busy_timeout_ms = static_cast<int>(number(k, v, 0, 600000)); }},
         {"tls_cert", [&](auto&, auto& v) { config.tls_cert = beside(v); }},
         {"tls_key", [&](auto&, auto& v) { config.tls_key = beside(v); }},
+        {"signing_key", [&](auto&, auto& v) { config.signing_key = beside(v); }},
+        {"public_keys", [&](auto&, auto& v) { config.public_keys = beside(v); }},
         {"trusted_proxy",
          [&](auto&, auto& v) {
              std::size_t start = 0;

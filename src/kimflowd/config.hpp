@@ -30,6 +30,13 @@ struct Config {
     /// proxy that terminates TLS in front of it.
     std::string tls_cert;
     std::string tls_key;
+    /// The key that signs the audit trail's checkpoints at each commit (`signing_key`, made by
+    /// `kimctl admin key init`; readable only by kimflowd's user). Empty: none, and a database
+    /// whose trail is signed refuses writes.
+    std::string signing_key;
+    /// Further public keys the verify endpoint checks checkpoints with (`public_keys`): the keys
+    /// before a rotation. The signing key's own public half is always among them.
+    std::string public_keys;
     /// Addresses whose requests may name the user in proxy_user_header (`trusted_proxy`, one
     /// or more, comma-separated); empty: the header is refused from everyone.
     std::vector<std::string> trusted_proxies;

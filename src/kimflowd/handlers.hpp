@@ -22,6 +22,7 @@ struct Handlers {
     void add_instance_routes();
     void add_service_routes();
     void add_feed_routes();
+    void add_audit_routes();
 
     /// Answers @p body as JSON.
     void reply(Call& call, int status, const nlohmann::json& body) const;

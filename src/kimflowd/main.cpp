@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <kimflow/audit/signing.hpp>
 #include <kimflow/store/store.hpp>
 #include <kimflow/version.hpp>
 
@@ -87,6 +88,9 @@ int main(int argc, char** argv)
         end_watcher();
         return 0;
     } catch (const kimflowd::ConfigError& e) {
+        std::cerr << "kimflowd: " << e.what() << '\n';
+        return 2;
+    } catch (const kimflow::audit::KeyError& e) {
         std::cerr << "kimflowd: " << e.what() << '\n';
         return 2;
     } catch (const kimflowd::ListenFailed& e) {

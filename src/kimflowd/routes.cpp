@@ -8,6 +8,7 @@ void Service::add_routes()
     handlers_ = std::make_unique<Handlers>(Handlers{*this});
     handlers_->add_service_routes();
     handlers_->add_feed_routes();
+    handlers_->add_audit_routes();
     handlers_->add_instance_routes();
 }
 

@@ -87,6 +87,12 @@ Service::Service(Config config)
     SqliteOptions options;
     options.synchronous = config_.durability_full ? SqliteOptions::Synchronous::full : SqliteOptions::Synchronous::normal;
     options.busy_timeout = std::chrono::milliseconds(config_.busy_timeout_ms);
+    if (!config_.public_keys.empty()) public_keys_ = audit::read_public_keys(config_.public_keys);
+    if (!config_.signing_key.empty()) {
+        signing_key_ = std::make_shared<const audit::SigningKey>(audit::SigningKey::load(config_.signing_key));
+        options.signer = signing_key_;
+        public_keys_.push_back(signing_key_->public_key());
+    }
     store_ = std::make_shared<SqliteStore>(config_.db, options);
     if (auto stored = stored_policy(*store_)) {
         policy_ = std::make_shared<const Policy>(std::move(*stored));

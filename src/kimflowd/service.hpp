@@ -14,6 +14,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <kimflow/audit/signing.hpp>
 #include <kimflow/core/actor.hpp>
 #include <kimflow/core/policy.hpp>
 #include <kimflow/identity/accounts.hpp>
@@ -105,6 +106,10 @@ private:
     Log log_;
     Metrics metrics_;
     std::shared_ptr<kimflow::SqliteStore> store_;
+    /// The key that signs each commit's checkpoint (`signing_key`), if one is set; the public
+    /// keys verify checks with: its own, and those of `public_keys` (earlier keys after a rotation).
+    std::shared_ptr<const kimflow::audit::SigningKey> signing_key_;
+    std::vector<kimflow::audit::PublicKey> public_keys_;
     std::shared_ptr<const kimflow::Policy> policy_;
     bool stored_policy_ = false;
     std::unique_ptr<kimflow::paper::PaperEngine> papers_;

@@ -12,6 +12,9 @@
 /// concurrency, since SQLite (like any single-file store) writes one transaction at a time.
 /// What no chain inside the file can show is that its last entries were cut off: keep the
 /// heads that Store::verify_chain reports somewhere else (a report, the Kreis's archive).
+/// Nor can it show a change to what the chains leave out: the timer key (a tick writes it, and it
+/// follows from the data) and the settings (accounts, tokens, the stored policy's text; changes
+/// of accounts and the policy are logged as transitions of their own).
 #pragma once
 
 #include <cstddef>

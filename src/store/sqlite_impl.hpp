@@ -48,6 +48,10 @@ inline std::vector<std::string> split_states(const std::string& text)
     return out;
 }
 
+/// The connection to @p path as @p options ask: created if it may be, else opened only as it is
+/// there; read-only without creating a file beside it (sqlite_open.cpp).
+SQLite::Database open_database(const std::string& path, const SqliteOptions& options);
+
 // Turns SQLite's error into the kimflow error a host can act on (sqlite_store.cpp).
 [[noreturn]] void rethrow(const SQLite::Exception& e, const std::string& path, const char* doing);
 
@@ -99,10 +103,8 @@ struct SqliteStore::Impl {
     /// Whether this transaction added to a log, so that its commit writes a checkpoint.
     bool logs_grew = false;
 
-    Impl(const std::string& p, SqliteOptions o)
-        : path(p), options(o),
-          db(p, o.read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE),
-             static_cast<int>(o.busy_timeout.count()))
+    Impl(const std::string& p, SqliteOptions o, SQLite::Database&& database)
+        : path(p), options(std::move(o)), db(std::move(database))
     {
     }
 
@@ -162,6 +164,7 @@ struct SqliteStore::Impl {
     void migrate(std::int64_t from);
     void fold_organization_keys();
     void chain_existing_log();
+    void chain_existing_rows();
 
     /// A transition from the ten columns version, event, from, to, actor, role, org, at,
     /// payload, summary of @p s, starting at @p first.

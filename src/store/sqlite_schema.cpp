@@ -97,8 +97,9 @@ const char* const kSchemaV5[] = {
 
 // Schema 6 (kimflow 0.4, with signed checkpoints): each transition chains the row it wrote
 // (row_digest, store/chain.hpp; entries written before stay format 1, without one); the creation
-// log chains the row of every instance created; a checkpoint is the logs' heads signed at a
-// commit (Store::checkpoints). Heads are the last entry's seq and hash of each log.
+// log chains the row of every instance created, and on migration the row of every instance
+// there is (chain_existing_rows); a checkpoint is the logs' heads signed at a commit
+// (Store::checkpoints). Heads are the last entry's seq and hash of each log.
 const char* const kSchemaV6[] = {
     R"(CREATE TABLE IF NOT EXISTS creation (
         seq INTEGER PRIMARY KEY,
@@ -184,6 +185,7 @@ void SqliteStore::Impl::migrate(std::int64_t from)
         if (!db.execAndGet("SELECT count(*) FROM pragma_table_info('transition') WHERE name = 'row_digest'").getInt())
             db.exec("ALTER TABLE transition ADD COLUMN row_digest BLOB");
         for (const char* sql : kSchemaV6) db.exec(sql);
+        chain_existing_rows();
     }
     db.exec("PRAGMA application_id=" + std::to_string(application_id));
     db.exec("PRAGMA user_version=" + std::to_string(schema_version));
@@ -207,6 +209,30 @@ void SqliteStore::Impl::fold_organization_keys()
         update.bind(3, rows.getColumn(0).getInt64());
         update.exec();
         update.reset();
+    }
+}
+
+/// Schema 6: a creation entry for each instance the file holds, chaining its row as it stands,
+/// so that from now on every row is chained by an entry (its last transition's row digest, or
+/// this). Only the new creation log is written: no hash of the older logs changes.
+void SqliteStore::Impl::chain_existing_rows()
+{
+    if (db.execAndGet("SELECT count(*) FROM creation").getInt64() > 0) return;  // a file set back by hand
+    SQLite::Statement rows(db, "SELECT lifecycle, id, version, state, states, data, created_at, created_by, "
+                               "created_role, created_org, due, owner, area, overseer, erased_at FROM instance "
+                               "ORDER BY key");
+    SQLite::Statement insert(db, "INSERT INTO creation (lifecycle, id, row_digest, hash) VALUES (?, ?, ?, ?)");
+    Sha256::Digest previous = chain::genesis;
+    while (rows.executeStep()) {
+        const StoredInstance in = row_from(rows, 0);
+        const std::string row = chain::row_digest(in);
+        previous = chain::creation_hash(previous, in.lifecycle, in.id, row);
+        insert.bind(1, in.lifecycle);
+        insert.bind(2, in.id);
+        insert.bind(3, row.data(), static_cast<int>(row.size()));
+        insert.bind(4, previous.data(), static_cast<int>(previous.size()));
+        insert.exec();
+        insert.reset();
     }
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "kimflow/core/transition.hpp"
 #include "sqlite_impl.hpp"
 
 namespace kimflow {
@@ -177,6 +178,25 @@ ChainCheck SqliteStore::verify_chain(const std::vector<Checkpoint>& witnessed)
         }
         check.transition_head = to_hex(previous);
         if (check.first_break) return check;
+        {
+            // An erased entry is chained in its erased form, so that form alone proves nothing:
+            // Store::erase marks it with the time of the erasure it logs after it (event
+            // erasure_event). An entry marked erased without one was erased outside kimflow.
+            SQLite::Statement unlogged(
+                impl_->db, "SELECT (SELECT count(*) FROM transition p WHERE p.seq <= t.seq), i.lifecycle, i.id, t.version "
+                           "FROM transition t JOIN instance i ON t.instance = i.key WHERE t.erased_at IS NOT NULL AND "
+                           "NOT EXISTS (SELECT 1 FROM transition r WHERE r.instance = t.instance AND r.version > "
+                           "t.version AND r.event = ? AND r.at = t.erased_at) ORDER BY t.seq LIMIT 1");
+            unlogged.bind(1, std::string(erasure_event));
+            if (unlogged.executeStep()) {
+                check.first_break = ChainBreak{"transition", static_cast<std::uint64_t>(unlogged.getColumn(0).getInt64()),
+                                               unlogged.getColumn(1).getString(), unlogged.getColumn(2).getString(),
+                                               static_cast<std::uint64_t>(unlogged.getColumn(3).getInt64()),
+                                               "its personal data is marked erased, but no erasure of its instance is "
+                                               "logged after it at that time: it was erased outside kimflow"};
+                return check;
+            }
+        }
 
         SQLite::Statement denials(impl_->db, "SELECT seq, lifecycle, instance, action, actor, actor_role, actor_org, "
                                              "at, reason, hash FROM denial ORDER BY seq");
@@ -238,27 +258,41 @@ ChainCheck SqliteStore::verify_chain(const std::vector<Checkpoint>& witnessed)
                     "the end"};
             return false;
         };
-        for (const Checkpoint& c : stored)
-            if (!check_heads(c, "checkpoint", check.checkpoints)) return check;
+        const Checkpoint* held = nullptr;  // the last stored checkpoint that holds: the change is after it
+        for (const Checkpoint& c : stored) {
+            if (!check_heads(c, "checkpoint", check.checkpoints)) {
+                if (held)
+                    check.first_break->problem +=
+                        "; those of signed checkpoint " + std::to_string(held->seq) + " (" +
+                        std::to_string(held->transitions) + " transitions, " + std::to_string(held->denials) +
+                        " denials, " + std::to_string(held->creations) + " creations) still hold, so the change is after them";
+                return check;
+            }
+            held = &c;
+        }
         for (const Checkpoint& c : witnessed)
             if (!check_heads(c, "witness", check.witnessed)) return check;
 
-        // Each instance row against the row its last entry chained: its last transition's, or its
-        // creation's while it has none.
+        // Each instance row against the row its last entry chained: its last transition's if that
+        // chains one (format 2), else its creation entry's (written when it was created, or for
+        // every row there was when the file was migrated to schema 6). A row no entry chains was
+        // inserted outside kimflow.
         SQLite::Statement instances(
             impl_->db,
             "SELECT i.lifecycle, i.id, i.version, i.state, i.states, i.data, i.created_at, i.created_by, "
             "i.created_role, i.created_org, i.due, i.owner, i.area, i.overseer, i.erased_at, "
             "(SELECT t.row_digest FROM transition t WHERE t.instance = i.key ORDER BY t.version DESC LIMIT 1), "
-            "(SELECT count(*) FROM transition t WHERE t.instance = i.key), "
             "(SELECT c.row_digest FROM creation c WHERE c.lifecycle = i.lifecycle AND c.id = i.id ORDER BY c.seq DESC "
             "LIMIT 1) FROM instance i ORDER BY i.lifecycle, i.id");
         while (instances.executeStep()) {
             const StoredInstance in = Impl::row_from(instances, 0);
-            const bool has_transitions = instances.getColumn(16).getInt64() > 0;
-            const SQLite::Column chained = instances.getColumn(has_transitions ? 15 : 17);
+            const SQLite::Column by_transition = instances.getColumn(15);
+            const SQLite::Column chained = by_transition.isNull() ? instances.getColumn(16) : by_transition;
             if (chained.isNull()) {
-                ++check.rows_unchained;
+                if (!check.first_break)
+                    check.first_break = ChainBreak{"creation", check.creations + 1, in.lifecycle, in.id, 0,
+                                                   "no entry of any log chains this instance: it was inserted "
+                                                   "outside kimflow, or its entries were removed"};
                 continue;
             }
             ++check.rows_checked;

@@ -24,6 +24,7 @@
 #include "kimflow/core/error.hpp"
 #include "kimflow/core/fields.hpp"
 #include "kimflow/core/hooks.hpp"
+#include "kimflow/core/instance.hpp"
 #include "kimflow/core/lifecycle_model.hpp"
 #include "kimflow/core/personal_data.hpp"
 #include "kimflow/core/policy.hpp"
@@ -33,94 +34,6 @@
 /// kimflow: an engine for lifecycles written as Boost.MSM machines, their store, and the
 /// Drucksache (kimflow::paper) and KIM case (kimflow::kim) lifecycles built on it.
 namespace kimflow {
-
-template <class Lifecycle>
-class Engine;
-
-/// One instance of a lifecycle as a host reads it, inside Engine::visit() and
-/// Engine::for_each(), while the instance's lock is held. It refers to the engine's copy: do
-/// not keep it beyond the call.
-template <class Lifecycle>
-class Instance {
-public:
-    /// The lifecycle's data.
-    using Data = typename Lifecycle::Data;
-
-    Instance(const Instance&) = delete;
-    Instance& operator=(const Instance&) = delete;
-
-    /// The instance id (e.g. a paper's reference `14/1923`).
-    const std::string& id() const noexcept { return state_.id; }
-    /// Current state of the lifecycle's main region (its phase), as a stable id.
-    std::string_view state() const { return state_.machine->state(); }
-    /// Current state of region @p region (stable id).
-    std::string_view state(int region) const { return state_.machine->state(region); }
-    /// Current state of every region, in the order of the machine's `initial_state`.
-    std::vector<std::string_view> states() const
-    {
-        std::vector<std::string_view> out;
-        for (int r = 0; r < model_of<Lifecycle>().regions(); ++r) out.push_back(state(r));
-        return out;
-    }
-    /// Number of transitions applied so far.
-    std::uint64_t version() const noexcept { return state_.version; }
-    /// The instance data.
-    const Data& data() const noexcept { return *static_cast<const Data*>(state_.machine->data()); }
-    /// When the instance was created.
-    Timestamp created_at() const noexcept { return state_.created_at; }
-    /// Who created it.
-    const Actor& created_by() const noexcept { return state_.created_by; }
-    /// When its personal data was erased (Engine::purge, Engine::erase), if it was.
-    const std::optional<Timestamp>& erased_at() const noexcept { return state_.erased_at; }
-    /// When its last transition was recorded (its creation, before the first): a fire is never
-    /// recorded before it.
-    Timestamp last_transition_at() const noexcept { return state_.last_at; }
-
-private:
-    friend class Engine<Lifecycle>;
-    explicit Instance(const InstanceState& state) : state_(state) {}
-    const InstanceState& state_;
-};
-
-/// A copy of an instance's current state, for callers that want a value.
-template <class Data>
-struct InstanceView {
-    /// The lifecycle's id.
-    std::string lifecycle;
-    /// The instance's id.
-    std::string id;
-    /// Current state per region (region 0 first).
-    std::vector<std::string_view> states;
-    /// Number of transitions applied so far.
-    std::uint64_t version = 0;
-    /// A copy of the instance data.
-    Data data;
-    /// Events allowed now (guards that need no payload evaluated).
-    std::vector<std::string_view> allowed_events;
-    /// When the instance was created.
-    Timestamp created_at{};
-    /// Who created it.
-    Actor created_by;
-    /// When its personal data was erased, if it was.
-    std::optional<Timestamp> erased_at{};
-    /// The index into `states` of the lifecycle's main region.
-    int main_region = 0;
-    /// The state of the main region (the phase).
-    std::string_view state() const { return states.at(static_cast<std::size_t>(main_region)); }
-};
-
-/// What an observer sees of an applied transition. The references are valid during the call.
-template <class Data>
-struct TransitionNotice {
-    /// The lifecycle's id.
-    std::string_view lifecycle;
-    /// The instance's id.
-    const std::string& instance;
-    /// The transition, as the history records it.
-    const TransitionRecord& record;
-    /// The instance data after the transition.
-    const Data& data;
-};
 
 /// Runs the instances of lifecycle @p Lifecycle on a Store (an InMemoryStore unless one is
 /// given).
@@ -214,7 +127,8 @@ public:
     /// Creates an instance in the initial state(s), version 0.
     /// @throws InvalidData if the id is empty, longer than max_instance_id_bytes, not UTF-8 or
     ///         has control characters, or the lifecycle's validate() refuses the data
-    /// @throws DuplicateInstance if the id is taken
+    /// @throws DuplicateInstance if the id is taken; IdUnavailable (one, saying no more) if it
+    ///         is taken by an instance @p actor may not read
     /// @throws NotPermitted if the policy does not let @p actor `create` it
     void create(const std::string& id, Data data, const Actor& actor, const CreateOptions& options = {})
     {
@@ -249,7 +163,8 @@ public:
     ///         GuardRejected (a guard said no; the reason says what is needed),
     ///         RecordedTooEarly (the time is before the instance's last transition),
     ///         InvalidPayload (its text is not UTF-8 or longer than EngineOptions::max_payload_bytes),
-    ///         NotPermitted (the policy does not let @p actor fire it here; logged as a denial),
+    ///         NotPermitted (the policy does not let @p actor fire it here; logged as a denial;
+    ///         InstanceNotFound instead, as for a missing id, if they may not read it either),
     ///         ObserverError (the transition was applied; an observer failed)
     template <class Event>
     Fired fire(const std::string& id, const Event& event, const Actor& actor, const FireOptions& options = {})
@@ -350,7 +265,8 @@ public:
     /// A copy of the instance's history, oldest first, from the store.
     std::vector<TransitionRecord> history(const std::string& id) const { return core_.history(id); }
     /// history() as @p actor may read it.
-    /// @throws NotPermitted if the policy does not let them read it (logged as a denial)
+    /// @throws InstanceNotFound if it does not exist, or the policy does not let them read it
+    ///         (then logged as a denial: to them it does not exist)
     std::vector<TransitionRecord> history(const std::string& id, const Actor& actor) const
     {
         return core_.history(id, actor);
@@ -367,7 +283,8 @@ public:
     }
     /// The events @p actor may fire on instance @p id now: allowed_events() that the policy
     /// lets them fire.
-    /// @throws NotPermitted if the policy does not let them read it (logged as a denial)
+    /// @throws InstanceNotFound if it does not exist, or the policy does not let them read it
+    ///         (then logged as a denial: to them it does not exist)
     std::vector<std::string_view> allowed_events(const std::string& id, const Actor& actor) const
     {
         std::vector<std::string_view> out;
@@ -383,7 +300,8 @@ public:
         return std::move(*out);
     }
     /// view() as @p actor sees it: allowed_events lists only what the policy lets them fire.
-    /// @throws NotPermitted if the policy does not let them read it (logged as a denial)
+    /// @throws InstanceNotFound if it does not exist, or the policy does not let them read it
+    ///         (then logged as a denial: to them it does not exist)
     View view(const std::string& id, const Actor& actor) const
     {
         std::optional<View> out;
@@ -393,8 +311,20 @@ public:
     }
 
     /// The refusals logged about instance @p id (every refusal of the lifecycle when empty),
-    /// oldest first.
+    /// oldest first. Checks no policy (for a host that checks itself, or a test):
+    /// denials(actor, id) is the call for anyone else.
     std::vector<StoredDenial> denials(const std::string& id = {}) const { return core_.denials(id); }
+    /// denials(id) as @p actor may audit them (action::audit, see EngineCore::denials(actor, id)):
+    /// a Kreis's `datenschutz` sees the refusals about its Kreis's cases, an `administrator` all.
+    /// @throws NotPermitted (logged) if the policy lets them audit no instance of the lifecycle
+    std::vector<StoredDenial> denials(const Actor& actor, const std::string& id = {}) const
+    {
+        return core_.denials(actor, id);
+    }
+    /// Checks that @p actor may `audit` the whole lifecycle (scope `any`): call it before showing
+    /// figures about the whole store (`kimctl verify`, a chain check), on every engine whose
+    /// records they count. @throws NotPermitted (logged) otherwise
+    void check_audit(const Actor& actor) const { core_.check_audit(actor); }
 
     /// Erases the personal data of instance @p id now, such as on the client's request (DSGVO
     /// Article 17), as purge() does when the retention period ends: the lifecycle's
@@ -410,6 +340,7 @@ public:
     /// @return what was done; ErasureOutcome::scrub_pending if another connection's read kept
     ///         old copies in the store's files (the erasure has committed all the same)
     /// @throws NotPermitted (logged) if the policy does not let @p actor `erase` it; InstanceNotFound
+    ///         (a refusal logged all the same) if it does not exist or they may not read it
     ErasureOutcome erase(const std::string& id, const Actor& actor, ErasureReason reason, std::string_view note = {})
     {
         return erase(id, actor, detail::erasure_request(reason, note));

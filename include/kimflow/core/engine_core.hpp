@@ -216,7 +216,8 @@ public:
     std::vector<std::string> find(InstanceQuery query, const Actor& actor) const;
     /// Calls @p f with instance @p id while its lock is held. @throws InstanceNotFound
     void visit(const std::string& id, const Visitor& f) const;
-    /// visit() after checking that @p actor may read it. @throws NotPermitted (logged)
+    /// visit() after checking that @p actor may read it. @throws InstanceNotFound (a refusal
+    /// logged as a denial, told as a missing id would be)
     void visit(const std::string& id, const Actor& actor, const Visitor& f) const;
     /// Calls @p f for every stored instance, each under its lock.
     void for_each(const Visitor& f) const;
@@ -224,14 +225,25 @@ public:
     void for_each(const Actor& actor, const Visitor& f) const;
     /// The history of instance @p id, oldest first. @throws InstanceNotFound
     std::vector<TransitionRecord> history(const std::string& id) const;
-    /// history() as @p actor may read it. @throws NotPermitted (logged)
+    /// history() as @p actor may read it. @throws InstanceNotFound, as visit(id, actor, f)
     std::vector<TransitionRecord> history(const std::string& id, const Actor& actor) const;
     /// The events @p in may take now (call inside visit()).
     std::vector<std::string_view> allowed_now(const InstanceState& in) const;
     /// allowed_now() that the policy lets @p actor fire (call inside visit()).
     std::vector<std::string_view> permitted_now(const InstanceState& in, const Actor& actor) const;
-    /// The refusals logged about instance @p id (all of the lifecycle's when empty).
+    /// The refusals logged about instance @p id (all of the lifecycle's when empty); no policy
+    /// check, for a host that checks itself: denials(actor, id) does.
     std::vector<StoredDenial> denials(const std::string& id) const;
+    /// denials(id) as @p actor may audit them (action::audit): with a rule of scope `any`, all;
+    /// else only those about stored instances a rule's scope reaches with their keys as stored
+    /// now (a Kreis's `datenschutz`: its Kreis's cases). Those about no instance or about one
+    /// not stored are only for `any`. Filtered, not refused, like a list.
+    /// @throws NotPermitted (logged) if no rule lets @p actor audit this lifecycle at all
+    std::vector<StoredDenial> denials(const Actor& actor, const std::string& id) const;
+    /// Checks that @p actor may audit every instance of the lifecycle (action::audit with scope
+    /// `any`), before figures about the whole database (a chain check, totals) are shown.
+    /// @throws NotPermitted (logged as a denial about no instance) otherwise
+    void check_audit(const Actor& actor) const;
 
     /// Erases the personal data of instance @p id now (see Engine::erase).
     void erase(const std::string& id, const Actor& actor, std::string_view reason);

@@ -51,6 +51,26 @@ public:
         : InstanceError(lifecycle, instance, "a " + lifecycle + " '" + instance + "' exists already; choose another id")
     {
     }
+
+protected:
+    /// For a subclass that says it in other words.
+    DuplicateInstance(const std::string& lifecycle, const std::string& instance, const std::string& message)
+        : InstanceError(lifecycle, instance, message)
+    {
+    }
+};
+
+/// The id is taken by an instance the caller may not read: the message says only that the id
+/// cannot be used, not that (or whose) it is. A DuplicateInstance, so that hosts answer it as
+/// they answer a duplicate they may see (HTTP 409, exit 3) and the status tells nothing apart.
+class IdUnavailable : public DuplicateInstance {
+public:
+    /// Id @p instance of @p lifecycle cannot be used.
+    IdUnavailable(const std::string& lifecycle, const std::string& instance)
+        : DuplicateInstance(lifecycle, instance,
+                            lifecycle + " '" + instance + "': this id cannot be used; choose another")
+    {
+    }
 };
 
 /// The data given to create an instance is incomplete or contradictory.
@@ -161,7 +181,9 @@ private:
 };
 
 /// The policy does not let the actor do this (fire the event, create, read or erase the
-/// instance). Nothing changed; the refusal itself is in the audit trail.
+/// instance, read the audit trail). Nothing changed; the refusal itself is in the audit trail.
+/// An engine throws it only to an actor who may read the instance: to one who may not, a
+/// refusal about an existing instance is an InstanceNotFound, as for an id that does not exist.
 class NotPermitted : public Error {
 public:
     /// @p actor may not do @p action on @p instance of @p lifecycle; @p message says what would be allowed.
@@ -175,7 +197,7 @@ public:
     const std::string& lifecycle() const noexcept { return lifecycle_; }
     /// The instance id (empty for a list or a report).
     const std::string& instance() const noexcept { return instance_; }
-    /// What was refused: an event id, or `create`, `read`, `erase`, `purge`.
+    /// What was refused: an event id, or `create`, `read`, `erase`, `purge`, `audit`.
     const std::string& action() const noexcept { return action_; }
     /// The actor's id.
     const std::string& actor() const noexcept { return actor_; }

@@ -4,7 +4,7 @@
 /// refuses throws NotPermitted, changes nothing and is logged as a denial.
 ///
 /// A policy is a list of rules that allow; what no rule allows is refused. A rule names a
-/// lifecycle, a role, actions (event ids, or `create`, `read`, `erase`, `purge`) and a scope:
+/// lifecycle, a role, actions (event ids, or `create`, `read`, `erase`, `purge`, `audit`) and a scope:
 /// any instance, only instances the actor's organisation owns (a case of their Träger, a paper
 /// of their Fraktion), or only instances their organisation oversees (the cases of their Kreis).
 /// kimflow::default_policy() (default_policy.hpp) is the table in the README, made of the rules
@@ -36,6 +36,11 @@ inline constexpr std::string_view read = "read";
 inline constexpr std::string_view erase = "erase";
 /// Erase the personal data of every instance past its retention period.
 inline constexpr std::string_view purge = "purge";
+/// Read the audit trail: the denials logged about an instance (scope as for any action; the
+/// denials about no instance, such as refused lists, and database-wide figures such as a chain
+/// check need scope `any`). Implied neither by `read` nor by the action `*`: who may see a case
+/// may not see who else tried to.
+inline constexpr std::string_view audit = "audit";
 }  // namespace action
 
 /// Which instances a rule reaches.
@@ -69,7 +74,9 @@ struct PolicyRule {
     std::string lifecycle;
     /// The actor's role, or `*` for every role.
     std::string role;
-    /// Event ids and `create`, `read`, `erase`, `purge`; `*` for every action.
+    /// Event ids and `create`, `read`, `erase`, `purge`, `audit`; `*` for every action but
+    /// `audit`, which a rule names itself (a Träger's "everything" on its cases is not the
+    /// right to see who else was refused on them).
     std::vector<std::string> actions;
     /// Which instances the rule reaches.
     Scope scope = Scope::owner;
@@ -79,7 +86,8 @@ struct PolicyRule {
     {
         if (lifecycle != "*" && lifecycle != lifecycle_id) return false;
         if (role != "*" && role != actor_role) return false;
-        return std::any_of(actions.begin(), actions.end(), [&](const std::string& a) { return a == "*" || a == what; });
+        return std::any_of(actions.begin(), actions.end(),
+                           [&](const std::string& a) { return a == what || (a == "*" && what != action::audit); });
     }
 };
 
@@ -102,7 +110,9 @@ public:
     const std::vector<PolicyRule>& rules() const noexcept { return rules_; }
 
     /// Why @p actor may not do @p what to @p target, in a sentence that says what would be
-    /// allowed; none when a rule allows it. An actor without an id is always refused.
+    /// allowed in terms of roles, actions and scopes; none when a rule allows it. It never names
+    /// the target's owner or overseer: it is shown to the actor, who may not know whose it is.
+    /// An actor without an id is always refused.
     std::optional<std::string> refusal(const Actor& actor, std::string_view what, const AccessTarget& target) const
     {
         if (actor.id.empty()) return std::string("an actor without an id may do nothing; say who acts");
@@ -123,9 +133,10 @@ public:
         return who + " may not " + std::string(what) + " " + subject +
                (allowed.empty() ? ": no rule of the policy allows role '" + actor.role + "' to " + std::string(what) +
                                       "; act in a role that may, or ask for the policy to be changed"
-                                : ": the policy allows it " + allowed + ", and this one is owned by '" +
-                                      std::string(target.owner) + "' (overseen by '" + std::string(target.overseer) +
-                                      "')");
+                                : ": the policy allows role '" + actor.role + "' to " + std::string(what) + " " +
+                                      allowed +
+                                      (target.instance.empty() ? ", not on all of them at once"
+                                                               : ", and this one is not among them"));
     }
 
     /// Whether @p actor may do @p what to @p target.

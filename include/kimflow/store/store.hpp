@@ -220,11 +220,9 @@ struct ChainCheck {
     std::uint64_t checkpoints = 0;
     /// Witnessed heads (Store::verify_chain's argument) found in the logs.
     std::uint64_t witnessed = 0;
-    /// Instance rows compared with the row their last entry chained.
+    /// Instance rows compared with the row their last entry chained (every row: a row no entry
+    /// chains is a break of the creation log).
     std::uint64_t rows_checked = 0;
-    /// Instance rows whose last entry was written before rows were chained (schema 5 and
-    /// older): nothing to compare them with until their next transition.
-    std::uint64_t rows_unchained = 0;
     /// Every column of every row that differs from what its entry chained.
     std::vector<RowMismatch> rows{};
     /// Whether the chains are intact, every checkpoint and witnessed head is in them, and every
