@@ -28,6 +28,11 @@ protected:
     {
         std::remove(key_file.path().c_str());
         key.save(key_file.path());
+        // The accounts were written without a key: their heads are signed once, as `kimctl audit
+        // sign` does, before kimflowd signs every commit.
+        kimflow::SqliteOptions options;
+        options.signer = std::make_shared<kimflow::audit::SigningKey>(key);
+        kimflow::SqliteStore(db.path(), options).sign_heads();
     }
 
     void start(const std::vector<std::string>& config)
@@ -130,6 +135,38 @@ TEST_F(AuditRoutes, ASignedDatabaseServedWithoutItsKeyRefusesWritesAndKeepsWhatI
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 404);
     EXPECT_EQ(get("/api/v1/cases/K-1", caritas, 200)["id"], "K-1");
+}
+
+TEST_F(AuditRoutes, EntriesWrittenWithoutTheKeyAreNotSignedAlong)
+{
+    db.close();
+    {
+        // Someone with the file, not the key, appends an entry after the last checkpoint: the next
+        // commit would sign it along with its own, so kimflowd refuses to commit.
+        SQLite::Database file(db.path(), SQLite::OPEN_READWRITE);
+        file.exec("INSERT INTO denial (lifecycle, instance, action, actor, actor_role, actor_org, at, reason, hash) "
+                  "VALUES ('case', 'K-9', 'read', 'x', 'y', 'z', 0, 'r', zeroblob(32))");
+    }
+    start_signed();
+    auto w = http->Post("/api/v1/cases", bearer(caritas), open_case("K-1", "caritas").dump(), "application/json");
+    ASSERT_TRUE(w);
+    EXPECT_EQ(w->status, 503);
+    EXPECT_NE(w->body.find("written without the signing key"), std::string::npos) << w->body;
+    auto r = http->Get("/api/v1/cases/K-1", bearer(caritas));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 404);
+    server->stop();
+    {
+        // With every checkpoint deleted, kimflowd does not start signing what it cannot vouch for.
+        SQLite::Database file(db.path(), SQLite::OPEN_READWRITE);
+        file.exec("DELETE FROM checkpoint");
+    }
+    try {
+        Server refused(db.path(), {"signing_key = " + key_file.path()});
+        ADD_FAILURE() << "kimflowd started signing a file whose checkpoints are gone";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("audit sign"), std::string::npos) << e.what();
+    }
 }
 
 TEST_F(AuditRoutes, AKeyOthersMayReadKeepsKimflowdFromStarting)

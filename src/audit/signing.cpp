@@ -193,11 +193,10 @@ void check_signatures(const std::vector<Checkpoint>& checkpoints, const std::vec
     };
     for (const auto& c : checkpoints) check(c, "checkpoint " + std::to_string(c.seq));
     for (const auto& c : witnessed) check(c, "the witnessed checkpoint of " + format_timestamp(c.at));
-    const bool empty = chain.last_transition_seq == 0 && chain.last_denial_seq == 0 && chain.last_creation_seq == 0;
     if (checkpoints.empty()) {
-        if (!empty)
-            problems.push_back("the logs hold entries but no signed checkpoint: they were written without a signing "
-                               "key, or the checkpoints were deleted");
+        // Even with empty logs: a file whose every entry and checkpoint was deleted is no signed file.
+        problems.push_back("there is no signed checkpoint: the logs were written without a signing key, or the "
+                           "checkpoints were deleted");
         return;
     }
     const Checkpoint& last = checkpoints.back();

@@ -8,6 +8,7 @@
 #include "kimflow/core/personal_data.hpp"
 
 #include "engine_impl.hpp"
+#include "kimflow/core/input.hpp"
 
 namespace kimflow {
 
@@ -165,6 +166,9 @@ void EngineCore::Impl::erase_stored(InstanceState& in, const Actor& actor, Times
     after.data = model.encode_data(erased_machine->data());
     const std::string state(in.machine->state());
     const Request request = parse_request(reason);
+    // The note goes into the chained log: the input rule of every text (kimflow/core/input.hpp).
+    if (auto problem = input_problem(request.note, InputKind::line))
+        throw InvalidData("the erasure's note: " + *problem);
     const std::string coded = std::string(kReasonKey) + std::string(to_string(request.reason));
     StoredTransition record{after.version, std::string(erasure_event), state, state, actor, at, {}, coded};
     if (!request.note.empty()) {  // personal: chained with its erased form, which a later erasure leaves

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "engine_impl.hpp"
+#include "kimflow/core/input.hpp"
 #include "kimflow/core/text.hpp"
 
 namespace kimflow {
@@ -168,6 +169,7 @@ std::vector<StoredDenial> EngineCore::denials(const std::string& id) const
 std::vector<StoredDenial> EngineCore::denials(const Actor& actor, const std::string& id) const
 {
     check_actor(actor);
+    if (!id.empty()) check_id(id);  // a refusal logs it
     const Impl& e = *impl_;
     if (!e.options.policy) return denials(id);
     const Policy& policy = *e.options.policy;

@@ -137,7 +137,14 @@ void EngineCore::Impl::check(std::string_view what, const InstanceState& in, con
 void EngineCore::Impl::refuse(const core::Refusal& r) const
 {
     const StoredDenial& d = r.denial;
-    store->log_denial(d);
+    try {
+        store->log_denial(d);
+    } catch (const StoreError&) {
+        // A caller who may not see the instance learns nothing from a store that cannot log
+        // (busy, read-only, signed without the key): the answer stays the missing id's.
+        if (r.hidden) throw InstanceNotFound(d.lifecycle, d.instance);
+        throw;
+    }
     if (core::OpenUnit* unit = unit_here()) unit->denials.push_back(d);
     // Logged in full; told the caller only as what a missing id would tell them.
     if (r.hidden) throw InstanceNotFound(d.lifecycle, d.instance);

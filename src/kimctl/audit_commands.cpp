@@ -149,6 +149,37 @@ void audit_heads(Context& ctx, bool all)
         std::cout << audit::checkpoint_to_json(checkpoints.back()) << '\n';
 }
 
+/// Signs the heads of the database as they stand with @p key, once verify_chain() finds nothing:
+/// the logs' present content is what the signature vouches for from now on.
+void sign_verified_heads(const std::string& db, const std::shared_ptr<const CheckpointSigner>& key)
+{
+    SqliteOptions options;
+    options.signer = key;
+    SqliteStore store(db, options);
+    const ChainCheck chain = store.verify_chain();
+    if (!chain.ok())
+        throw StoreCorrupt("'" + db + "' does not verify (" +
+                               (chain.first_break ? chain.first_break->log + " " +
+                                                        std::to_string(chain.first_break->position) + ": " +
+                                                        chain.first_break->problem
+                                                  : "a row differs from what its log chained") +
+                               "); its heads are not signed. Run kimctl verify and restore a backup",
+                           0);
+    store.sign_heads();
+}
+
+void audit_sign(Context& ctx)
+{
+    if (ctx.options().signing_key.empty())
+        throw UsageError("give the signing key: kimctl --signing-key FILE audit sign (or $KIMFLOW_SIGNING_KEY)");
+    ctx.cases().check_audit(ctx.actor());
+    const auto key = std::make_shared<const audit::SigningKey>(audit::SigningKey::load(ctx.options().signing_key));
+    const std::string db = ctx.store().path();
+    sign_verified_heads(db, key);
+    if (ctx.json()) return ctx.print({{"signed", db}, {"key_id", key->key_id()}});
+    std::cout << "Prüfpunkt für " << db << " mit Schlüssel " << key->key_id() << " signiert\n";
+}
+
 void key_init(Context& ctx, const std::string& key_path, const std::string& public_path)
 {
     const audit::SigningKey key = audit::SigningKey::generate();
@@ -163,11 +194,7 @@ void key_init(Context& ctx, const std::string& key_path, const std::string& publ
     // now is signed from this moment on.
     struct stat info {};
     const bool database = ::stat(ctx.options().db.c_str(), &info) == 0;
-    if (database) {
-        SqliteOptions options;
-        options.signer = std::make_shared<audit::SigningKey>(key);
-        SqliteStore(ctx.options().db, options).sign_heads();
-    }
+    if (database) sign_verified_heads(ctx.options().db, std::make_shared<const audit::SigningKey>(key));
     if (ctx.json())
         return ctx.print({{"key_id", key.key_id()},
                           {"signing_key", key_path},
@@ -199,6 +226,10 @@ void add_audit_commands(CLI::App& app, const std::function<void(std::function<in
         "heads", "Print the latest signed checkpoint as one JSON line; a witness appends it to its file");
     heads->add_flag("--all", *all, "Every checkpoint, oldest first");
     heads->callback([all, choose] { choose([all](Context& ctx) { return audit_heads(ctx, *all), 0; }); });
+    audit_cmd
+        ->add_subcommand("sign", "Sign the logs' heads as they stand, with --signing-key, once verify finds nothing: "
+                                 "a file written without a key, or after a rotation")
+        ->callback([choose] { choose([](Context& ctx) { return audit_sign(ctx), 0; }); });
 
     auto paths = std::make_shared<std::pair<std::string, std::string>>();
     CLI::App* admin = app.get_subcommand("admin");

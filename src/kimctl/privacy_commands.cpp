@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include <kimflow/core/input.hpp>
 #include <kimflow/io/json.hpp>
 #include <kimflow/io/table.hpp>
 
@@ -171,7 +172,9 @@ void denials(Context& ctx, const DenialArgs& args)
         std::string by = d.actor.id;
         if (!d.actor.role.empty() || !d.actor.organization.empty())
             by += " (" + d.actor.role + (d.actor.organization.empty() ? "" : ", " + d.actor.organization) + ")";
-        t.add({format_timestamp(d.at), d.lifecycle, d.instance.empty() ? "-" : d.instance, d.action, by, d.reason});
+        // Denials written before the input rule may hold anything: shown escaped, never raw.
+        t.add({format_timestamp(d.at), terminal_safe(d.lifecycle), d.instance.empty() ? "-" : terminal_safe(d.instance),
+               terminal_safe(d.action), terminal_safe(by), terminal_safe(d.reason)});
     }
     std::cout << t.render();
 }

@@ -94,6 +94,14 @@ Service::Service(Config config)
         public_keys_.push_back(signing_key_->public_key());
     }
     store_ = std::make_shared<SqliteStore>(config_.db, options);
+    if (signing_key_ && store_->checkpoints().empty()) {
+        // Signing starts from a verified file, never by signing what someone wrote without the key.
+        const ChainCheck chain = store_->verify_chain();
+        if (chain.last_transition_seq || chain.last_denial_seq || chain.last_creation_seq)
+            throw ConfigError("'" + config_.db +
+                              "' holds entries no signed checkpoint covers; check it with kimctl verify, then sign "
+                              "its heads once: kimctl --db FILE --signing-key KEY audit sign");
+    }
     if (auto stored = stored_policy(*store_)) {
         policy_ = std::make_shared<const Policy>(std::move(*stored));
         stored_policy_ = true;

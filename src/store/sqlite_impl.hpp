@@ -102,6 +102,12 @@ struct SqliteStore::Impl {
     std::optional<Head> transition_head, denial_head, creation_head;
     /// Whether this transaction added to a log, so that its commit writes a checkpoint.
     bool logs_grew = false;
+    /// The seq of the first entry this transaction added to each log (transition, denial,
+    /// creation), if it added one: what lies before it must be what the last checkpoint signed.
+    std::optional<std::uint64_t> first_added[3];
+    /// sign_heads(): this commit signs the heads as they are, whatever lies after the last
+    /// checkpoint (the first checkpoint of a file, after kimctl verify).
+    bool adopt_heads = false;
 
     Impl(const std::string& p, SqliteOptions o, SQLite::Database&& database)
         : path(p), options(std::move(o)), db(std::move(database))
@@ -184,12 +190,18 @@ struct SqliteStore::Impl {
         return t;
     }
 
-    void forget_heads()
+    /// Forgets the cached heads (another connection wrote, or a rollback undid appends). At
+    /// the end of the outermost transaction (@p ended) also what it added: a savepoint rolled
+    /// back inside it leaves the appends before it, which its commit must still sign.
+    void forget_heads(bool ended = true)
     {
         transition_head.reset();
         denial_head.reset();
         creation_head.reset();
+        if (!ended) return;
         logs_grew = false;
+        adopt_heads = false;
+        for (auto& seq : first_added) seq.reset();
     }
 
     /// The last entry of log @p table: @p head if known, else read from the table.
@@ -207,6 +219,8 @@ struct SqliteStore::Impl {
     {
         head = Head{static_cast<std::uint64_t>(seq), hash};
         logs_grew = true;
+        auto& first = first_added[&head == &transition_head ? 0 : &head == &denial_head ? 1 : 2];
+        if (!first) first = static_cast<std::uint64_t>(seq);
     }
 
     /// The instance row with key @p key, every column the row digest covers (store/chain.hpp),

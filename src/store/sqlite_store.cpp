@@ -419,8 +419,8 @@ void SqliteStore::rollback()
     std::lock_guard<std::recursive_mutex> guard(impl_->mutex);
     if (impl_->depth == 0) return;
     ++impl_->changes;  // what engines keep in memory may now be ahead of the store
-    impl_->forget_heads();
     const int level = --impl_->depth;
+    impl_->forget_heads(level == 0);
     try {
         if (level > 0) {
             impl_->statement("ROLLBACK TO kimflow_" + std::to_string(level))->exec();

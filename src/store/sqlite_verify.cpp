@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "kimflow/core/transition.hpp"
 #include "sqlite_impl.hpp"
@@ -55,16 +56,41 @@ struct Marks {
 void SqliteStore::Impl::seal()
 {
     if (!logs_grew) return;
-    logs_grew = false;
+    const bool adopt = adopt_heads;
+    logs_grew = adopt_heads = false;
+    std::optional<std::uint64_t> first[3];
+    for (int i = 0; i < 3; ++i) first[i] = std::exchange(first_added[i], std::nullopt);
+    auto last = statement("SELECT key_id, transitions, denials, creations, seq FROM checkpoint ORDER BY seq DESC LIMIT 1");
+    const bool signed_before = last->executeStep();
     if (!options.signer) {
-        auto signed_before = statement("SELECT key_id FROM checkpoint ORDER BY seq DESC LIMIT 1");
-        if (signed_before->executeStep())
+        if (signed_before)
             throw StoreError("kimflow database '" + path + "': its audit trail is signed (key " +
-                             signed_before->getColumn(0).getString() +
+                             last->getColumn(0).getString() +
                              "), and this change would be covered by no signature; give the signing key (kimctl "
                              "--signing-key FILE, kimflowd's signing_key) or work through the service that holds it. "
                              "Nothing was changed");
         return;
+    }
+    // What lies before this transaction's entries must be what the last checkpoint signed:
+    // entries someone wrote without the key are not signed along with ours.
+    if (!adopt) {
+        const char* logs[] = {"transition", "denial", "creation"};
+        for (int i = 0; i < 3; ++i) {
+            auto before = statement(std::string("SELECT coalesce(max(seq), 0) FROM ") + logs[i] +
+                                    (first[i] ? " WHERE seq < ?" : ""));
+            if (first[i]) before->bind(1, static_cast<std::int64_t>(*first[i]));
+            before->executeStep();
+            const std::int64_t unsigned_up_to = before->getColumn(0).getInt64();
+            const std::int64_t signed_up_to = signed_before ? last->getColumn(1 + i).getInt64() : 0;
+            if (unsigned_up_to != signed_up_to)
+                throw StoreError("kimflow database '" + path + "': its " + logs[i] + " log has entries up to seq " +
+                                 std::to_string(unsigned_up_to) + ", but " +
+                                 (signed_before ? "the last signed checkpoint covers " + std::to_string(signed_up_to)
+                                                : std::string("no checkpoint signs them")) +
+                                 ": they were written without the signing key. Run kimctl verify; sign the heads "
+                                 "as they are only if it finds nothing (kimctl --signing-key FILE audit sign). "
+                                 "Nothing was changed");
+        }
     }
     Checkpoint c;
     const Head& transitions = last_head(transition_head, "transition");
@@ -98,6 +124,7 @@ void SqliteStore::sign_heads()
     if (!impl_->options.signer) throw StoreError("sign_heads() needs SqliteOptions::signer");
     begin();
     impl_->logs_grew = true;  // a checkpoint even when nothing was added since the last one
+    impl_->adopt_heads = true;
     commit();
 }
 

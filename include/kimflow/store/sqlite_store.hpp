@@ -85,7 +85,10 @@ public:
     ChainCheck verify_chain(const std::vector<Checkpoint>& witnessed) override;
     std::vector<Checkpoint> checkpoints() override;
     /// Writes a signed checkpoint of the logs as they stand now, with SqliteOptions::signer:
-    /// the first one after a signing key is set up, or the first of a new key after a rotation.
+    /// the first one of a file whose logs were written without a key, or the first of a new key
+    /// after a rotation. It signs whatever the logs hold, also entries written after the last
+    /// checkpoint without the key (which every other commit refuses to sign along): check the
+    /// file with verify_chain() first (`kimctl audit sign` and `admin key init` do).
     /// @throws StoreError without a signer
     void sign_heads();
     std::optional<std::string> setting(std::string_view key) override;
