@@ -136,6 +136,8 @@ TEST_F(HostileInput, Utf8IsCheckedAsRfc3629Says)
     EXPECT_EQ(invalid_utf8_at("Anhörung"), std::string_view::npos);
     // What messages quote instead: printable, short, and itself valid UTF-8.
     EXPECT_EQ(printable("Anh\xC3r\xFFung\n\x01"), "Anh\\xC3r\\xFFung\\n\\x01");
+    // A valid character that could reverse or hide what follows is escaped too.
+    EXPECT_EQ(printable("a\xE2\x80\xAE" "b\xC2\x9B"), "a\\u202eb\\u009b");
     EXPECT_EQ(printable("Anhörung €"), "Anhörung €");
     EXPECT_EQ(printable(std::string(1000, 'x'), 10), "xxxxxxxxxx… (1000 bytes)");
     EXPECT_TRUE(valid_utf8(printable("\xED\xA0\x80\xF4\x90\x80\x80\xC0\xAF")));

@@ -2,6 +2,8 @@
 // case folding is Unicode's, so kimflow keeps no tables of its own.
 #include "kimflow/core/text.hpp"
 
+#include "kimflow/core/input.hpp"
+
 #include <array>
 
 #include <algorithm>
@@ -57,7 +59,8 @@ std::string printable(std::string_view text, std::size_t max)
         const auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x80) {
             if (const std::size_t length = character_at(text.substr(i)); length > 0) {
-                out.append(text.substr(i, length));
+                // C1 controls, bidi and zero-width characters escaped as terminal output is.
+                out += terminal_safe(text.substr(i, length));
                 i += length;
                 continue;
             }

@@ -154,6 +154,28 @@ std::vector<Checkpoint> SqliteStore::checkpoints()
 
 ChainCheck SqliteStore::verify_chain(const std::vector<Checkpoint>& witnessed)
 {
+    // One read transaction for all of it: a writer beside it (kimflowd, kimctl) cannot commit
+    // between the checkpoints, the logs and the rows this reads.
+    std::lock_guard<std::recursive_mutex> lock(impl_->mutex);
+    const bool outer = impl_->depth == 0;
+    if (outer) impl_->read("checking the audit trail", [&] { return impl_->db.exec("BEGIN"); });
+    try {
+        ChainCheck check = verify_chain_now(witnessed);
+        if (outer) impl_->read("checking the audit trail", [&] { return impl_->db.exec("COMMIT"); });
+        return check;
+    } catch (...) {
+        if (outer) {
+            try {
+                impl_->db.exec("ROLLBACK");
+            } catch (...) {
+            }
+        }
+        throw;
+    }
+}
+
+ChainCheck SqliteStore::verify_chain_now(const std::vector<Checkpoint>& witnessed)
+{
     const std::vector<Checkpoint> stored = checkpoints();
     return impl_->read("checking the audit trail", [&] {
         ChainCheck check;

@@ -125,6 +125,9 @@ public:
     static std::string find_sql(const InstanceQuery& query);
 
 private:
+    /// verify_chain() inside the read transaction it opens.
+    ChainCheck verify_chain_now(const std::vector<Checkpoint>& witnessed);
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
