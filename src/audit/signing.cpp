@@ -125,7 +125,7 @@ SigningKey::SigningKey(const SigningKey& other) { std::memcpy(secret_, other.sec
 
 SigningKey& SigningKey::operator=(const SigningKey& other)
 {
-    std::memcpy(secret_, other.secret_, sizeof secret_);
+    if (this != &other) std::memcpy(secret_, other.secret_, sizeof secret_);
     return *this;
 }
 

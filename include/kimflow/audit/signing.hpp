@@ -48,8 +48,11 @@ public:
     /// @throws KeyError if the file exists (keys are never overwritten) or cannot be written
     void save(const std::string& path) const;
 
+    /// A copy of the secret; each copy is wiped from memory when destroyed.
     SigningKey(const SigningKey& other);
+    /// Replaces this key with a copy of @p other.
     SigningKey& operator=(const SigningKey& other);
+    /// Wipes the secret from memory.
     ~SigningKey() override;
 
     /// The public half, for `verify --public-key`.

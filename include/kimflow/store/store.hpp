@@ -212,9 +212,13 @@ struct ChainCheck {
     std::uint64_t creations = 0;
     /// The hash of the creation log's last entry (hex).
     std::string creation_head{};
-    /// The seq of each log's last entry (0 for an empty log): what the last signed checkpoint
-    /// must reach for the whole log to be signed.
-    std::uint64_t last_transition_seq = 0, last_denial_seq = 0, last_creation_seq = 0;
+    /// The seq of the transition log's last entry (0 for an empty log): what the last signed
+    /// checkpoint must reach for the whole log to be signed.
+    std::uint64_t last_transition_seq = 0;
+    /// The seq of the denial log's last entry (0 for an empty log), likewise.
+    std::uint64_t last_denial_seq = 0;
+    /// The seq of the creation log's last entry (0 for an empty log), likewise.
+    std::uint64_t last_creation_seq = 0;
     /// Checkpoints whose heads were found in the logs (their signatures are checked with the
     /// public key outside the store: kimflow/audit/signing.hpp).
     std::uint64_t checkpoints = 0;
