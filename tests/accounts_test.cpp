@@ -82,6 +82,7 @@ TEST_P(AccountsTest, RefusesWhatCannotBeAnAccountAndKeepsNothingOfIt)
     EXPECT_THROW(accounts.add("shorty", "case_manager", "caritas", short_password, kAdmin, at), AccountError);
     try {
         accounts.add("shorty", "case_manager", "caritas", short_password, kAdmin, at);
+        ADD_FAILURE() << "a password of 11 bytes was taken";
     } catch (const AccountError& e) {
         EXPECT_NE(std::string(e.what()).find("at least 12"), std::string::npos) << e.what();
     }

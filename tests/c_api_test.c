@@ -1,10 +1,14 @@
 /* The C ABI (include/kimflow/c/kimflow.h) called from C, as a C, Java or .NET host would:
- * statuses, messages, JSON in and out, nothing changed on a refusal, data kept across a close.
+ * statuses, messages, JSON in and out, nothing changed on a refusal, data kept across a close,
+ * the numbers fixed at compile time. The promises that need more (out of memory, a damaged
+ * database, many threads, every status produced) are in c_api_promises_test.c; main runs both.
  *
- * Usage: kimflow_c_test DATABASE   (the file and its -wal/-shm are removed first) */
+ * Usage: kimflow_c_test DATABASE   (the file and its -wal/-shm are removed first)
+ * Prints "N checks, 0 failed" and exits 0, or lists the failed checks and exits 1. */
 #define _POSIX_C_SOURCE 200112L /* pthread barriers */
 
-#include <kimflow/c/kimflow.h>
+#include "c_api_check.h"
+
 #include <kimflow/version.hpp>
 
 #include <pthread.h>
@@ -12,41 +16,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures = 0;
-static int checks = 0;
+/* Stable numbers: hosts switch on them, so a renumbering must not compile. (__extension__:
+   _Static_assert is C11, this file C99.) */
+#define STABLE(status, number) __extension__ _Static_assert(status == number, #status " must stay " #number)
+STABLE(KIMFLOW_OK, 0);
+STABLE(KIMFLOW_INVALID_ARGUMENT, 1);
+STABLE(KIMFLOW_NOT_FOUND, 2);
+STABLE(KIMFLOW_ALREADY_EXISTS, 3);
+STABLE(KIMFLOW_EVENT_NOT_ALLOWED, 4);
+STABLE(KIMFLOW_GUARD_REJECTED, 5);
+STABLE(KIMFLOW_VERSION_CONFLICT, 6);
+STABLE(KIMFLOW_NOT_PERMITTED, 7);
+STABLE(KIMFLOW_STORAGE, 8);
+STABLE(KIMFLOW_STORE_CORRUPT, 9);
+STABLE(KIMFLOW_INTERNAL, 10);
 
-#define CHECK(condition)                                                                          \
-    do {                                                                                          \
-        ++checks;                                                                                 \
-        if (!(condition)) {                                                                       \
-            ++failures;                                                                           \
-            fprintf(stderr, "%s:%d: CHECK failed: %s (last error: %s)\n", __FILE__, __LINE__,   \
-                    #condition, kimflow_last_error());                                            \
-        }                                                                                         \
-    } while (0)
+/* The counters every check in both files counts in, defined here once; c_api_check.h declares
+   them and the helpers below. */
+int failures = 0;
+int checks = 0;
+int produced[status_count];
 
-/* The call returned @p expected; on a failure, the message is not empty. */
-#define CHECK_STATUS(call, expected)                                                              \
-    do {                                                                                          \
-        kimflow_status status_ = (call);                                                          \
-        ++checks;                                                                                 \
-        if (status_ != (expected)) {                                                              \
-            ++failures;                                                                           \
-            fprintf(stderr, "%s:%d: %s gave %s, expected %s (last error: %s)\n", __FILE__, __LINE__, \
-                    #call, kimflow_status_name(status_), kimflow_status_name(expected),           \
-                    kimflow_last_error());                                                        \
-        } else if ((expected) != KIMFLOW_OK && kimflow_last_error()[0] == '\0') {                 \
-            ++failures;                                                                           \
-            fprintf(stderr, "%s:%d: %s failed without a message\n", __FILE__, __LINE__, #call);  \
-        }                                                                                         \
-    } while (0)
+int contains(const char* text, const char* part) { return text && strstr(text, part) != NULL; }
 
-static int contains(const char* text, const char* part) { return text && strstr(text, part) != NULL; }
-
-static const kimflow_actor fraktion = {"kretschmer", "fraktion", "Fraktion Die Linke"};
+const kimflow_actor fraktion = {"kretschmer", "fraktion", "Fraktion Die Linke"};
 static const kimflow_actor verwaltung = {"baumeister", "verwaltung", "Regionalverband Ruhr"};
 static const kimflow_actor sitzungsdienst = {"sitzungsdienst", "sitzungsdienst", "Regionalverband Ruhr"};
-static const kimflow_actor case_manager = {"mueller", "case_manager", "Caritas Recklinghausen"};
+const kimflow_actor case_manager = {"mueller", "case_manager", "Caritas Recklinghausen"};
 
 static const char* anfrage =
     "{\"reference\": \"14/1923\", \"type\": \"Anfrage\","
@@ -54,17 +50,26 @@ static const char* anfrage =
     " \"date\": \"2025-01-06\", \"originator\": \"Fraktion Die Linke\", \"body\": \"Regionalverband Ruhr\","
     " \"consultations\": [{\"organization\": \"Ausschuss für Kultur, Sport und Vielfalt\", \"role\": \"Kenntnisnahme\"}]}";
 
-/* The paper's version as kimflow_get reports it, or -1. */
-static long version_of(kimflow_db* db, const char* lifecycle, const char* id)
+long version_in(const char* json)
+{
+    const char* v = NULL;
+    for (const char* at = json ? strstr(json, "\"version\":") : NULL; at; at = strstr(at + 1, "\"version\":")) v = at;
+    return v ? strtol(v + strlen("\"version\":"), NULL, 10) : -1;
+}
+
+long version_of(kimflow_db* db, const char* lifecycle, const char* id)
 {
     char* json = NULL;
-    long version = -1;
-    if (kimflow_get(db, lifecycle, id, NULL, 0, &json) == KIMFLOW_OK) {
-        const char* v = strstr(json, "\"version\":");
-        if (v) version = strtol(v + strlen("\"version\":"), NULL, 10);
-    }
+    const long version = kimflow_get(db, lifecycle, id, NULL, 0, &json) == KIMFLOW_OK ? version_in(json) : -1;
     kimflow_free(json);
     return version;
+}
+
+int count_of(const char* text, const char* part)
+{
+    int n = 0;
+    for (const char* at = text ? strstr(text, part) : NULL; at; at = strstr(at + 1, part)) ++n;
+    return n;
 }
 
 static void the_boundary_itself(void)
@@ -72,8 +77,13 @@ static void the_boundary_itself(void)
     char expected[32];
     snprintf(expected, sizeof expected, "%d.%d.%d", KIMFLOW_VERSION_MAJOR, KIMFLOW_VERSION_MINOR, KIMFLOW_VERSION_PATCH);
     CHECK(strcmp(kimflow_version(), expected) == 0);
-    CHECK(strcmp(kimflow_status_name(KIMFLOW_NOT_PERMITTED), "KIMFLOW_NOT_PERMITTED") == 0);
-    CHECK(strcmp(kimflow_status_name((kimflow_status)99), "KIMFLOW_UNKNOWN_STATUS") == 0);
+    static const char* const names[status_count] = {
+        "KIMFLOW_OK", "KIMFLOW_INVALID_ARGUMENT", "KIMFLOW_NOT_FOUND", "KIMFLOW_ALREADY_EXISTS",
+        "KIMFLOW_EVENT_NOT_ALLOWED", "KIMFLOW_GUARD_REJECTED", "KIMFLOW_VERSION_CONFLICT", "KIMFLOW_NOT_PERMITTED",
+        "KIMFLOW_STORAGE", "KIMFLOW_STORE_CORRUPT", "KIMFLOW_INTERNAL"};
+    for (int status = 0; status < status_count; ++status) CHECK(strcmp(kimflow_status_name(status), names[status]) == 0);
+    CHECK(strcmp(kimflow_status_name(99), "KIMFLOW_UNKNOWN_STATUS") == 0);
+    CHECK(strcmp(kimflow_status_name(-1), "KIMFLOW_UNKNOWN_STATUS") == 0);
     kimflow_free(NULL);
     kimflow_close(NULL);
 }
@@ -365,6 +375,16 @@ static void each_thread_records_at_its_own_time(kimflow_db* db)
     kimflow_free(jobs[1].json);
 }
 
+void remove_database(const char* path)
+{
+    char side[4096];
+    remove(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    remove(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    remove(side);
+}
+
 int main(int argc, char** argv)
 {
     if (argc != 2) {
@@ -372,40 +392,42 @@ int main(int argc, char** argv)
         return 2;
     }
     const char* path = argv[1];
-    char side[4096];
-    remove(path);
-    snprintf(side, sizeof side, "%s-wal", path);
-    remove(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    remove(side);
+    remove_database(path);
 
     the_boundary_itself();
+    out_of_memory_is_internal(); /* first: no other thread may take address space meanwhile */
     opening_refuses_bad_arguments(path);
 
     kimflow_db* db = NULL;
     CHECK_STATUS(kimflow_open(path, "{\"rules\": {\"Regionalverband Ruhr\": {\"answer_period_days\": 28}}}", &db),
                  KIMFLOW_OK);
-    if (!db) return 1;
-    a_paper_goes_through_its_lifecycle(db);
-    a_case_is_opened_and_worked(db);
-    a_back_dated_fire_is_refused(db);
-    hostile_input_is_refused_as_everywhere(db);
-    each_thread_records_at_its_own_time(db);
-    kimflow_close(db);
-    a_closed_handle_is_refused(path);
-
-    /* What was written is there after a close, on a new handle. */
-    db = NULL;
-    CHECK_STATUS(kimflow_open(path, NULL, &db), KIMFLOW_OK);
     if (db) {
-        char* out = NULL;
-        CHECK_STATUS(kimflow_get(db, "paper", "14/1923", NULL, 0, &out), KIMFLOW_OK);
-        CHECK(contains(out, "\"state\":\"acknowledged\""));
-        kimflow_free(out);
+        a_paper_goes_through_its_lifecycle(db);
+        a_case_is_opened_and_worked(db);
+        a_back_dated_fire_is_refused(db);
+        hostile_input_is_refused_as_everywhere(db);
+        each_thread_records_at_its_own_time(db);
+        one_handle_serves_many_threads(db);
         kimflow_close(db);
-    }
-    a_policy_is_enforced(path);
+        a_closed_handle_is_refused(path);
 
+        /* What was written is there after a close, on a new handle. */
+        db = NULL;
+        CHECK_STATUS(kimflow_open(path, NULL, &db), KIMFLOW_OK);
+        if (db) {
+            char* out = NULL;
+            CHECK_STATUS(kimflow_get(db, "paper", "14/1923", NULL, 0, &out), KIMFLOW_OK);
+            CHECK(contains(out, "\"state\":\"acknowledged\""));
+            kimflow_free(out);
+            kimflow_close(db);
+        }
+        a_policy_is_enforced(path);
+        a_damaged_database_is_store_corrupt(path);
+        stored_text_that_is_not_utf8_is_store_corrupt(path);
+        every_status_was_produced();
+    }
+
+    /* The last line, and the exit code, say whether every check held. */
     printf("%d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

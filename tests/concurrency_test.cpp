@@ -14,6 +14,7 @@
 #include <kimflow/store/sqlite_store.hpp>
 
 #include "complaint_lifecycle.hpp"
+#include "latch.hpp"
 #include "temp_file.hpp"
 
 using namespace kimflow;
@@ -70,28 +71,6 @@ protected:
     std::shared_ptr<Store> store =
         GetParam() == Keeping::on_sqlite ? std::shared_ptr<Store>(std::make_shared<SqliteStore>(file.path())) : nullptr;
     complaint::Engine engine{complaint::Settings{}, std::make_shared<SystemClock>(), store};
-};
-
-/// One side waits for the other; bounded, so that a broken promise fails instead of hanging.
-class Latch {
-public:
-    void open()
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        open_ = true;
-        changed_.notify_all();
-    }
-    /// Whether it opened within @p bound (a generous bound against a hang, not a timing check).
-    bool wait(std::chrono::seconds bound = std::chrono::seconds(30))
-    {
-        std::unique_lock<std::mutex> lock(mutex_);
-        return changed_.wait_for(lock, bound, [&] { return open_; });
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    bool open_ = false;
 };
 
 TEST_P(ConcurrencyOnInstances, AFireOnBCompletesWhileAFireOnAIsStillUnderWay)

@@ -11,6 +11,7 @@
 #include <kimflow/paper/lifecycle.hpp>
 
 #include "complaint_lifecycle.hpp"
+#include "temp_file.hpp"
 #include "test_data.hpp"
 
 using namespace kimflow;
@@ -102,8 +103,9 @@ TEST(Diagram, DotIsAcceptedByGraphviz)
                                                             {to_dot<complaint::Lifecycle>(), "in_review"},
                                                             {to_dot<kim::CaseLifecycle>(), "monitoring"}};
     for (const auto& [dot, state] : diagrams) {
-        const std::string in = testing::TempDir() + "kimflow_diagram.dot";
-        const std::string out = testing::TempDir() + "kimflow_diagram.svg";
+        const TempDir folder("kimflow-diagram");  // of this process alone: parallel runs never share a file
+        const std::string in = folder / "diagram.dot";
+        const std::string out = folder / "diagram.svg";
         std::ofstream(in) << dot;
         ASSERT_EQ(std::system(("dot -Tsvg -o '" + out + "' '" + in + "'").c_str()), 0) << dot;
         std::ifstream svg(out);

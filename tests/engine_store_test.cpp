@@ -1,5 +1,8 @@
 // kimflow::Engine on a SqliteStore: what is acknowledged is stored, and comes back exactly.
+#include <algorithm>
+#include <chrono>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,6 +23,78 @@ using namespace kimflow;
 namespace {
 
 const Actor clerk{"clerk", "verwaltung", "rvr"};
+
+/// A store that passes every call on to another, notes which instances were read one by one
+/// (load, version, history), and can fail its next outermost commit as a busy database does.
+class WatchedStore final : public Store {
+public:
+    explicit WatchedStore(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
+    /// The ids read one by one so far (single-threaded tests only).
+    std::set<std::string> touched;
+    bool fail_next_commit = false;
+
+    std::optional<StoredInstance> load(std::string_view l, std::string_view id) override
+    {
+        touched.emplace(id);
+        return inner_->load(l, id);
+    }
+    std::optional<std::uint64_t> version(std::string_view l, std::string_view id) override
+    {
+        touched.emplace(id);
+        return inner_->version(l, id);
+    }
+    std::vector<StoredTransition> history(std::string_view l, std::string_view id) override
+    {
+        touched.emplace(id);
+        return inner_->history(l, id);
+    }
+    void insert(const StoredInstance& in) override { inner_->insert(in); }
+    void append(const StoredInstance& a, const StoredTransition& t) override { inner_->append(a, t); }
+    void append(StoredInstance&& a, StoredTransition&& t) override { inner_->append(std::move(a), std::move(t)); }
+    std::vector<std::string> find(const InstanceQuery& q) override { return inner_->find(q); }
+    std::uint64_t count(std::string_view l) override { return inner_->count(l); }
+    std::optional<std::uint64_t> change_counter() override { return inner_->change_counter(); }
+    void log_denial(const StoredDenial& d) override { inner_->log_denial(d); }
+    std::vector<StoredDenial> denials(std::string_view l, std::string_view id) override
+    {
+        return inner_->denials(l, id);
+    }
+    void erase(const StoredInstance& e, const std::vector<ErasedEntry>& entries, const StoredTransition& r) override
+    {
+        inner_->erase(e, entries, r);
+    }
+    using Store::verify_chain;
+    ChainCheck verify_chain(const std::vector<Checkpoint>& w) override { return inner_->verify_chain(w); }
+    std::optional<std::string> setting(std::string_view k) override { return inner_->setting(k); }
+    void put_setting(std::string_view k, std::string_view v) override { inner_->put_setting(k, v); }
+    void set_timer(std::string_view l, std::string_view id, std::uint64_t v, std::optional<Timestamp> at) override
+    {
+        inner_->set_timer(l, id, v, at);
+    }
+    void reset_timers(std::string_view l) override { inner_->reset_timers(l); }
+    void begin() override
+    {
+        inner_->begin();
+        ++depth_;
+    }
+    void commit() override
+    {
+        if (--depth_ == 0 && std::exchange(fail_next_commit, false)) {
+            inner_->rollback();  // as SqliteStore does when its COMMIT fails
+            throw StoreBusy("busy while committing: another connection holds it; try again later", 5 /* SQLITE_BUSY */);
+        }
+        inner_->commit();
+    }
+    void rollback() override
+    {
+        --depth_;
+        inner_->rollback();
+    }
+
+private:
+    std::shared_ptr<Store> inner_;
+    int depth_ = 0;
+};
 
 class EngineStoreTest : public ::testing::Test {
 protected:
@@ -318,6 +393,75 @@ TEST_F(EngineStoreTest, AFullDiskLosesNothingAcknowledged)
     EXPECT_EQ(reopened.version("B"), acknowledged);
     EXPECT_EQ(reopened.data("B").notes.size(), acknowledged - 1);
     EXPECT_EQ(reopened.history("B").size(), acknowledged);
+}
+
+// A fire whose write fails because another connection holds the database keeps nothing of
+// itself in memory: the copy it moved on is dropped, and the next read shows what is stored.
+TEST_F(EngineStoreTest, AFireThatFindsTheDatabaseBusyIsDroppedFromMemory)
+{
+    SqliteOptions impatient;
+    impatient.busy_timeout = std::chrono::milliseconds(50);
+    auto store = std::make_shared<WatchedStore>(open(impatient));
+    auto engine = papers(store);
+    engine.create("A", anfrage("A"), clerk, paper::Submit{});
+    ASSERT_EQ(engine.resident(), 1u);
+
+    auto holder = open();
+    holder->begin();  // another connection takes the write lock
+    EXPECT_THROW(engine.fire("A", paper::Answer{"A-1"}, clerk), StoreBusy);
+    EXPECT_EQ(engine.resident(), 0u) << "the copy that was not stored stays in memory";
+    EXPECT_EQ(engine.version("A"), 1u);
+    EXPECT_EQ(engine.state("A"), "submitted");
+    EXPECT_EQ(engine.data("A").answer_reference, "");
+    holder->rollback();
+
+    // The same when the write went through and only its commit found the database busy.
+    store->fail_next_commit = true;
+    EXPECT_THROW(engine.fire("A", paper::Answer{"A-1"}, clerk), StoreBusy);
+    EXPECT_EQ(engine.resident(), 0u) << "the copy that was not stored stays in memory";
+    EXPECT_EQ(engine.version("A"), 1u);
+    EXPECT_EQ(engine.state("A"), "submitted");
+    EXPECT_TRUE(engine.data("A").related_papers.empty());
+    EXPECT_EQ(engine.fire("A", paper::Answer{"A-2"}, clerk).version, 2u);
+    EXPECT_EQ(papers().data("A").answer_reference, "A-2");
+}
+
+// A filtered list reads only the instances it lists: the store's keys narrow it, not a walk
+// over every instance. A fresh engine has nothing in memory, so each instance it reads is
+// asked of the store, one by one.
+TEST_F(EngineStoreTest, AFilteredListReadsOnlyTheInstancesItLists)
+{
+    {
+        auto engine = papers();
+        for (int i = 0; i < 60; ++i) {
+            const std::string id = "P" + std::to_string(i);
+            paper::Paper p = anfrage(id);
+            p.originator = i % 3 == 0 ? "Fraktion A" : "Fraktion B";
+            if (i == 10) clock->set(parse_timestamp("2025-03-03T09:00:00Z"));  // the rest are due later
+            if (i < 45) engine.create(id, p, clerk, paper::Submit{});  // due four weeks on
+            else engine.create(id, p, clerk);                          // drafts: due never
+        }
+    }
+    const std::set<std::string> early{"P0", "P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9"};
+    auto store = std::make_shared<WatchedStore>(open());
+    auto engine = papers(store);
+    EXPECT_EQ(engine.find(InstanceQuery{"", "submitted"}).size(), 45u);
+    EXPECT_TRUE(store->touched.empty()) << "a find reads no instance";
+
+    const auto overdue = paper::overdue_papers(engine, parse_timestamp("2025-02-10T00:00:00Z"));
+    EXPECT_EQ(overdue.size(), early.size());
+    EXPECT_EQ(store->touched, early) << "overdue_papers read papers that are not due";
+
+    // A policy that lets a Fraktion read only its own papers: its list reads only those.
+    store->touched.clear();
+    EngineOptions options;
+    options.policy = std::make_shared<const Policy>(Policy().allow("paper", "fraktion", {"read"}, Scope::owner));
+    paper::PaperEngine scoped(paper::PaperConfig{}, clock, store, options);
+    std::set<std::string> listed;
+    scoped.for_each(Actor{"a", "fraktion", "Fraktion A"},
+                    [&](const Instance<paper::PaperLifecycle>& in) { listed.insert(in.id()); });
+    EXPECT_EQ(listed.size(), 20u);
+    EXPECT_EQ(store->touched, listed) << "the list read papers of another Fraktion";
 }
 
 TEST_F(EngineStoreTest, QueriesUseTheStoredKeys)

@@ -380,12 +380,20 @@ TEST_F(EngineTest, UnobserveWaitsForARunningObserver)
     });
     std::thread firing([&] { engine.fire("B-1", complaint::Review{"x"}, clerk); });
     while (!running) std::this_thread::yield();
+    std::atomic<bool> calling{false}, returned{false};
     std::thread stopper([&] {
+        calling = true;
         engine.unobserve(handle);
+        returned = true;
         EXPECT_FALSE(running) << "unobserve returned while the observer was still running";
         delete state;
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // give unobserve the chance to return early
+    // Once the stopper is calling, a broken unobserve returns at once; the correct one waits for
+    // the release. The bound only ends the wait: passing never depends on it.
+    while (!calling) std::this_thread::yield();
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+    while (!returned && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+    EXPECT_FALSE(returned) << "unobserve returned before the running observer was released";
     release = true;
     firing.join();
     stopper.join();

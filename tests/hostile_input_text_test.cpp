@@ -95,6 +95,42 @@ TEST_F(HostileInput, ATypedEventOfTenMegabytesIsRefusedAndChangesNothing)
     });
 }
 
+// The payload limit of an engine with default options (EngineOptions::max_payload_bytes, 1 MiB
+// of summary text): a payload of exactly 1048576 bytes is taken, one byte more is refused and
+// changes nothing. (Fields by name cannot get there: each is at most 64 KiB.)
+TEST_F(HostileInput, APayloadOfOneMebibyteIsTakenAndOneByteMoreIsRefused)
+{
+    EXPECT_EQ(EngineOptions{}.max_payload_bytes, std::size_t{1024 * 1024});
+    // Fifteen recipients of 64 KiB, and a purpose that makes the summary @p bytes long.
+    const auto consent = [](std::size_t bytes) {
+        kim::GrantConsent g{{}, "x"};
+        for (char c = 'a'; c < 'a' + 15; ++c) g.recipients.emplace_back(max_text_bytes, c);
+        g.purpose = std::string(bytes - (summarize_fields(g).size() - 1), 'p');
+        return g;
+    };
+    const kim::GrantConsent at_limit = consent(max_payload_bytes), over = consent(max_payload_bytes + 1);
+    ASSERT_EQ(summarize_fields(at_limit).size(), max_payload_bytes);
+    ASSERT_EQ(summarize_fields(over).size(), max_payload_bytes + 1);
+    for (bool stored : {false, true}) {
+        SCOPED_TRACE(stored ? "SqliteStore" : "in memory");
+        auto engine = cases(stored);
+        kim::open_case(*engine, "K-1", kim_test::castrop_rauxel(), caritas);
+        const std::string before = seen(*engine, "K-1"), rows_before = rows();
+        try {
+            engine->fire("K-1", over, caritas);
+            ADD_FAILURE() << "a payload of " << max_payload_bytes + 1 << " bytes was taken";
+        } catch (const InvalidPayload& e) {
+            EXPECT_EQ(e.event(), "grant_consent");
+            EXPECT_TRUE(says(e.what(), {"the payload has 1048577 bytes; at most 1048576 are taken"}));
+        }
+        EXPECT_EQ(seen(*engine, "K-1"), before);
+        EXPECT_EQ(rows(), rows_before);
+        EXPECT_EQ(engine->fire("K-1", at_limit, caritas).version, 2u);
+        EXPECT_EQ(engine->history("K-1").back().payload.size(), max_payload_bytes);
+        EXPECT_EQ(engine->data("K-1").consent.recipients.size(), 15u);
+    }
+}
+
 // ------------------------------------------------------------------ invalid UTF-8
 
 TEST_F(HostileInput, Utf8IsCheckedAsRfc3629Says)

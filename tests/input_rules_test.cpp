@@ -1,5 +1,7 @@
 // The input rules of kimflow/core/input.hpp on their own: the limit table, what each kind of
 // input may hold, the actor check, the multi-line fields, and terminal_safe().
+#include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,9 @@
 #include <kimflow/core/field_archive.hpp>
 #include <kimflow/core/input.hpp>
 #include <kimflow/core/text.hpp>
+#include <kimflow/kim/lifecycle.hpp>
+
+#include "kim_fixture.hpp"
 
 namespace {
 
@@ -161,6 +166,37 @@ TEST(TerminalSafe, EscapesWhatCouldTakeOverATerminal)
         const std::string shown = terminal_safe(bad);
         EXPECT_EQ(shown.find_first_of(std::string("\0\x1B\r\t\x7F", 5)), std::string::npos);
         EXPECT_FALSE(input_problem(shown, InputKind::line)) << shown;
+    }
+}
+
+// EngineOptions::max_payload_bytes lowers the table's limit and never raises it: an engine given
+// 2 MiB still refuses one byte over 1 MiB, one given 1000 bytes refuses 1001.
+TEST(InputLimits, EngineOptionsLowerThePayloadLimitButNeverRaiseIt)
+{
+    // Recipients (fifteen of 64 KiB past a text's limit, else one), and a purpose that makes the
+    // summary @p bytes long.
+    const auto consent = [](std::size_t bytes) {
+        kim::GrantConsent g{{}, "x"};
+        const bool large = bytes > max_text_bytes;
+        for (int i = 0; i < (large ? 15 : 1); ++i)
+            g.recipients.emplace_back(large ? max_text_bytes : bytes / 4, static_cast<char>('a' + i));
+        g.purpose = std::string(bytes - (summarize_fields(g).size() - 1), 'p');
+        return g;
+    };
+    for (const std::size_t option : {std::size_t{1000}, 2 * max_payload_bytes}) {
+        SCOPED_TRACE("max_payload_bytes = " + std::to_string(option));
+        const std::size_t limit = std::min(option, max_payload_bytes);
+        const kim::GrantConsent at_limit = consent(limit), over = consent(limit + 1);
+        ASSERT_EQ(summarize_fields(at_limit).size(), limit);
+        ASSERT_EQ(summarize_fields(over).size(), limit + 1);
+        EngineOptions options;
+        options.max_payload_bytes = option;
+        kim::CaseEngine engine(kim::CaseConfig{}, std::make_shared<ManualClock>(parse_timestamp("2025-03-01T09:00:00Z")),
+                               nullptr, options);
+        kim::open_case(engine, "K-1", kim_test::castrop_rauxel(), kim_test::caritas);
+        EXPECT_THROW(engine.fire("K-1", over, kim_test::caritas), InvalidPayload);
+        EXPECT_EQ(engine.version("K-1"), 1u) << "the refused fire changed nothing";
+        EXPECT_EQ(engine.fire("K-1", at_limit, kim_test::caritas).version, 2u);
     }
 }
 

@@ -3,6 +3,7 @@
 
 #include "kim_fixture.hpp"
 #include "paper_fixture.hpp"
+#include "temp_file.hpp"
 
 #include <kimflow/io/json.hpp>
 #include <kimflow/io/resolution_json.hpp>
@@ -236,6 +237,20 @@ TEST_F(Json, APayloadObjectBecomesFieldsThatFireByName)
 // holds, member by member (every member set, so that none can be lost unnoticed).
 Timestamp instant(const char* text) { return parse_timestamp(text); }
 
+/// Whether @p written is tests/data/@p name, written by hand from the values the test sets, and
+/// @p read takes that text whole (so the data round-trips): a member both writer and reader left
+/// out would still round-trip, but not match the text.
+template <class Data>
+testing::AssertionResult as_written_by_hand(const nlohmann::json& written, const char* name,
+                                            Data (*read)(const nlohmann::json&))
+{
+    const auto by_hand = nlohmann::json::parse(read_text(std::string(KIMFLOW_TESTS_DIR) + "/data/" + name));
+    if (written != by_hand) return testing::AssertionFailure() << name << ", but to_json wrote " << written.dump(2);
+    const nlohmann::json again = to_json(read(by_hand));
+    if (again != by_hand) return testing::AssertionFailure() << name << " read and written: " << again.dump(2);
+    return testing::AssertionSuccess();
+}
+
 TEST(JsonRead, APapersDataReadsBackWholeWithWhatItsLifecycleRecorded)
 {
     Paper p;
@@ -312,7 +327,7 @@ TEST(JsonRead, APapersDataReadsBackWholeWithWhatItsLifecycleRecorded)
     ASSERT_EQ(r.resolutions.size(), 2u);
     EXPECT_TRUE(r.resolutions[0].id == "2025/1-1" && r.resolutions[0].open());
     EXPECT_TRUE(r.resolutions[1].id == "2025/1-2" && r.resolutions[1].outcome == "done");
-    EXPECT_EQ(paper::to_json(r), paper::to_json(p));
+    EXPECT_TRUE(as_written_by_hand(paper::to_json(p), "paper_data.json", paper::paper_data_from_json));
 
     // A paper with nothing recorded reads back with nothing recorded.
     Paper bare;
@@ -395,7 +410,7 @@ TEST(JsonRead, ACasesDataReadsBackWhole)
         EXPECT_EQ(r.phases[i].at, c.phases[i].at) << i;
         EXPECT_EQ(r.phases[i].reason, c.phases[i].reason) << i;
     }
-    EXPECT_EQ(kim::to_json(r), kim::to_json(c));
+    EXPECT_TRUE(as_written_by_hand(kim::to_json(c), "case_data.json", kim::case_from_json));
 
     const kim::KimCase empty = kim::case_from_json(kim::to_json(kim::KimCase{}));
     EXPECT_EQ(kim::to_json(empty), kim::to_json(kim::KimCase{}));
@@ -452,7 +467,7 @@ TEST(JsonRead, AResolutionsDataReadsBackWhole)
     EXPECT_EQ(r.completion_note, res.completion_note);
     EXPECT_EQ(r.dropped_at, res.dropped_at);
     EXPECT_EQ(r.drop_reason, res.drop_reason);
-    EXPECT_EQ(resolution::to_json(r), resolution::to_json(res));
+    EXPECT_TRUE(as_written_by_hand(resolution::to_json(res), "resolution_data.json", resolution::resolution_from_json));
     EXPECT_EQ(r.delay_reason(), res.delay_reason());
 }
 

@@ -327,11 +327,13 @@ TEST_F(CaseTest, EventsOnClosedOrAbortedCasesAreRejectedAndChangeNothing)
     }
     try {
         engine.fire("closed", AddGoal{"g"}, caritas);
+        ADD_FAILURE() << "a closed case took a goal";
     } catch (const EventNotAllowed& e) {
         EXPECT_NE(std::string(e.what()).find("not possible while it is closed"), std::string::npos) << e.what();
     }
     try {
         engine.fire("closed", FollowUpOn{parse_date("2030-02-01")}, caritas);
+        ADD_FAILURE() << "a closed case took a Wiedervorlage";
     } catch (const GuardRejected& e) {
         EXPECT_EQ(e.reason(), "the case is closed and takes no more entries; reopen it first");
     }

@@ -9,6 +9,7 @@
 #include <kimflow/default_policy.hpp>
 #include <kimflow/core/policy.hpp>
 #include <kimflow/kim/report.hpp>
+#include <kimflow/resolution/lifecycle.hpp>
 #include <kimflow/store/sqlite_store.hpp>
 
 #include "paper_fixture.hpp"
@@ -135,6 +136,48 @@ TEST(Policy, DefaultsForPapersFollowTheRulesOfProcedure)
     EXPECT_FALSE(p.permits(verwaltung, "decide", linke_paper));  // only the Sitzungsdienst records results
     EXPECT_TRUE(p.permits(sitzungsdienst, "decide", linke_paper));
     EXPECT_TRUE(p.permits(spd, action::read, linke_paper));  // public records
+}
+
+// The default policy's importer row: everything on every paper, whoever's it is (a job that
+// replays the council's OParl data), but not the audit trail; on cases nothing; on resolutions
+// only what every role may, read.
+TEST(Policy, TheImporterMayDoEverythingOnEveryPaperAndNothingElse)
+{
+    const Policy p = default_policy();
+    const Actor importer{"oparl-import", "importer", "Regionalverband Ruhr"};
+    const std::string own = organization_key(importer.organization);
+    std::vector<std::string> paper_actions{"create", "read", "erase", "purge", "configure"};
+    for (const auto& e : paper::PaperEngine::events()) paper_actions.emplace_back(e.id);
+    for (const AccessTarget& paper :
+         {AccessTarget{"paper", "14/1923", organization_key("Fraktion Die Linke")}, AccessTarget{"paper", "14/1924", own},
+          AccessTarget{"paper", "B-2025/07"}, AccessTarget{"paper"}}) {
+        for (const auto& a : paper_actions) EXPECT_TRUE(p.permits(importer, a, paper)) << a << " " << paper.instance;
+        EXPECT_FALSE(p.permits(importer, action::audit, paper)) << paper.instance;
+    }
+    EXPECT_EQ(p.scopes(importer, "paper", "withdraw"), std::vector<Scope>{Scope::any});
+    EXPECT_TRUE(p.scopes(importer, "paper", action::audit).empty());
+
+    std::vector<std::string> case_actions{"create", "read", "erase", "purge", "audit", "configure"};
+    for (const auto& e : kim::CaseEngine::events()) case_actions.emplace_back(e.id);
+    for (const auto& a : case_actions) {
+        EXPECT_FALSE(p.permits(importer, a, AccessTarget{"case", "K-1", own, own})) << a;
+        EXPECT_FALSE(p.permits(importer, a, AccessTarget{"case"})) << a;
+    }
+    std::vector<std::string> resolution_actions{"create", "erase", "purge", "audit", "configure"};
+    for (const auto& e : Engine<resolution::ResolutionLifecycle>::events()) resolution_actions.emplace_back(e.id);
+    const AccessTarget resolution{"resolution", "2025/1-1", own};
+    for (const auto& a : resolution_actions) EXPECT_FALSE(p.permits(importer, a, resolution)) << a;
+    EXPECT_TRUE(p.permits(importer, action::read, resolution));
+    EXPECT_FALSE(p.permits(importer, action::read, AccessTarget{"complaint", "B-1", own}));
+
+    // On an engine: it creates and withdraws a Fraktion's paper it does not own.
+    auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-01-06T09:00:00Z"));
+    EngineOptions o;
+    o.policy = std::make_shared<const Policy>(p);
+    paper::PaperEngine papers{paper::PaperConfig{}, clock, nullptr, o};
+    papers.create("14/1923", paper_test::anfrage(), importer, paper::Submit{});
+    EXPECT_EQ(papers.fire("14/1923", paper::Withdraw{"in der Quelle gelöscht"}, importer).to, "withdrawn");
+    EXPECT_TRUE(papers.denials().empty());
 }
 
 TEST(Policy, ActorWithoutIdMayDoNothing)
@@ -274,8 +317,10 @@ TEST_F(CasePolicyTest, ReadsShowEachTraegerOnlyItsCasesAndTheKreisAllOfItsOwn)
 TEST_F(CasePolicyTest, AllowedEventsListOnlyWhatTheActorMayFire)
 {
     open_three(engine);
-    const auto mine = engine.allowed_events("K-caritas", caritas_manager);
-    EXPECT_NE(std::find(mine.begin(), mine.end(), "grant_consent"), mine.end());
+    // The Träger's case manager may fire all the case allows now; the Kreis only its reassignment.
+    EXPECT_EQ(engine.allowed_events("K-caritas", caritas_manager),
+              (std::vector<std::string_view>{"grant_consent", "assign", "follow_up", "decline", "pause", "abort"}));
+    EXPECT_EQ(engine.allowed_events("K-caritas", caritas_manager), engine.allowed_events("K-caritas"));
     const auto kreis = engine.allowed_events("K-caritas", kreis_re);
     EXPECT_EQ(kreis, (std::vector<std::string_view>{"assign"}));
     const auto view = engine.view("K-caritas", kreis_re);

@@ -188,6 +188,7 @@ TEST_F(SideDoors, AnInvisibleCaseLooksLikeAMissingOneOnEveryPath)
     // kimctl exits 4 and kimflowd answers 404 for both.
     try {
         cases.fire("K-C", kim::Accept{}, awo);
+        ADD_FAILURE() << "AWO fired on a Caritas case";
     } catch (const std::exception& e) {
         EXPECT_EQ(error_kind(e).http_status, 404);
         EXPECT_EQ(error_kind(e).exit_code, 4);

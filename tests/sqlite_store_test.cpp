@@ -1,12 +1,17 @@
 // SqliteStore on its own: the file it writes, the files it refuses, the plans of its queries.
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <kimflow/core/verify.hpp>
 #include <kimflow/paper/lifecycle.hpp>
 #include <kimflow/store/codec.hpp>
 #include <kimflow/store/sqlite_store.hpp>
@@ -44,26 +49,95 @@ TEST(SqliteStore, MarksItsFileWithApplicationIdAndSchemaVersion)
     EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
 }
 
-TEST(SqliteStore, AFileOfSchema3GetsTheSettingsTableAndKeepsItsInstances)
+/// Every row of the tables an older file has, in the columns it has them, as text: equal before
+/// and after a migration means it kept every row and every value of them.
+std::string old_rows(SQLite::Database& db, const std::vector<std::string>& tables,
+                     std::map<std::string, std::string>& columns)
 {
-    TempFile file;
-    {
-        SqliteStore store(file.path());
-        store.insert(instance("14/1923"));
+    std::string out;
+    for (const auto& table : tables) {
+        if (!columns.count(table)) {
+            SQLite::Statement info(
+                db, "SELECT group_concat('\"' || name || '\"', ',') FROM pragma_table_info('" + table + "')");
+            columns[table] = info.executeStep() ? info.getColumn(0).getString() : "";
+        }
+        out += "[" + table + "]\n";
+        SQLite::Statement all(db, "SELECT " + columns[table] + " FROM " + table + " ORDER BY 1");
+        while (all.executeStep()) {
+            for (int c = 0; c < all.getColumnCount(); ++c) {
+                const SQLite::Column v = all.getColumn(c);
+                out += v.isNull() ? std::string("NULL")
+                                  : std::string(static_cast<const char*>(v.getBlob()), static_cast<std::size_t>(v.getBytes()));
+                out += '|';
+            }
+            out += '\n';
+        }
     }
-    {
-        // Schema 3 (kimflow 0.2) had no settings.
-        SQLite::Database db(file.path(), SQLite::OPEN_READWRITE);
-        db.exec("DROP TABLE setting");
-        db.exec("PRAGMA user_version = 3");
+    return out;
+}
+
+// Files written by kimflow 0.2 (schema 3) and 0.3 (schema 5), rebuilt from their dumps in
+// tests/data: today's SqliteStore migrates them keeping every row, and what it holds verifies.
+TEST(SqliteStore, FilesOfOlderSchemasMigrateKeepingEveryRowAndVerify)
+{
+    for (const int schema : {3, 5}) {
+        SCOPED_TRACE("schema " + std::to_string(schema));
+        const std::string name = "schema" + std::to_string(schema);
+        const std::string dump = read_file(std::string(KIMFLOW_TESTS_DIR) + "/data/" + name + ".sql");
+        ASSERT_NE(dump.find("PRAGMA user_version = " + std::to_string(schema)), std::string::npos);
+        TempFile file{name};
+        const std::vector<std::string> tables =
+            schema >= 4 ? std::vector<std::string>{"instance", "transition", "denial", "setting"}
+                        : std::vector<std::string>{"instance", "transition", "denial"};
+        std::map<std::string, std::string> columns;
+        std::string before;
+        {
+            SQLite::Database db(file.path(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+            db.exec(dump);
+            ASSERT_EQ(db.execAndGet("PRAGMA user_version").getInt(), schema);
+            before = old_rows(db, tables, columns);
+        }
+        ASSERT_NE(before.find("14/1925"), std::string::npos);
+        auto store = std::make_shared<SqliteStore>(file.path());
+        {
+            SQLite::Database db(file.path(), SQLite::OPEN_READONLY);
+            EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), SqliteStore::schema_version);
+            EXPECT_EQ(old_rows(db, tables, columns), before) << "a row or a value changed in the migration";
+            // What the newer schemas added: timer keys "not known yet" where schema 5 was the step.
+            EXPECT_EQ(db.execAndGet("SELECT count(*) FROM instance WHERE timer_at = 0").getInt(), schema < 5 ? 3 : 0);
+        }
+        const ChainCheck chain = store->verify_chain();
+        EXPECT_TRUE(chain.ok()) << (chain.first_break ? chain.first_break->problem
+                                                      : std::to_string(chain.rows.size()) + " rows differ");
+        EXPECT_EQ(chain.transitions, 3u);
+        EXPECT_EQ(chain.denials, 1u);
+        EXPECT_EQ(chain.creations, 3u) << "every row the file had is chained from the migration on";
+        EXPECT_EQ(chain.rows_checked, 3u);
+        std::vector<VerifyFinding> findings;
+        EXPECT_EQ(verify_instances<paper::PaperLifecycle>(*store, findings), 3u);
+        EXPECT_TRUE(findings.empty()) << findings.front().id << ": " << findings.front().problem;
+        EXPECT_EQ(store->setting("oparl:sync:https://ris.example.org/oparl/body/1"),
+                  schema >= 4 ? std::optional<std::string>("2025-02-06T18:00:00Z") : std::nullopt);
+        store->put_setting("oparl:sync:x", "2025-02-06T18:00:00Z");
+        EXPECT_EQ(store->setting("oparl:sync:x"), "2025-02-06T18:00:00Z");
+        ASSERT_EQ(store->denials("paper", "14/1923").size(), 1u);
+        EXPECT_EQ(store->denials("paper", "14/1923")[0].actor.id, "mueller");
+
+        // The papers as that version's engine left them, and going on from there.
+        auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-02-01T09:00:00Z"));
+        paper::PaperEngine papers(paper::PaperConfig{}, clock, store);
+        EXPECT_EQ(papers.state("14/1923"), "answered");
+        EXPECT_EQ(papers.data("14/1923").answer_reference, "14/1923-1");
+        EXPECT_EQ(papers.data("14/1923").related_papers, std::vector<std::string>{"14/1923-1"});
+        EXPECT_EQ(papers.data("14/1924").title, "Zusammenarbeit der Kommunalen Integrationszentren");
+        EXPECT_EQ(papers.data("14/1925").submitted_at, parse_timestamp("2025-01-06T09:00:00Z"));
+        const auto history = papers.history("14/1923");
+        ASSERT_EQ(history.size(), 2u);
+        EXPECT_EQ(history[1].payload, "answer_reference=14/1923-1");
+        EXPECT_EQ(history[1].actor.id, "baumeister");
+        EXPECT_EQ(papers.fire("14/1925", paper::Answer{"14/1925-1"}, Actor{"baumeister", "verwaltung"}).version, 2u);
+        EXPECT_TRUE(store->verify_chain().ok());
     }
-    SqliteStore store(file.path());
-    EXPECT_TRUE(store.load("paper", "14/1923"));
-    EXPECT_FALSE(store.setting("oparl:sync:x"));
-    store.put_setting("oparl:sync:x", "2025-02-06T18:00:00Z");
-    EXPECT_EQ(store.setting("oparl:sync:x"), "2025-02-06T18:00:00Z");
-    SQLite::Database db(file.path(), SQLite::OPEN_READONLY);
-    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), SqliteStore::schema_version);
 }
 
 TEST(SqliteStore, RefusesAFileThatIsNotADatabaseAndLeavesItAlone)
@@ -104,12 +178,14 @@ TEST(SqliteStore, RefusesADatabaseOfANewerSchema)
         SQLite::Database db(file.path(), SQLite::OPEN_READWRITE);
         db.exec("PRAGMA user_version=" + std::to_string(SqliteStore::schema_version + 1));
     }
+    const std::string before = read_file(file.path());
     try {
         SqliteStore store(file.path());
         FAIL();
     } catch (const SchemaTooNew& e) {
         EXPECT_NE(std::string(e.what()).find("newer kimflow"), std::string::npos) << e.what();
     }
+    EXPECT_EQ(read_file(file.path()), before) << "a file this kimflow cannot read is not written";
     SQLite::Database db(file.path());
     EXPECT_EQ(db.execAndGet("SELECT count(*) FROM instance").getInt(), 1);
 }
@@ -144,30 +220,44 @@ TEST(SqliteStore, OpenedReadOnlyItReadsAndRefusesWrites)
     EXPECT_THROW(SqliteStore(missing.path(), ro), StoreError);
 }
 
-TEST(SqliteStore, ADamagedFileGivesAClearError)
+// Damage is StoreCorrupt, whether the schema or a table's page is hit, and the store writes
+// nothing into the damaged file: no repair, no migration, no checkpoint of its own.
+TEST(SqliteStore, ADamagedFileGivesAClearErrorAndIsLeftAsItWas)
 {
     TempFile file;
     {
         SqliteStore store(file.path());
         for (int i = 0; i < 200; ++i) store.insert(instance("P" + std::to_string(i)));
     }
+    std::size_t instance_root = 0;
     {
         SQLite::Database db(file.path(), SQLite::OPEN_READWRITE);
         db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        instance_root = static_cast<std::size_t>(
+            db.execAndGet("SELECT rootpage FROM sqlite_master WHERE name = 'instance'").getInt());
     }
-    std::string bytes = read_file(file.path());
-    ASSERT_GT(bytes.size(), 4u * 4096);
-    for (std::size_t i = 4096 + 100; i < 4 * 4096; ++i) bytes[i] = static_cast<char>(0xA5);  // pages 2..4
-    std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
-    try {
-        SqliteStore store(file.path());
-        for (int i = 0; i < 200; ++i) store.load("paper", "P" + std::to_string(i));
-        store.find(InstanceQuery{"paper"});
-        ADD_FAILURE() << "the damage went unnoticed";
-    } catch (const StoreCorrupt& e) {
-        EXPECT_NE(std::string(e.what()).find("damaged"), std::string::npos) << e.what();
-    } catch (const NotAKimflowDatabase&) {
-        // damage to the schema page reads as "not a database": also clear
+    const std::string sound = read_file(file.path());
+    ASSERT_GT(sound.size(), 4u * 4096);
+    ASSERT_GT(instance_root, 1u);
+    // The schema (page 1 after the file header), and the root page of the instance table.
+    using Range = std::pair<std::size_t, std::size_t>;
+    for (const auto& [from, to] : {Range{100, 4096}, Range{(instance_root - 1) * 4096, instance_root * 4096}}) {
+        SCOPED_TRACE("bytes " + std::to_string(from) + " to " + std::to_string(to));
+        std::string bytes = sound;
+        for (std::size_t i = from; i < to; ++i) bytes[i] = static_cast<char>(0xA5);
+        std::ofstream(file.path(), std::ios::binary | std::ios::trunc) << bytes;
+        try {
+            SqliteStore store(file.path());
+            for (int i = 0; i < 200; ++i) store.load("paper", "P" + std::to_string(i));
+            store.find(InstanceQuery{"paper"});
+            ADD_FAILURE() << "the damage went unnoticed";
+        } catch (const StoreCorrupt& e) {
+            EXPECT_NE(std::string(e.what()).find("damaged"), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("restore it from a backup"), std::string::npos) << e.what();
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << "not StoreCorrupt: " << e.what();
+        }
+        EXPECT_EQ(read_file(file.path()), bytes) << "the store wrote into the damaged file";
     }
 }
 

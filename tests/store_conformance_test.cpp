@@ -20,6 +20,9 @@ namespace {
 struct Backend {
     std::string name;
     std::function<std::shared_ptr<Store>(const std::string& path)> open;
+    /// Whether the backend counts changes (Store::change_counter); one that does not must say
+    /// so with std::nullopt every time, and the engine then re-reads instead.
+    bool counts_changes = true;
 };
 
 class StoreConformance : public ::testing::TestWithParam<Backend> {
@@ -257,7 +260,12 @@ TEST_P(StoreConformance, TheChangeCounterMovesWithEveryWrite)
 {
     store->insert(instance("A"));
     const auto before = store->change_counter();
-    if (!before) GTEST_SKIP() << GetParam().name << " cannot tell changes (a backend may say so)";
+    ASSERT_EQ(before.has_value(), GetParam().counts_changes) << GetParam().name;
+    if (!GetParam().counts_changes) {
+        advance("A", 1, "submitted");
+        EXPECT_FALSE(store->change_counter()) << "a backend that does not count changes says so every time";
+        return;
+    }
     advance("A", 1, "submitted");
     const auto after = store->change_counter();
     EXPECT_NE(after, before);

@@ -1,6 +1,7 @@
 // Deadlines that act: the time-triggered rows a tick fires, each exactly once, whoever ticks and
 // however late.
 #include <atomic>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -12,6 +13,7 @@
 #include <kimflow/store/memory_store.hpp>
 #include <kimflow/store/sqlite_store.hpp>
 
+#include "kim_fixture.hpp"
 #include "paper_fixture.hpp"
 #include "temp_file.hpp"
 
@@ -128,6 +130,151 @@ TEST(Tick, WhatThePolicyRefusesIsReportedAndTriedAgainLater)
     EXPECT_NE(refused.refused[0].reason.find("not permitted"), std::string::npos) << refused.refused[0].reason;
     EXPECT_EQ(engine.version("14/1923"), 1u);
     EXPECT_EQ(engine.tick(clock->now()).fired.size(), 1u) << "the system may";
+}
+
+/// A store that notes which instances are read one by one, and refuses to write a transition
+/// whose summary holds a given text (as a full disk or a busy file would refuse it).
+class WatchedStore final : public Store {
+public:
+    explicit WatchedStore(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
+    /// Appends whose summary contains this are refused; none when empty.
+    std::string refuse{};
+
+    std::set<std::string> read() const
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return read_;
+    }
+    std::optional<StoredInstance> load(std::string_view l, std::string_view id) override
+    {
+        note(id);
+        return inner_->load(l, id);
+    }
+    std::optional<std::uint64_t> version(std::string_view l, std::string_view id) override
+    {
+        note(id);
+        return inner_->version(l, id);
+    }
+    std::vector<StoredTransition> history(std::string_view l, std::string_view id) override
+    {
+        note(id);
+        return inner_->history(l, id);
+    }
+    void append(const StoredInstance& a, const StoredTransition& t) override
+    {
+        check(t);
+        inner_->append(a, t);
+    }
+    void append(StoredInstance&& a, StoredTransition&& t) override
+    {
+        check(t);
+        inner_->append(std::move(a), std::move(t));
+    }
+    void insert(const StoredInstance& in) override { inner_->insert(in); }
+    std::vector<std::string> find(const InstanceQuery& q) override { return inner_->find(q); }
+    std::uint64_t count(std::string_view l) override { return inner_->count(l); }
+    std::optional<std::uint64_t> change_counter() override { return inner_->change_counter(); }
+    void log_denial(const StoredDenial& d) override { inner_->log_denial(d); }
+    std::vector<StoredDenial> denials(std::string_view l, std::string_view id) override { return inner_->denials(l, id); }
+    void erase(const StoredInstance& e, const std::vector<ErasedEntry>& entries, const StoredTransition& r) override
+    {
+        inner_->erase(e, entries, r);
+    }
+    void scrub() override { inner_->scrub(); }
+    using Store::verify_chain;
+    ChainCheck verify_chain(const std::vector<Checkpoint>& w) override { return inner_->verify_chain(w); }
+    std::optional<std::string> setting(std::string_view k) override { return inner_->setting(k); }
+    void put_setting(std::string_view k, std::string_view v) override { inner_->put_setting(k, v); }
+    void set_timer(std::string_view l, std::string_view id, std::uint64_t v, std::optional<Timestamp> at) override
+    {
+        inner_->set_timer(l, id, v, at);
+    }
+    void reset_timers(std::string_view l) override { inner_->reset_timers(l); }
+    void begin() override { inner_->begin(); }
+    void commit() override { inner_->commit(); }
+    void rollback() override { inner_->rollback(); }
+
+private:
+    void note(std::string_view id)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        read_.emplace(id);
+    }
+    void check(const StoredTransition& t) const
+    {
+        if (!refuse.empty() && t.summary.find(refuse) != std::string::npos)
+            throw StoreError("the disk is full (refusing '" + t.summary + "')", 13);
+    }
+    std::shared_ptr<Store> inner_;
+    mutable std::mutex mutex_;
+    std::set<std::string> read_;
+};
+
+TEST(Tick, ATimerThatIsRefusedDoesNotStopTheInstancesOtherDueTimers)
+{
+    // Three Wiedervorlagen of one case fall due while the machine is off; the store refuses to
+    // record the first. The other two are still fired, and the first by a later tick.
+    using namespace kim_test;
+    auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-03-01T09:00:00Z"));
+    auto store = std::make_shared<WatchedStore>(make_memory_store());
+    CaseEngine cases{CaseConfig{}, clock, store};
+    open_case(cases, "K-1", castrop_rauxel(), caritas);
+    for (const char* day : {"2025-03-10", "2025-03-12", "2025-03-14"})
+        cases.fire("K-1", kim::FollowUpOn{parse_date(day), ""}, caritas);
+    clock->set(parse_timestamp("2025-03-20T06:00:00Z"));
+    store->refuse = "number=1,";
+    const TickReport report = cases.tick(clock->now());
+    ASSERT_EQ(report.refused.size(), 1u);
+    EXPECT_EQ(report.refused[0].instance, "K-1");
+    EXPECT_EQ(report.refused[0].event, "follow_up_due");
+    EXPECT_EQ(report.refused[0].due, parse_timestamp("2025-03-10T00:00:00Z"));
+    EXPECT_NE(report.refused[0].reason.find("disk is full"), std::string::npos) << report.refused[0].reason;
+    ASSERT_EQ(report.fired.size(), 2u) << "the refusal of the first stopped the others";
+    EXPECT_EQ(report.fired[0].due, parse_timestamp("2025-03-12T00:00:00Z"));
+    EXPECT_EQ(report.fired[1].due, parse_timestamp("2025-03-14T00:00:00Z"));
+    const auto follow_ups = cases.data("K-1").follow_ups;
+    EXPECT_FALSE(follow_ups[0].fell_due_at);
+    EXPECT_TRUE(follow_ups[1].fell_due_at && follow_ups[2].fell_due_at);
+    store->refuse.clear();
+    const TickReport again = cases.tick(clock->now());
+    ASSERT_EQ(again.fired.size(), 1u) << "tried again";
+    EXPECT_EQ(again.fired[0].due, parse_timestamp("2025-03-10T00:00:00Z"));
+    EXPECT_TRUE(again.refused.empty());
+}
+
+TEST(Tick, TheQueryForWhatIsDueUsesTheTimerIndex)
+{
+    TempFile file;
+    SqliteStore store(file.path());
+    InstanceQuery due{"paper"};  // what EngineCore::tick asks
+    due.timer_until = kEnd;
+    std::string plan;
+    for (const auto& line : store.explain(SqliteStore::find_sql(due))) plan += line + "\n";
+    EXPECT_NE(plan.find("instance_by_timer"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("SCAN instance"), std::string::npos) << plan;
+}
+
+TEST(Tick, ATickOverManyInstancesReadsOnlyTheDueOnes)
+{
+    TempFile file;
+    auto clock = std::make_shared<ManualClock>(parse_timestamp("2024-12-02T09:00:00Z"));
+    auto sqlite = std::make_shared<SqliteStore>(file.path());
+    {
+        PaperEngine writer{PaperConfig{}, clock, sqlite};
+        submitted_anfragen(writer, 3, "early/");  // due 2024-12-31
+        clock->set(parse_timestamp("2025-01-06T09:00:00Z"));
+        submitted_anfragen(writer, 300, "late/");  // due 2025-02-04
+    }
+    // A new engine has nothing in memory: what it reads, the tick asked for.
+    auto watched = std::make_shared<WatchedStore>(sqlite);
+    PaperEngine engine{PaperConfig{}, clock, watched};
+    clock->set(parse_timestamp("2025-01-10T00:00:00Z"));
+    const TickReport report = engine.tick(clock->now());
+    EXPECT_EQ(report.fired.size(), 3u);
+    const std::set<std::string> read = watched->read();
+    ASSERT_EQ(read.size(), 3u) << "the tick read instances that were not due";
+    EXPECT_EQ(read, (std::set<std::string>{"early/0", "early/1", "early/2"}));
+    EXPECT_EQ(engine.resident(), 3u);
 }
 
 /// Both ways to tick at once: one engine from two threads, and two engines (two connections to

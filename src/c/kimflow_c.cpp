@@ -65,6 +65,14 @@ kimflow_status translate_current_exception()
         return fail(KIMFLOW_INVALID_ARGUMENT, e.what());
     } catch (const nlohmann::json::parse_error& e) {
         return fail(KIMFLOW_INVALID_ARGUMENT, std::string("malformed JSON: ") + e.what());
+    } catch (const nlohmann::json::type_error& e) {
+        // 316: dump() met text that is not UTF-8. Every text is checked to be UTF-8 on the way
+        // in (docs/input-rules.md), so it came from the file: the header's STORE_CORRUPT.
+        if (e.id != 316) return fail(static_cast<kimflow_status>(error_kind(e).c_status), e.what());
+        return fail(KIMFLOW_STORE_CORRUPT,
+                    std::string("the stored data holds text that is not UTF-8 (") + e.what() +
+                        "): the database was changed by hand or by another program; restore it from a backup, "
+                        "and run `kimctl verify` to find other damage");
     } catch (const std::bad_alloc&) {
         return fail(KIMFLOW_INTERNAL, "out of memory");
     } catch (const NotPermitted& e) {

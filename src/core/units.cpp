@@ -166,6 +166,10 @@ void EngineCore::end_unit(bool commit, EngineCore* partner)
         b.undo(*unit_b);
         return;
     }
+    // Both gates go before either engine's observers run under its own gate shared: holding the
+    // other's exclusively meanwhile would take them against the order unit_of_work(other) does.
+    unit_a->gate.release();
+    unit_b->gate.release();
     std::string failures = a.announce_committed(*unit_a);
     const std::string more = b.announce_committed(*unit_b);
     if (!more.empty()) failures += (failures.empty() ? "" : "; ") + more;

@@ -41,7 +41,9 @@ int main(int argc, char** argv)
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // --help and --version exit 0; a bad command line 2, as docs/kimflowd.md says (CLI11's
+        // own codes, 105–115, would tell a script nothing it could rely on).
+        return app.exit(e) == 0 ? 0 : 2;
     }
 
     kimflowd::Config config;

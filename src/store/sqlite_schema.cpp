@@ -2,6 +2,9 @@
 // opening a file, refusing one that is no kimflow database or was written by a newer kimflow.
 #include <string>
 
+#include <sqlite3.h>
+#include <unistd.h>
+
 #include "kimflow/core/text.hpp"
 #include "sqlite_impl.hpp"
 
@@ -125,6 +128,10 @@ const char* const kSchemaV6[] = {
 
 void SqliteStore::Impl::open()
 {
+    // A file refused below is left as it was: a -wal its own program left behind (killed
+    // mid-work) is neither checkpointed into it when the connection closes nor removed.
+    const bool left_wal = ::access((path + "-wal").c_str(), F_OK) == 0;
+    if (left_wal) sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     // The first read tells a non-database file apart (SQLITE_NOTADB).
     const std::int64_t app = pragma("application_id");
     const std::int64_t user_version = pragma("user_version");
@@ -144,6 +151,8 @@ void SqliteStore::Impl::open()
         throw NotAKimflowDatabase("'" + path + "' holds no kimflow database" +
                                   (options.read_only ? std::string(" yet; open it for writing once")
                                                      : std::string(" (the file is empty); create the database first")));
+    // A kimflow database of this schema or an older one: closing checkpoints as usual.
+    if (left_wal) sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
     if (!options.read_only) {
         // Erased personal data must not linger in freed space: SQLite overwrites what it
         // deletes (old cells, freed pages) with zeros.

@@ -74,6 +74,53 @@ get_filename_component(lib_dir ${c_library} DIRECTORY)
 run(COMMAND ${prefix}/bin/kimctl --version OUTPUT out)
 expect("${out}" "0\\.2\\.[0-9]+" "installed kimctl runs")
 
+# The installed libkimflow_c exports the C ABI and nothing else (src/c/kimflow_c.map): a host
+# binds only kimflow_* names, and any other symbol could clash with the host's own (another
+# copy of the C++ standard library's templates, of SQLite, of nlohmann). Every function the
+# header declares must be there, so that an empty listing does not pass.
+find_program(NM NAMES nm REQUIRED)
+run(COMMAND ${NM} -D --defined-only ${c_library} OUTPUT symbols)
+string(REPLACE "\n" ";" symbol_lines "${symbols}")
+set(exported "")
+set(strangers "")
+foreach(line IN LISTS symbol_lines)
+    if(line STREQUAL "")
+        continue()
+    endif()
+    if(NOT line MATCHES "^[0-9a-fA-F]* *([A-Za-z]) ([^@]+)")
+        message(FATAL_ERROR "nm -D: cannot read the line '${line}'")
+    endif()
+    set(type ${CMAKE_MATCH_1})
+    set(name ${CMAKE_MATCH_2})
+    if(name MATCHES "^kimflow_")
+        list(APPEND exported ${name})
+    elseif(type STREQUAL "A" AND name MATCHES "^KIMFLOW_C_[0-9.]+$")
+        # The version node of kimflow_c.map itself (binutils >= 2.35 lists it as an absolute
+        # symbol): it names the ABI's version, it is no code or data a host could bind.
+    else()
+        # The linker's own _init, _fini, _edata, _end and __bss_start do not appear with the
+        # version script (checked with GNU ld 2.40), so they are not excused either.
+        list(APPEND strangers "${type} ${name}")
+    endif()
+endforeach()
+if(strangers)
+    list(JOIN strangers "\n  " shown)
+    message(FATAL_ERROR "libkimflow_c exports symbols beside kimflow_* (see src/c/kimflow_c.map):\n  ${shown}")
+endif()
+file(READ ${prefix}/include/kimflow/c/kimflow.h c_header)
+string(REGEX MATCHALL "KIMFLOW_C_API [^(;]* (kimflow_[a-z_]+)\\(" declared "${c_header}")
+list(LENGTH declared declared_count)
+if(declared_count LESS 10)
+    message(FATAL_ERROR "found ${declared_count} functions in kimflow.h; expected all of them")
+endif()
+foreach(declaration IN LISTS declared)
+    string(REGEX REPLACE ".* (kimflow_[a-z_]+)\\($" "\\1" function "${declaration}")
+    if(NOT function IN_LIST exported)
+        message(FATAL_ERROR "libkimflow_c does not export ${function}, which kimflow.h declares")
+    endif()
+endforeach()
+message(STATUS "  ok: libkimflow_c exports the ${declared_count} functions of kimflow.h and nothing else")
+
 # 2. find_package: conan/test_package, built against the prefix.
 run(COMMAND ${CMAKE_COMMAND} -S ${KIMFLOW_SOURCE_DIR}/conan/test_package -B ${WORK_DIR}/test_package
     ${toolchain_args} -D CMAKE_PREFIX_PATH=${prefix})
