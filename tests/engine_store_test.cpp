@@ -16,6 +16,7 @@
 #include <kimflow/store/sqlite_store.hpp>
 
 #include "complaint_lifecycle.hpp"
+#include "forwarding_store.hpp"
 #include "temp_file.hpp"
 
 using namespace kimflow;
@@ -26,9 +27,9 @@ const Actor clerk{"clerk", "verwaltung", "rvr"};
 
 /// A store that passes every call on to another, notes which instances were read one by one
 /// (load, version, history), and can fail its next outermost commit as a busy database does.
-class WatchedStore final : public Store {
+class WatchedStore final : public ForwardingStore {
 public:
-    explicit WatchedStore(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
+    using ForwardingStore::ForwardingStore;
     /// The ids read one by one so far (single-threaded tests only).
     std::set<std::string> touched;
     bool fail_next_commit = false;
@@ -36,63 +37,38 @@ public:
     std::optional<StoredInstance> load(std::string_view l, std::string_view id) override
     {
         touched.emplace(id);
-        return inner_->load(l, id);
+        return ForwardingStore::load(l, id);
     }
     std::optional<std::uint64_t> version(std::string_view l, std::string_view id) override
     {
         touched.emplace(id);
-        return inner_->version(l, id);
+        return ForwardingStore::version(l, id);
     }
     std::vector<StoredTransition> history(std::string_view l, std::string_view id) override
     {
         touched.emplace(id);
-        return inner_->history(l, id);
+        return ForwardingStore::history(l, id);
     }
-    void insert(const StoredInstance& in) override { inner_->insert(in); }
-    void append(const StoredInstance& a, const StoredTransition& t) override { inner_->append(a, t); }
-    void append(StoredInstance&& a, StoredTransition&& t) override { inner_->append(std::move(a), std::move(t)); }
-    std::vector<std::string> find(const InstanceQuery& q) override { return inner_->find(q); }
-    std::uint64_t count(std::string_view l) override { return inner_->count(l); }
-    std::optional<std::uint64_t> change_counter() override { return inner_->change_counter(); }
-    void log_denial(const StoredDenial& d) override { inner_->log_denial(d); }
-    std::vector<StoredDenial> denials(std::string_view l, std::string_view id) override
-    {
-        return inner_->denials(l, id);
-    }
-    void erase(const StoredInstance& e, const std::vector<ErasedEntry>& entries, const StoredTransition& r) override
-    {
-        inner_->erase(e, entries, r);
-    }
-    using Store::verify_chain;
-    ChainCheck verify_chain(const std::vector<Checkpoint>& w) override { return inner_->verify_chain(w); }
-    std::optional<std::string> setting(std::string_view k) override { return inner_->setting(k); }
-    void put_setting(std::string_view k, std::string_view v) override { inner_->put_setting(k, v); }
-    void set_timer(std::string_view l, std::string_view id, std::uint64_t v, std::optional<Timestamp> at) override
-    {
-        inner_->set_timer(l, id, v, at);
-    }
-    void reset_timers(std::string_view l) override { inner_->reset_timers(l); }
     void begin() override
     {
-        inner_->begin();
+        inner().begin();
         ++depth_;
     }
     void commit() override
     {
         if (--depth_ == 0 && std::exchange(fail_next_commit, false)) {
-            inner_->rollback();  // as SqliteStore does when its COMMIT fails
+            inner().rollback();  // as SqliteStore does when its COMMIT fails
             throw StoreBusy("busy while committing: another connection holds it; try again later", 5 /* SQLITE_BUSY */);
         }
-        inner_->commit();
+        inner().commit();
     }
     void rollback() override
     {
         --depth_;
-        inner_->rollback();
+        inner().rollback();
     }
 
 private:
-    std::shared_ptr<Store> inner_;
     int depth_ = 0;
 };
 

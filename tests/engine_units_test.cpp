@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "complaint_lifecycle.hpp"
+#include "forwarding_store.hpp"
 #include "kim_fixture.hpp"
 #include "latch.hpp"
 
@@ -113,50 +114,17 @@ TEST(UnitOfWorkAndPurge, WhileAUnitIsOpenOtherThreadsWaitAndSeeNothingItHasNotCo
 }
 
 /// A store whose erase() can be held: purge() is then open, inside its transaction.
-class HoldingStore final : public Store {
+class HoldingStore final : public ForwardingStore {
 public:
-    explicit HoldingStore(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
+    using ForwardingStore::ForwardingStore;
     Latch in_erase, release;
 
     void erase(const StoredInstance& e, const std::vector<ErasedEntry>& entries, const StoredTransition& r) override
     {
         in_erase.open();
         release.wait();  // bounded: a test that never releases fails on its own checks
-        inner_->erase(e, entries, r);
+        ForwardingStore::erase(e, entries, r);
     }
-    std::optional<StoredInstance> load(std::string_view l, std::string_view id) override { return inner_->load(l, id); }
-    std::optional<std::uint64_t> version(std::string_view l, std::string_view id) override
-    {
-        return inner_->version(l, id);
-    }
-    std::vector<StoredTransition> history(std::string_view l, std::string_view id) override
-    {
-        return inner_->history(l, id);
-    }
-    void insert(const StoredInstance& in) override { inner_->insert(in); }
-    void append(const StoredInstance& a, const StoredTransition& t) override { inner_->append(a, t); }
-    void append(StoredInstance&& a, StoredTransition&& t) override { inner_->append(std::move(a), std::move(t)); }
-    std::vector<std::string> find(const InstanceQuery& q) override { return inner_->find(q); }
-    std::uint64_t count(std::string_view l) override { return inner_->count(l); }
-    std::optional<std::uint64_t> change_counter() override { return inner_->change_counter(); }
-    void log_denial(const StoredDenial& d) override { inner_->log_denial(d); }
-    std::vector<StoredDenial> denials(std::string_view l, std::string_view id) override { return inner_->denials(l, id); }
-    void scrub() override { inner_->scrub(); }
-    using Store::verify_chain;
-    ChainCheck verify_chain(const std::vector<Checkpoint>& w) override { return inner_->verify_chain(w); }
-    std::optional<std::string> setting(std::string_view k) override { return inner_->setting(k); }
-    void put_setting(std::string_view k, std::string_view v) override { inner_->put_setting(k, v); }
-    void set_timer(std::string_view l, std::string_view id, std::uint64_t v, std::optional<Timestamp> at) override
-    {
-        inner_->set_timer(l, id, v, at);
-    }
-    void reset_timers(std::string_view l) override { inner_->reset_timers(l); }
-    void begin() override { inner_->begin(); }
-    void commit() override { inner_->commit(); }
-    void rollback() override { inner_->rollback(); }
-
-private:
-    std::shared_ptr<Store> inner_;
 };
 
 TEST(UnitOfWorkAndPurge, WhilePurgeRunsOtherThreadsWaitForIt)

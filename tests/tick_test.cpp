@@ -13,6 +13,7 @@
 #include <kimflow/store/memory_store.hpp>
 #include <kimflow/store/sqlite_store.hpp>
 
+#include "forwarding_store.hpp"
 #include "kim_fixture.hpp"
 #include "paper_fixture.hpp"
 #include "temp_file.hpp"
@@ -134,9 +135,9 @@ TEST(Tick, WhatThePolicyRefusesIsReportedAndTriedAgainLater)
 
 /// A store that notes which instances are read one by one, and refuses to write a transition
 /// whose summary holds a given text (as a full disk or a busy file would refuse it).
-class WatchedStore final : public Store {
+class WatchedStore final : public ForwardingStore {
 public:
-    explicit WatchedStore(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
+    using ForwardingStore::ForwardingStore;
     /// Appends whose summary contains this are refused; none when empty.
     std::string refuse{};
 
@@ -148,51 +149,28 @@ public:
     std::optional<StoredInstance> load(std::string_view l, std::string_view id) override
     {
         note(id);
-        return inner_->load(l, id);
+        return ForwardingStore::load(l, id);
     }
     std::optional<std::uint64_t> version(std::string_view l, std::string_view id) override
     {
         note(id);
-        return inner_->version(l, id);
+        return ForwardingStore::version(l, id);
     }
     std::vector<StoredTransition> history(std::string_view l, std::string_view id) override
     {
         note(id);
-        return inner_->history(l, id);
+        return ForwardingStore::history(l, id);
     }
     void append(const StoredInstance& a, const StoredTransition& t) override
     {
         check(t);
-        inner_->append(a, t);
+        ForwardingStore::append(a, t);
     }
     void append(StoredInstance&& a, StoredTransition&& t) override
     {
         check(t);
-        inner_->append(std::move(a), std::move(t));
+        ForwardingStore::append(std::move(a), std::move(t));
     }
-    void insert(const StoredInstance& in) override { inner_->insert(in); }
-    std::vector<std::string> find(const InstanceQuery& q) override { return inner_->find(q); }
-    std::uint64_t count(std::string_view l) override { return inner_->count(l); }
-    std::optional<std::uint64_t> change_counter() override { return inner_->change_counter(); }
-    void log_denial(const StoredDenial& d) override { inner_->log_denial(d); }
-    std::vector<StoredDenial> denials(std::string_view l, std::string_view id) override { return inner_->denials(l, id); }
-    void erase(const StoredInstance& e, const std::vector<ErasedEntry>& entries, const StoredTransition& r) override
-    {
-        inner_->erase(e, entries, r);
-    }
-    void scrub() override { inner_->scrub(); }
-    using Store::verify_chain;
-    ChainCheck verify_chain(const std::vector<Checkpoint>& w) override { return inner_->verify_chain(w); }
-    std::optional<std::string> setting(std::string_view k) override { return inner_->setting(k); }
-    void put_setting(std::string_view k, std::string_view v) override { inner_->put_setting(k, v); }
-    void set_timer(std::string_view l, std::string_view id, std::uint64_t v, std::optional<Timestamp> at) override
-    {
-        inner_->set_timer(l, id, v, at);
-    }
-    void reset_timers(std::string_view l) override { inner_->reset_timers(l); }
-    void begin() override { inner_->begin(); }
-    void commit() override { inner_->commit(); }
-    void rollback() override { inner_->rollback(); }
 
 private:
     void note(std::string_view id)
@@ -205,7 +183,6 @@ private:
         if (!refuse.empty() && t.summary.find(refuse) != std::string::npos)
             throw StoreError("the disk is full (refusing '" + t.summary + "')", 13);
     }
-    std::shared_ptr<Store> inner_;
     mutable std::mutex mutex_;
     std::set<std::string> read_;
 };
