@@ -1,6 +1,6 @@
 # Install rules: headers, libkimflow (and libkimflow_oparl_sync, libkimflow_c), kimctl, a CMake
 # package (find_package(kimflow 0.2) → kimflow::kimflow, kimflow::msm, kimflow::oparl_sync,
-# kimflow::c, kimflow::kimctl) and pkg-config files (kimflow, kimflow-c). Included from the
+# kimflow::postgresql, kimflow::c, kimflow::kimctl) and pkg-config files (kimflow, kimflow-c). Included from the
 # top-level CMakeLists.txt when KIMFLOW_INSTALL.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -19,6 +19,15 @@ if(TARGET kimflow_oparl_sync)
     get_target_property(kimflow_oparl_sync_type kimflow_oparl_sync TYPE)
     if(kimflow_oparl_sync_type STREQUAL "STATIC_LIBRARY")
         set(KIMFLOW_CONFIG_FIND_CURL ON)
+    endif()
+endif()
+# Likewise libpq for a static kimflow_postgresql.
+set(KIMFLOW_CONFIG_FIND_LIBPQ OFF)
+if(TARGET kimflow_postgresql)
+    list(APPEND kimflow_installed_targets kimflow_postgresql)
+    get_target_property(kimflow_postgresql_type kimflow_postgresql TYPE)
+    if(kimflow_postgresql_type STREQUAL "STATIC_LIBRARY")
+        set(KIMFLOW_CONFIG_FIND_LIBPQ ON)
     endif()
 endif()
 if(TARGET kimflow_c)

@@ -1,4 +1,6 @@
-// kimflow::Engine on a SqliteStore: what is acknowledged is stored, and comes back exactly.
+// kimflow::Engine on a store: what is acknowledged is stored, and comes back exactly. Each test runs
+// on SqliteStore and on PgStore (a database of its own on the tests' PostgreSQL server), with
+// the same assertions; a full disk is SQLite's alone (a page limit of the file).
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -18,6 +20,11 @@
 #include "complaint_lifecycle.hpp"
 #include "forwarding_store.hpp"
 #include "temp_file.hpp"
+#if KIMFLOW_TEST_POSTGRESQL
+#include <kimflow/store/pg_store.hpp>
+
+#include "pg_test_server.hpp"
+#endif
 
 using namespace kimflow;
 
@@ -57,7 +64,7 @@ public:
     void commit() override
     {
         if (--depth_ == 0 && std::exchange(fail_next_commit, false)) {
-            inner().rollback();  // as SqliteStore does when its COMMIT fails
+            inner().rollback();  // as the stores do when their COMMIT fails
             throw StoreBusy("busy while committing: another connection holds it; try again later", 5 /* SQLITE_BUSY */);
         }
         inner().commit();
@@ -72,12 +79,30 @@ private:
     int depth_ = 0;
 };
 
-class EngineStoreTest : public ::testing::Test {
+class EngineStoreTest : public ::testing::TestWithParam<std::string> {
 protected:
     TempFile file;
+#if KIMFLOW_TEST_POSTGRESQL
+    std::unique_ptr<kimflow_test::PgDatabase> database;  // the postgresql backend's, made on first open
+#endif
     std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(parse_timestamp("2025-01-06T09:00:00Z"));
 
-    std::shared_ptr<SqliteStore> open(SqliteOptions options = {}) { return std::make_shared<SqliteStore>(file.path(), options); }
+    /// A new connection to the test's database: a second call gives a second connection to the
+    /// same file or database, as a second process or node would have.
+    std::shared_ptr<Store> open(std::chrono::milliseconds busy_timeout = std::chrono::milliseconds(5000))
+    {
+#if KIMFLOW_TEST_POSTGRESQL
+        if (GetParam() == "postgresql") {
+            if (!database) database = std::make_unique<kimflow_test::PgDatabase>();
+            PgOptions options;
+            options.busy_timeout = busy_timeout;
+            return std::make_shared<PgStore>(database->connection(), options);
+        }
+#endif
+        SqliteOptions options;
+        options.busy_timeout = busy_timeout;
+        return std::make_shared<SqliteStore>(file.path(), options);
+    }
 
     paper::PaperEngine papers(std::shared_ptr<Store> store = nullptr)
     {
@@ -97,7 +122,7 @@ paper::Paper anfrage(const std::string& ref)
     return p;
 }
 
-TEST_F(EngineStoreTest, APaperComesBackExactlyInANewEngine)
+TEST_P(EngineStoreTest, APaperComesBackExactlyInANewEngine)
 {
     {
         auto engine = papers();
@@ -133,7 +158,7 @@ TEST_F(EngineStoreTest, APaperComesBackExactlyInANewEngine)
     EXPECT_EQ(engine.fire("14/1923", paper::Acknowledge{}, clerk).to, "acknowledged");
 }
 
-TEST_F(EngineStoreTest, AKimCaseComesBackWithItsConsentAndThePhaseItResumesTo)
+TEST_P(EngineStoreTest, AKimCaseComesBackWithItsConsentAndThePhaseItResumesTo)
 {
     using namespace kimflow::kim;
     const Actor cm{"cm-1", "case_manager", "caritas"};
@@ -156,7 +181,7 @@ TEST_F(EngineStoreTest, AKimCaseComesBackWithItsConsentAndThePhaseItResumesTo)
     EXPECT_EQ(engine.history("K-1").front().event, "open");
 }
 
-TEST_F(EngineStoreTest, ARejectedOrFailedFireWritesNothing)
+TEST_P(EngineStoreTest, ARejectedOrFailedFireWritesNothing)
 {
     auto store = open();
     auto engine = papers(store);
@@ -169,7 +194,7 @@ TEST_F(EngineStoreTest, ARejectedOrFailedFireWritesNothing)
     EXPECT_THROW(engine.create("A", anfrage("A"), clerk), DuplicateInstance);
 }
 
-TEST_F(EngineStoreTest, TwoConnectionsOnOneFileSeeEachOthersWrites)
+TEST_P(EngineStoreTest, TwoConnectionsOnOneFileSeeEachOthersWrites)
 {
     auto first = papers(open());
     auto second = papers(open());
@@ -189,7 +214,7 @@ TEST_F(EngineStoreTest, TwoConnectionsOnOneFileSeeEachOthersWrites)
 
 // Two engines of one lifecycle on one store object share a connection: neither may trust its
 // copy in memory after the other has written, nor after a rollback has undone its own fire.
-TEST_F(EngineStoreTest, TwoEnginesOnOneStoreObjectSeeEachOthersWritesAndRollbacks)
+TEST_P(EngineStoreTest, TwoEnginesOnOneStoreObjectSeeEachOthersWritesAndRollbacks)
 {
     auto store = open();
     auto first = papers(store);
@@ -210,7 +235,7 @@ TEST_F(EngineStoreTest, TwoEnginesOnOneStoreObjectSeeEachOthersWritesAndRollback
     EXPECT_EQ(first.history("A").size(), 3u);
 }
 
-TEST_F(EngineStoreTest, AUnitOfWorkCommitsAllOrNothing)
+TEST_P(EngineStoreTest, AUnitOfWorkCommitsAllOrNothing)
 {
     auto store = open();
     auto engine = papers(store);
@@ -243,7 +268,7 @@ TEST_F(EngineStoreTest, AUnitOfWorkCommitsAllOrNothing)
     EXPECT_EQ(heard.size(), 21u);
 }
 
-TEST_F(EngineStoreTest, AnAttemptInAUnitUndoesItsOwnPartAlone)
+TEST_P(EngineStoreTest, AnAttemptInAUnitUndoesItsOwnPartAlone)
 {
     auto store = open();
     auto engine = papers(store);
@@ -272,7 +297,7 @@ TEST_F(EngineStoreTest, AnAttemptInAUnitUndoesItsOwnPartAlone)
     EXPECT_THROW(ended.attempt([] {}), Error);
 }
 
-TEST_F(EngineStoreTest, ARefusalInAnAttemptStaysLoggedWhenTheUnitCommits)
+TEST_P(EngineStoreTest, ARefusalInAnAttemptStaysLoggedWhenTheUnitCommits)
 {
     auto store = open();
     EngineOptions options;
@@ -302,7 +327,7 @@ TEST_F(EngineStoreTest, ARefusalInAnAttemptStaysLoggedWhenTheUnitCommits)
     EXPECT_EQ(store->denials("paper", "A").size(), 2u);
 }
 
-TEST_F(EngineStoreTest, InstancesLoadOnDemandAndMemoryStaysBounded)
+TEST_P(EngineStoreTest, InstancesLoadOnDemandAndMemoryStaysBounded)
 {
     complaint::Engine engine(complaint::Settings{}, clock, open(), EngineOptions{50});
     for (int i = 0; i < 300; ++i) engine.create("B" + std::to_string(i), complaint::Complaint{"s"}, clerk);
@@ -315,7 +340,7 @@ TEST_F(EngineStoreTest, InstancesLoadOnDemandAndMemoryStaysBounded)
     EXPECT_LE(engine.resident(), 50u);
 }
 
-TEST_F(EngineStoreTest, ThreadsShareAStoreBackedEngine)
+TEST_P(EngineStoreTest, ThreadsShareAStoreBackedEngine)
 {
     complaint::Engine engine(complaint::Settings{}, clock, open(), EngineOptions{8});
     for (int i = 0; i < 16; ++i) engine.create("B" + std::to_string(i), complaint::Complaint{"s"}, clerk,
@@ -343,47 +368,17 @@ TEST_F(EngineStoreTest, ThreadsShareAStoreBackedEngine)
     EXPECT_LE(engine.resident(), 8u);
 }
 
-TEST_F(EngineStoreTest, AFullDiskLosesNothingAcknowledged)
-{
-    {
-        complaint::Engine engine(complaint::Settings{}, clock, open());
-        engine.create("B", complaint::Complaint{"Lärm"}, clerk, complaint::Review{"r"});
-    }
-    SqliteOptions tight;
-    tight.max_page_count = 8;  // a handful of 4 KiB pages: the disk is full soon
-    complaint::Engine engine(complaint::Settings{}, clock, open(tight));
-    std::uint64_t acknowledged = 1;
-    const std::string note(600, 'n');
-    bool full = false;
-    for (int i = 0; i < 1000 && !full; ++i) {
-        try {
-            acknowledged = engine.fire("B", complaint::AddNote{note}, clerk).version;
-        } catch (const StoreFull& e) {
-            full = true;
-            EXPECT_NE(std::string(e.what()).find("full"), std::string::npos);
-        }
-    }
-    ASSERT_TRUE(full) << "the page limit was never reached";
-    EXPECT_EQ(engine.version("B"), acknowledged) << "memory follows the store after a failed write";
-    complaint::Engine reopened(complaint::Settings{}, clock, open());
-    EXPECT_EQ(reopened.version("B"), acknowledged);
-    EXPECT_EQ(reopened.data("B").notes.size(), acknowledged - 1);
-    EXPECT_EQ(reopened.history("B").size(), acknowledged);
-}
-
 // A fire whose write fails because another connection holds the database keeps nothing of
 // itself in memory: the copy it moved on is dropped, and the next read shows what is stored.
-TEST_F(EngineStoreTest, AFireThatFindsTheDatabaseBusyIsDroppedFromMemory)
+TEST_P(EngineStoreTest, AFireThatFindsTheDatabaseBusyIsDroppedFromMemory)
 {
-    SqliteOptions impatient;
-    impatient.busy_timeout = std::chrono::milliseconds(50);
-    auto store = std::make_shared<WatchedStore>(open(impatient));
+    auto store = std::make_shared<WatchedStore>(open(std::chrono::milliseconds(50)));
     auto engine = papers(store);
     engine.create("A", anfrage("A"), clerk, paper::Submit{});
     ASSERT_EQ(engine.resident(), 1u);
 
     auto holder = open();
-    holder->begin();  // another connection takes the write lock
+    holder->begin();  // another connection (or node) takes the write lock
     EXPECT_THROW(engine.fire("A", paper::Answer{"A-1"}, clerk), StoreBusy);
     EXPECT_EQ(engine.resident(), 0u) << "the copy that was not stored stays in memory";
     EXPECT_EQ(engine.version("A"), 1u);
@@ -405,7 +400,7 @@ TEST_F(EngineStoreTest, AFireThatFindsTheDatabaseBusyIsDroppedFromMemory)
 // A filtered list reads only the instances it lists: the store's keys narrow it, not a walk
 // over every instance. A fresh engine has nothing in memory, so each instance it reads is
 // asked of the store, one by one.
-TEST_F(EngineStoreTest, AFilteredListReadsOnlyTheInstancesItLists)
+TEST_P(EngineStoreTest, AFilteredListReadsOnlyTheInstancesItLists)
 {
     {
         auto engine = papers();
@@ -440,7 +435,7 @@ TEST_F(EngineStoreTest, AFilteredListReadsOnlyTheInstancesItLists)
     EXPECT_EQ(store->touched, listed) << "the list read papers of another Fraktion";
 }
 
-TEST_F(EngineStoreTest, QueriesUseTheStoredKeys)
+TEST_P(EngineStoreTest, QueriesUseTheStoredKeys)
 {
     auto engine = papers();
     engine.create("A", anfrage("A"), clerk, paper::Submit{});  // answer due 2025-02-03
@@ -465,6 +460,45 @@ TEST_F(EngineStoreTest, QueriesUseTheStoredKeys)
     EXPECT_EQ(cases.find(InstanceQuery{"", "", "Caritas"}), std::vector<std::string>{"K-2"});
     EXPECT_EQ(cases.find(InstanceQuery{"", "", "", "Castrop-Rauxel"}), std::vector<std::string>{"K-1"});
     EXPECT_EQ(engine.size(), 2u) << "papers and cases share the file, not their ids";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, EngineStoreTest,
+#if KIMFLOW_TEST_POSTGRESQL
+                         ::testing::Values("sqlite", "postgresql"),
+#else
+                         ::testing::Values("sqlite"),
+#endif
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+TEST(EngineOnSqlite, AFullDiskLosesNothingAcknowledged)
+{
+    TempFile file;
+    auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-01-06T09:00:00Z"));
+    const auto open = [&](SqliteOptions options = {}) { return std::make_shared<SqliteStore>(file.path(), options); };
+    {
+        complaint::Engine engine(complaint::Settings{}, clock, open());
+        engine.create("B", complaint::Complaint{"Lärm"}, clerk, complaint::Review{"r"});
+    }
+    SqliteOptions tight;
+    tight.max_page_count = 8;  // a handful of 4 KiB pages: the disk is full soon
+    complaint::Engine engine(complaint::Settings{}, clock, open(tight));
+    std::uint64_t acknowledged = 1;
+    const std::string note(600, 'n');
+    bool full = false;
+    for (int i = 0; i < 1000 && !full; ++i) {
+        try {
+            acknowledged = engine.fire("B", complaint::AddNote{note}, clerk).version;
+        } catch (const StoreFull& e) {
+            full = true;
+            EXPECT_NE(std::string(e.what()).find("full"), std::string::npos);
+        }
+    }
+    ASSERT_TRUE(full) << "the page limit was never reached";
+    EXPECT_EQ(engine.version("B"), acknowledged) << "memory follows the store after a failed write";
+    complaint::Engine reopened(complaint::Settings{}, clock, open());
+    EXPECT_EQ(reopened.version("B"), acknowledged);
+    EXPECT_EQ(reopened.data("B").notes.size(), acknowledged - 1);
+    EXPECT_EQ(reopened.history("B").size(), acknowledged);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// The conformance suite of the Store interface: every backend runs it (SqliteStore and
-// InMemoryStore now; a later backend adds its factory to the list at the bottom).
+// The conformance suite of the Store interface: every backend runs it (InMemoryStore, SqliteStore,
+// PgStore on a database of its own on the tests' PostgreSQL server); a later backend adds its
+// factory to the list at the bottom.
 #include <functional>
 #include <memory>
 #include <string>
@@ -12,6 +13,11 @@
 #include <kimflow/store/sqlite_store.hpp>
 
 #include "temp_file.hpp"
+#if KIMFLOW_TEST_POSTGRESQL
+#include <kimflow/store/pg_store.hpp>
+
+#include "pg_test_server.hpp"
+#endif
 
 using namespace kimflow;
 
@@ -276,6 +282,14 @@ TEST_P(StoreConformance, TheChangeCounterMovesWithEveryWrite)
     EXPECT_EQ(store->version("paper", "A"), 1u);
 }
 
+#if KIMFLOW_TEST_POSTGRESQL
+/// A PgStore with the database it was opened on, which goes when the store does.
+struct PgStoreOnItsDatabase {
+    kimflow_test::PgDatabase database;
+    PgStore store{database.connection()};
+};
+#endif
+
 const Backend kBackends[] = {
     {"memory", [](const std::string&) { return std::make_shared<InMemoryStore>(); }},
     {"sqlite", [](const std::string& path) { return std::make_shared<SqliteStore>(path); }},
@@ -285,6 +299,13 @@ const Backend kBackends[] = {
          o.synchronous = SqliteOptions::Synchronous::normal;
          return std::make_shared<SqliteStore>(path, o);
      }},
+#if KIMFLOW_TEST_POSTGRESQL
+    {"postgresql",
+     [](const std::string&) {
+         auto held = std::make_shared<PgStoreOnItsDatabase>();
+         return std::shared_ptr<Store>(held, &held->store);
+     }},
+#endif
 };
 
 TEST_P(StoreConformance, KeepsSettingsInTheTransactionBesideTheInstances)

@@ -17,6 +17,11 @@
 #include "kim_fixture.hpp"
 #include "paper_fixture.hpp"
 #include "temp_file.hpp"
+#if KIMFLOW_TEST_POSTGRESQL
+#include <kimflow/store/pg_store.hpp>
+
+#include "pg_test_server.hpp"
+#endif
 
 namespace {
 
@@ -300,6 +305,21 @@ TEST(Tick, TwoConnectionsToOneFileFireEachOnce)
     expect_each_once(a, b, 200);
     EXPECT_TRUE(a.store()->verify_chain().ok());
 }
+
+#if KIMFLOW_TEST_POSTGRESQL
+// The same on PostgreSQL: two nodes, each with its connection to one database, tick at once.
+TEST(Tick, TwoConnectionsToOnePostgresqlDatabaseFireEachOnce)
+{
+    kimflow_test::PgDatabase db;
+    auto clock = std::make_shared<ManualClock>(parse_timestamp("2025-01-06T09:00:00Z"));
+    PaperEngine a{PaperConfig{}, clock, std::make_shared<PgStore>(db.connection())};
+    submitted_anfragen(a, 200);
+    PaperEngine b{PaperConfig{}, clock, std::make_shared<PgStore>(db.connection())};
+    clock->set(parse_timestamp("2025-02-05T00:00:00Z"));
+    expect_each_once(a, b, 200);
+    EXPECT_TRUE(a.store()->verify_chain().ok());
+}
+#endif
 
 TEST(Tick, AFileFromBeforeTimersWereIndexedIsIndexedByItsFirstTick)
 {

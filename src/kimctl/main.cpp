@@ -15,6 +15,7 @@
 
 #include "admin_commands.hpp"
 #include "audit_commands.hpp"
+#include "store_commands.hpp"
 #include "commands.hpp"
 #include "oparl_commands.hpp"
 #include "privacy_commands.hpp"
@@ -347,6 +348,8 @@ int run(int argc, char** argv)
     add_admin_commands(app, choose);
     // verify, audit heads, admin key init
     add_audit_commands(app, choose);
+    // store copy
+    add_store_commands(app, choose);
 
     try {
         app.parse(argc, argv);

@@ -45,6 +45,11 @@ void set_listen(Config& config, const std::string& value)
     config.port = static_cast<int>(number("listen port", value.substr(colon + 1), 0, 65535));
 }
 
+bool is_postgresql(const std::string& db)
+{
+    return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
+}
+
 void read_config_file(const std::string& path, Config& config)
 {
     std::ifstream in(path);
@@ -56,7 +61,7 @@ void read_config_file(const std::string& path, Config& config)
         return p.is_absolute() ? value : (folder / p).string();
     };
     const std::map<std::string, std::function<void(const std::string&, const std::string&)>> keys{
-        {"db", [&](auto&, auto& v) { config.db = beside(v); }},
+        {"db", [&](auto&, auto& v) { config.db = is_postgresql(v) ? v : beside(v); }},
         {"listen", [&](auto&, auto& v) { set_listen(config, v); }},
         {"durability",
          [&](auto& k, auto& v) {

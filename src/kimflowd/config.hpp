@@ -16,7 +16,7 @@ struct ConfigError : std::runtime_error {
 struct Config {
     /// The configuration file read, if any (named in messages).
     std::string path;
-    /// The SQLite database (`db`).
+    /// The database (`db`): a SQLite file, or a PostgreSQL database as a `postgresql://` URI.
     std::string db;
     /// Where to listen (`listen = HOST:PORT`); port 0 takes a free one, which the log names.
     std::string host = "127.0.0.1";
@@ -75,6 +75,10 @@ struct Config {
 /// Reads `key = value` lines (`#` starts a comment) from @p path into @p config.
 /// @throws ConfigError naming the file and line
 void read_config_file(const std::string& path, Config& config);
+
+/// Whether @p db names a PostgreSQL database (a `postgresql://` or `postgres://` URI) rather
+/// than a SQLite file.
+bool is_postgresql(const std::string& db);
 
 /// Sets `listen` from "HOST:PORT". @throws ConfigError
 void set_listen(Config& config, const std::string& value);

@@ -34,7 +34,7 @@ int main(int argc, char** argv)
     std::string config_path, db, listen;
     bool routes = false;
     app.add_option("--config", config_path, "configuration file (key = value lines; see docs/kimflowd.md)");
-    app.add_option("--db", db, "the SQLite database (made with 'kimctl init')");
+    app.add_option("--db", db, "the SQLite database (made with 'kimctl init'), or a PostgreSQL database as postgresql://…");
     app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port; the log names it)");
     app.add_flag("--routes", routes, "print every route (METHOD PATH) and exit");
     app.set_version_flag("--version", std::to_string(KIMFLOW_VERSION_MAJOR) + "." + std::to_string(KIMFLOW_VERSION_MINOR) + "." + std::to_string(KIMFLOW_VERSION_PATCH));

@@ -6,6 +6,11 @@
 #include <cstring>
 
 #include <openssl/crypto.h>
+
+#include <kimflow/store/sqlite_store.hpp>
+#if KIMFLOWD_POSTGRESQL
+#include <kimflow/store/pg_store.hpp>
+#endif
 #include <sys/socket.h>
 
 #include <kimflow/core/error_kind.hpp>
@@ -84,21 +89,17 @@ Service::Service(Config config)
       logins_(config_.login_failures_per_account, config_.login_failures_per_address,
               std::chrono::seconds(config_.login_lock_seconds))
 {
-    SqliteOptions options;
-    options.synchronous = config_.durability_full ? SqliteOptions::Synchronous::full : SqliteOptions::Synchronous::normal;
-    options.busy_timeout = std::chrono::milliseconds(config_.busy_timeout_ms);
     if (!config_.public_keys.empty()) public_keys_ = audit::read_public_keys(config_.public_keys);
     if (!config_.signing_key.empty()) {
         signing_key_ = std::make_shared<const audit::SigningKey>(audit::SigningKey::load(config_.signing_key));
-        options.signer = signing_key_;
         public_keys_.push_back(signing_key_->public_key());
     }
-    store_ = std::make_shared<SqliteStore>(config_.db, options);
+    open_stores();
     if (signing_key_ && store_->checkpoints().empty()) {
         // Signing starts from a verified file, never by signing what someone wrote without the key.
         const ChainCheck chain = store_->verify_chain();
         if (chain.last_transition_seq || chain.last_denial_seq || chain.last_creation_seq)
-            throw ConfigError("'" + config_.db +
+            throw ConfigError("'" + db_name_ +
                               "' holds entries no signed checkpoint covers; check it with kimctl verify, then sign "
                               "its heads once: kimctl --db FILE --signing-key KEY audit sign");
     }
@@ -117,17 +118,6 @@ Service::Service(Config config)
     resolutions_ = std::make_unique<resolution::ResolutionEngine>(*papers_, resolution::ResolutionConfig{}, clock,
                                                                   engine_options);
     accounts_ = std::make_unique<Accounts>(store_);
-    // Reads on request threads (tokens, may this caller read it, the feed) go through a
-    // connection of their own: the writer's holds its lock from BEGIN to COMMIT, sync included,
-    // and requests that wait for it cannot queue for the next group commit meanwhile.
-    if (config_.db == ":memory:") {
-        reader_ = store_;
-    } else {
-        SqliteOptions read;
-        read.read_only = true;
-        read.busy_timeout = options.busy_timeout;
-        reader_ = std::make_shared<SqliteStore>(config_.db, read);
-    }
     account_reader_ = std::make_unique<Accounts>(reader_);
     committer_ = std::make_unique<Committer>(
         *store_,
@@ -140,6 +130,49 @@ Service::Service(Config config)
             feed_wake_.notify_all();
         });
     add_routes();
+}
+
+void Service::open_stores()
+{
+    const auto busy_timeout = std::chrono::milliseconds(config_.busy_timeout_ms);
+    if (is_postgresql(config_.db)) {
+#if KIMFLOWD_POSTGRESQL
+        // Several nodes may serve one database: each writes under the database's write lock, and
+        // its reads (tokens, may this caller read it, the feed) go through a second connection,
+        // which does not wait for the writer.
+        PgOptions options;
+        options.busy_timeout = busy_timeout;
+        options.signer = signing_key_;
+        auto store = std::make_shared<PgStore>(config_.db, options);
+        db_name_ = store->where();
+        store_ = store;
+        options.signer = nullptr;
+        options.create = false;
+        reader_ = std::make_shared<PgStore>(config_.db, options);
+        schema_version_ = PgStore::schema_version;
+        return;
+#else
+        throw ConfigError("db = " + config_.db + ": this kimflowd was built without PostgreSQL (KIMFLOW_BUILD_POSTGRESQL)");
+#endif
+    }
+    SqliteOptions options;
+    options.synchronous = config_.durability_full ? SqliteOptions::Synchronous::full : SqliteOptions::Synchronous::normal;
+    options.busy_timeout = busy_timeout;
+    options.signer = signing_key_;
+    store_ = std::make_shared<SqliteStore>(config_.db, options);
+    schema_version_ = SqliteStore::schema_version;
+    db_name_ = config_.db;
+    // Reads on request threads (tokens, may this caller read it, the feed) go through a
+    // connection of their own: the writer's holds its lock from BEGIN to COMMIT, sync included,
+    // and requests that wait for it cannot queue for the next group commit meanwhile.
+    if (config_.db == ":memory:") {
+        reader_ = store_;
+    } else {
+        SqliteOptions read;
+        read.read_only = true;
+        read.busy_timeout = busy_timeout;
+        reader_ = std::make_shared<SqliteStore>(config_.db, read);
+    }
 }
 
 Service::~Service()

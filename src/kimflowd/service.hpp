@@ -21,7 +21,7 @@
 #include <kimflow/kim/lifecycle.hpp>
 #include <kimflow/paper/lifecycle.hpp>
 #include <kimflow/resolution/resolution_engine.hpp>
-#include <kimflow/store/sqlite_store.hpp>
+#include <kimflow/store/store.hpp>
 
 #include "committer.hpp"
 #include "config.hpp"
@@ -92,6 +92,8 @@ public:
 private:
     friend struct Handlers;
     void add_routes();
+    /// Opens the writer's store and the readers' (SQLite file or PostgreSQL database, by db).
+    void open_stores();
     void add(std::string method, std::string pattern, bool authenticated, std::function<void(Call&)> handler);
     void dispatch(const httplib::Request& req, httplib::Response& res);
     void authenticate(Call& call);
@@ -105,7 +107,7 @@ private:
     Config config_;
     Log log_;
     Metrics metrics_;
-    std::shared_ptr<kimflow::SqliteStore> store_;
+    std::shared_ptr<kimflow::Store> store_;
     /// The key that signs each commit's checkpoint (`signing_key`), if one is set; the public
     /// keys verify checks with: its own, and those of `public_keys` (earlier keys after a rotation).
     std::shared_ptr<const kimflow::audit::SigningKey> signing_key_;
@@ -117,7 +119,10 @@ private:
     std::unique_ptr<kimflow::resolution::ResolutionEngine> resolutions_;
     std::unique_ptr<kimflow::Accounts> accounts_;
     /// A read-only connection to the same file, for the reads of request threads.
-    std::shared_ptr<kimflow::SqliteStore> reader_;
+    std::shared_ptr<kimflow::Store> reader_;
+    /// The store's schema version (/readyz), and its name for messages (no password).
+    int schema_version_ = 0;
+    std::string db_name_;
     std::unique_ptr<kimflow::Accounts> account_reader_;
     std::unique_ptr<Committer> committer_;
     RateLimiter rate_;

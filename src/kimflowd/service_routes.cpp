@@ -155,7 +155,7 @@ void Handlers::add_service_routes()
             throw Problem{503, "not-ready", "Not ready", std::string("the database cannot be read: ") + e.what()};
         }
         if (s.stopping_) throw Problem{503, "shutting-down", "Shutting down", "kimflowd is stopping"};
-        reply(call, 200, {{"status", "ready"}, {"schema", SqliteStore::schema_version}});
+        reply(call, 200, {{"status", "ready"}, {"schema", s.schema_version_}});
     }, false);
     add("GET", "/metrics", [this](Call& call) {
         call.res.set_content(s.metrics_.render(), "text/plain; version=0.0.4");

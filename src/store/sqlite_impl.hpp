@@ -60,6 +60,13 @@ inline std::string_view as_bytes(const Sha256::Digest& d)
     return std::string_view(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
+/// A BLOB column's bytes (empty for NULL).
+inline std::string blob_of(const SQLite::Column& c)
+{
+    return c.isNull() ? std::string()
+                      : std::string(static_cast<const char*>(c.getBlob()), static_cast<std::size_t>(c.getBytes()));
+}
+
 inline Sha256::Digest digest_from_db(const SQLite::Column& c)
 {
     Sha256::Digest d{};

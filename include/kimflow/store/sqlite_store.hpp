@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "kimflow/store/rows.hpp"
 #include "kimflow/store/store.hpp"
 
 namespace kimflow {
@@ -116,6 +117,14 @@ public:
 
     /// The file's path.
     const std::string& path() const noexcept;
+
+    /// Every row as stored, hashes and seqs included, into @p sink, read in one snapshot: the
+    /// source of `kimctl store copy` (kimflow/store/rows.hpp).
+    void export_rows(RowSink& sink);
+    /// A sink that fills this store with another store's rows in one transaction, committed by
+    /// RowSink::finish(): the destination of `kimctl store copy`.
+    /// @throws StoreError if the store holds any row (nothing is changed)
+    std::unique_ptr<RowSink> import_rows();
 
     /// SQLite's plan for @p sql (the `detail` column of EXPLAIN QUERY PLAN), to check that
     /// queries use indexes.
