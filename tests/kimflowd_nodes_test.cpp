@@ -61,7 +61,7 @@ class Nodes : public ::testing::Test {
 protected:
     kimflow_test::PgServer database;
     /// kimflowd's `db`: the test server's database `postgres`, over its Unix socket.
-    std::string uri = "postgresql:///postgres?host=" + database.dir() + "&user=kimflow";
+    std::string uri = database.uri();
     TempDir keys;
     std::string token;
     std::atomic<int> ports[2] = {0, 0};  // 0 while the node is down
@@ -248,6 +248,47 @@ TEST_F(Nodes, TwoNodesOnOneDatabaseLoseNothingAcrossANodeKillAndADatabaseRestart
     std::printf("[ nodes    ] %zu fires by %d clients on 2 nodes in %.1f s across a SIGKILL of a node and a restart "
                 "of PostgreSQL; %zu sent again to the other node\n",
                 fired, kClients, seconds, failed_over);
+}
+
+// What a client sees across nodes: a version another node moved on is 412 on this one, as on one
+// node; while the database is down every node answers 503 with Retry-After (and /readyz says so,
+// for the load balancer); once it is back, the same request succeeds without a restart.
+TEST_F(Nodes, AStaleVersionIs412OnTheOtherNodeAndADatabaseThatIsDownIs503WithRetryAfter)
+{
+    Server a(uri, config()), b(uri, config());
+    auto on_a = a.client(), on_b = b.client();
+    auto created = on_a->Post("/api/v1/cases", bearer(token), open_case("c-1", "caritas").dump(), "application/json");
+    ASSERT_TRUE(created);
+    ASSERT_EQ(created->status, 201) << created->body;
+    const std::string path = "/api/v1/cases/c-1/events/assign";
+    auto read_on_b = on_b->Get("/api/v1/cases/c-1", bearer(token));
+    ASSERT_TRUE(read_on_b);
+    EXPECT_EQ(read_on_b->get_header_value("ETag"), "\"1\"");
+    auto first = on_a->Post(path.c_str(), bearer(token, {{"If-Match", "\"1\""}}), json{{"manager", "m-a"}}.dump(),
+                            "application/json");
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->status, 200) << first->body;
+    auto stale = on_b->Post(path.c_str(), bearer(token, {{"If-Match", "\"1\""}}), json{{"manager", "m-b"}}.dump(),
+                            "application/json");
+    ASSERT_TRUE(stale);
+    EXPECT_EQ(stale->status, 412) << stale->body;
+
+    database.halt();
+    auto down = on_a->Post(path.c_str(), bearer(token), json{{"manager", "m-c"}}.dump(), "application/json");
+    ASSERT_TRUE(down);
+    EXPECT_EQ(down->status, 503) << down->body;
+    EXPECT_FALSE(down->get_header_value("Retry-After").empty()) << down->body;
+    auto ready = on_b->Get("/readyz");
+    ASSERT_TRUE(ready);
+    EXPECT_EQ(ready->status, 503) << ready->body;
+    database.resume();
+    auto again = on_a->Post(path.c_str(), bearer(token), json{{"manager", "m-c"}}.dump(), "application/json");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 200) << again->body;
+    EXPECT_EQ(again->get_header_value("ETag"), "\"3\"") << "the request refused while the database was down wrote nothing";
+    auto history = on_b->Get("/api/v1/cases/c-1/history", bearer(token));
+    ASSERT_TRUE(history);
+    EXPECT_EQ(body_of(history).size(), 3u);
 }
 
 }  // namespace

@@ -127,6 +127,25 @@ TEST(PgStore, AServerThatCannotBeReachedIsUnavailableAndSaysWhere)
     }
 }
 
+// A writer that waited for the write lock in vain gets StoreBusy, and writes once the lock is free:
+// the refused attempt leaves nothing open on its connection.
+TEST(PgStore, AWriterThatFoundTheLockTakenIsBusyAndWritesOnceItIsFree)
+{
+    PgDatabase db;
+    PgStore holder(db.connection());
+    PgOptions impatient;
+    impatient.busy_timeout = std::chrono::milliseconds(50);
+    PgStore writer(db.connection(), impatient);
+    holder.begin();
+    EXPECT_THROW(writer.insert(instance("A")), StoreBusy);
+    EXPECT_THROW(writer.put_setting("k", "v"), StoreBusy);
+    holder.rollback();
+    writer.insert(instance("A"));
+    writer.put_setting("k", "v");
+    EXPECT_EQ(holder.version("paper", "A"), 0u);
+    EXPECT_EQ(holder.setting("k"), "v");
+}
+
 // A restart of the database server: calls fail as unavailable while it is down (a transaction
 // open then is lost, and its rollback does not throw), and the next call after it is back
 // reconnects by itself; what was committed is there.

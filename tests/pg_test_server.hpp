@@ -17,10 +17,11 @@ namespace kimflow_test {
 
 namespace pg_detail {
 
-inline void run_server_script(const std::string& action, const std::string& dir)
+inline void run_server_script(const std::string& action, const std::string& dir, bool durable = false)
 {
     const std::string command = std::string(KIMFLOW_CMAKE_COMMAND) + " -DACTION=" + action + " -DDIR=" + dir +
-                                " -DBINDIR=" KIMFLOW_PG_BINDIR " -P " KIMFLOW_PG_SERVER_SCRIPT " >/dev/null";
+                                (durable ? " -DDURABLE=ON" : "") + " -DBINDIR=" KIMFLOW_PG_BINDIR
+                                " -P " KIMFLOW_PG_SERVER_SCRIPT " >/dev/null";
     if (std::system(command.c_str()) != 0) throw std::runtime_error("cannot " + action + " a PostgreSQL server in " + dir);
 }
 
@@ -30,12 +31,14 @@ inline void run_server_script(const std::string& action, const std::string& dir)
 /// scope: for a test that stops and restarts the server, and for a test program run by hand.
 class PgServer {
 public:
-    PgServer()
+    /// @p durable: the server syncs its commits (fsync on), as in production; the tests' server
+    /// does not, since no test cuts power.
+    explicit PgServer(bool durable = false) : durable_(durable)
     {
         char pattern[] = "/tmp/kimflow-pg-XXXXXX";
         if (!mkdtemp(pattern)) throw std::runtime_error("cannot make a folder for a PostgreSQL server");
         dir_ = pattern;
-        pg_detail::run_server_script("start", dir_);
+        pg_detail::run_server_script("start", dir_, durable_);
     }
     ~PgServer()
     {
@@ -50,13 +53,16 @@ public:
     /// Stops the server, keeping its data (a restart's first half).
     void halt() { pg_detail::run_server_script("halt", dir_); }
     /// Starts the halted server again.
-    void resume() { pg_detail::run_server_script("resume", dir_); }
+    void resume() { pg_detail::run_server_script("resume", dir_, durable_); }
     /// The folder of its data and socket.
     const std::string& dir() const noexcept { return dir_; }
     /// The connection string of its database `postgres`.
     std::string connection() const { return "host=" + dir_ + " user=kimflow dbname=postgres"; }
+    /// The same as a `postgresql://` URI (kimflowd's and kimctl's `db`).
+    std::string uri() const { return "postgresql:///postgres?host=" + dir_ + "&user=kimflow"; }
 
 private:
+    bool durable_;
     std::string dir_;
 };
 

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +23,12 @@
 #include <kimflow/identity/accounts.hpp>
 #include <kimflow/kim/lifecycle.hpp>
 #include <kimflow/store/sqlite_store.hpp>
+
+#ifdef KIMFLOW_BENCH_POSTGRESQL
+#include <kimflow/store/pg_store.hpp>
+
+#include "pg_test_server.hpp"
+#endif
 
 #include "common/files.hpp"
 #include "service/processes.hpp"
@@ -42,6 +49,8 @@ struct Args {
     std::string json_path;
     /// The kimflowd to start (another build of it, to compare).
     std::string kimflowd = KIMFLOWD_PATH;
+    /// Clients of the PostgreSQL rows (1 node, 2 nodes).
+    int postgresql_clients = 32;
 };
 
 /// One row of the table.
@@ -92,10 +101,9 @@ void summarise(Row& row, std::vector<Sample>& samples, Clock::time_point start)
 
 std::string case_id(const std::string& group, int i) { return group + "-" + std::to_string(i); }
 
-/// A fresh database at @p path with cases "GROUP-0" … for each (group, count).
-void make_cases(const std::string& path, const std::vector<std::pair<std::string, int>>& groups)
+/// Cases "GROUP-0" … for each (group, count) in @p store.
+void make_cases(std::shared_ptr<kimflow::Store> store, const std::vector<std::pair<std::string, int>>& groups)
 {
-    auto store = std::make_shared<kimflow::SqliteStore>(path);
     kimflow::kim::CaseEngine engine(kimflow::kim::CaseConfig{}, std::make_shared<kimflow::SystemClock>(), store);
     auto unit = engine.unit_of_work();
     for (const auto& [group, count] : groups)
@@ -105,14 +113,30 @@ void make_cases(const std::string& path, const std::vector<std::pair<std::string
     unit.commit();
 }
 
+/// A fresh database at @p path with cases "GROUP-0" … for each (group, count).
+void make_cases(const std::string& path, const std::vector<std::pair<std::string, int>>& groups)
+{
+    make_cases(std::make_shared<kimflow::SqliteStore>(path), groups);
+}
+
+/// An account for kManager in @p store, and an API token for it.
+std::string make_token(std::shared_ptr<kimflow::Store> store)
+{
+    kimflow::Accounts accounts(std::move(store));
+    const auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+    accounts.add(kManager.id, kManager.role, kManager.organization, std::nullopt, kSetup, now);
+    return accounts.create_token(kManager.id, std::chrono::hours(1), "api", kSetup, now);
+}
+
 /// The reassignment every competitor fires: two managers in turn, so the data keeps its size.
 std::string manager(std::uint64_t i) { return i % 2 ? "cm-bench-2" : "cm-bench-1"; }
 
-/// @p clients clients on kimflowd at @p port, each firing on its own case for @p seconds.
-Row http_level(int port, const std::string& token, int clients, double seconds)
+/// @p clients clients on kimflowd at @p ports (client c on ports[c % n]: nodes behind a load
+/// balancer), each firing on its own case of @p group for @p seconds.
+Row http_level(const std::vector<int>& ports, const std::string& token, int clients, double seconds, std::string name,
+               const std::string& group)
 {
-    Row row{"kimflowd, " + std::to_string(clients) + (clients == 1 ? " client" : " clients"), clients};
-    const std::string group = "svc" + std::to_string(clients);
+    Row row{std::move(name), clients};
     std::vector<Sample> samples(static_cast<std::size_t>(clients));
     std::promise<Clock::time_point> go;
     std::shared_future<Clock::time_point> start = go.get_future().share();
@@ -123,7 +147,7 @@ Row http_level(int port, const std::string& token, int clients, double seconds)
         threads.emplace_back([&, c] {
             Sample& s = samples[static_cast<std::size_t>(c)];
             s.micros.reserve(65536);
-            httplib::Client http("127.0.0.1", port);
+            httplib::Client http("127.0.0.1", ports[static_cast<std::size_t>(c) % ports.size()]);
             http.set_keep_alive(true);
             // The request's body is not held back by Nagle's algorithm until the server's delayed
             // ACK (40 ms on Linux); curl and browsers set this too.
@@ -161,17 +185,27 @@ Row http_level(int port, const std::string& token, int clients, double seconds)
         });
     }
     while (ready.load() < clients) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    httplib::Client probe("127.0.0.1", port);
-    const auto before = probe.Get("/metrics");
+    // Every node's commits and writes, summed.
+    const auto totals = [&ports]() -> std::optional<std::pair<double, double>> {
+        std::pair<double, double> sum{0, 0};
+        for (int port : ports) {
+            httplib::Client probe("127.0.0.1", port);
+            const auto r = probe.Get("/metrics");
+            if (!r) return std::nullopt;
+            sum.first += metric(r->body, "kimflowd_commits_total");
+            sum.second += metric(r->body, "kimflowd_committed_writes_total");
+        }
+        return sum;
+    };
+    const auto before = totals();
     const Clock::time_point t0 = Clock::now();
     go.set_value(t0);
     for (auto& t : threads) t.join();
-    const auto after = probe.Get("/metrics");
+    const auto after = totals();
     summarise(row, samples, t0);
     if (before && after) {
-        const double commits = metric(after->body, "kimflowd_commits_total") - metric(before->body, "kimflowd_commits_total");
-        const double writes = metric(after->body, "kimflowd_committed_writes_total") -
-                              metric(before->body, "kimflowd_committed_writes_total");
+        const double commits = after->first - before->first;
+        const double writes = after->second - before->second;
         row.per_commit = commits > 0 ? writes / commits : 0;
         if (static_cast<std::uint64_t>(writes) != row.fires) {
             std::cerr << row.name << ": the service committed " << writes << " writes, the clients saw " << row.fires
@@ -296,13 +330,18 @@ Args parse(int argc, char** argv)
             a.json_path = value();
         else if (arg == "--kimflowd")
             a.kimflowd = value();
+        else if (arg == "--postgresql-clients")
+            a.postgresql_clients = std::stoi(value());
         else
             throw std::invalid_argument("unknown argument " + arg +
-                                        "; takes --seconds S, --levels 1,8,32, --library-threads 1,8,32, --json FILE, --kimflowd PATH");
+                                        "; takes --seconds S, --levels 1,8,32, --library-threads 1,8,32, --json FILE, --kimflowd PATH, "
+                                        "--postgresql-clients N");
     }
     if (!(a.seconds > 0) || a.levels.empty()) throw std::invalid_argument("--seconds must be > 0, --levels not empty");
     for (int l : a.levels)
         if (l < 1 || l > 60) throw std::invalid_argument("a level is 1 to 60 clients (kimflowd serves 64 connections)");
+    if (a.postgresql_clients < 1 || a.postgresql_clients > 60)
+        throw std::invalid_argument("--postgresql-clients is 1 to 60");
     return a;
 }
 
@@ -323,6 +362,33 @@ std::string loadavg()
     return a + " " + b + " " + c;
 }
 
+#ifdef KIMFLOW_BENCH_POSTGRESQL
+/// kimflowd on a PostgreSQL database (a server of the benchmark's own that syncs its commits):
+/// one node, then two nodes on the same database with the clients split between them.
+void postgresql_rows(const Args& args, const bench::ScratchDir& dir, std::vector<Row>& rows)
+{
+    kimflow_test::PgServer database(true);
+    const int clients = args.postgresql_clients;
+    {
+        auto store = std::make_shared<kimflow::PgStore>(database.connection());
+        make_cases(store, {{"pg1", clients}, {"pg2", clients}});
+    }
+    const std::string token = make_token(std::make_shared<kimflow::PgStore>(database.connection()));
+    const std::vector<std::string> config{"rate_per_second = 0", "tick_seconds = 0", "threads = 64"};
+    Kimflowd a(args.kimflowd, database.uri(), dir.file("node-a"), config);
+    rows.push_back(http_level({a.port()}, token, clients, args.seconds,
+                              "PostgreSQL, 1 node, " + std::to_string(clients) + " clients", "pg1"));
+    Kimflowd b(args.kimflowd, database.uri(), dir.file("node-b"), config);
+    rows.push_back(http_level({a.port(), b.port()}, token, clients, args.seconds,
+                              "PostgreSQL, 2 nodes, " + std::to_string(clients) + " clients", "pg2"));
+    for (Kimflowd* node : {&a, &b})
+        if (const int rc = node->stop(); rc != 0) {
+            std::cerr << "kimflowd on PostgreSQL exited " << rc << ": " << node->log() << '\n';
+            rows.back().errors++;
+        }
+}
+#endif
+
 int run(const Args& args)
 {
     const std::string load_before = loadavg();
@@ -332,18 +398,15 @@ int run(const Args& args)
     std::vector<std::pair<std::string, int>> service_cases;
     for (int l : args.levels) service_cases.emplace_back("svc" + std::to_string(l), l);
     make_cases(service_db, service_cases);
-    std::string token;
-    {
-        kimflow::Accounts accounts(std::make_shared<kimflow::SqliteStore>(service_db));
-        const auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
-        accounts.add(kManager.id, kManager.role, kManager.organization, std::nullopt, kSetup, now);
-        token = accounts.create_token(kManager.id, std::chrono::hours(1), "api", kSetup, now);
-    }
+    const std::string token = make_token(std::make_shared<kimflow::SqliteStore>(service_db));
     std::vector<Row> rows;
     {
         Kimflowd server(args.kimflowd, service_db, dir.file("kimflowd"),
                         {"rate_per_second = 0", "durability = full", "tick_seconds = 0", "threads = 64"});
-        for (int l : args.levels) rows.push_back(http_level(server.port(), token, l, args.seconds));
+        for (int l : args.levels)
+            rows.push_back(http_level({server.port()}, token, l, args.seconds,
+                                      "kimflowd, " + std::to_string(l) + (l == 1 ? " client" : " clients"),
+                                      "svc" + std::to_string(l)));
         int code = 0;
         if (!server.running(code)) {
             std::cerr << "kimflowd ended during the run (exit " << code << "); its log:\n" << server.log() << '\n';
@@ -353,6 +416,9 @@ int run(const Args& args)
             rows.front().errors++;
         }
     }
+#ifdef KIMFLOW_BENCH_POSTGRESQL
+    postgresql_rows(args, dir, rows);
+#endif
 #ifdef KIMCTL_PATH
     make_cases(kimctl_db, {{"ctl", 1}});
     rows.push_back(kimctl_row(KIMCTL_PATH, kimctl_db, dir.file("kimctl.err"), args.seconds));
@@ -376,6 +442,12 @@ int run(const Args& args)
     const Row& top = rows[static_cast<std::size_t>(most - args.levels.begin())];
     std::printf("ratio %d:%d clients: %.2fx (target >= 10x for 32:1)\n", *most, args.levels.front(),
                 one_client > 0 ? top.rate() / one_client : 0.0);
+#ifdef KIMFLOW_BENCH_POSTGRESQL
+    const Row& one_node = rows[args.levels.size()];
+    const Row& two_nodes = rows[args.levels.size() + 1];
+    std::printf("PostgreSQL, %d clients: 2 nodes %.2fx of 1 node\n", args.postgresql_clients,
+                one_node.rate() > 0 ? two_nodes.rate() / one_node.rate() : 0.0);
+#endif
     std::printf("load average: %s before, %s after\n", load_before.c_str(), loadavg().c_str());
     if (!args.json_path.empty()) {
         json out{{"seconds_per_level", args.seconds},

@@ -4,7 +4,8 @@
 # connections; halt stops it keeping its data and resume starts it again (a restart of the
 # database server); stop shuts it down and removes DIR. PostgreSQL refuses to run as root, and CI runs
 # as root: there the cluster belongs to the unprivileged user nobody (setpriv), and the tests,
-# as root, still reach its socket. The tests do not cut power, so the server does not fsync.
+# as root, still reach its socket. The tests do not cut power, so the server does not fsync
+# unless -DDURABLE=ON (the benchmarks' server: commits cost what they cost in production).
 cmake_minimum_required(VERSION 3.25)
 foreach(needed ACTION DIR BINDIR)
     if(NOT DEFINED ${needed})
@@ -29,7 +30,10 @@ function(run)
     endif()
 endfunction()
 
-set(server_options "-k ${DIR} -c listen_addresses= -c fsync=off -c max_connections=200")
+set(server_options "-k ${DIR} -c listen_addresses= -c max_connections=200")
+if(NOT DURABLE)
+    string(APPEND server_options " -c fsync=off")
+endif()
 if(ACTION STREQUAL "start")
     if(EXISTS "${DIR}/data/postmaster.pid")
         # A run that was cut off left its server: stop it before starting anew.

@@ -114,6 +114,15 @@ Connection::Connection(std::string conninfo, std::chrono::seconds connect_timeou
     conn_.reset(PQconnectdbParams(keywords, values, 1));
     if (!up()) fail(nullptr, "cannot connect");
     PQsetErrorVerbosity(conn_.get(), PQERRORS_DEFAULT);
+    // The server's notices (a ROLLBACK with no transaction open, say) are not errors, and libpq
+    // would print them on stderr, in the middle of a host's output.
+    PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
+}
+
+void Connection::leave_transaction()
+{
+    const PGTransactionStatusType status = PQtransactionStatus(conn_.get());
+    if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) exec("ROLLBACK");
 }
 
 void Connection::fail(PGresult* result, const std::string& what)

@@ -88,6 +88,8 @@ public:
     void exec(const std::string& sql);
     /// Whether the connection is up; reconnects once if it is not. @throws Failure if it stays down
     void ensure();
+    /// Rolls back a transaction the session is still in (none: nothing happens).
+    void leave_transaction();
     /// Whether libpq still holds a working connection.
     bool up() const noexcept { return PQstatus(conn_.get()) == CONNECTION_OK; }
     /// The connection string without a password, for messages.

@@ -93,6 +93,8 @@ struct PgStore::Impl {
     std::optional<std::uint64_t> first_added[3];
     /// sign_heads(): this commit signs the heads as they are.
     bool adopt_heads = false;
+    /// Nesting of read() (only the outermost runs again after a lost connection).
+    int reads = 0;
 
     Impl(const std::string& connection, PgOptions o)
         : options(std::move(o)), conn(connection, options.connect_timeout)
@@ -108,9 +110,25 @@ struct PgStore::Impl {
     void start_transaction()
     {
         conn.ensure();
+        conn.leave_transaction();  // what a failure elsewhere may have left open
         forget_heads();
-        conn.exec("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" +
-                  std::to_string(pg::write_lock) + "); UPDATE kimflow_writes SET counter = counter + 1");
+        const std::string begin = "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" +
+                                  std::to_string(pg::write_lock) + "); UPDATE kimflow_writes SET counter = counter + 1";
+        try {
+            conn.exec(begin);
+        } catch (const pg::Failure& e) {
+            abandon();  // a lock that timed out leaves the transaction open, and aborted
+            // A connection the server closed (a restart) shows only when it is used: connect
+            // anew and start again, since nothing was done yet.
+            if (!e.connection_lost()) throw;
+            conn.ensure();
+            try {
+                conn.exec(begin);
+            } catch (...) {
+                abandon();
+                throw;
+            }
+        }
     }
 
     void forget_heads()
@@ -186,9 +204,23 @@ struct PgStore::Impl {
     auto read(const char* doing, F&& f)
     {
         std::lock_guard<std::recursive_mutex> lock(mutex);
+        struct Nesting {
+            int& n;
+            explicit Nesting(int& count) : n(++count) {}
+            ~Nesting() { --n; }
+        } nesting(reads);
         try {
-            if (depth == 0) conn.ensure();
-            return f();
+            if (depth > 0 || reads > 1) return f();
+            conn.ensure();
+            try {
+                return f();
+            } catch (const pg::Failure& e) {
+                // A connection the server closed (a restart) shows only when it is used: a read
+                // changed nothing, so it runs once more on a new connection.
+                if (!e.connection_lost()) throw;
+                conn.ensure();
+                return f();
+            }
         } catch (const pg::Failure& e) {
             pg::rethrow(e, where(), doing);
         }
