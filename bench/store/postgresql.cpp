@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -40,17 +41,31 @@ struct Database {
     {
         static int counter = 0;
         name = base + std::to_string(++counter);
-        run("postgres", "DROP DATABASE IF EXISTS " + name + "; CREATE DATABASE " + name);
+        // One statement per call: CREATE DATABASE cannot run inside the transaction a string of
+        // several statements is.
+        run("postgres", "DROP DATABASE IF EXISTS " + name);
+        run("postgres", "CREATE DATABASE " + name);
     }
-    ~Database() { run("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); }
+    ~Database()
+    {
+        try {
+            run("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (...) {
+            // the server goes at exit, and its databases with it
+        }
+    }
     std::string connection() const { return "host=" + server().dir() + " user=kimflow dbname=" + name; }
 
     static void run(const std::string& database, const std::string& sql)
     {
         const std::string conninfo = "host=" + server().dir() + " user=kimflow dbname=" + database;
         PGconn* conn = PQconnectdb(conninfo.c_str());
-        PQclear(PQexec(conn, sql.c_str()));
+        PGresult* r = PQexec(conn, sql.c_str());
+        const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        const std::string error = PQerrorMessage(conn);
+        PQclear(r);
         PQfinish(conn);
+        if (!ok) throw std::runtime_error("benchmark database: " + sql + ": " + error);
     }
 };
 
