@@ -20,33 +20,19 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "chain.hpp"
+#include "stored_values.hpp"
 #include "kimflow/store/sqlite_store.hpp"
 
 namespace kimflow {
 
 namespace sqlite_detail {
 
-// Timestamps are stored as microseconds since 1970 (UTC), dates as days since 1970.
-inline std::int64_t to_db(Timestamp t) { return t.time_since_epoch().count(); }
-inline Timestamp timestamp_from_db(std::int64_t v) { return Timestamp{std::chrono::microseconds{v}}; }
-inline std::int64_t to_db(Date d) { return d.time_since_epoch().count(); }
-inline Date date_from_db(std::int64_t v) { return Date{date::days{v}}; }
-
-// Region states are stored as one text, separated by commas (state ids are identifiers).
-inline std::string join_states(const std::vector<std::string>& states)
-{
-    std::string out;
-    for (const auto& s : states) out += (out.empty() ? "" : ",") + s;
-    return out;
-}
-inline std::vector<std::string> split_states(const std::string& text)
-{
-    std::vector<std::string> out;
-    std::string item;
-    std::istringstream in(text);
-    while (std::getline(in, item, ',')) out.push_back(item);
-    return out;
-}
+// Values as every store keeps them (stored_values.hpp).
+using stored::date_from_db;
+using stored::join_states;
+using stored::split_states;
+using stored::timestamp_from_db;
+using stored::to_db;
 
 /// The connection to @p path as @p options ask: created if it may be, else opened only as it is
 /// there; read-only without creating a file beside it (sqlite_open.cpp).

@@ -15,19 +15,7 @@ void PgStore::log_denial(const StoredDenial& d)
     impl_->write("recording a refusal", [&] {
         const auto hash = chain::denial_hash(impl_->last_head(impl_->denial_head, "denial").hash, d);
         const std::int64_t seq = impl_->next_seq(impl_->denial_head, "denial");
-        impl_->conn.run("INSERT INTO denial (seq, lifecycle, instance, action, actor, actor_role, actor_org, at, reason, "
-                        "hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                        pg::Params()
-                            .integer(seq)
-                            .text(d.lifecycle)
-                            .text(d.instance)
-                            .text(d.action)
-                            .text(d.actor.id)
-                            .text(d.actor.role)
-                            .text(d.actor.organization)
-                            .integer(to_db(d.at))
-                            .text(d.reason)
-                            .bytes(pg::as_bytes(hash)));
+        pg::insert_denial(impl_->conn, seq, d, pg::as_bytes(hash));
         impl_->extended(impl_->denial_head, seq, hash);
         return 0;
     });

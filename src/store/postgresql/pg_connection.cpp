@@ -73,6 +73,12 @@ Params& Params::bytes(std::string_view value)
     return *this;
 }
 
+Params& Params::optional_bytes(std::optional<std::string_view> value)
+{
+    add(bytea_oid, value ? std::string(*value) : std::string(), !value);
+    return *this;
+}
+
 std::vector<const char*> Params::values() const
 {
     std::vector<const char*> out;

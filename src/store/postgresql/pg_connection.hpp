@@ -40,6 +40,8 @@ public:
     Params& integer(std::optional<std::int64_t> value);
     Params& text(std::string_view value);
     Params& bytes(std::string_view value);
+    /// bytea, NULL for none.
+    Params& optional_bytes(std::optional<std::string_view> value);
 
     int size() const noexcept { return static_cast<int>(types_.size()); }
     const Oid* types() const noexcept { return types_.data(); }

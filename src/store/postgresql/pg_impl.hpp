@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include <utility>
 
 #include "../chain.hpp"
+#include "../stored_values.hpp"
 #include "kimflow/store/pg_store.hpp"
 #include "pg_connection.hpp"
 
@@ -18,12 +20,14 @@ namespace kimflow {
 
 namespace pg {
 
-// Times are stored as microseconds since 1970 (UTC) and dates as days since 1970, as in
-// SqliteStore, so that a copy between the two keeps every value (and every hash) as it is.
-inline std::int64_t to_db(Timestamp t) { return t.time_since_epoch().count(); }
-inline Timestamp timestamp_from_db(std::int64_t v) { return Timestamp{std::chrono::microseconds{v}}; }
-inline std::int64_t to_db(Date d) { return d.time_since_epoch().count(); }
-inline Date date_from_db(std::int64_t v) { return Date{date::days{v}}; }
+// Values as every store keeps them (stored_values.hpp), so that a copy between PostgreSQL and
+// SQLite keeps every value (and every hash) as it is.
+using stored::date_from_db;
+using stored::join_states;
+using stored::split_states;
+using stored::timestamp_from_db;
+using stored::to_db;
+
 inline std::optional<std::int64_t> optional_days(const std::optional<Date>& d)
 {
     return d ? std::optional<std::int64_t>(to_db(*d)) : std::nullopt;
@@ -33,13 +37,6 @@ inline std::optional<std::int64_t> optional_time(const std::optional<Timestamp>&
     return t ? std::optional<std::int64_t>(to_db(*t)) : std::nullopt;
 }
 
-inline std::string join_states(const std::vector<std::string>& states)
-{
-    std::string out;
-    for (const auto& s : states) out += (out.empty() ? "" : ",") + s;
-    return out;
-}
-std::vector<std::string> split_states(std::string_view text);
 
 inline std::string_view as_bytes(const Sha256::Digest& d)
 {
@@ -58,6 +55,31 @@ inline constexpr std::int64_t write_lock = 0x4B494D46;
 
 /// Turns libpq's failure into the kimflow error a host can act on (pg_store.cpp).
 [[noreturn]] void rethrow(const Failure& e, const std::string& where, const char* doing);
+
+/// Runs @p sql (one parameter: the first column's last value, a seq or key) page after page of
+/// at most 1000 rows, ordered by that column, calling @p each for every row until it returns
+/// false; so that a large database is never held in memory at once. @return whether every row
+/// was taken.
+template <class Each>
+bool pages(Connection& conn, const std::string& sql, Each&& each)
+{
+    std::int64_t after = std::numeric_limits<std::int64_t>::min();
+    for (;;) {
+        const Result r = conn.run(sql, Params().integer(after));
+        for (int row = 0; row < r.rows(); ++row)
+            if (!each(r, row)) return false;
+        if (r.rows() < 1000) return true;
+        after = r.integer(r.rows() - 1, 0);
+    }
+}
+
+/// Writes the transition log entry @p t of instance row @p key at @p seq with its digests and
+/// hash (raw bytes) and the row digest it chains (none: a format-1 entry).
+void insert_transition(Connection& conn, std::int64_t seq, std::int64_t key, const StoredTransition& t,
+                       std::string_view payload_hash, std::string_view erased_hash, std::string_view hash,
+                       std::optional<std::string_view> row_digest);
+/// Writes the denial log entry @p d at @p seq with its hash (raw bytes).
+void insert_denial(Connection& conn, std::int64_t seq, const StoredDenial& d, std::string_view hash);
 
 /// The columns row_from() reads, in its order (the fifteen a row digest covers, store/chain.hpp).
 inline constexpr const char* row_select = "lifecycle, id, version, state, states, data, created_at, created_by, "

@@ -1,7 +1,6 @@
 // PgStore's rows as they are stored, out to a RowSink and in from one (kimflow/store/rows.hpp):
 // what `kimctl store copy` moves between a SQLite file and the database.
 #include <functional>
-#include <limits>
 #include <map>
 #include <utility>
 
@@ -16,19 +15,6 @@ using pg::to_db;
 
 namespace {
 
-/// Runs @p sql in pages of 1000 rows by its first column (a seq or key), as verify does.
-template <class Each>
-void pages(pg::Connection& conn, const std::string& sql, Each&& each)
-{
-    std::int64_t after = std::numeric_limits<std::int64_t>::min();
-    for (;;) {
-        const pg::Result r = conn.run(sql, pg::Params().integer(after));
-        for (int row = 0; row < r.rows(); ++row) each(r, row);
-        if (r.rows() < 1000) return;
-        after = r.integer(r.rows() - 1, 0);
-    }
-}
-
 }  // namespace
 
 void PgStore::export_rows(RowSink& sink)
@@ -39,15 +25,16 @@ void PgStore::export_rows(RowSink& sink)
         pg::Connection& conn = impl_->conn;
         if (outer) conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");  // one snapshot of every table
         try {
-            pages(conn,
+            pg::pages(conn,
                   std::string("SELECT key, ") + pg::row_select +
                       ", timer_at FROM instance WHERE key > $1 ORDER BY key LIMIT 1000",
                   [&](const pg::Result& r, int row) {
                       StoredInstance in = pg::row_from(r, row, 1);
                       if (const auto timer = r.optional_integer(row, 16)) in.timer_at = pg::timestamp_from_db(*timer);
                       sink.instance(in);
+                      return true;
                   });
-            pages(conn,
+            pg::pages(conn,
                   "SELECT t.seq, i.lifecycle, i.id, t.version, t.event, t.from_state, t.to_state, t.actor, "
                   "t.actor_role, t.actor_org, t.at, t.payload, t.summary, t.payload_hash, t.erased_hash, t.hash, "
                   "t.erased_at, t.row_digest FROM transition t JOIN instance i ON t.instance = i.key WHERE t.seq > $1 "
@@ -65,8 +52,9 @@ void PgStore::export_rows(RowSink& sink)
                           e.transition.erased_at = pg::timestamp_from_db(*erased);
                       if (!r.null(row, 17)) e.row_digest = r.text(row, 17);
                       sink.transition(e);
+                      return true;
                   });
-            pages(conn,
+            pg::pages(conn,
                   "SELECT seq, lifecycle, instance, action, actor, actor_role, actor_org, at, reason, hash FROM denial "
                   "WHERE seq > $1 ORDER BY seq LIMIT 1000",
                   [&](const pg::Result& r, int row) {
@@ -76,12 +64,14 @@ void PgStore::export_rows(RowSink& sink)
                                        Actor{r.text(row, 4), r.text(row, 5), r.text(row, 6)},
                                        pg::timestamp_from_db(r.integer(row, 7)), r.text(row, 8)},
                           r.text(row, 9)});
+                      return true;
                   });
-            pages(conn,
+            pg::pages(conn,
                   "SELECT seq, lifecycle, id, row_digest, hash FROM creation WHERE seq > $1 ORDER BY seq LIMIT 1000",
                   [&](const pg::Result& r, int row) {
                       sink.creation(StoredCreationEntry{static_cast<std::uint64_t>(r.integer(row, 0)), r.text(row, 1),
                                                         r.text(row, 2), r.text(row, 3), r.text(row, 4)});
+                      return true;
                   });
             for (const Checkpoint& c : checkpoints()) sink.checkpoint(c);
             const pg::Result settings = conn.run("SELECT key, value FROM setting ORDER BY key");
@@ -148,53 +138,15 @@ public:
             const auto key = keys_.find({e.lifecycle, e.id});
             if (key == keys_.end())
                 throw StoreError("the copy has a transition of " + e.lifecycle + " '" + e.id + "', which it has no row of");
-            const StoredTransition& t = e.transition;
-            pg::Params p;
-            p.integer(static_cast<std::int64_t>(e.seq))
-                .integer(key->second)
-                .integer(static_cast<std::int64_t>(t.version))
-                .text(t.event)
-                .text(t.from)
-                .text(t.to)
-                .text(t.actor.id)
-                .text(t.actor.role)
-                .text(t.actor.organization)
-                .integer(to_db(t.at))
-                .bytes(t.payload)
-                .text(t.summary)
-                .bytes(e.payload_hash)
-                .bytes(e.erased_hash)
-                .bytes(e.hash)
-                .integer(optional_time(t.erased_at));
-            // A format-1 entry chains no row: its row_digest stays NULL, as in the file.
-            conn_.run(e.row_digest ? "INSERT INTO transition (seq, instance, version, event, from_state, to_state, "
-                                          "actor, actor_role, actor_org, at, payload, summary, payload_hash, erased_hash, "
-                                          "hash, erased_at, row_digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-                                          "$11, $12, $13, $14, $15, $16, $17)"
-                                        : "INSERT INTO transition (seq, instance, version, event, from_state, to_state, "
-                                          "actor, actor_role, actor_org, at, payload, summary, payload_hash, erased_hash, "
-                                          "hash, erased_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                                          "$13, $14, $15, $16)",
-                           e.row_digest ? p.bytes(*e.row_digest) : p);
+            pg::insert_transition(conn_, static_cast<std::int64_t>(e.seq), key->second, e.transition, e.payload_hash,
+                                  e.erased_hash, e.hash,
+                                  e.row_digest ? std::optional<std::string_view>(*e.row_digest) : std::nullopt);
         });
     }
     void denial(const StoredDenialEntry& e) override
     {
         write("copying a refusal", [&] {
-            const StoredDenial& d = e.denial;
-            conn_.run("INSERT INTO denial (seq, lifecycle, instance, action, actor, actor_role, actor_org, at, "
-                           "reason, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                           pg::Params()
-                               .integer(static_cast<std::int64_t>(e.seq))
-                               .text(d.lifecycle)
-                               .text(d.instance)
-                               .text(d.action)
-                               .text(d.actor.id)
-                               .text(d.actor.role)
-                               .text(d.actor.organization)
-                               .integer(to_db(d.at))
-                               .text(d.reason)
-                               .bytes(e.hash));
+            pg::insert_denial(conn_, static_cast<std::int64_t>(e.seq), e.denial, e.hash);
         });
     }
     void creation(const StoredCreationEntry& e) override

@@ -57,17 +57,48 @@ int packed(const std::string& sqlstate)
     throw StoreError(at + std::string(e.what()) + " while " + doing, code);
 }
 
-std::vector<std::string> split_states(std::string_view text)
+void insert_transition(Connection& conn, std::int64_t seq, std::int64_t key, const StoredTransition& t,
+                       std::string_view payload_hash, std::string_view erased_hash, std::string_view hash,
+                       std::optional<std::string_view> row_digest)
 {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= text.size() && !text.empty()) {
-        const std::size_t comma = text.find(',', start);
-        out.emplace_back(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-        if (comma == std::string_view::npos) break;
-        start = comma + 1;
-    }
-    return out;
+    conn.run("INSERT INTO transition (seq, instance, version, event, from_state, to_state, actor, actor_role, actor_org, "
+             "at, payload, summary, payload_hash, erased_hash, hash, erased_at, row_digest) VALUES ($1, $2, $3, $4, $5, "
+             "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+             Params()
+                 .integer(seq)
+                 .integer(key)
+                 .integer(static_cast<std::int64_t>(t.version))
+                 .text(t.event)
+                 .text(t.from)
+                 .text(t.to)
+                 .text(t.actor.id)
+                 .text(t.actor.role)
+                 .text(t.actor.organization)
+                 .integer(to_db(t.at))
+                 .bytes(t.payload)
+                 .text(t.summary)
+                 .bytes(payload_hash)
+                 .bytes(erased_hash)
+                 .bytes(hash)
+                 .integer(optional_time(t.erased_at))
+                 .optional_bytes(row_digest));
+}
+
+void insert_denial(Connection& conn, std::int64_t seq, const StoredDenial& d, std::string_view hash)
+{
+    conn.run("INSERT INTO denial (seq, lifecycle, instance, action, actor, actor_role, actor_org, at, reason, hash) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             Params()
+                 .integer(seq)
+                 .text(d.lifecycle)
+                 .text(d.instance)
+                 .text(d.action)
+                 .text(d.actor.id)
+                 .text(d.actor.role)
+                 .text(d.actor.organization)
+                 .integer(to_db(d.at))
+                 .text(d.reason)
+                 .bytes(hash));
 }
 
 StoredInstance row_from(const Result& r, int row, int first)
@@ -77,7 +108,7 @@ StoredInstance row_from(const Result& r, int row, int first)
     in.id = r.text(row, first + 1);
     in.version = static_cast<std::uint64_t>(r.integer(row, first + 2));
     in.state = r.text(row, first + 3);
-    in.states = split_states(r.view(row, first + 4));
+    in.states = split_states(r.text(row, first + 4));
     in.data = r.text(row, first + 5);
     in.created_at = timestamp_from_db(r.integer(row, first + 6));
     in.created_by = Actor{r.text(row, first + 7), r.text(row, first + 8), r.text(row, first + 9)};
@@ -225,26 +256,8 @@ void PgStore::append(const StoredInstance& after, const StoredTransition& t)
         const auto hash = chain::transition_hash(impl_->last_head(impl_->transition_head, "transition").hash,
                                                  after.lifecycle, after.id, t, payload, erased, &digest);
         const std::int64_t seq = impl_->next_seq(impl_->transition_head, "transition");
-        impl_->conn.run("INSERT INTO transition (seq, instance, version, event, from_state, to_state, actor, actor_role, "
-                        "actor_org, at, payload, summary, payload_hash, erased_hash, hash, row_digest) VALUES ($1, $2, "
-                        "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-                        pg::Params()
-                            .integer(seq)
-                            .integer(key)
-                            .integer(static_cast<std::int64_t>(t.version))
-                            .text(t.event)
-                            .text(t.from)
-                            .text(t.to)
-                            .text(t.actor.id)
-                            .text(t.actor.role)
-                            .text(t.actor.organization)
-                            .integer(to_db(t.at))
-                            .bytes(t.payload)
-                            .text(t.summary)
-                            .bytes(pg::as_bytes(payload))
-                            .bytes(pg::as_bytes(erased))
-                            .bytes(pg::as_bytes(hash))
-                            .bytes(digest));
+        pg::insert_transition(impl_->conn, seq, key, t, pg::as_bytes(payload), pg::as_bytes(erased), pg::as_bytes(hash),
+                              digest);
         impl_->extended(impl_->transition_head, seq, hash);
         return 0;
     });

@@ -106,18 +106,7 @@ namespace {
 
 ChainCheck walk(pg::Connection& conn, chain::ChainVerifier& verifier)
 {
-    // Read a log in pages by seq, so that a large database is not held in memory at once.
-    const auto pages = [&](const std::string& sql, auto&& each) {
-        std::int64_t after = 0;
-        for (;;) {
-            const pg::Result r = conn.run(sql, pg::Params().integer(after));
-            for (int row = 0; row < r.rows(); ++row)
-                if (!each(r, row)) return false;
-            if (r.rows() < 1000) return true;
-            after = r.integer(r.rows() - 1, 0);
-        }
-    };
-    const bool transitions_hold = pages(
+    const bool transitions_hold = pg::pages(conn,
         "SELECT t.seq, i.lifecycle, i.id, t.version, t.event, t.from_state, t.to_state, t.actor, t.actor_role, "
         "t.actor_org, t.at, t.payload, t.summary, t.payload_hash, t.erased_hash, t.hash, t.erased_at, t.row_digest "
         "FROM transition t LEFT JOIN instance i ON t.instance = i.key WHERE t.seq > $1 ORDER BY t.seq LIMIT 1000",
@@ -149,7 +138,7 @@ ChainCheck walk(pg::Connection& conn, chain::ChainVerifier& verifier)
                                        unlogged.text(0, 2), static_cast<std::uint64_t>(unlogged.integer(0, 3)));
         return verifier.result();
     }
-    const bool denials_hold = pages(
+    const bool denials_hold = pg::pages(conn,
         "SELECT seq, lifecycle, instance, action, actor, actor_role, actor_org, at, reason, hash FROM denial WHERE seq > "
         "$1 ORDER BY seq LIMIT 1000",
         [&](const pg::Result& r, int row) {
@@ -161,7 +150,7 @@ ChainCheck walk(pg::Connection& conn, chain::ChainVerifier& verifier)
                 r.text(row, 9)});
         });
     if (!denials_hold) return verifier.result();
-    const bool creations_hold = pages(
+    const bool creations_hold = pg::pages(conn,
         "SELECT c.seq, c.lifecycle, c.id, c.row_digest, c.hash, i.key FROM creation c LEFT JOIN instance i ON "
         "i.lifecycle = c.lifecycle AND i.id = c.id WHERE c.seq > $1 ORDER BY c.seq LIMIT 1000",
         [&](const pg::Result& r, int row) {
@@ -172,7 +161,7 @@ ChainCheck walk(pg::Connection& conn, chain::ChainVerifier& verifier)
     if (!creations_hold || !verifier.checkpoints()) return verifier.result();
     // Each instance row against the row its last entry chained (SqliteStore's check), in pages
     // by the row's key.
-    pages(std::string("SELECT i.key, ") +
+    pg::pages(conn, std::string("SELECT i.key, ") +
               "i.lifecycle, i.id, i.version, i.state, i.states, i.data, i.created_at, i.created_by, i.created_role, "
               "i.created_org, i.due, i.owner, i.area, i.overseer, i.erased_at, "
               "(SELECT t.row_digest FROM transition t WHERE t.instance = i.key ORDER BY t.version DESC LIMIT 1), "
