@@ -58,26 +58,7 @@ private:
     std::atomic<int> port_{0};
 };
 
-std::unique_ptr<httplib::Client> connect(int port)
-{
-    auto c = std::make_unique<httplib::Client>("127.0.0.1", port);
-    c->set_keep_alive(true);
-    c->set_tcp_nodelay(true);  // a request's headers and body are not held back by Nagle's algorithm
-    c->set_connection_timeout(5, 0);
-    c->set_read_timeout(10, 0);
-    c->set_write_timeout(5, 0);
-    return c;
-}
-
-/// The manager an `assign` history entry names (its payload: `manager=KEY`).
-std::string manager_of(const json& entry)
-{
-    const std::string payload = entry.value("payload", "");
-    const auto at = payload.find("manager=");
-    if (at == std::string::npos) return {};
-    const auto start = at + std::string("manager=").size();
-    return payload.substr(start, payload.find(", ", start) - start);
-}
+std::unique_ptr<httplib::Client> connect(int port) { return keep_alive_client(port, 5); }
 
 class Fault : public ::testing::Test {
 protected:

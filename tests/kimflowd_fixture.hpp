@@ -245,6 +245,30 @@ inline json body_of(const httplib::Result& r)
     return json::parse(r->body, nullptr, false);
 }
 
+/// A client of the service at @p port for many requests in a row: keep-alive, TCP_NODELAY (a
+/// request's headers and body are not held back by Nagle's algorithm), and time limits, with
+/// @p connect_seconds to connect (a node that is down shows that soon).
+inline std::unique_ptr<httplib::Client> keep_alive_client(int port, int connect_seconds)
+{
+    auto c = std::make_unique<httplib::Client>("127.0.0.1", port);
+    c->set_keep_alive(true);
+    c->set_tcp_nodelay(true);
+    c->set_connection_timeout(connect_seconds, 0);
+    c->set_read_timeout(10, 0);
+    c->set_write_timeout(5, 0);
+    return c;
+}
+
+/// The manager an `assign` history entry names (its payload: `manager=KEY`).
+inline std::string manager_of(const json& entry)
+{
+    const std::string payload = entry.value("payload", "");
+    const auto at = payload.find("manager=");
+    if (at == std::string::npos) return {};
+    const auto start = at + std::string("manager=").size();
+    return payload.substr(start, payload.find(", ", start) - start);
+}
+
 /// A case's `open` payload with id @p id, of Träger @p traeger.
 inline json open_case(const std::string& id, const std::string& traeger)
 {

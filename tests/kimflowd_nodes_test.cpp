@@ -37,25 +37,7 @@ struct Fire {
     int failed_over = 0;  ///< attempts that got no answer or a 503, sent again
 };
 
-std::unique_ptr<httplib::Client> connect(int port)
-{
-    auto c = std::make_unique<httplib::Client>("127.0.0.1", port);
-    c->set_keep_alive(true);
-    c->set_tcp_nodelay(true);
-    c->set_connection_timeout(2, 0);
-    c->set_read_timeout(10, 0);
-    c->set_write_timeout(5, 0);
-    return c;
-}
-
-std::string manager_of(const json& entry)
-{
-    const std::string payload = entry.value("payload", "");
-    const auto at = payload.find("manager=");
-    if (at == std::string::npos) return {};
-    const auto start = at + std::string("manager=").size();
-    return payload.substr(start, payload.find(", ", start) - start);
-}
+std::unique_ptr<httplib::Client> connect(int port) { return keep_alive_client(port, 2); }
 
 class Nodes : public ::testing::Test {
 protected:
