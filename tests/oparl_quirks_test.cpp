@@ -274,6 +274,28 @@ TEST(OparlQuirks, ABadObjectIsQuarantinedByFileAndPathAndTheGoodOnesImport)
     EXPECT_EQ(c.engine.size(), 4u);
 }
 
+TEST(OparlQuirks, AResultWithAControlCharacterQuarantinesItsPaperAndTheOthersImport)
+{
+    // The RIS's result text becomes the decide event's `result`, a one-line text: a NUL in it
+    // breaks the input rule when the event is fired, after the plan was made.
+    auto sources = rat_treats(R"(beschlossen\u0000\u0000)");
+    sources.push_back(antrag_page("more.json", "46"));
+    Council c;
+    const auto r = c.import(sources);
+    EXPECT_EQ(r.created, Refs{"0046/2025"}) << describe(r);
+    ASSERT_EQ(r.quarantined.size(), 1u) << describe(r);
+    EXPECT_EQ(r.quarantined[0].file, "papers.json");
+    EXPECT_EQ(r.quarantined[0].id, "https://ris.example.de/oparl/paper/300");
+    EXPECT_NE(r.quarantined[0].reason.find("control characters"), std::string::npos) << r.quarantined[0].reason;
+    EXPECT_EQ(c.engine.size(), 1u);
+
+    Council strict_council;
+    oparl::ImportOptions strict;
+    strict.strict = true;
+    EXPECT_THROW(strict_council.import(sources, strict), oparl::ImportError);
+    EXPECT_EQ(strict_council.engine.size(), 0u);
+}
+
 TEST(OparlQuirks, StrictModeStopsAtTheFirstBadObjectAndImportsNothing)
 {
     Council c;

@@ -64,6 +64,10 @@ void fire_step(PaperEngine& engine, const std::string& instance, const Plan& pla
         throw GuardRejected(e.instance(), e.state(), e.event(), e.reason(), plan.file + ": " + e.what());
     } catch (const EventNotAllowed& e) {
         throw EventNotAllowed(e.instance(), e.state(), e.event(), e.reason(), plan.file + ": " + e.what());
+    } catch (const InvalidPayload& e) {
+        // A text the RIS wrote (an agenda item's result, …) breaks input.hpp's rule for the
+        // event's field: the paper is quarantined by file, like one whose own text breaks it.
+        throw ImportError(plan.file, plan.path, e.what());
     }
 }
 
