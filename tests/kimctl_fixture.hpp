@@ -23,6 +23,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "csv_reader.hpp"
 #include "temp_file.hpp"
 
 extern char** environ;
@@ -132,6 +133,18 @@ inline void expect_short_error(const Result& r)
     EXPECT_LE(lines, 2) << describe(r);
     for (const char* internal : {"terminate", "what()", "std::", "Aborted", "core dumped"})
         EXPECT_EQ(r.err.find(internal), std::string::npos) << describe(r);
+}
+
+using kimflow_test::excel_rows;
+using kimflow_test::kBom;
+
+/// The column of @p rows' header titled @p title (the header's size if there is none).
+inline std::size_t column_of(const std::vector<std::vector<std::string>>& rows, const std::string& title)
+{
+    const auto& h = rows.at(0);
+    const auto it = std::find(h.begin(), h.end(), title);
+    EXPECT_NE(it, h.end()) << title;
+    return static_cast<std::size_t>(it - h.begin());
 }
 
 inline const char* const kCommittee = "Ausschuss für Kultur, Sport und Vielfalt";

@@ -71,6 +71,19 @@ TEST_F(KimctlResolution, TheBeschlusskontrolleOfTheCastropRauxelAntrag)
     EXPECT_EQ(report["committees"][0]["overdue"][0]["delay_reason"], "Personalwechsel im Fachbereich");
     const Result csv = ok(kSitzungsdienst + Args{"--at", "2021-10-06T09:00:00Z", "report", "resolutions", "--format", "csv"});
     EXPECT_NE(csv.out.find("overdue,2021/123-1,2021/123,FB 5 Soziales"), std::string::npos) << csv.out;
+    // For German Excel: German titles and labels, dates as TT.MM.JJJJ, one column per title.
+    const auto excel = excel_rows(
+        ok(kSitzungsdienst + Args{"--at", "2021-10-06T09:00:00Z", "report", "resolutions", "--csv"}).out);
+    ASSERT_EQ(excel.size(), 3u);  // header, decided in the period, overdue
+    for (const auto& row : excel) EXPECT_EQ(row.size(), excel[0].size()) << testing::PrintToString(row);
+    EXPECT_EQ(excel[0][0], "Gremium");
+    const auto& overdue = excel[2];
+    EXPECT_EQ(overdue[column_of(excel, "Abschnitt")], "Überfällig");
+    EXPECT_EQ(overdue[column_of(excel, "Nr.")], "2021/123-1");
+    EXPECT_EQ(overdue[column_of(excel, "Status")], "überfällig");
+    EXPECT_EQ(overdue[column_of(excel, "Fällig am")], "30.09.2021");
+    EXPECT_EQ(overdue[column_of(excel, "Letzter Sachstand am")], "05.10.2021");
+    EXPECT_EQ(overdue[column_of(excel, "Grund der Verzögerung")], "Personalwechsel im Fachbereich");
 
     // A manual completion of the paper is refused while the resolution is open.
     const Result refused = run(kVerwaltung + Args{"--at", "2021-10-07T09:00:00Z", "fire", "paper", "2021/123", "complete"});

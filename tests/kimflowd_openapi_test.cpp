@@ -54,8 +54,13 @@ TEST_F(kimflowd_openapi, EveryRouteIsAnOperationOfTheDocumentAndEveryOperationIs
 
 TEST_F(kimflowd_openapi, EveryOperationThatNeedsATokenDocuments401AndTheOpenOnesAreTheServicesOpenRoutes)
 {
-    ASSERT_EQ(doc.value("security", json()), json::parse(R"([{"bearerAuth": []}])"))
-        << "the document's global security is not bearerAuth";
+    // A token, or a web page's session cookie (docs/web.md).
+    ASSERT_EQ(doc.value("security", json()), json::parse(R"([{"bearerAuth": []}, {"cookieAuth": []}])"))
+        << "the document's global security is not bearerAuth or cookieAuth";
+    const json& cookie = doc["components"]["securitySchemes"]["cookieAuth"];
+    EXPECT_EQ(cookie.value("type", ""), "apiKey");
+    EXPECT_EQ(cookie.value("in", ""), "cookie");
+    EXPECT_EQ(cookie.value("name", ""), "kimflow_session");
     const json& scheme = doc["components"]["securitySchemes"]["bearerAuth"];
     EXPECT_EQ(scheme.value("type", ""), "http");
     EXPECT_EQ(scheme.value("scheme", ""), "bearer");

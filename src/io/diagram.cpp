@@ -5,9 +5,9 @@ namespace kimflow {
 
 namespace {
 
-std::string edge_label(const TransitionInfo& t)
+std::string edge_label(const TransitionInfo& t, const DiagramLabels& labels = {})
 {
-    std::string label(t.event);
+    std::string label = labels.event ? labels.event(t.event) : std::string(t.event);
     if (!t.guard.empty()) label += " [" + t.guard + "]";
     return label;
 }
@@ -39,7 +39,9 @@ LifecycleGraph lifecycle_graph(const LifecycleModel& model)
     return g;
 }
 
-std::string to_dot(const LifecycleGraph& graph)
+std::string to_dot(const LifecycleGraph& graph) { return to_dot(graph, DiagramLabels{}); }
+
+std::string to_dot(const LifecycleGraph& graph, const DiagramLabels& labels)
 {
     std::string out = "digraph " + dot_quoted(graph.id) + " {\n";
     out += "  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
@@ -48,24 +50,28 @@ std::string to_dot(const LifecycleGraph& graph)
     for (std::size_t r = 0; r < graph.initial.size(); ++r) {
         const std::string indent = clusters ? "    " : "  ";
         if (clusters)
-            out += "  subgraph \"cluster_region" + std::to_string(r) + "\" {\n    label=\"region " +
-                   std::to_string(r) + "\";\n    style=dashed;\n";
+            out += "  subgraph \"cluster_region" + std::to_string(r) + "\" {\n    label=" +
+                   dot_quoted(labels.region ? labels.region(r) : "region " + std::to_string(r)) +
+                   ";\n    style=dashed;\n";
         const std::string start = "\"__start" + std::to_string(r) + "\"";
         out += indent + start + " [shape=point, label=\"\"];\n";
         for (std::size_t i = 0; i < graph.states.size(); ++i) {
             if (graph.region_of[i] != r) continue;
             const auto s = graph.states[i];
             out += indent + dot_quoted(s);
+            std::vector<std::string> attributes;
+            if (labels.state) attributes.push_back("label=" + dot_quoted(labels.state(s)));
             if (std::find(graph.final_states.begin(), graph.final_states.end(), s) != graph.final_states.end())
-                out += " [peripheries=2]";
-            out += ";\n";
+                attributes.push_back("peripheries=2");
+            for (std::size_t a = 0; a < attributes.size(); ++a) out += (a ? ", " : " [") + attributes[a];
+            out += attributes.empty() ? ";\n" : "];\n";
         }
         if (clusters) out += "  }\n";
         out += "  " + start + " -> " + dot_quoted(graph.initial[r]) + ";\n";
     }
     for (const auto& t : graph.transitions) {
         out += "  " + dot_quoted(t.from) + " -> " + dot_quoted(t.to) +
-               " [label=" + dot_quoted(edge_label(t)) + (t.internal ? ", style=dashed" : "") + "];\n";
+               " [label=" + dot_quoted(edge_label(t, labels)) + (t.internal ? ", style=dashed" : "") + "];\n";
     }
     return out + "}\n";
 }

@@ -30,8 +30,9 @@ std::vector<std::pair<std::string, std::string>> describe(const KimCase& c)
     if (c.consent.withdrawn_at) lines.emplace_back("widerrufen", format_timestamp(*c.consent.withdrawn_at));
     for (const auto& goal : c.goals) lines.emplace_back("Ziel", goal.empty() ? "(gelöscht)" : goal);
     if (auto next = c.next_follow_up()) lines.emplace_back("nächste Wiedervorlage", format_date(*next));
-    if (!c.paused_from.empty()) lines.emplace_back("pausiert aus", c.paused_from);
-    if (c.closure_reason) lines.emplace_back("Grund", std::string(to_string(*c.closure_reason)));
+    if (!c.paused_from.empty()) lines.emplace_back("pausiert aus", state_label("case", c.paused_from));
+    if (c.closure_reason)
+        lines.emplace_back("Grund", choice_label("case", "closure_reason", to_string(*c.closure_reason)));
     if (!c.note.empty()) lines.emplace_back("Notiz", c.note);
     return lines;
 }
@@ -54,7 +55,8 @@ std::string detail_tables(const KimCase& c)
     if (!c.referrals.empty()) {
         Table t({"Vermittlung an", "Rechtskreis", "am", "abgeschlossen"});
         for (const auto& r : c.referrals)
-            t.add({terminal_safe(r.recipient), std::string(to_string(r.rechtskreis)), format_timestamp(r.at),
+            t.add({terminal_safe(r.recipient), choice_label("case", "rechtskreis", to_string(r.rechtskreis)),
+                   format_timestamp(r.at),
                    r.completed_at ? format_timestamp(*r.completed_at) : "offen"});
         out += t.render();
     }
@@ -75,7 +77,8 @@ void case_open(Context& ctx, const CaseOpenArgs& args)
     const Fired fired = engine.create(args.id, KimCase{}, ctx.actor(), Open{args.kommune, args.traeger, args.manager, args.kreis},
                                       CreateOptions{ctx.recorded_at()});
     if (ctx.json()) return ctx.print(instance_json(ctx, engine, args.id, false));
-    std::cout << "Fall " << args.id << " eröffnet: " << fired.from << " --open--> " << fired.to << "  (version "
+    std::cout << "Fall " << args.id << " eröffnet: " << state_label("case", fired.from) << " --"
+              << event_label("case", Open::id) << "--> " << state_label("case", fired.to) << "  (Version "
               << fired.version << ")\n";
 }
 
@@ -158,7 +161,7 @@ void list_follow_ups(Context& ctx, const ListArgs& args)
         }
         return ctx.print(j);
     }
-    print_follow_ups(due);
+    print_follow_ups(due, args.csv);
 }
 
 }  // namespace
@@ -196,7 +199,7 @@ void case_list(Context& ctx, const ListArgs& args)
     }
     std::vector<Shown<KimCase>> rows;
     for (const auto& id : ids) rows.push_back(shown(engine.view(id, actor)));
-    print_case_list(rows);
+    print_case_list(rows, args.csv);
 }
 
 std::pair<Date, Date> kim_report_period(const std::string& from, const std::string& to)
@@ -212,12 +215,19 @@ std::pair<Date, Date> kim_report_period(const std::string& from, const std::stri
     return {first, last};
 }
 
+std::string kim_report_text(const Report& report, const std::string& format)
+{
+    if (format == "csv") return to_csv(report);
+    if (format == kExcel) return to_csv(report, CsvDialect::german_excel);
+    return to_labelled_table(report);
+}
+
 void kim_report(Context& ctx, const std::string& from, const std::string& to, const std::string& format)
 {
     const auto [first, last] = kim_report_period(from, to);
     const Report report = make_report(ctx.cases(), ctx.actor(), first, last);
     if (ctx.json() || format == "json") return ctx.print(to_json(report));
-    std::cout << (format == "csv" ? to_csv(report) : to_table(report));
+    std::cout << kim_report_text(report, format);
 }
 
 }  // namespace kimctl

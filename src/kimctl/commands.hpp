@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <kimflow/kim/follow_up.hpp>
+#include <kimflow/kim/report.hpp>
 
 #include "context.hpp"
 
@@ -47,6 +48,8 @@ struct ListArgs {
     std::string to;
     /// Cases of this case manager (staff id).
     std::string manager;
+    /// --csv: the list as CSV for German Excel.
+    bool csv = false;
 };
 
 struct FireArgs {
@@ -77,7 +80,12 @@ void case_history(Context& ctx, const std::string& id);
 void case_fire(Context& ctx, const FireArgs& args);
 void case_list(Context& ctx, const ListArgs& args);
 void case_events(Context& ctx);
+/// The format `report --csv` asks for: CSV as German Excel opens it (`--format csv` is RFC 4180).
+inline constexpr const char* kExcel = "excel";
+/// `report kim` in @p format: "table" (German labels), "csv" (RFC 4180) or kExcel.
 void kim_report(Context& ctx, const std::string& from, const std::string& to, const std::string& format);
+/// The text of @p report in @p format ("table", "csv" or kExcel), on the file and through a server alike.
+std::string kim_report_text(const kimflow::kim::Report& report, const std::string& format);
 
 // The checks of the list and report options, made before anything is asked of the file or the
 // server (kimctl --server checks them as a local run does).

@@ -54,7 +54,7 @@ void history(Context& ctx, const kimflow::Engine<Lifecycle>& engine, const std::
     }
     std::vector<HistoryRow> rows;
     for (const auto& r : records) rows.push_back(history_row(r));
-    print_history(rows);
+    print_history(Lifecycle::id, rows);
 }
 
 /// `kimctl fire paper|case ID EVENT [field=value]... [--expect-version N]`.
@@ -79,10 +79,11 @@ void fire(Context& ctx, kimflow::Engine<Lifecycle>& engine, const std::string& i
                            {"version", fired.version}};
         return ctx.print(j);
     }
-    print_fired(id, event, fired.from, fired.to, fired.version);
+    print_fired(Lifecycle::id, id, event, fired.from, fired.to, fired.version);
 }
 
-/// `kimctl events paper|case`: every event, its fields, and the states it may fire in.
+/// `kimctl events paper|case`: every event, its fields, and the states it may fire in; for people
+/// by their German labels, with the codes beside the event and the fields (what one may type).
 template <class Lifecycle>
 void events(Context& ctx)
 {
@@ -98,15 +99,18 @@ void events(Context& ctx)
         }
         return ctx.print(j);
     }
+    const std::string_view lifecycle = Lifecycle::id;
     kimflow::Table t({"Ereignis", "Felder ([…] optional)", "erlaubt in"});
     for (const auto& e : events) {
         std::string fields;
         for (const auto& f : e.fields) {
-            if (!fields.empty()) fields += ", ";
-            const std::string field = f.name + ": " + f.kind;
+            if (!fields.empty()) fields += "; ";
+            const std::string field = field_with_code(lifecycle, f.name) + ": " + kind_label(lifecycle, f.name, f.kind);
             fields += f.required ? field : "[" + field + "]";
         }
-        t.add({std::string(e.id), fields.empty() ? "-" : fields, joined(e.from)});
+        std::string from;
+        for (auto s : e.from) from += (from.empty() ? "" : ", ") + state_label(lifecycle, s);
+        t.add({event_with_code(lifecycle, e.id), fields.empty() ? "-" : fields, from});
     }
     std::cout << t.render();
 }

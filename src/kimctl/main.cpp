@@ -24,6 +24,7 @@
 #include "rules_commands.hpp"
 #include "resolution_commands.hpp"
 #include "tick_commands.hpp"
+#include "labelled.hpp"
 
 namespace {
 
@@ -154,13 +155,19 @@ int run(int argc, char** argv)
     auto* fire_cmd = app.add_subcommand("fire", "Fire an event: kimctl fire paper 14/1923 answer answer_reference=14/1923-1");
     kind_positional(fire_cmd, kind);
     fire_cmd->add_option("id", fire.id, "The paper's reference or the case id")->required();
-    fire_cmd->add_option("event", fire.event, "The event (kimctl events paper|case lists them)")->required();
-    fire_cmd->add_option("fields", fire.fields, "The payload as name=value (lists comma-separated)");
+    fire_cmd->add_option("event", fire.event, "The event, by its code or its German label (kimctl events paper|case "
+                                              "lists them)")->required();
+    fire_cmd->add_option("fields", fire.fields,
+                         "The payload as name=value (lists comma-separated); a value of a choice by its code or label");
     auto* expect_opt = fire_cmd->add_option("--expect-version", expected_version,
                                             "Fire only if the instance is at this version (else exit code 5)");
     fire_cmd->callback([&] {
         if (expect_opt->count()) fire.expected_version = expected_version;
         choose([&](Context& ctx) {
+            // Labels to codes here: the library and kimflowd take codes.
+            const std::string_view lifecycle = lifecycle_id(kind_of(kind));
+            fire.event = event_input(lifecycle, fire.event);
+            fire.fields = fields_input(lifecycle, fire.event, fire.fields);
             if (ctx.remote()) return remote_fire(ctx, kind_of(kind), fire), 0;
             by_kind(kind, [&] { paper_fire(ctx, fire); }, [&] { case_fire(ctx, fire); }, [&] { resolution_fire(ctx, fire); });
             return 0;
@@ -195,7 +202,7 @@ int run(int argc, char** argv)
     ListArgs list;
     auto* list_cmd = app.add_subcommand("list", "Papers or cases, optionally filtered");
     kind_positional(list_cmd, kind);
-    list_cmd->add_option("--state", list.state, "Only in this state (phase for cases)");
+    list_cmd->add_option("--state", list.state, "Only in this state (phase for cases), by its code or its label");
     list_cmd->add_option("--traeger", list.traeger, "Cases of this Träger");
     list_cmd->add_option("--kommune", list.kommune, "Cases of this Kommune");
     list_cmd->add_option("--originator", list.originator, "Papers of this originator");
@@ -209,9 +216,12 @@ int run(int argc, char** argv)
     std::string office, committee;
     list_cmd->add_option("--office", office, "Resolutions of this office");
     list_cmd->add_option("--committee", committee, "Resolutions of this committee's decisions");
+    list_cmd->add_flag("--csv", list.csv, "As CSV for German Excel (UTF-8 with BOM, ';', dates as TT.MM.JJJJ)");
     list_cmd->callback([&] {
         choose([&](Context& ctx) {
             const Kind k = kind_of(kind);
+            if (list.csv && ctx.json()) throw UsageError("--csv und --json schließen einander aus; gib eins davon an");
+            list.state = state_input(lifecycle_id(k), list.state);
             if (k != Kind::resolution && (!office.empty() || !committee.empty()))
                 throw UsageError("--office and --committee select resolutions; for " + kind + "s see kimctl list --help");
             if (k == Kind::paper && (!list.from.empty() || !list.to.empty() || !list.manager.empty()))
@@ -220,7 +230,7 @@ int run(int argc, char** argv)
                 (!list.traeger.empty() || !list.kommune.empty() || !list.originator.empty() || !list.body.empty() ||
                  list.due_for_follow_up || !list.from.empty() || !list.to.empty() || !list.manager.empty()))
                 throw UsageError("resolutions are selected by --state, --office, --committee and --overdue");
-            const ResolutionListArgs resolution_args{list.state, office, committee, list.overdue};
+            const ResolutionListArgs resolution_args{list.state, office, committee, list.overdue, list.csv};
             if (ctx.remote()) return remote_list(ctx, k, list, resolution_args), 0;
             by_kind(kind, [&] { paper_list(ctx, list); }, [&] { case_list(ctx, list); },
                     [&] { resolution_list(ctx, resolution_args); });
@@ -246,11 +256,19 @@ int run(int argc, char** argv)
     report_cmd->add_option("--from", from, "First day (resolutions: default the 1st of January)");
     report_cmd->add_option("--to", to, "Last day (resolutions: default today, or --at)");
     report_cmd->add_option("--committee", report_committee, "resolutions: only this committee's");
-    report_cmd->add_option("--format", report_format, "table, csv or json")
-        ->check(CLI::IsMember({"table", "csv", "json"}))
-        ->capture_default_str();
+    auto* format_opt = report_cmd->add_option("--format", report_format, "table, csv (RFC 4180) or json")
+                           ->check(CLI::IsMember({"table", "csv", "json"}))
+                           ->capture_default_str();
+    bool report_csv = false;
+    report_cmd->add_flag("--csv", report_csv,
+                         "CSV for German Excel: UTF-8 with BOM, ';', decimal comma, dates as TT.MM.JJJJ, German "
+                         "column titles");
     report_cmd->callback([&] {
         choose([&](Context& ctx) {
+            if (report_csv && (format_opt->count() || ctx.json()))
+                throw UsageError("--csv schreibt CSV für deutsches Excel; --format und --json geben ein anderes "
+                                 "Format an: gib nur eins davon an");
+            if (report_csv) report_format = kExcel;
             if (report_kind == "resolutions") {
                 const ResolutionReportArgs args{report_committee, from, to, report_format};
                 if (ctx.remote()) return remote_resolution_report(ctx, args), 0;

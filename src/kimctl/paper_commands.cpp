@@ -4,6 +4,7 @@
 #include <set>
 
 #include <kimflow/core/input.hpp>
+#include <kimflow/io/labels.hpp>
 #include <kimflow/paper/deadlines.hpp>
 
 #include "commands.hpp"
@@ -41,7 +42,9 @@ Consultation parse_consultation(const std::string& text)
                          "\"Ausschuss für Kultur, Sport und Vielfalt|Kenntnisnahme\"");
     Consultation c;
     c.organization = parts[0];
-    c.role = option_enum<ConsultationRole>("--consultation", parts[1]);
+    // The role as its code or its label ("zur Kenntnisnahme").
+    c.role = option_enum<ConsultationRole>(
+        "--consultation", kimflow::labels::choice_code("paper", "role", parts[1]).value_or(parts[1]));
     c.authoritative = authoritative;
     return c;
 }
@@ -50,7 +53,8 @@ Consultation parse_consultation(const std::string& text)
 
 std::vector<std::pair<std::string, std::string>> describe(const Paper& p)
 {
-    std::vector<std::pair<std::string, std::string>> lines{{"Art", std::string(to_string(p.type))}, {"Betreff", p.title}};
+    std::vector<std::pair<std::string, std::string>> lines{{"Art", choice_label("paper", "type", to_string(p.type))},
+                                                           {"Betreff", p.title}};
     if (p.date) lines.emplace_back("Datum", format_date(*p.date));
     if (!p.originator.empty()) lines.emplace_back("Urheber", p.originator);
     if (!p.body.empty()) lines.emplace_back("Körperschaft", p.body);
@@ -74,8 +78,9 @@ std::string detail_tables(const Paper& p)
     if (p.consultations.empty()) return {};
     Table t({"Beratungsfolge", "Rolle", "Stand", "Sitzung", "TOP", "Ergebnis"});
     for (const auto& c : p.consultations)
-        t.add({terminal_safe(c.organization), std::string(to_string(c.role)) + (c.authoritative ? " (federführend)" : ""),
-               std::string(to_string(c.status)), c.meeting_date ? format_date(*c.meeting_date) : "",
+        t.add({terminal_safe(c.organization),
+               choice_label("paper", "role", to_string(c.role)) + (c.authoritative ? " (federführend)" : ""),
+               choice_label("paper", "status", to_string(c.status)), c.meeting_date ? format_date(*c.meeting_date) : "",
                terminal_safe(c.agenda_item), terminal_safe(c.result)});
     return t.render();
 }
@@ -84,7 +89,8 @@ void paper_create(Context& ctx, const PaperCreateArgs& args)
 {
     Paper p;
     p.reference = args.reference;
-    p.type = option_enum<PaperType>("--type", args.type);
+    p.type =
+        option_enum<PaperType>("--type", kimflow::labels::choice_code("paper", "type", args.type).value_or(args.type));
     p.title = args.title;
     if (!args.date.empty()) {
         try {
@@ -99,8 +105,8 @@ void paper_create(Context& ctx, const PaperCreateArgs& args)
     PaperEngine& engine = ctx.papers();
     engine.create(p.reference, p, ctx.actor(), kimflow::CreateOptions{ctx.recorded_at()});
     if (ctx.json()) return ctx.print(instance_json(ctx, engine, p.reference, false));
-    std::cout << "Drucksache " << p.reference << " angelegt (" << engine.state(p.reference) << "); next: kimctl fire paper "
-              << p.reference << " submit\n";
+    std::cout << "Drucksache " << p.reference << " angelegt (" << state_label("paper", engine.state(p.reference))
+              << "); next: kimctl fire paper " << p.reference << " submit\n";
 }
 
 void paper_show(Context& ctx, const std::string& id) { show(ctx, ctx.papers(), id, "Drucksache"); }
@@ -153,7 +159,7 @@ void paper_list(Context& ctx, const ListArgs& args)
     }
     std::vector<PaperListed> rows;
     for (const auto& id : ids) rows.push_back(PaperListed{shown(engine.view(id, actor)), overdue[id]});
-    print_paper_list(rows, args.overdue);
+    print_paper_list(rows, args.overdue, args.csv);
 }
 
 }  // namespace kimctl

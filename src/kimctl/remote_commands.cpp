@@ -112,7 +112,7 @@ void remote_history(Context& ctx, Kind kind, const std::string& id)
     Remote remote(ctx.options());
     const json j = remote.get(instance_path(kind, id) + "/history");
     if (ctx.json()) return ctx.print(j);
-    reading(ctx.options(), [&] { print_history(history_from_json(j)); });
+    reading(ctx.options(), [&] { print_history(lifecycle_id(kind), history_from_json(j)); });
 }
 
 void remote_list(Context& ctx, Kind kind, const ListArgs& args, const ResolutionListArgs& resolution_args)
@@ -149,11 +149,11 @@ void remote_list(Context& ctx, Kind kind, const ListArgs& args, const Resolution
     if (ctx.json()) return ctx.print(j);
     reading(ctx.options(), [&] {
         switch (kind) {
-        case Kind::paper: return print_paper_list(paper_rows(j), args.overdue);
+        case Kind::paper: return print_paper_list(paper_rows(j), args.overdue, args.csv);
         case Kind::kim_case:
-            if (args.due_for_follow_up || args.overdue) return print_follow_ups(follow_up_rows(j));
-            return print_case_list(case_rows(j));
-        case Kind::resolution: return print_resolution_list(resolution_rows(j));
+            if (args.due_for_follow_up || args.overdue) return print_follow_ups(follow_up_rows(j), args.csv);
+            return print_case_list(case_rows(j), args.csv);
+        case Kind::resolution: return print_resolution_list(resolution_rows(j), resolution_args.csv);
         }
     });
 }
@@ -203,7 +203,7 @@ void remote_fire(Context& ctx, Kind kind, const FireArgs& args)
             if (!paper.empty()) j["paper_completed"] = paper;
             return ctx.print(j);
         }
-        print_fired(args.id, args.event, from, to, version);
+        print_fired(lifecycle_id(kind), args.id, args.event, from, to, version);
         if (before && after) std::cout << consent_note(args.event, *before, kim::case_from_json(after->at("data")).consent);
         if (!paper.empty()) print_paper_completed(paper);
     });
@@ -216,8 +216,7 @@ void remote_kim_report(Context& ctx, const std::string& from, const std::string&
     const json j = remote.get("/api/v1/reports/kim", {{"from", format_date(first)}, {"to", format_date(last)}});
     if (ctx.json() || format == "json") return ctx.print(j);
     reading(ctx.options(), [&] {
-        const kim::Report report = kim_report_from_json(j);
-        std::cout << (format == "csv" ? to_csv(report) : to_table(report));
+        std::cout << kim_report_text(kim_report_from_json(j), format);
     });
 }
 
@@ -230,8 +229,7 @@ void remote_resolution_report(Context& ctx, const ResolutionReportArgs& args)
     const json j = remote.get("/api/v1/reports/resolutions", query);
     if (ctx.json() || args.format == "json") return ctx.print(j);
     reading(ctx.options(), [&] {
-        const resolution::Report report = resolution_report_from_json(j);
-        std::cout << (args.format == "csv" ? to_csv(report) : to_table(report));
+        std::cout << resolution_report_text(resolution_report_from_json(j), args.format);
     });
 }
 

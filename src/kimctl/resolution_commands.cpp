@@ -106,7 +106,7 @@ void resolution_fire(Context& ctx, const FireArgs& args)
         if (completed_paper) j["paper_completed"] = data.paper;
         return ctx.print(j);
     }
-    print_fired(args.id, args.event, fired.from, fired.to, fired.version);
+    print_fired("resolution", args.id, args.event, fired.from, fired.to, fired.version);
     if (completed_paper) print_paper_completed(data.paper);
 }
 
@@ -136,7 +136,7 @@ void resolution_list(Context& ctx, const ResolutionListArgs& args)
         const auto view = engine.view(id, actor);
         rows.push_back(ResolutionListed{shown(view), status_at(view.data, view.state(), today, engine.config())});
     }
-    print_resolution_list(rows);
+    print_resolution_list(rows, args.csv);
 }
 
 void resolution_events(Context& ctx) { events<ResolutionLifecycle>(ctx); }
@@ -163,10 +163,15 @@ void resolution_report(Context& ctx, const ResolutionReportArgs& args)
     const Report report = resolution::report(ctx.resolutions(), query, &actor);
     if (ctx.json() || args.format == "json")
         std::cout << to_json(report);
-    else if (args.format == "csv")
-        std::cout << to_csv(report);
     else
-        std::cout << to_table(report);
+        std::cout << resolution_report_text(report, args.format);
+}
+
+std::string resolution_report_text(const Report& report, const std::string& format)
+{
+    if (format == "csv") return to_csv(report);
+    if (format == kExcel) return to_csv(report, CsvDialect::german_excel);
+    return to_table(report);
 }
 
 }  // namespace kimctl

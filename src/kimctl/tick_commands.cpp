@@ -1,8 +1,10 @@
 // kimctl tick: fires the time-triggered rows of every lifecycle that fell due by --at (now).
 #include <iostream>
 
+#include <kimflow/io/labels.hpp>
 #include <kimflow/io/table.hpp>
 
+#include "labelled.hpp"
 #include "resolution_commands.hpp"
 #include "tick_commands.hpp"
 
@@ -61,7 +63,8 @@ int tick(Context& ctx, const std::string& only)
         std::size_t n = 0;
         for (const auto& k : ticked)
             for (const auto& f : k.report.fired) {
-                t.add({k.lifecycle, f.instance, f.event, format_timestamp(f.due), std::to_string(f.version)});
+                t.add({std::string(kimflow::labels::lifecycle(k.lifecycle)), f.instance,
+                       event_label(k.lifecycle, f.event), format_timestamp(f.due), std::to_string(f.version)});
                 ++n;
             }
         std::cout << "Fristen bis " << format_timestamp(until) << ": " << n << " ausgelöst\n";
@@ -70,7 +73,8 @@ int tick(Context& ctx, const std::string& only)
             Table r({"Art", "Nr.", "Ereignis", "fällig seit", "Grund"});
             for (const auto& k : ticked)
                 for (const auto& x : k.report.refused)
-                    r.add({k.lifecycle, x.instance, x.event, format_timestamp(x.due), x.reason});
+                    r.add({std::string(kimflow::labels::lifecycle(k.lifecycle)), x.instance,
+                           event_label(k.lifecycle, x.event), format_timestamp(x.due), x.reason});
             std::cout << refused << " nicht ausgelöst (der nächste Lauf versucht es wieder):\n" << r.render();
         }
     }

@@ -22,6 +22,8 @@
 #include <kimflow/resolution/resolution.hpp>
 #include <kimflow/resolution/status.hpp>
 
+#include "labelled.hpp"
+
 namespace kimctl {
 
 /// One transition as `history` and `show` list it.
@@ -75,6 +77,11 @@ Shown<Data> shown(const kimflow::InstanceView<Data>& view, const std::vector<kim
     return s;
 }
 
+/// The lifecycle whose data @p Data is ("paper", "case", "resolution"), for its labels.
+inline std::string_view lifecycle_of(const kimflow::paper::Paper&) { return "paper"; }
+inline std::string_view lifecycle_of(const kimflow::kim::KimCase&) { return "case"; }
+inline std::string_view lifecycle_of(const kimflow::resolution::Resolution&) { return "resolution"; }
+
 /// Label-value lines describing an instance's data for people (paper_commands.cpp,
 /// case_commands.cpp, resolution_commands.cpp).
 std::vector<std::pair<std::string, std::string>> describe(const kimflow::paper::Paper& p);
@@ -92,33 +99,38 @@ std::string label_lines(const std::vector<std::pair<std::string, std::string>>& 
 std::string joined(const std::vector<std::string_view>& items, const char* separator = ", ");
 std::string joined(const std::vector<std::string>& items, const char* separator = ", ");
 
-/// The history as a table.
-std::string history_table(const std::vector<HistoryRow>& rows);
+/// The history of an instance of @p lifecycle as a table: events, states and payloads by their
+/// German labels.
+std::string history_table(std::string_view lifecycle, const std::vector<HistoryRow>& rows);
 
 /// `kimctl history KIND ID`: the table, or that there is none yet.
-void print_history(const std::vector<HistoryRow>& rows);
+void print_history(std::string_view lifecycle, const std::vector<HistoryRow>& rows);
 
 /// `kimctl show KIND ID`: @p title (Drucksache, Fall, Beschlusskontrolle) and the id, state,
-/// version, allowed events, creation, erasure, the data, its tables and the history.
+/// version, allowed events (label and code: what one types), creation, erasure, the data, its
+/// tables and the history.
 template <class Data>
 void print_show(const std::string& title, const Shown<Data>& s)
 {
+    const std::string_view lifecycle = lifecycle_of(s.data);
+    std::string allowed;
+    for (const auto& e : s.allowed_events) allowed += (allowed.empty() ? "" : ", ") + event_with_code(lifecycle, e);
     std::vector<std::pair<std::string, std::string>> lines{
-        {"Zustand", joined(s.states, " / ")},
+        {"Zustand", state_labels(lifecycle, s.states, " / ")},
         {"Version", std::to_string(s.version)},
-        {"erlaubt", s.allowed_events.empty() ? "-" : joined(s.allowed_events)},
+        {"erlaubt", allowed.empty() ? "-" : allowed},
         {"angelegt", kimflow::format_timestamp(s.created_at) + " von " + s.created_by.id}};
     if (s.erased_at)
         lines.emplace_back("gelöscht", "personenbezogene Daten am " + kimflow::format_timestamp(*s.erased_at));
     for (auto& line : describe(s.data)) lines.push_back(std::move(line));
     std::cout << title << ' ' << s.id << '\n' << label_lines(lines);
     if (const std::string tables = detail_tables(s.data); !tables.empty()) std::cout << '\n' << tables;
-    if (!s.history.empty()) std::cout << '\n' << history_table(s.history);
+    if (!s.history.empty()) std::cout << '\n' << history_table(lifecycle, s.history);
 }
 
-/// The line a fire prints: `ID: FROM --EVENT--> TO  (version N)`.
-void print_fired(const std::string& id, const std::string& event, std::string_view from, std::string_view to,
-                 std::uint64_t version);
+/// The line a fire prints, states and event by their labels: `ID: FROM --EVENT--> TO  (Version N)`.
+void print_fired(std::string_view lifecycle, const std::string& id, const std::string& event, std::string_view from,
+                 std::string_view to, std::uint64_t version);
 
 /// What a consent event did, in words (one line), or nothing for another event.
 std::string consent_note(const std::string& event, const kimflow::kim::Consent& before,
@@ -132,19 +144,20 @@ struct PaperListed {
     Shown<kimflow::paper::Paper> paper;
     std::vector<kimflow::paper::OverduePaper> overdue;
 };
-void print_paper_list(const std::vector<PaperListed>& rows, bool overdue);
+/// `list paper`: one row per paper; with @p csv as CSV for German Excel (print_rows()).
+void print_paper_list(const std::vector<PaperListed>& rows, bool overdue, bool csv = false);
 
 /// `list case`: one row per case.
-void print_case_list(const std::vector<Shown<kimflow::kim::KimCase>>& rows);
+void print_case_list(const std::vector<Shown<kimflow::kim::KimCase>>& rows, bool csv = false);
 
 /// `list case --due-for-follow-up` / `--overdue`: one row per open Wiedervorlage.
-void print_follow_ups(const std::vector<kimflow::kim::DueFollowUp>& due);
+void print_follow_ups(const std::vector<kimflow::kim::DueFollowUp>& due, bool csv = false);
 
 /// A resolution in `list resolution`, with its status on the day asked about.
 struct ResolutionListed {
     Shown<kimflow::resolution::Resolution> resolution;
     kimflow::resolution::Status status = kimflow::resolution::Status::on_time;
 };
-void print_resolution_list(const std::vector<ResolutionListed>& rows);
+void print_resolution_list(const std::vector<ResolutionListed>& rows, bool csv = false);
 
 }  // namespace kimctl

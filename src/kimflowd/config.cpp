@@ -97,6 +97,7 @@ void read_config_file(const std::string& path, Config& config)
         {"rate_burst", [&](auto& k, auto& v) { config.rate_burst = static_cast<double>(number(k, v, 1, 1000000)); }},
         {"threads", [&](auto& k, auto& v) { config.threads = static_cast<int>(number(k, v, 2, 1024)); }},
         {"max_streams", [&](auto& k, auto& v) { config.max_streams = static_cast<int>(number(k, v, 0, 1024)); }},
+        {"session_idle_seconds", [&](auto& k, auto& v) { config.session_idle_seconds = static_cast<int>(number(k, v, 1, 24 * 3600)); }},
         {"session_hours", [&](auto& k, auto& v) { config.session_hours = static_cast<int>(number(k, v, 1, 24 * 366)); }},
         {"tick_seconds", [&](auto& k, auto& v) { config.tick_seconds = static_cast<int>(number(k, v, 0, 86400)); }},
         {"max_batch", [&](auto& k, auto& v) { config.max_batch = static_cast<std::size_t>(number(k, v, 1, 100000)); }},

@@ -59,6 +59,9 @@ struct Config {
     int max_streams = 16;
     /// How long a login's token lives (`session_hours`).
     int session_hours = 8;
+    /// A web page's session ends after this many seconds without a request
+    /// (`session_idle_seconds`, 30 minutes by default); API tokens have no idle limit.
+    int session_idle_seconds = 1800;
     /// How often the deadline tick runs (`tick_seconds`); 0: never.
     int tick_seconds = 60;
     /// At most this many writes in one commit (`max_batch`).

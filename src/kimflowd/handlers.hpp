@@ -23,6 +23,7 @@ struct Handlers {
     void add_service_routes();
     void add_feed_routes();
     void add_audit_routes();
+    void add_web_routes();
 
     /// Answers @p body as JSON.
     void reply(Call& call, int status, const nlohmann::json& body) const;

@@ -1,4 +1,5 @@
 #include "service.hpp"
+#include "web_session.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -117,6 +118,7 @@ Service::Service(Config config)
     cases_ = std::make_unique<kim::CaseEngine>(kim::CaseConfig{}, clock, store_, engine_options);
     resolutions_ = std::make_unique<resolution::ResolutionEngine>(*papers_, resolution::ResolutionConfig{}, clock,
                                                                   engine_options);
+    web_secret_ = web::load_or_create_secret(*store_);
     accounts_ = std::make_unique<Accounts>(store_);
     account_reader_ = std::make_unique<Accounts>(reader_);
     committer_ = std::make_unique<Committer>(
@@ -340,12 +342,14 @@ void Service::authenticate(Call& call)
         return;
     }
     const std::string authorization = req.get_header_value("Authorization");
-    if (authorization.empty())
+    if (authorization.empty()) {
+        if (auto session = web::cookie(req, web::session_cookie)) return authenticate_by_cookie(call, *session);
         throw Problem{401, "unauthenticated", "Authentication needed",
                       "send 'Authorization: Bearer TOKEN'; a token comes from POST /api/v1/session (name and "
                       "password) or from an administrator ('kimctl admin token create')",
                       {},
                       {{"WWW-Authenticate", "Bearer realm=\"kimflow\""}}};
+    }
     constexpr std::string_view bearer = "Bearer ";
     if (authorization.compare(0, bearer.size(), bearer) != 0)
         throw Problem{401, "unauthenticated", "Authentication needed",

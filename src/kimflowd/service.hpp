@@ -97,6 +97,11 @@ private:
     void add(std::string method, std::string pattern, bool authenticated, std::function<void(Call&)> handler);
     void dispatch(const httplib::Request& req, httplib::Response& res);
     void authenticate(Call& call);
+    /// The web pages' way in (web_routes.cpp): the session cookie, not idle too long, with the
+    /// CSRF token on every write; refreshes the activity stamp.
+    void authenticate_by_cookie(Call& call, const std::string& token);
+    /// Whether the request came over TLS (built in, or at a trusted proxy that says so).
+    bool over_tls(const httplib::Request& req) const;
     bool trusted_proxy(const std::string& address) const;
     /// The client's address: the peer's, or behind a trusted proxy the one it forwarded.
     std::string client_address(const httplib::Request& req) const;
@@ -124,6 +129,8 @@ private:
     int schema_version_ = 0;
     std::string db_name_;
     std::unique_ptr<kimflow::Accounts> account_reader_;
+    /// Signs the web sessions' activity stamps and derives their CSRF tokens (web_session.hpp).
+    std::string web_secret_;
     std::unique_ptr<Committer> committer_;
     RateLimiter rate_;
     LoginThrottle logins_;

@@ -1,6 +1,7 @@
 // The routes beside the instances: logging in and out, who am I, the lifecycles' events,
 // reports, the OParl export, and the operational ones (health, readiness, metrics, OpenAPI).
 #include <kimflow/core/error.hpp>
+#include <kimflow/io/csv.hpp>
 #include <kimflow/io/kim_report.hpp>
 #include <kimflow/io/oparl.hpp>
 #include <kimflow/kim/report.hpp>
@@ -9,6 +10,7 @@
 #include "handlers.hpp"
 #include "openapi.hpp"
 #include "problems.hpp"
+#include "web_session.hpp"
 
 namespace kimflowd {
 
@@ -36,6 +38,24 @@ nlohmann::json events_json()
     return events;
 }
 
+/// Whether a report is asked for as CSV (`format=csv`; `format=json` or none: JSON).
+bool csv_wanted(const httplib::Request& req)
+{
+    const std::string format = req.get_param_value("format");
+    if (format.empty() || format == "json") return false;
+    if (format == "csv") return true;
+    throw Problem{400, "malformed-parameter", "Malformed query parameter",
+                  "format takes json or csv (CSV as German Excel opens it: ';', decimal comma, UTF-8 with BOM)"};
+}
+
+/// A CSV document as a download named @p filename.
+void csv_reply(Call& call, const std::string& csv, const std::string& filename)
+{
+    call.res.set_header("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+    call.res.status = 200;
+    call.res.set_content(csv, "text/csv; charset=utf-8");
+}
+
 }  // namespace
 
 void Handlers::add_service_routes()
@@ -45,6 +65,13 @@ void Handlers::add_service_routes()
         if (!body.contains("name") || !body["name"].is_string() || !body.contains("password") ||
             !body["password"].is_string())
             throw malformed_json("give {\"name\": \"…\", \"password\": \"…\"}");
+        if (body.contains("cookie") && !body["cookie"].is_boolean())
+            throw malformed_json("cookie takes true (a session cookie for the web pages) or false (a token)");
+        // A web page's login: the token goes into an HttpOnly cookie, never to the page's script.
+        const bool cookie = body.value("cookie", false);
+        if (cookie && !web::same_origin(call.req))
+            throw Problem{403, "cross-origin", "Request from another site",
+                          "a login with a session cookie must come from kimflowd's own pages"};
         const std::string given = body["name"].get<std::string>();
         // A name no account can have is not kept or logged as it came (it may be a megabyte).
         const std::string name = valid_account_name(given) ? given : std::string("(invalid name)");
@@ -91,20 +118,38 @@ void Handlers::add_service_routes()
         const std::string token = s.accounts_->create_token(name, lifetime, "session", account->actor, at);
         s.log_.info("login", {{"account", name}, {"address", address}});
         nlohmann::json out = account_json(*account);
-        out["token"] = token;
         out["expires_at"] = format_timestamp(at + lifetime);
         call.res.set_header("Cache-Control", "no-store");
+        if (cookie) {
+            const bool secure = s.over_tls(call.req);
+            call.res.set_header("Set-Cookie", web::set_cookie(web::session_cookie, token, secure));
+            call.res.set_header("Set-Cookie", web::set_cookie(web::activity_cookie,
+                                                              web::activity_stamp(s.web_secret_, token, at), secure));
+            out["csrf_token"] = web::csrf_token(s.web_secret_, token);
+            out["idle_seconds"] = s.config_.session_idle_seconds;
+        } else {
+            out["token"] = token;
+        }
         reply(call, 201, out);
     }, false);
     add("DELETE", "/api/v1/session", [this](Call& call) {
         if (call.token.empty())
             throw Problem{400, "no-session", "No session", "this request came without a token; there is nothing to end"};
         s.accounts_->revoke_token(call.token, call.actor(), now());
+        if (call.via == "cookie") {
+            const bool secure = s.over_tls(call.req);
+            call.res.set_header("Set-Cookie", web::set_cookie(web::session_cookie, "", secure, 0));
+            call.res.set_header("Set-Cookie", web::set_cookie(web::activity_cookie, "", secure, 0));
+        }
         call.res.status = 204;
     });
     add("GET", "/api/v1/me", [this](Call& call) {
         nlohmann::json j = account_json(*call.account);
         j["via"] = call.via;
+        if (call.via == "cookie") {
+            j["csrf_token"] = web::csrf_token(s.web_secret_, call.token);
+            j["idle_seconds"] = s.config_.session_idle_seconds;
+        }
         reply(call, 200, j);
     });
     add("GET", "/api/v1/lifecycles", [this](Call& call) {
@@ -119,7 +164,11 @@ void Handlers::add_service_routes()
         const Date from = day_param(call.req, "from"), to = day_param(call.req, "to");
         if (to < from)
             throw Problem{400, "malformed-parameter", "Malformed query parameter", "to lies before from; swap them"};
-        reply(call, 200, to_json(kim::make_report(*s.cases_, call.actor(), from, to)));
+        const auto report = kim::make_report(*s.cases_, call.actor(), from, to);
+        if (csv_wanted(call.req))
+            return csv_reply(call, kim::to_csv(report, CsvDialect::german_excel),
+                             "kim-kennzahlen-" + format_date(from) + "-" + format_date(to) + ".csv");
+        reply(call, 200, to_json(report));
     });
     add("GET", "/api/v1/reports/resolutions", [this](Call& call) {
         resolution::ReportQuery q;
@@ -129,7 +178,11 @@ void Handlers::add_service_routes()
         if (q.to < q.from)
             throw Problem{400, "malformed-parameter", "Malformed query parameter", "to lies before from; swap them"};
         const Actor actor = call.actor();
-        reply(call, 200, nlohmann::json::parse(resolution::to_json(resolution::report(*s.resolutions_, q, &actor))));
+        const auto report = resolution::report(*s.resolutions_, q, &actor);
+        if (csv_wanted(call.req))
+            return csv_reply(call, resolution::to_csv(report, CsvDialect::german_excel),
+                             "beschlusskontrolle-" + format_date(q.from) + "-" + format_date(q.to) + ".csv");
+        reply(call, 200, nlohmann::json::parse(resolution::to_json(report)));
     });
     add("GET", "/api/v1/oparl/papers", [this](Call& call) {
         // The export holds every paper: only for those who may read every paper.

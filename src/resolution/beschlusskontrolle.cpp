@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kimflow/io/labels.hpp"
 #include "kimflow/resolution/report.hpp"
 
 namespace kimflow::resolution {
@@ -19,7 +20,10 @@ bool in_period(const std::optional<Timestamp>& at, const ReportQuery& q)
 
 std::optional<Timestamp> settled_at(const Resolution& r) { return r.done_at ? r.done_at : r.dropped_at; }
 
-std::string date_text(const std::optional<Date>& d) { return d ? format_date(*d) : std::string(); }
+std::string date_text(const std::optional<Date>& d, CsvDialect dialect = CsvDialect::rfc4180)
+{
+    return d ? csv_date(*d, dialect) : std::string();
+}
 
 /// @p r and @p state as they stood at the end of day @p to: what was recorded later is left
 /// out, so that a report of a past period shows what was open and overdue then.
@@ -98,31 +102,24 @@ struct Cells {
         note;
 };
 
-Cells cells_of(const ReportRow& row)
+/// @p row's cells, with dates as @p dialect writes them (rfc4180: ISO, as the table and JSON have them).
+Cells cells_of(const ReportRow& row, CsvDialect dialect = CsvDialect::rfc4180)
 {
     const Resolution& r = row.data;
     Cells c;
-    c.decided_on = date_text(r.decided_on);
-    c.due = format_date(r.due);
-    c.original_due = date_text(r.original_due);
+    c.decided_on = date_text(r.decided_on, dialect);
+    c.due = csv_date(r.due, dialect);
+    c.original_due = date_text(r.original_due, dialect);
     if (const ProgressReport* p = r.last_report()) {
-        c.last_report_at = format_date(date_of(p->at));
+        c.last_report_at = csv_date(date_of(p->at), dialect);
         c.last_report = p->text;
     }
     c.delay_reason = r.delay_reason();
     // What the tick recorded for the current due date, not a guess from the date.
-    if (r.overdue_since && r.overdue_for == r.due) c.overdue_since = format_date(date_of(*r.overdue_since));
-    if (auto at = settled_at(r)) c.settled_at = format_date(date_of(*at));
+    if (r.overdue_since && r.overdue_for == r.due) c.overdue_since = csv_date(date_of(*r.overdue_since), dialect);
+    if (auto at = settled_at(r)) c.settled_at = csv_date(date_of(*at), dialect);
     c.note = r.done_at ? r.completion_note : r.drop_reason;
     return c;
-}
-
-std::string csv_field(const std::string& s)
-{
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
 }
 
 std::size_t display_width(const std::string& s);
@@ -215,27 +212,31 @@ std::string to_table(const Report& report)
     return out.str();
 }
 
-std::string to_csv(const Report& report)
+std::string to_csv(const Report& report) { return to_csv(report, CsvDialect::rfc4180); }
+
+std::string to_csv(const Report& report, CsvDialect dialect)
 {
-    std::string out = "committee,section,id,paper,office,task,decided_on,due,original_due,status,overdue_since,"
-                      "last_report_at,last_report,delay_reason,settled_at,note\r\n";
+    // The columns of to_csv(const Report&), by the fields' ids (their labels in German Excel).
+    static constexpr const char* kColumns[] = {
+        "committee", "section", "id", "paper", "office", "task", "decided_on", "due", "original_due", "status",
+        "overdue_since", "last_report_at", "last_report", "delay_reason", "settled_at", "note"};
+    const bool german = dialect == CsvDialect::german_excel;
+    const auto label = [&](const char* field, std::string_view code) {
+        return std::string(german ? labels::choice("resolution", field, code) : code);
+    };
+    std::vector<std::vector<std::string>> rows(1);
+    for (const char* column : kColumns)
+        rows.front().emplace_back(german ? labels::field("resolution", column) : std::string_view(column));
     for (const CommitteeSection& s : report.committees)
         for (const auto& [name, member] : kSections)
             for (const ReportRow& row : s.*member) {
-                const Cells c = cells_of(row);
-                const std::string fields[] = {s.committee, name, row.id, row.data.paper, row.data.office,
-                                              row.data.task, c.decided_on, c.due, c.original_due,
-                                              std::string(to_string(row.status)), c.overdue_since, c.last_report_at,
-                                              c.last_report,
-                                              c.delay_reason, c.settled_at, c.note};
-                bool first = true;
-                for (const std::string& f : fields) {
-                    out += (first ? "" : ",") + csv_field(f);
-                    first = false;
-                }
-                out += "\r\n";
+                const Cells c = cells_of(row, dialect);
+                rows.push_back({s.committee, label("section", name), row.id, row.data.paper, row.data.office,
+                                row.data.task, c.decided_on, c.due, c.original_due,
+                                label("status", to_string(row.status)), c.overdue_since, c.last_report_at,
+                                c.last_report, c.delay_reason, c.settled_at, c.note});
             }
-    return out;
+    return csv_document(rows, dialect);
 }
 
 std::string to_json(const Report& report)

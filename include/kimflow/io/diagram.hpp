@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,21 @@ LifecycleGraph lifecycle_graph()
 /// for final states, dashed self-loops for internal transitions; with several regions, each
 /// region is a cluster.
 std::string to_dot(const LifecycleGraph& graph);
+
+/// What a diagram shows for a state or an event id (e.g. its German label); the id itself when
+/// unset. Node names stay the ids, so a drawing can still be found by state (Graphviz writes a
+/// node's name as its SVG `<title>`).
+struct DiagramLabels {
+    /// The text of the box of state @p id.
+    std::function<std::string(std::string_view id)> state;
+    /// The text on the arrows of event @p id.
+    std::function<std::string(std::string_view id)> event;
+    /// The caption of region @p index of a lifecycle with several regions ("region N" when unset).
+    std::function<std::string(std::size_t index)> region;
+};
+
+/// DOT of @p graph as to_dot(const LifecycleGraph&) draws it, with the texts of @p labels.
+std::string to_dot(const LifecycleGraph& graph, const DiagramLabels& labels);
 
 /// Mermaid `stateDiagram-v2` of @p graph; internal transitions are marked "(internal)". With
 /// several regions the lifecycle is one composite state whose regions are separated by `--`.

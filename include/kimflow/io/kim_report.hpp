@@ -1,5 +1,6 @@
 /// @file
-/// A KIM report as an aligned table (for people), CSV (for spreadsheets) and JSON (for tools).
+/// A KIM report as an aligned table (for people), CSV (for spreadsheets: RFC 4180 or German
+/// Excel, csv.hpp) and JSON (for tools).
 #pragma once
 
 #include <cstdio>
@@ -9,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kimflow/io/csv.hpp"
+#include "kimflow/io/labels.hpp"
 #include "kimflow/io/table.hpp"
 #include "kimflow/kim/report.hpp"
 
@@ -111,6 +114,14 @@ inline std::string to_csv(const Report& report)
     return out;
 }
 
+/// The CSV of to_csv(const Report&) in @p dialect. rfc4180: the same header and cells, every
+/// line ended by CRLF. german_excel: German column titles (reasons, phases and Rechtskreise by
+/// their labels, labels.hpp), the groupings as "Kommune", "Träger", "Gesamt", and days with a
+/// decimal comma; see csv_document() for the rest.
+/// @param report the figures
+/// @param dialect how to write them
+std::string to_csv(const Report& report, CsvDialect dialect);
+
 /// JSON: `{"from", "to", "by_kommune": [{"group", ...figures}], "by_traeger": [...], "total": {...}}`.
 /// Median and mean are null where there was no closure.
 inline nlohmann::json to_json(const Report& report)
@@ -131,36 +142,54 @@ inline nlohmann::json to_json(const Report& report)
     return j;
 }
 
-/// An aligned table for the terminal, with German column heads: one row per Kommune and per
-/// Träger and a total, then the total's breakdown by reason, phase and Rechtskreis.
-inline std::string to_table(const Report& report)
+namespace detail {
+
+/// to_table() and to_labelled_table(): @p labelled names reasons, phases and Rechtskreise by
+/// their German labels rather than their codes.
+inline std::string table(const Report& report, bool labelled)
 {
     std::string out = "KIM-Fallzahlen " + format_date(report.from) + " bis " + format_date(report.to) + "\n\n";
     Table main({"Gruppe", "eröffnet", "abgeschlossen", "abgebrochen", "aktiv", "Vermittlungen", "Tage (Median)",
                 "Tage (Mittel)", "WV überfällig"});
     auto row = [&](const std::string& group, const Figures& f) {
         main.add({group, std::to_string(f.opened), std::to_string(f.closed()), std::to_string(f.aborted()),
-                  std::to_string(f.active()), std::to_string(f.referrals()), detail::days_text(f.median_days()),
-                  detail::days_text(f.mean_days()), std::to_string(f.follow_ups_overdue)});
+                  std::to_string(f.active()), std::to_string(f.referrals()), days_text(f.median_days()),
+                  days_text(f.mean_days()), std::to_string(f.follow_ups_overdue)});
     };
     for (const auto& g : report.by_kommune) row("Kommune " + g.name, g.figures);
     for (const auto& g : report.by_traeger) row("Träger " + g.name, g.figures);
     row("gesamt", report.total);
     out += main.render() + "\n";
 
+    const auto value = [&](const char* field, std::string_view code) {
+        return std::string(labelled ? labels::choice("case", field, code) : code);
+    };
     Table detail_table({"gesamt nach", "", "Anzahl"});
     for (const auto& [r, n] : report.total.closed_by_reason)
-        detail_table.add({"Abschlussgrund", std::string(to_string(r)), std::to_string(n)});
+        detail_table.add({"Abschlussgrund", value("reason", to_string(r)), std::to_string(n)});
     for (const auto& [r, n] : report.total.aborted_by_reason)
-        detail_table.add({"Abbruchgrund", std::string(to_string(r)), std::to_string(n)});
+        detail_table.add({"Abbruchgrund", value("reason", to_string(r)), std::to_string(n)});
     for (const auto& p : active_phases()) {
         auto it = report.total.active_by_phase.find(p);
-        if (it != report.total.active_by_phase.end()) detail_table.add({"aktiv in Phase", p, std::to_string(it->second)});
+        if (it != report.total.active_by_phase.end())
+            detail_table.add({"aktiv in Phase", labelled ? std::string(labels::state("case", p)) : p,
+                              std::to_string(it->second)});
     }
     for (const auto& [r, n] : report.total.referrals_by_rechtskreis)
-        detail_table.add({"Rechtskreis", std::string(to_string(r)), std::to_string(n)});
+        detail_table.add({"Rechtskreis", value("rechtskreis", to_string(r)), std::to_string(n)});
     if (!detail_table.empty()) out += detail_table.render();
     return out;
 }
+
+}  // namespace detail
+
+/// An aligned table for the terminal, with German column heads: one row per Kommune and per
+/// Träger and a total, then the total's breakdown by reason, phase and Rechtskreis (by code).
+inline std::string to_table(const Report& report) { return detail::table(report, false); }
+
+/// to_table() with the breakdown's reasons, phases and Rechtskreise by their German labels
+/// (labels.hpp), e.g. "Ziele erreicht" for `goals_achieved`, "Begleitung" for `monitoring`.
+/// @param report the figures
+inline std::string to_labelled_table(const Report& report) { return detail::table(report, true); }
 
 }  // namespace kimflow::kim

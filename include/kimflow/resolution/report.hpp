@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kimflow/io/csv.hpp"
 #include "kimflow/resolution/resolution_engine.hpp"
 #include "kimflow/resolution/status.hpp"
 
@@ -72,6 +73,13 @@ std::string to_table(const Report& report);
 /// `committee,section,id,paper,office,task,decided_on,due,original_due,status,overdue_since,last_report_at,last_report,delay_reason,settled_at,note`
 /// (`overdue_since`: the day a tick recorded the current due date as passed).
 std::string to_csv(const Report& report);
+/// The CSV of to_csv(const Report&) in @p dialect: rfc4180 is to_csv(const Report&) itself;
+/// german_excel has German column titles (the labels of the fields, labels.hpp), the sections
+/// and statuses by their German labels, dates as TT.MM.JJJJ, and what csv_document() does for
+/// German Excel.
+/// @param report the report
+/// @param dialect how to write it
+std::string to_csv(const Report& report, CsvDialect dialect);
 /// JSON: `{"from", "to", "committees": [{"committee", "decided": [...], "open": [...],
 /// "overdue": [...], "settled": [...]}]}`, each resolution with its fields by their English ids.
 std::string to_json(const Report& report);
