@@ -62,6 +62,8 @@ protected:
         if (r && r->status == 201) {
             session = cookie_value(r, "kimflow_session");
             active = cookie_value(r, "kimflow_active");
+            if (session.empty()) session = cookie_value(r, "__Host-kimflow_session");
+            if (active.empty()) active = cookie_value(r, "__Host-kimflow_active");
             csrf = body_of(r).value("csrf_token", "");
         }
         return r;
@@ -184,27 +186,76 @@ TEST_F(Web, AWriteWithTheCookieButWithoutTheCsrfTokenIsRefusedAndChangesNothing)
     EXPECT_TRUE(set_cookies(foreign).empty());
 }
 
-TEST_F(Web, ASessionEndsAfterItsIdleTimeAndCannotBeRevivedWithAForgedStamp)
+TEST_F(Web, ASessionEndsAfterItsIdleTimeAndIsRevokedOnTheServer)
 {
     start({"session_idle_seconds = 2"});
     ASSERT_EQ(page_login()->status, 201);
     auto fresh = http->Get("/api/v1/me", with_cookies());
     ASSERT_EQ(fresh->status, 200);
     EXPECT_FALSE(cookie_value(fresh, "kimflow_active").empty()) << "each request renews the activity stamp";
-    // A stamp with a later time but not signed by the service does not count.
-    const std::string forged_active = std::to_string(std::time(nullptr) + 3600) + active.substr(active.find('.'));
-    auto forged = http->Get("/api/v1/me", {{"Cookie", "kimflow_session=" + session + "; kimflow_active=" + forged_active}});
-    EXPECT_EQ(forged->status, 401);
-    // That ended the session: it is revoked, whatever stamp comes next.
-    ASSERT_EQ(page_login()->status, 201);
     std::this_thread::sleep_for(std::chrono::milliseconds(3200));
     auto idle = http->Get("/api/v1/me", with_cookies());
     ASSERT_EQ(idle->status, 401);
     EXPECT_EQ(body_of(idle)["type"], "urn:kimflow:problem:session-ended");
+    EXPECT_NE(body_of(idle)["detail"].get<std::string>().find("without use"), std::string::npos);
     EXPECT_NE(cookie_header(idle, "kimflow_session").find("Max-Age=0"), std::string::npos);
-    // Revoked on the server: the token does not work as a bearer token either.
-    EXPECT_EQ(http->Get("/api/v1/me", bearer(session))->status, 401);
-    EXPECT_EQ(http->Get("/api/v1/me", bearer(caritas_token))->status, 200);
+    // Revoked in the database, so that no copy of the cookie works again on any node.
+    server->stop();
+    kimflow::SqliteOptions read;
+    read.read_only = true;
+    const auto tokens = kimflow::Accounts(std::make_shared<kimflow::SqliteStore>(db.path(), read)).tokens("mkoch");
+    const auto web_token = std::find_if(tokens.begin(), tokens.end(), [](const auto& t) { return t.kind == "web"; });
+    ASSERT_NE(web_token, tokens.end());
+    EXPECT_TRUE(web_token->revoked_at.has_value());
+}
+
+TEST_F(Web, AForgedOrPlantedCookieIsRefusedWithoutEndingTheSession)
+{
+    start();
+    ASSERT_EQ(page_login()->status, 201);
+    // A stamp with a later time but not signed by the service.
+    const std::string forged_active = std::to_string(std::time(nullptr) + 3600) + active.substr(active.find('.'));
+    auto forged = http->Get("/api/v1/me", {{"Cookie", "kimflow_session=" + session + "; kimflow_active=" + forged_active}});
+    EXPECT_EQ(forged->status, 401);
+    EXPECT_EQ(body_of(forged)["type"], "urn:kimflow:problem:session-ended");
+    // A second session cookie beside the real one (planted for a path or a sibling domain).
+    auto planted = http->Get("/api/v1/me", {{"Cookie", "kimflow_session=" + caritas_token + "; kimflow_session=" + session +
+                                                           "; kimflow_active=" + active}});
+    EXPECT_EQ(planted->status, 401);
+    // Neither ended the real session, which another site could otherwise end at will.
+    EXPECT_EQ(http->Get("/api/v1/me", with_cookies())->status, 200);
+}
+
+TEST_F(Web, APagesTokenWorksOnlyAsItsCookieNeverAsABearerToken)
+{
+    start();
+    ASSERT_EQ(page_login()->status, 201);
+    EXPECT_EQ(http->Get("/api/v1/me", with_cookies())->status, 200);
+    // As a bearer token it would skip the idle timeout and the CSRF check.
+    auto as_bearer = http->Get("/api/v1/me", bearer(session));
+    EXPECT_EQ(as_bearer->status, 401);
+    EXPECT_EQ(body_of(as_bearer)["type"], "urn:kimflow:problem:invalid-token");
+    // An API token in the session cookie is no session either.
+    auto api_in_cookie = http->Get("/api/v1/me", {{"Cookie", "kimflow_session=" + caritas_token + "; kimflow_active=" + active}});
+    EXPECT_EQ(api_in_cookie->status, 401);
+    // Another Authorization than Bearer (a proxy's Basic) does not hide the cookie.
+    EXPECT_EQ(http->Get("/api/v1/me", with_cookies({{"Authorization", "Basic dXNlcjpwYXNz"}}))->status, 200);
+}
+
+TEST_F(Web, BehindATrustedProxyTheForwardedHostIsTheSitesOrigin)
+{
+    start({"trusted_proxy = 127.0.0.1", "proxy_secret = proxy-secret-of-the-test"});
+    // The proxy passes Host as 127.0.0.1:PORT; the browser names the public host.
+    const httplib::Headers proxied{{"X-Forwarded-Host", "kimflow.kreis-re.example"}, {"X-Forwarded-Proto", "https"},
+                                   {"Origin", "https://kimflow.kreis-re.example"}};
+    auto r = page_login(proxied);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 201) << r->body;
+    // The proxy said https: the cookies are Secure and __Host- cookies.
+    EXPECT_NE(cookie_header(r, "__Host-kimflow_session").find("; Secure"), std::string::npos);
+    auto other = page_login({{"X-Forwarded-Host", "kimflow.kreis-re.example"}, {"X-Forwarded-Proto", "https"},
+                             {"Origin", "https://elsewhere.example"}});
+    EXPECT_EQ(other->status, 403);
 }
 
 TEST_F(Web, LogoutNeedsTheCsrfTokenAndEndsTheSession)
@@ -219,7 +270,7 @@ TEST_F(Web, LogoutNeedsTheCsrfTokenAndEndsTheSession)
     EXPECT_EQ(http->Get("/api/v1/me", with_cookies())->status, 401);
 }
 
-TEST(WebTls, OverTlsTheSessionCookieIsSecure)
+TEST(WebTls, OverTlsTheSessionCookieIsASecureHostCookie)
 {
     Database db;
     db.add("mkoch", "case_manager", "caritas");
@@ -237,8 +288,11 @@ TEST(WebTls, OverTlsTheSessionCookieIsSecure)
                       "application/json");
     ASSERT_TRUE(r) << httplib::to_string(r.error());
     ASSERT_EQ(r->status, 201) << r->body;
-    for (const char* name : {"kimflow_session", "kimflow_active"})
-        EXPECT_NE(cookie_header(r, name).find("; Secure"), std::string::npos) << cookie_header(r, name);
+    // __Host- cookies: only this host can set them, and only with Secure and Path=/.
+    for (const char* name : {"__Host-kimflow_session", "__Host-kimflow_active"}) {
+        EXPECT_NE(cookie_header(r, name).find("; Secure"), std::string::npos) << name;
+        EXPECT_NE(cookie_header(r, name).find("Path=/;"), std::string::npos) << name;
+    }
 }
 
 TEST_F(Web, ReportsDownloadAsCsvForGermanExcel)

@@ -1,4 +1,5 @@
 // SqliteStore on its own: the file it writes, the files it refuses, the plans of its queries.
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -218,6 +219,31 @@ TEST(SqliteStore, OpenedReadOnlyItReadsAndRefusesWrites)
 
     TempFile missing;
     EXPECT_THROW(SqliteStore(missing.path(), ro), StoreError);
+}
+
+TEST(SqliteStore, OpenedImmutableItReadsAWritableFileWithoutMakingAFileBesideIt)
+{
+    TempFile file;
+    {
+        SqliteStore store(file.path());
+        store.insert(instance("A"));
+        store.put_setting("mark", "1");
+    }
+    ASSERT_FALSE(std::filesystem::exists(file.path() + "-wal"));
+    SqliteOptions look;
+    look.read_only = true;
+    look.immutable = true;
+    {
+        SqliteStore store(file.path(), look);
+        EXPECT_EQ(store.setting("mark"), std::optional<std::string>("1"));
+        EXPECT_TRUE(store.load("paper", "A"));
+        EXPECT_THROW(store.insert(instance("B")), StoreReadOnly);
+        // (Without immutable, a read-only connection to a file it could write takes part in the
+        // locking, and SQLite makes the -wal and -shm files for it.)
+        for (const char* side : {"-wal", "-shm"})
+            EXPECT_FALSE(std::filesystem::exists(file.path() + side)) << side;
+    }
+    for (const char* side : {"-wal", "-shm"}) EXPECT_FALSE(std::filesystem::exists(file.path() + side)) << side;
 }
 
 // Damage is StoreCorrupt, whether the schema or a table's page is hit, and the store writes

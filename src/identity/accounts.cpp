@@ -210,7 +210,7 @@ std::string Accounts::create_token(const std::string& name, std::chrono::seconds
                                     {"expires_at", format_timestamp(at + lifetime)}};
         store_->put_setting(std::string(token_prefix) + id, record.dump());
         // Logins make session tokens all day: only an administrator's tokens go into the chain.
-        if (kind != "session")
+        if (kind != "session" && kind != "web")
             log_admin(*store_, "account/" + name, "create_token", s.account.disabled ? "disabled" : "active",
                       "token=" + id + ", expires_at=" + format_timestamp(at + lifetime), by, at);
     });
@@ -278,6 +278,13 @@ std::optional<Account> Accounts::check_password(const std::string& name, const s
 
 std::optional<Account> Accounts::check_token(std::string_view token, Timestamp now) const
 {
+    auto checked = check_token_record(token, now);
+    if (!checked) return std::nullopt;
+    return std::move(checked->first);
+}
+
+std::optional<std::pair<Account, TokenRecord>> Accounts::check_token_record(std::string_view token, Timestamp now) const
+{
     const std::string_view id = token_id(token);
     if (id.empty() || id.size() > 32) return std::nullopt;
     const auto text = store_->setting(std::string(token_prefix) + std::string(id));
@@ -291,7 +298,7 @@ std::optional<Account> Accounts::check_token(std::string_view token, Timestamp n
     if (t.revoked_at || now >= t.expires_at) return std::nullopt;
     const auto s = load_account(*store_, t.account);
     if (!s || s->account.disabled) return std::nullopt;
-    return s->account;
+    return std::pair<Account, TokenRecord>{s->account, t};
 }
 
 }  // namespace kimflow

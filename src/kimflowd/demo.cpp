@@ -2,9 +2,11 @@
 // default policy, as a host would tell them, so the demo shows what kimflow records itself.
 #include "demo.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -341,36 +343,17 @@ bool kimflow_file(const std::string& path)
     return std::memcmp(header, "SQLite format 3", 16) == 0 && std::memcmp(header + 68, "KIMF", 4) == 0;
 }
 
-/// A demo database stays far smaller; a larger file is someone's data and is not even copied.
-constexpr std::uintmax_t kLargestDemo = 64u << 20;
-
-/// The demo mark of @p path, read from a copy in the temporary folder: SQLite's reader would
-/// leave -wal and -shm files beside a database it reads, and --demo leaves everything beside a
-/// real database as it was. None if the file has no mark.
-/// @throws Error if the copy cannot be read as a kimflow database
+/// The demo mark of @p path, read in place as an unchanging file: no lock and no file beside
+/// it, so that --demo leaves a real database exactly as it was, and copies none of it anywhere.
+/// None if the file has no mark.
+/// @throws Error if the file cannot be read as a kimflow database
 std::optional<std::string> demo_mark(const std::string& path)
 {
-    std::error_code ec;
-    const std::uintmax_t size = fs::file_size(path, ec);
-    if (ec || size > kLargestDemo) return std::nullopt;
-    std::string folder = (fs::temp_directory_path(ec) / "kimflowd-demo-XXXXXX").string();
-    if (ec || !::mkdtemp(folder.data()))
-        throw StoreError("cannot make a folder in the temporary folder to check '" + path + "'; check TMPDIR");
-    struct RemoveAll {
-        const std::string& folder;
-        ~RemoveAll()
-        {
-            std::error_code ignored;
-            fs::remove_all(folder, ignored);
-        }
-    } remove{folder};
-    const std::string copy = folder + "/demo.db";
-    fs::copy_file(path, copy, ec);
-    if (!ec && fs::exists(path + "-wal")) fs::copy_file(path + "-wal", copy + "-wal", ec);
-    if (ec) throw StoreError("cannot read '" + path + "': " + ec.message());
     SqliteOptions options;
     options.create = false;
-    return SqliteStore(copy, options).setting(kDemoKey);
+    options.read_only = true;
+    options.immutable = true;
+    return SqliteStore(path, options).setting(kDemoKey);
 }
 
 /// Refuses @p path unless it is a demo database of this version; writes nothing there.
@@ -412,14 +395,20 @@ bool make_demo(const std::string& path)
     if (::access(folder.c_str(), W_OK) != 0)
         throw DemoRefused("cannot make the demo database '" + path + "': the folder '" + folder.string() +
                           "' may not be written; pass a path in a folder you may write");
-    const std::string scratch = path + ".new-" + std::to_string(::getpid());
-    struct Remove {
-        const std::string& base;
-        ~Remove()
+    // A folder of this start's own beside the path (mkdtemp: a new name, only ours to write),
+    // so that the scratch database can be neither another's file nor a link planted there.
+    std::string own = (folder / ".kimflow-demo-XXXXXX").string();
+    if (!::mkdtemp(own.data()))
+        throw DemoRefused("cannot make a folder for the demo in '" + folder.string() + "': " + std::strerror(errno));
+    struct RemoveOwn {
+        const std::string& folder;
+        ~RemoveOwn()
         {
-            for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((base + suffix).c_str());
+            std::error_code ignored;
+            fs::remove_all(folder, ignored);
         }
-    } remove{scratch};
+    } remove{own};
+    const std::string scratch = own + "/demo.db";
     {
         SqliteOptions options;
         // A crash loses only the scratch file, which is never used: no sync at each commit.
@@ -428,14 +417,14 @@ bool make_demo(const std::string& path)
     }  // closed: SQLite has moved its WAL into the file and removed it
     if (fs::exists(scratch + "-wal", ec))
         throw StoreError("the demo database was made in '" + scratch + "' but SQLite kept its -wal file; check the folder");
-    // link() never replaces a file: a database that appeared at the path stays as it is.
+    // Neither link() nor renameat2(RENAME_NOREPLACE) replaces a file: a database that appeared
+    // at the path meanwhile stays as it is.
     if (::link(scratch.c_str(), path.c_str()) == 0) return true;
     if (errno == EEXIST) return false;
-    if (fs::exists(path, ec)) return false;
     // A file system without hard links.
-    if (std::rename(scratch.c_str(), path.c_str()) != 0)
-        throw StoreError("cannot put the demo database at '" + path + "': " + std::strerror(errno));
-    return true;
+    if (::renameat2(AT_FDCWD, scratch.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) == 0) return true;
+    if (errno == EEXIST) return false;
+    throw StoreError("cannot put the demo database at '" + path + "': " + std::strerror(errno));
 }
 
 }  // namespace

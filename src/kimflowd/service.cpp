@@ -342,28 +342,32 @@ void Service::authenticate(Call& call)
         return;
     }
     const std::string authorization = req.get_header_value("Authorization");
+    constexpr std::string_view bearer = "Bearer ";
+    const bool has_bearer = authorization.compare(0, bearer.size(), bearer) == 0;
+    // A web page's session, unless a bearer token came (another Authorization, e.g. a proxy's
+    // Basic, does not hide the cookie).
+    if (!has_bearer && web::has_session_cookie(req)) return authenticate_by_cookie(call);
     if (authorization.empty()) {
-        if (auto session = web::cookie(req, web::session_cookie)) return authenticate_by_cookie(call, *session);
         throw Problem{401, "unauthenticated", "Authentication needed",
                       "send 'Authorization: Bearer TOKEN'; a token comes from POST /api/v1/session (name and "
                       "password) or from an administrator ('kimctl admin token create')",
                       {},
                       {{"WWW-Authenticate", "Bearer realm=\"kimflow\""}}};
     }
-    constexpr std::string_view bearer = "Bearer ";
-    if (authorization.compare(0, bearer.size(), bearer) != 0)
+    if (!has_bearer)
         throw Problem{401, "unauthenticated", "Authentication needed",
                       "the Authorization header must be 'Bearer TOKEN'", {},
                       {{"WWW-Authenticate", "Bearer realm=\"kimflow\""}}};
     const std::string token = authorization.substr(bearer.size());
-    auto account = account_reader_->check_token(token, now());
-    if (!account)
+    auto checked = account_reader_->check_token_record(token, now());
+    // A web page's token counts only as its cookie, with the idle timeout and the CSRF check.
+    if (!checked || checked->second.kind == web::token_kind)
         throw Problem{401, "invalid-token", "Token not valid",
                       "the token is unknown, expired or revoked, or its account is disabled; log in again or ask "
                       "an administrator for a new token",
                       {},
                       {{"WWW-Authenticate", "Bearer realm=\"kimflow\", error=\"invalid_token\""}}};
-    call.account = std::move(account);
+    call.account = std::move(checked->first);
     call.via = "token";
     call.token = token;
 }

@@ -99,7 +99,7 @@ private:
     void authenticate(Call& call);
     /// The web pages' way in (web_routes.cpp): the session cookie, not idle too long, with the
     /// CSRF token on every write; refreshes the activity stamp.
-    void authenticate_by_cookie(Call& call, const std::string& token);
+    void authenticate_by_cookie(Call& call);
     /// Whether the request came over TLS (built in, or at a trusted proxy that says so).
     bool over_tls(const httplib::Request& req) const;
     bool trusted_proxy(const std::string& address) const;

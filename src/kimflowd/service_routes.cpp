@@ -69,7 +69,7 @@ void Handlers::add_service_routes()
             throw malformed_json("cookie takes true (a session cookie for the web pages) or false (a token)");
         // A web page's login: the token goes into an HttpOnly cookie, never to the page's script.
         const bool cookie = body.value("cookie", false);
-        if (cookie && !web::same_origin(call.req))
+        if (cookie && !web::same_origin(call.req, s.trusted_proxy(call.req.remote_addr)))
             throw Problem{403, "cross-origin", "Request from another site",
                           "a login with a session cookie must come from kimflowd's own pages"};
         const std::string given = body["name"].get<std::string>();
@@ -115,15 +115,16 @@ void Handlers::add_service_routes()
         s.logins_.succeeded(name);
         const Timestamp at = now();
         const auto lifetime = std::chrono::hours(s.config_.session_hours);
-        const std::string token = s.accounts_->create_token(name, lifetime, "session", account->actor, at);
+        const std::string token = s.accounts_->create_token(name, lifetime, cookie ? std::string(web::token_kind) : "session",
+                                                           account->actor, at);
         s.log_.info("login", {{"account", name}, {"address", address}});
         nlohmann::json out = account_json(*account);
         out["expires_at"] = format_timestamp(at + lifetime);
         call.res.set_header("Cache-Control", "no-store");
         if (cookie) {
             const bool secure = s.over_tls(call.req);
-            call.res.set_header("Set-Cookie", web::set_cookie(web::session_cookie, token, secure));
-            call.res.set_header("Set-Cookie", web::set_cookie(web::activity_cookie,
+            call.res.set_header("Set-Cookie", web::set_cookie(web::session_cookie(secure), token, secure));
+            call.res.set_header("Set-Cookie", web::set_cookie(web::activity_cookie(secure),
                                                               web::activity_stamp(s.web_secret_, token, at), secure));
             out["csrf_token"] = web::csrf_token(s.web_secret_, token);
             out["idle_seconds"] = s.config_.session_idle_seconds;
@@ -138,8 +139,8 @@ void Handlers::add_service_routes()
         s.accounts_->revoke_token(call.token, call.actor(), now());
         if (call.via == "cookie") {
             const bool secure = s.over_tls(call.req);
-            call.res.set_header("Set-Cookie", web::set_cookie(web::session_cookie, "", secure, 0));
-            call.res.set_header("Set-Cookie", web::set_cookie(web::activity_cookie, "", secure, 0));
+            call.res.set_header("Set-Cookie", web::set_cookie(web::session_cookie(secure), "", secure, 0));
+            call.res.set_header("Set-Cookie", web::set_cookie(web::activity_cookie(secure), "", secure, 0));
         }
         call.res.status = 204;
     });

@@ -51,50 +51,58 @@ bool Service::over_tls(const httplib::Request& req) const
     return web::over_tls(req, !config_.tls_cert.empty(), trusted_proxy(req.remote_addr));
 }
 
-void Service::authenticate_by_cookie(Call& call, const std::string& token)
+void Service::authenticate_by_cookie(Call& call)
 {
     const auto& req = call.req;
     const bool secure = over_tls(req);
     const auto ended = [&](const std::string& detail) {
-        return Problem{401, "session-ended", "Session ended", detail, {},
-                       {{"Set-Cookie", web::set_cookie(web::session_cookie, "", secure, 0)},
-                        {"Set-Cookie", web::set_cookie(web::activity_cookie, "", secure, 0)}}};
+        return Problem{401, "session-ended", "Session ended", detail + "; log in again", {},
+                       {{"Set-Cookie", web::set_cookie(web::session_cookie(secure), "", secure, 0)},
+                        {"Set-Cookie", web::set_cookie(web::activity_cookie(secure), "", secure, 0)}}};
     };
-    auto account = account_reader_->check_token(token, Handlers::now());
-    if (!account) throw ended("the session has ended (logged out, expired, or the account was disabled); log in again");
+    const auto session = web::cookie(req, web::session_cookie(secure));
+    const auto stamp = web::cookie(req, web::activity_cookie(secure));
+    // A second cookie of the same name was planted for another path or domain: which one is
+    // ours cannot be told.
+    if (!session.value || session.twice || stamp.twice)
+        throw ended("the session cookie is missing or given twice");
+    const std::string& token = *session.value;
+    auto checked = account_reader_->check_token_record(token, Handlers::now());
+    if (!checked || checked->second.kind != web::token_kind)
+        throw ended("the session has ended (logged out, expired, or the account was disabled)");
     const Timestamp at = Handlers::now();
-    const auto stamp = web::cookie(req, web::activity_cookie);
-    const auto last = stamp ? web::activity_of(web_secret_, token, *stamp) : std::nullopt;
-    if (!last || at - *last > std::chrono::seconds(config_.session_idle_seconds)) {
-        const std::string why = !last ? "the session's activity stamp is missing or not kimflowd's"
-                                      : "the session ended after " + std::to_string(config_.session_idle_seconds / 60) +
-                                            " minutes without use";
+    const auto last = stamp.value ? web::activity_of(web_secret_, token, *stamp.value) : std::nullopt;
+    // A stamp that is not kimflowd's is refused, but ends nothing: another site could plant one.
+    if (!last) throw ended("the session's activity stamp is missing or not kimflowd's");
+    if (at - *last > std::chrono::seconds(config_.session_idle_seconds)) {
         // Revoked, so that no copy of the cookie works again, on any node.
         try {
-            accounts_->revoke_token(token, account->actor, at);
-        } catch (const AccountError&) {
+            accounts_->revoke_token(token, checked->first.actor, at);
+        } catch (const Error& e) {
+            log_.warn("session_not_revoked", {{"account", checked->first.name}, {"detail", e.what()}});
         }
-        log_.info("session_idle", {{"account", account->name}});
-        throw ended(why + "; log in again");
+        log_.info("session_idle", {{"account", checked->first.name}});
+        throw ended("the session ended after " + std::to_string(config_.session_idle_seconds / 60) +
+                    " minutes without use");
     }
     const bool safe = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
     if (!safe) {
-        if (!web::same_origin(req))
+        if (!web::same_origin(req, trusted_proxy(req.remote_addr)))
             throw Problem{403, "cross-origin", "Request from another site",
                           "a write with the session cookie must come from kimflowd's own pages"};
         const std::string given = req.get_header_value(web::csrf_header);
         if (given.empty() || !web::same_secret(given, web::csrf_token(web_secret_, token))) {
-            log_.warn("csrf_refused", {{"account", account->name}, {"path", req.path}});
+            log_.warn("csrf_refused", {{"account", checked->first.name}, {"path", req.path}});
             throw Problem{403, "csrf-token-invalid", "CSRF token missing or wrong",
                           std::string("a write with the session cookie needs the header ") + web::csrf_header +
                               " with the csrf_token of the login's answer or of GET /api/v1/me; reload the page"};
         }
     }
-    call.account = std::move(account);
+    call.account = std::move(checked->first);
     call.via = "cookie";
     call.token = token;
-    call.res.set_header("Set-Cookie",
-                        web::set_cookie(web::activity_cookie, web::activity_stamp(web_secret_, token, at), secure));
+    call.res.set_header("Set-Cookie", web::set_cookie(web::activity_cookie(secure),
+                                                      web::activity_stamp(web_secret_, token, at), secure));
     call.res.set_header("Cache-Control", "no-store");
 }
 

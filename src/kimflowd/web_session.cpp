@@ -37,9 +37,19 @@ std::string mac(std::string_view key, std::string_view message)
 
 }  // namespace
 
-std::optional<std::string> cookie(const httplib::Request& req, std::string_view name)
+std::string session_cookie(bool secure) { return secure ? "__Host-kimflow_session" : "kimflow_session"; }
+
+std::string activity_cookie(bool secure) { return secure ? "__Host-kimflow_active" : "kimflow_active"; }
+
+bool has_session_cookie(const httplib::Request& req)
 {
-    // Browsers send one Cookie header, "a=1; b=2"; a name given twice counts the first time.
+    return cookie(req, session_cookie(true)).value || cookie(req, session_cookie(false)).value;
+}
+
+CookieValue cookie(const httplib::Request& req, std::string_view name)
+{
+    // Browsers send one Cookie header, "a=1; b=2".
+    CookieValue out;
     const auto range = req.headers.equal_range("Cookie");
     for (auto it = range.first; it != range.second; ++it) {
         std::string_view rest = it->second;
@@ -49,10 +59,12 @@ std::optional<std::string> cookie(const httplib::Request& req, std::string_view 
             rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
             while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
             const auto eq = pair.find('=');
-            if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+            if (eq == std::string_view::npos || pair.substr(0, eq) != name) continue;
+            if (out.value) out.twice = true;
+            else out.value = std::string(pair.substr(eq + 1));
         }
     }
-    return std::nullopt;
+    return out;
 }
 
 std::string load_or_create_secret(kimflow::Store& writer)
@@ -120,13 +132,17 @@ bool over_tls(const httplib::Request& req, bool built_in_tls, bool from_trusted_
     return from_trusted_proxy && req.get_header_value("X-Forwarded-Proto") == "https";
 }
 
-bool same_origin(const httplib::Request& req)
+bool same_origin(const httplib::Request& req, bool from_trusted_proxy)
 {
     if (!req.has_header("Origin")) return true;  // not a browser's cross-site request
     const std::string origin = req.get_header_value("Origin");
     const std::string host = req.get_header_value("Host");
-    if (host.empty()) return false;
-    return origin == "http://" + host || origin == "https://" + host;
+    if (!host.empty() && (origin == "http://" + host || origin == "https://" + host)) return true;
+    // Behind a reverse proxy the browser names the proxy's host; the proxy says which it was.
+    if (!from_trusted_proxy) return false;
+    const std::string forwarded_host = req.get_header_value("X-Forwarded-Host");
+    const std::string proto = req.get_header_value("X-Forwarded-Proto");
+    return !forwarded_host.empty() && origin == (proto.empty() ? "https" : proto) + "://" + forwarded_host;
 }
 
 }  // namespace kimflowd::web

@@ -14,15 +14,27 @@
 
 namespace kimflowd::web {
 
-/// The session's token.
-inline constexpr std::string_view session_cookie = "kimflow_session";
-/// When the session was last used: `SECONDS.MAC`.
-inline constexpr std::string_view activity_cookie = "kimflow_active";
+/// The kind of a web page's token (Accounts::create_token): taken only as the session cookie.
+inline constexpr std::string_view token_kind = "web";
 /// The header a page sends its CSRF token in, with every write.
 inline constexpr const char* csrf_header = "X-CSRF-Token";
 
-/// The value of cookie @p name among the request's cookies, if it came.
-std::optional<std::string> cookie(const httplib::Request& req, std::string_view name);
+/// The cookie that holds the session's token. Over TLS it is a `__Host-` cookie, which only this
+/// host can set (no sibling subdomain can plant one); plain HTTP cannot keep such a cookie.
+std::string session_cookie(bool secure);
+/// The cookie that says when the session was last used: `SECONDS.MAC`.
+std::string activity_cookie(bool secure);
+
+/// Whether the request carries a session cookie, under either name.
+bool has_session_cookie(const httplib::Request& req);
+
+/// What a request's Cookie headers hold under @p name: nothing, the value, or more than one
+/// value (a cookie planted for another path or domain beside the service's own).
+struct CookieValue {
+    std::optional<std::string> value;
+    bool twice = false;
+};
+CookieValue cookie(const httplib::Request& req, std::string_view name);
 
 /// The key that signs activity stamps and derives CSRF tokens: kept in the database (setting
 /// `kimflowd.web_secret`), made at the first start, so that every node of a database agrees.
@@ -48,7 +60,9 @@ std::string set_cookie(std::string_view name, std::string_view value, bool secur
 /// Whether the request came over TLS: built in, or at a trusted proxy that says so.
 bool over_tls(const httplib::Request& req, bool built_in_tls, bool from_trusted_proxy);
 
-/// Whether an `Origin` header, if the browser sent one, names this service itself.
-bool same_origin(const httplib::Request& req);
+/// Whether an `Origin` header, if the browser sent one, names this service itself: the host the
+/// request names, or, from a trusted proxy, the host and scheme it forwarded
+/// (`X-Forwarded-Host`, `X-Forwarded-Proto`).
+bool same_origin(const httplib::Request& req, bool from_trusted_proxy);
 
 }  // namespace kimflowd::web

@@ -73,7 +73,9 @@ SQLite::Database open_existing(const std::string& path, const SqliteOptions& opt
     if (size_of(path) < 0)
         throw StoreError("there is no kimflow database '" + path + "'; check the path" +
                          (options.read_only ? std::string() : ", or create the database first"));
-    const std::string query = options.read_only ? read_only_query(path) : "mode=rw";
+    const std::string query = !options.read_only ? "mode=rw"
+                              : options.immutable ? "mode=ro&immutable=1"
+                                                  : read_only_query(path);
     return SQLite::Database(uri_of(path, query),
                             SQLite::OPEN_URI | (options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE),
                             static_cast<int>(options.busy_timeout.count()));

@@ -214,6 +214,12 @@ class Pages(unittest.TestCase):
         due_rows = self.d.find_elements(By.CSS_SELECTOR, '#followups-overdue tbody tr th a, #followups-week tbody tr th a')
         self.assertTrue(due_rows, 'the demo has Wiedervorlagen due this week or overdue for Caritas')
         self.check_accessible('the case manager\'s start page')
+        # The skip link moves the focus to the content and leaves the page as it is.
+        self.d.find_element(By.TAG_NAME, 'body').click()
+        self.tab_to(self.d.find_element(By.CSS_SELECTOR, '.skip-link'))
+        self.d.switch_to.active_element.send_keys(Keys.ENTER)
+        self.assertEqual(self.d.switch_to.active_element, self.d.find_element(By.ID, 'main'))
+        self.assertIn('Wiedervorlagen', self.main_text())
         self.screenshot('start-case-manager', 1600)
         # A demo case with its history: the page the README shows.
         due_case = due_rows[0].text

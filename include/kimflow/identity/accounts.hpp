@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kimflow/core/actor.hpp"
@@ -84,7 +85,9 @@ public:
     /// Sets a new password. @throws AccountError if there is no such account or it is too short
     void set_password(const std::string& name, const std::string& password, const Actor& by, Timestamp at);
 
-    /// Makes a token for @p name valid for @p lifetime, of @p kind (`api`, `session`); returns it
+    /// Makes a token for @p name valid for @p lifetime, of @p kind (`api`: an administrator's;
+    /// `session`: a login's; `web`: a web page's login, which a service takes only from its
+    /// session cookie; tokens of logins are not logged in the chain); returns it
     /// (shown once: only its hash is kept). @throws AccountError if there is no such account
     /// or it is disabled
     std::string create_token(const std::string& name, std::chrono::seconds lifetime, const std::string& kind,
@@ -109,6 +112,9 @@ public:
     /// The enabled account that token @p token acts for, if the token is known, not expired at
     /// @p now and not revoked.
     std::optional<Account> check_token(std::string_view token, Timestamp now) const;
+    /// What check_token() accepts, with the token's record, so that a service can refuse a
+    /// token where its kind does not belong (a web page's token sent as a bearer token).
+    std::optional<std::pair<Account, TokenRecord>> check_token_record(std::string_view token, Timestamp now) const;
 
 private:
     std::shared_ptr<Store> store_;

@@ -34,6 +34,11 @@ struct SqliteOptions {
     /// write, the connection takes part in SQLite's locking like any other, which needs the
     /// `-wal` and `-shm` files: SQLite creates them if no connection has.
     bool read_only = false;
+    /// With read_only: read the file as one that does not change while it is open (SQLite's
+    /// `immutable`): no locks, and no `-wal` or `-shm` file made beside it, even where the file
+    /// could be written. Only for a file no process writes meanwhile (a look into a file that
+    /// is not served); what a `-wal` file beside it holds is not read.
+    bool immutable = false;
     /// Create the database if the file is missing or empty. False: open only a kimflow database
     /// that is there (a missing file gives StoreError, an empty one NotAKimflowDatabase), so that
     /// a mistyped path does not quietly become a new, empty database; an older schema is still

@@ -26,7 +26,17 @@ function navigation() {
 }
 
 async function logout() {
-  try { await api('DELETE', '/api/v1/session'); } catch (e) { /* ended already */ }
+  try {
+    await api('DELETE', '/api/v1/session');
+  } catch (e) {
+    // Only a session that has ended already is logged out; otherwise say so and stay: on a
+    // shared computer the next person must not find this session still open.
+    if (!(e instanceof ApiError && e.status === 401)) {
+      put(document.getElementById('main'), h('h1', {}, 'Abmelden fehlgeschlagen'),
+        message('error', `Die Abmeldung hat nicht geklappt (${e.message}). Bitte laden Sie die Seite neu und melden Sie sich erneut ab, oder schließen Sie den Browser.`));
+      return;
+    }
+  }
   me = null;
   setCsrfToken(null);
   loginPage(message('info', 'Sie sind abgemeldet.'));
@@ -79,10 +89,17 @@ const routes = [
   [/^#\/beschluss\/(.+)$/, (id) => instancePage('resolution', id)],
 ];
 
+// Pages load asynchronously: one asked for earlier may arrive after one asked for later.
+let navigations = 0;
+let shown = 0;
+
 async function route() {
   if (!me) return;
-  navigation();
   const hash = location.hash || '#/';
+  // An anchor within the page (the skip link's #main) is no page of its own.
+  if (!hash.startsWith('#/')) return;
+  const current = ++navigations;
+  navigation();
   for (const [pattern, show] of routes) {
     const found = hash.match(pattern);
     if (!found) continue;
@@ -93,6 +110,9 @@ async function route() {
       page('Fehler', message('error', e instanceof ApiError && e.status === 404
         ? 'Diesen Eintrag gibt es nicht, oder Sie dürfen ihn nicht sehen.' : e.message));
     }
+    // An older page drew over a newer one: draw the page of the address again.
+    if (current < shown) return route();
+    shown = current;
     return;
   }
   page('Nicht gefunden', message('error', 'Diese Seite gibt es nicht.'), h('p', {}, h('a', { href: '#/' }, 'Zur Startseite')));
@@ -108,6 +128,8 @@ whenSessionEnds((error) => {
 });
 
 async function boot() {
+  // Opened at an anchor (a bookmark of #main): start at the start page.
+  if (location.hash && !location.hash.startsWith('#/')) history.replaceState(null, '', '#/');
   await loadLabels();
   try {
     const { data } = await api('GET', '/api/v1/me');

@@ -32,7 +32,7 @@ function fieldControl(lifecycle, f, prefix) {
     control = h('input', { ...common, type: 'date' });
   } else if (f.kind === 'time') {
     control = h('input', { ...common, type: 'datetime-local' });
-    hint = 'Ortszeit (Europe/Berlin)';
+    hint = 'Ortszeit dieses Computers';
   } else if (f.kind === 'number') {
     control = h('input', { ...common, type: 'number', min: '0', step: '1' });
   } else if (f.kind === 'yes/no') {
@@ -94,6 +94,8 @@ function eventForm(lifecycle, view, event, reload) {
       form.elements[missing[0].name].focus();
       return;
     }
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true; // one click, one write
     try {
       const path = `${paths[lifecycle].api}/${encodeURIComponent(view.id)}/events/${encodeURIComponent(event.event)}`;
       await api('POST', path, { body: payloadOf(form, event.fields), ifMatch: view.version });
@@ -111,6 +113,8 @@ function eventForm(lifecycle, view, event, reload) {
       put(result, refusal(err));
       const first = form.querySelector('input, select, textarea, button');
       if (first) first.focus();
+    } finally {
+      button.disabled = false;
     }
   });
   return form;
@@ -128,7 +132,7 @@ function valueOf(lifecycle, name, value) {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) return when(value);
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return day(value);
   // A phase or state a record names (the case's phases, a transition's from and to).
-  if (['phase', 'state', 'from', 'to'].includes(name)) return stateLabel(lifecycle, String(value));
+  if (['phase', 'state', 'from', 'to', 'paused_from', 'waiting_state'].includes(name)) return stateLabel(lifecycle, String(value));
   return choiceLabel(lifecycle, name, String(value));
 }
 
@@ -212,12 +216,18 @@ export async function newCaseForm() {
     e.preventDefault();
     const id = form.elements.id.value.trim();
     const missing = [!id ? 'Aktenzeichen' : null, ...open.fields.filter((f) => f.required && !form.elements[f.name].value.trim()).map((f) => fieldLabel('case', f.name))].filter(Boolean);
-    if (missing.length) { put(result, message('error', 'Bitte ausfüllen: ', missing.join(', '))); return; }
+    const firstField = form.querySelector('input, select, textarea');
+    if (missing.length) {
+      put(result, message('error', 'Bitte ausfüllen: ', missing.join(', ')));
+      firstField.focus();
+      return;
+    }
     try {
       await api('POST', '/api/v1/cases', { body: { id, ...payloadOf(form, open.fields) } });
       location.hash = pageOf('case', id);
     } catch (err) {
       put(result, refusal(err));
+      firstField.focus();
     }
   });
   return form;

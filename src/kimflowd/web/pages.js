@@ -15,6 +15,9 @@ export function caseState(c) {
   return `${stateLabel('case', phase || c.state)} · ${stateLabel('case', consent || '')}`;
 }
 
+/** Whether a case has ended: closed, or aborted. */
+const finished = (c) => ['closed', 'aborted'].includes((c.states || [])[1]);
+
 function caseRows(cases) {
   return cases.map((c) => [link('case', c.id), caseState(c), c.data.kommune || '', c.data.traeger || '', c.data.manager || '']);
 }
@@ -43,7 +46,7 @@ async function followUps() {
 
 async function caseManagerStart() {
   const cases = await get('/api/v1/cases');
-  const open = cases.filter((c) => !['closed'].includes((c.states || [])[1]));
+  const open = cases.filter((c) => !finished(c));
   page('Meine Fälle',
     await followUps(),
     h('section', { 'aria-labelledby': 'cases' },
@@ -64,7 +67,7 @@ async function coordinatorStart() {
     byTraeger.get(key).push(c);
   }
   const rows = [...byTraeger.entries()].sort().map(([traeger, list]) => [
-    traeger, number(list.length), number(list.filter((c) => (c.states || [])[1] !== 'closed').length),
+    traeger, number(list.length), number(list.filter((c) => !finished(c)).length),
     list.map((c) => [link('case', c.id), ' ']).flat()]);
   page(`Kreis: Kennzahlen ${year}`,
     figuresTable(`Kennzahlen vom 01.01.${year} bis heute`, report.total),

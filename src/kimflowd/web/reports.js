@@ -1,7 +1,7 @@
 // Reports: the KIM figures of a period with bar charts (inline SVG) and downloads as CSV for
 // German Excel and as JSON; the Beschlusskontrolle by committee. Both print as lists.
 import { get, query, choiceLabel, stateLabel, pageOf } from './api.js';
-import { h, svg, page, put, table, day, today, number, message } from './dom.js';
+import { h, svg, page, table, day, today, number, message } from './dom.js';
 
 // Status words that stand without colour: the symbol and the word say it, colour only repeats it.
 const statusSymbol = { on_time: '○', due_soon: '◐', overdue: '●', done: '✓', dropped: '✕' };
@@ -46,7 +46,9 @@ function barChart(title, bars, id) {
         svg('text', { x: labelWidth - 8, y: 17, 'text-anchor': 'end', class: 'chart-label' }, label),
         svg('rect', { x: labelWidth, y: 4, height: 18, width: Math.round(((value || 0) / max) * barWidth), class: 'chart-bar' }),
         svg('text', { x: labelWidth + Math.round(((value || 0) / max) * barWidth) + 6, y: 17, class: 'chart-value' }, number(value || 0))))),
-    h('figcaption', { id: `${id}-caption` }, title));
+    h('figcaption', { id: `${id}-caption` }, title),
+    // The figures as a table for screen readers (the drawing is one image to them).
+    table(title, ['', 'Anzahl'], bars.map(([label, value]) => [label, number(value || 0)]), { class: 'visually-hidden' }));
 }
 
 function groupTable(caption, groups, label) {
