@@ -19,20 +19,19 @@ std::vector<std::string> set_cookies(const httplib::Result& r)
     return out;
 }
 
-/// The value cookie @p name is set to in @p r ("" if it is not set).
-std::string cookie_value(const httplib::Result& r, const std::string& name)
-{
-    for (const auto& c : set_cookies(r))
-        if (c.rfind(name + "=", 0) == 0) return c.substr(name.size() + 1, c.find(';') - name.size() - 1);
-    return {};
-}
-
-/// The whole Set-Cookie header for @p name.
+/// The whole Set-Cookie header for @p name ("" if it is not set).
 std::string cookie_header(const httplib::Result& r, const std::string& name)
 {
     for (const auto& c : set_cookies(r))
         if (c.rfind(name + "=", 0) == 0) return c;
     return {};
+}
+
+/// The value cookie @p name is set to in @p r ("" if it is not set).
+std::string cookie_value(const httplib::Result& r, const std::string& name)
+{
+    const std::string header = cookie_header(r, name);
+    return header.empty() ? header : header.substr(name.size() + 1, header.find(';') - name.size() - 1);
 }
 
 class Web : public ::testing::Test {

@@ -11,6 +11,8 @@ struct WebAsset {
     std::string_view name;
     std::string_view media_type;
     std::string_view body;
+    /// `"…"`: a digest of the body, made by the build.
+    std::string_view etag;
 };
 
 /// Every file, as the build found it.

@@ -27,9 +27,8 @@ void serve(Call& call, const WebAsset& asset)
     res.set_header("X-Frame-Options", "DENY");
     // Another build serves other files under the same names: ask each time, answer 304 if same.
     res.set_header("Cache-Control", "no-cache");
-    const std::string etag = "\"" + std::to_string(std::hash<std::string_view>{}(asset.body)) + "\"";
-    res.set_header("ETag", etag);
-    if (call.req.get_header_value("If-None-Match") == etag) {
+    res.set_header("ETag", std::string(asset.etag));
+    if (call.req.get_header_value("If-None-Match") == asset.etag) {
         res.status = 304;
         return;
     }
@@ -67,10 +66,10 @@ void Service::authenticate_by_cookie(Call& call)
     if (!session.value || session.twice || stamp.twice)
         throw ended("the session cookie is missing or given twice");
     const std::string& token = *session.value;
-    auto checked = account_reader_->check_token_record(token, Handlers::now());
+    const Timestamp at = Handlers::now();
+    auto checked = account_reader_->check_token_record(token, at);
     if (!checked || checked->second.kind != web::token_kind)
         throw ended("the session has ended (logged out, expired, or the account was disabled)");
-    const Timestamp at = Handlers::now();
     const auto last = stamp.value ? web::activity_of(web_secret_, token, *stamp.value) : std::nullopt;
     // A stamp that is not kimflowd's is refused, but ends nothing: another site could plant one.
     if (!last) throw ended("the session's activity stamp is missing or not kimflowd's");
